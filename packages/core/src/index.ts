@@ -1,0 +1,2 @@
+/** Placeholder. */
+export const VERSION: string = '0.0.0'
