@@ -1,0 +1,82 @@
+// Error classes of @cache/core: each has a stable `code` to match on and names the bad value.
+
+/** Codes carried by {@link CacheError} and its subclasses. */
+export type CacheErrorCode = 'ERR_CACHE_CONFIG' | 'ERR_CACHE_WEIGHT' | 'ERR_CACHE_TTL'
+
+/** Base class of every error thrown by `@cache/core`. */
+export class CacheError extends Error {
+  /** A stable code to match on, e.g. `'ERR_CACHE_CONFIG'`. */
+  readonly code: CacheErrorCode
+  /** The value that was rejected. */
+  readonly value: unknown
+
+  /** @param code - stable code; @param message - what was expected and what was received. */
+  constructor(code: CacheErrorCode, message: string, value: unknown, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'CacheError'
+    this.code = code
+    this.value = value
+  }
+}
+
+/**
+ * An option given to a cache constructor or `createCache()` is invalid.
+ *
+ * @example
+ * ```ts
+ * try { new LRUCache({ maxSize: -1 }) } catch (e) {
+ *   if (e instanceof CacheConfigError) console.log(e.option, e.value) // 'maxSize', -1
+ * }
+ * ```
+ */
+export class CacheConfigError extends CacheError {
+  /** The name of the offending option. */
+  readonly option: string
+
+  /** @param option - the option's name; @param expected - what it must be; @param value - what it was. */
+  constructor(option: string, expected: string, value: unknown) {
+    super('ERR_CACHE_CONFIG', `\`${option}\` must be ${expected}, got: ${describe(value)}`, value)
+    this.name = 'CacheConfigError'
+    this.option = option
+  }
+}
+
+/** A per-entry `ttl` or `expiresAt` given to `set()` is invalid. The cache is left unchanged. */
+export class CacheTtlError extends CacheError {
+  /** @param option - `'ttl'` or `'expiresAt'`; @param expected - what it must be; @param value - what it was. */
+  constructor(option: string, expected: string, value: unknown) {
+    super('ERR_CACHE_TTL', `\`${option}\` must be ${expected}, got: ${describe(value)}`, value)
+    this.name = 'CacheTtlError'
+  }
+}
+
+/**
+ * An entry's weight is not a positive finite number, or is more than `maxWeight`. The entry is
+ * not stored and the cache is left unchanged (an existing entry under the key stays).
+ */
+export class CacheWeightError extends CacheError {
+  /** The key whose entry was rejected. */
+  readonly key: unknown
+
+  /** @param key - the entry's key; @param message - what was wrong; @param weight - the weight. */
+  constructor(key: unknown, message: string, weight: unknown) {
+    super('ERR_CACHE_WEIGHT', message, weight)
+    this.name = 'CacheWeightError'
+    this.key = key
+  }
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
+  if (typeof value === 'symbol') return value.toString()
+  if (value === null || typeof value !== 'object') return String(value)
+  if (Array.isArray(value)) return `array(${value.length})`
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}

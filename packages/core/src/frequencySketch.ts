@@ -1,0 +1,102 @@
+// The count-min sketch of W-TinyLFU, laid out as Caffeine's: 4-bit counters, 16 to a 64-bit word
+// (here two 32-bit words), a key's 4 counters all inside one 64-byte block so an estimate touches
+// one cache line, and every counter halved after `10 × capacity` increments so that old
+// popularity fades.
+
+const COUNTER_MAX = 15
+const RESET_MASK = 0x77777777
+const ONE_MASK = 0x11111111
+const WORDS_PER_BLOCK = 16
+
+/** Estimates how often a key hash was seen recently, in at most 15. */
+export class FrequencySketch {
+  /** Increments between two halvings. */
+  readonly sampleSize: number
+  readonly #table: Uint32Array
+  readonly #blockMask: number
+  #additions = 0
+
+  /** @param capacity - the cache's `maxSize`; the table has `nextPow2(max(capacity, 256))` 64-bit words. */
+  constructor(capacity: number) {
+    const words64 = nextPowerOfTwo(Math.max(capacity, 256))
+    this.#table = new Uint32Array(words64 * 2)
+    this.#blockMask = this.#table.length / WORDS_PER_BLOCK - 1
+    this.sampleSize = 10 * capacity
+  }
+
+  /** The estimated frequency of `hash`: the least of its 4 counters. */
+  frequency(hash: number): number {
+    const blockHash = spread(hash)
+    const counterHash = rehash(blockHash)
+    const block = (blockHash & this.#blockMask) * WORDS_PER_BLOCK
+    let least = COUNTER_MAX
+    for (let i = 0; i < 4; i++) {
+      const h = counterHash >>> (i << 3)
+      const word = block + (i << 2) + (h & 3)
+      const count = (this.#table[word]! >>> (((h >>> 2) & 7) << 2)) & 0xf
+      if (count < least) least = count
+    }
+    return least
+  }
+
+  /** Counts one more occurrence of `hash`; halves every counter once `sampleSize` is reached. */
+  increment(hash: number): void {
+    const blockHash = spread(hash)
+    const counterHash = rehash(blockHash)
+    const block = (blockHash & this.#blockMask) * WORDS_PER_BLOCK
+    let added = false
+    for (let i = 0; i < 4; i++) {
+      const h = counterHash >>> (i << 3)
+      const word = block + (i << 2) + (h & 3)
+      const shift = ((h >>> 2) & 7) << 2
+      const value = this.#table[word]!
+      if (((value >>> shift) & 0xf) < COUNTER_MAX) {
+        this.#table[word] = value + (1 << shift)
+        added = true
+      }
+    }
+    if (added && ++this.#additions >= this.sampleSize) this.#halve()
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#table.fill(0)
+    this.#additions = 0
+  }
+
+  // Ages the sketch: each counter halves; the odd counts lost in rounding are subtracted.
+  #halve(): void {
+    let odd = 0
+    const table = this.#table
+    for (let i = 0; i < table.length; i++) {
+      odd += bitCount(table[i]! & ONE_MASK)
+      table[i] = (table[i]! >>> 1) & RESET_MASK
+    }
+    this.#additions = (this.#additions - (odd >>> 2)) >>> 1
+  }
+}
+
+function spread(x: number): number {
+  x ^= x >>> 17
+  x = Math.imul(x, 0xed5ad4bb)
+  x ^= x >>> 11
+  x = Math.imul(x, 0xac4c1b51)
+  x ^= x >>> 15
+  return x
+}
+
+function rehash(x: number): number {
+  x = Math.imul(x, 0x31848bab)
+  x ^= x >>> 14
+  return x
+}
+
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24)
+}
+
+function nextPowerOfTwo(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n))
+}

@@ -1,0 +1,362 @@
+// The storage every policy shares: entries live in parallel arrays indexed by slot, found through
+// one `Map<K, slot>`, so a hit allocates nothing. Policies only decide order and victims through
+// the protected hooks; TTL and weight arrays are created on first use, so a cache that never sets
+// a TTL never reads the clock.
+import { CacheTtlError, CacheWeightError, describe } from './errors.js'
+import type {
+  CacheOptions,
+  EvictionCache,
+  EvictionCallback,
+  EvictionReason,
+  PolicyName,
+  SetOptions,
+} from './types.js'
+import { isPositiveDuration, validateOptions } from './validate.js'
+
+/** A slot index that means "no slot" in the policies' typed-array links. */
+export const NIL = -1
+
+/**
+ * The base class of every policy: storage, TTL, weights, eviction callbacks and iteration.
+ * Subclasses implement the protected hooks; users never see this class by name.
+ */
+export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
+  /** The policy's name. */
+  abstract readonly policy: PolicyName
+  /** The most entries the cache holds. */
+  readonly maxSize: number
+  /** The most total weight, `Infinity` when unbounded. */
+  readonly maxWeight: number
+
+  protected readonly keyMap: Map<K, number> = new Map()
+  protected readonly keyList: (K | undefined)[]
+  protected readonly valList: (V | undefined)[]
+
+  readonly #defaultTtl: number
+  readonly #now: () => number
+  readonly #weigh: ((value: V, key: K) => number) | undefined
+  readonly #onEvict: EvictionCallback<K, V> | undefined
+  // Freed slots are reused last-in first-out; `#fill` is the next never-used slot.
+  readonly #free: Int32Array
+  #freeTop = 0
+  #fill = 0
+  // Absolute expiry per slot (Infinity = never), created by the first entry that expires.
+  #expires: Float64Array | undefined
+  // Weight per slot, created only when `maxWeight` is finite.
+  readonly #weights: Float64Array | undefined
+  #totalWeight = 0
+  // Eviction callbacks run after the structure is consistent again: a re-entrant or throwing
+  // `onEvict` can never observe or leave a half-done operation. The queue's arrays are reused.
+  readonly #queueKeys: (K | undefined)[] = []
+  readonly #queueValues: (V | undefined)[] = []
+  readonly #queueReasons: EvictionReason[] = []
+  #queueHead = 0
+  #queueLength = 0
+
+  /** @param options - see {@link CacheOptions}; invalid ones throw `CacheConfigError`. */
+  constructor(options: CacheOptions<K, V>) {
+    validateOptions(options)
+    this.maxSize = options.maxSize
+    this.maxWeight = options.maxWeight ?? Infinity
+    this.#defaultTtl = options.ttl ?? Infinity
+    this.#now = options.now ?? Date.now
+    this.#weigh = options.weigh
+    this.#onEvict = options.onEvict
+    this.keyList = new Array<K | undefined>(this.maxSize).fill(undefined)
+    this.valList = new Array<V | undefined>(this.maxSize).fill(undefined)
+    this.#free = new Int32Array(this.maxSize)
+    this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.maxSize)
+  }
+
+  // --- policy hooks -----------------------------------------------------------------------
+
+  /** Links a newly stored entry into the policy's structures. */
+  protected abstract insert(slot: number, key: K): void
+  /** Records a `get` hit on a live entry. */
+  protected abstract hit(slot: number): void
+  /** Removes an entry from the policy's structures (it is about to leave the cache). */
+  protected abstract unlink(slot: number): void
+  /** Chooses the entry to evict; the cache is full. May reorder the policy's structures. */
+  protected abstract victim(): number
+  /** Yields live and expired slots in the policy's iteration order. */
+  protected abstract order(): Generator<number, void, undefined>
+  /** Forgets every entry's policy state (after `clear()`). */
+  protected abstract reset(): void
+
+  /** Records `set` on an existing key; by default the same as a hit. */
+  protected update(slot: number): void {
+    this.hit(slot)
+  }
+
+  /** Records a `get` that missed; only policies that learn from misses override it. */
+  protected miss(_key: K): void {
+    // Most policies learn nothing from a miss.
+  }
+
+  // --- reads ------------------------------------------------------------------------------
+
+  /** How many entries are stored, expired ones not yet removed included. */
+  get size(): number {
+    return this.keyMap.size
+  }
+
+  /** The total weight of the stored entries (their count when no weights are used). */
+  get weight(): number {
+    return this.#weights === undefined ? this.keyMap.size : this.#totalWeight
+  }
+
+  /** The value for `key`, or `undefined` on a miss or an expired entry; records an access. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined) {
+      this.miss(key)
+      return undefined
+    }
+    if (this.#expires !== undefined && this.#isExpired(slot)) {
+      this.#remove(slot, 'expire')
+      this.miss(key)
+      this.#flush()
+      return undefined
+    }
+    this.hit(slot)
+    return this.valList[slot]
+  }
+
+  /** The value for `key` without recording an access; an expired entry is removed. */
+  peek(key: K): V | undefined {
+    const slot = this.#liveSlot(key)
+    return slot === undefined ? undefined : this.valList[slot]
+  }
+
+  /** Whether a live entry exists for `key`, without recording an access. */
+  has(key: K): boolean {
+    return this.#liveSlot(key) !== undefined
+  }
+
+  /** The time at which `key`'s entry expires: `Infinity` for never, `undefined` when absent. */
+  expiresAt(key: K): number | undefined {
+    const slot = this.#liveSlot(key)
+    if (slot === undefined) return undefined
+    return this.#expires === undefined ? Infinity : this.#expires[slot]!
+  }
+
+  // --- writes -----------------------------------------------------------------------------
+
+  /**
+   * Stores `value` under `key`. A new key evicts entries (as the policy decides) until it fits;
+   * an existing key counts as an access and its old value, if different, goes to `onEvict` with
+   * reason `'set'`. Bad `ttl`, `expiresAt` or weight throw before anything changes.
+   */
+  set(key: K, value: V, options?: SetOptions): this {
+    const expiresAt = this.#expiryOf(options)
+    const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
+    const existing = this.keyMap.get(key)
+    if (existing !== undefined) {
+      this.#replace(existing, key, value, weight, expiresAt)
+    } else {
+      this.#add(key, value, weight, expiresAt)
+    }
+    this.#flush()
+    return this
+  }
+
+  /** Removes `key`; `true` if a live entry was removed (an expired one is removed too, but `false`). */
+  delete(key: K): boolean {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined) return false
+    const expired = this.#expires !== undefined && this.#isExpired(slot)
+    this.#remove(slot, expired ? 'expire' : 'delete')
+    this.#flush()
+    return !expired
+  }
+
+  /** Removes every entry; each is passed to `onEvict` with reason `'clear'`, in iteration order. */
+  clear(): void {
+    if (this.#onEvict !== undefined) {
+      for (const slot of this.order()) {
+        this.#enqueue(this.keyList[slot] as K, this.valList[slot] as V, 'clear')
+      }
+    }
+    this.keyMap.clear()
+    this.keyList.fill(undefined)
+    this.valList.fill(undefined)
+    this.#freeTop = 0
+    this.#fill = 0
+    this.#totalWeight = 0
+    this.#expires = undefined
+    this.reset()
+    this.#flush()
+  }
+
+  /** Removes every expired entry now (reason `'expire'`); returns how many. */
+  purgeExpired(): number {
+    if (this.#expires === undefined) return 0
+    const now = this.#now()
+    let removed = 0
+    for (const slot of this.keyMap.values()) {
+      if (this.#expires[slot]! <= now) {
+        this.#remove(slot, 'expire')
+        removed++
+      }
+    }
+    this.#flush()
+    return removed
+  }
+
+  // --- iteration --------------------------------------------------------------------------
+
+  /** Live keys in the policy's order. */
+  *keys(): IterableIterator<K> {
+    for (const slot of this.#liveOrder()) yield this.keyList[slot] as K
+  }
+
+  /** Live values in the same order as `keys()`. */
+  *values(): IterableIterator<V> {
+    for (const slot of this.#liveOrder()) yield this.valList[slot] as V
+  }
+
+  /** Live `[key, value]` pairs in the same order as `keys()`. */
+  *entries(): IterableIterator<[K, V]> {
+    for (const slot of this.#liveOrder()) yield [this.keyList[slot] as K, this.valList[slot] as V]
+  }
+
+  /** The same as `entries()`. */
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries()
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  *#liveOrder(): Generator<number, void, undefined> {
+    const expires = this.#expires
+    const now = expires === undefined ? 0 : this.#now()
+    for (const slot of this.order()) {
+      if (expires === undefined || expires[slot]! > now) yield slot
+    }
+  }
+
+  #liveSlot(key: K): number | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || this.#expires === undefined || !this.#isExpired(slot)) return slot
+    this.#remove(slot, 'expire')
+    this.#flush()
+    return undefined
+  }
+
+  #isExpired(slot: number): boolean {
+    const at = this.#expires![slot]!
+    return at !== Infinity && at <= this.#now()
+  }
+
+  #replace(slot: number, key: K, value: V, weight: number, expiresAt: number): void {
+    const old = this.valList[slot] as V
+    this.valList[slot] = value
+    if (this.#expires !== undefined) this.#expires[slot] = expiresAt
+    this.update(slot)
+    if (old !== value) this.#enqueue(key, old, 'set')
+    if (this.#weights !== undefined) {
+      this.#totalWeight += weight - this.#weights[slot]!
+      this.#weights[slot] = weight
+      while (this.#totalWeight > this.maxWeight) this.#remove(this.victim(), 'evict')
+    }
+  }
+
+  #add(key: K, value: V, weight: number, expiresAt: number): void {
+    while (this.keyMap.size >= this.maxSize || this.#totalWeight + weight > this.maxWeight) {
+      this.#remove(this.victim(), 'evict')
+    }
+    const slot = this.#freeTop > 0 ? this.#free[--this.#freeTop]! : this.#fill++
+    this.keyMap.set(key, slot)
+    this.keyList[slot] = key
+    this.valList[slot] = value
+    if (this.#weights !== undefined) {
+      this.#weights[slot] = weight
+      this.#totalWeight += weight
+    }
+    if (this.#expires !== undefined) this.#expires[slot] = expiresAt
+    this.insert(slot, key)
+  }
+
+  #remove(slot: number, reason: EvictionReason): void {
+    const key = this.keyList[slot] as K
+    const value = this.valList[slot] as V
+    this.unlink(slot)
+    this.keyMap.delete(key)
+    this.keyList[slot] = undefined
+    this.valList[slot] = undefined
+    this.#free[this.#freeTop++] = slot
+    if (this.#weights !== undefined) this.#totalWeight -= this.#weights[slot]!
+    this.#enqueue(key, value, reason)
+  }
+
+  // The absolute expiry for a `set`, validated before anything changes.
+  #expiryOf(options: SetOptions | undefined): number {
+    let at = Infinity
+    if (options?.expiresAt !== undefined) {
+      at = options.expiresAt
+      if (typeof at !== 'number' || Number.isNaN(at)) {
+        throw new CacheTtlError('expiresAt', 'a number of milliseconds per the cache clock', at)
+      }
+    } else {
+      const ttl = options?.ttl ?? this.#defaultTtl
+      if (!isPositiveDuration(ttl)) {
+        throw new CacheTtlError('ttl', 'a positive number of milliseconds or Infinity', ttl)
+      }
+      if (ttl !== Infinity) at = this.#now() + ttl
+    }
+    if (at !== Infinity && this.#expires === undefined) {
+      this.#expires = new Float64Array(this.maxSize).fill(Infinity)
+    }
+    return at
+  }
+
+  #weightOf(key: K, value: V, options: SetOptions | undefined): number {
+    const weight = options?.weight ?? (this.#weigh === undefined ? 1 : this.#weigh(value, key))
+    if (typeof weight !== 'number' || !(weight > 0) || weight === Infinity) {
+      throw new CacheWeightError(
+        key,
+        `the weight of an entry must be a positive finite number, got: ${describe(weight)}`,
+        weight,
+      )
+    }
+    if (weight > this.maxWeight) {
+      throw new CacheWeightError(
+        key,
+        `an entry of weight ${weight} can never fit in \`maxWeight\` ${this.maxWeight}`,
+        weight,
+      )
+    }
+    return weight
+  }
+
+  #enqueue(key: K, value: V, reason: EvictionReason): void {
+    if (this.#onEvict === undefined) return
+    const i = this.#queueLength++
+    this.#queueKeys[i] = key
+    this.#queueValues[i] = value
+    this.#queueReasons[i] = reason
+  }
+
+  // Runs the queued callbacks; the first error is rethrown once every callback has run.
+  #flush(): void {
+    if (this.#queueHead === this.#queueLength) return
+    const onEvict = this.#onEvict!
+    let failed = false
+    let error: unknown
+    while (this.#queueHead < this.#queueLength) {
+      const i = this.#queueHead++
+      const key = this.#queueKeys[i] as K
+      const value = this.#queueValues[i] as V
+      this.#queueKeys[i] = undefined
+      this.#queueValues[i] = undefined
+      try {
+        onEvict(key, value, this.#queueReasons[i]!)
+      } catch (e) {
+        if (!failed) error = e
+        failed = true
+      }
+    }
+    this.#queueHead = this.#queueLength = 0
+    if (failed) throw error
+  }
+}

@@ -1,0 +1,260 @@
+import { CacheConfigError } from './errors.js'
+import { FrequencySketch } from './frequencySketch.js'
+import { hashKey } from './hashKey.js'
+import { LinkedSlotCache } from './linkedSlotCache.js'
+import { NIL } from './slotCache.js'
+import type { CacheOptions, PolicyName } from './types.js'
+
+const WINDOW = 0
+const PROBATION = 1
+const PROTECTED = 2
+
+const PROTECTED_SHARE = 0.8
+// A candidate this frequent is admitted against a stronger victim with probability 1/128, so an
+// attacker cannot make a victim unbeatable by flooding its hash (Caffeine's guard).
+const ADMIT_HASHDOS_THRESHOLD = 6
+const HILL_CLIMBER_STEP_PERCENT = 0.0625
+const HILL_CLIMBER_STEP_DECAY = 0.98
+const HILL_CLIMBER_RESTART_THRESHOLD = 0.05
+// The most entries one climb moves between window and main, as in Caffeine.
+const QUEUE_TRANSFER_THRESHOLD = 1000
+
+/** Options of {@link TinyLFUCache}. */
+export interface TinyLFUCacheOptions<K, V> extends CacheOptions<K, V> {
+  /**
+   * The window's share of `maxSize` at the start (at least one entry).
+   * @default 0.01
+   */
+  windowRatio?: number
+  /**
+   * Resize the window by hill climbing on the hit rate, as Caffeine does; `false` keeps it fixed.
+   * @default true
+   */
+  adaptive?: boolean
+  /**
+   * Seed of the random numbers behind the hash-flooding guard, so that runs are reproducible.
+   * @default 0x2545f491
+   */
+  seed?: number
+}
+
+/**
+ * W-TinyLFU (Einziger, Friedman and Manes, 2017, as in Caffeine): new entries enter a small LRU
+ * window; an entry leaving the window is admitted into the main segmented LRU (80% protected,
+ * 20% probation) only if a count-min sketch says it is more popular than the entry it would
+ * replace. The window is resized by hill climbing, which keeps the hit ratio high on both
+ * frequency-skewed and recency-skewed (looping, scanning) workloads. `get` hits, inserts and
+ * re-`set`s count as accesses. Iterates the window, probation then protected, newest first.
+ *
+ * @example
+ * ```ts
+ * const cache = new TinyLFUCache<string, Uint8Array>({ maxSize: 10_000 })
+ * cache.set('/index.html', page)
+ * cache.get('/index.html')
+ * ```
+ */
+export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
+  /** Always `'tinylfu'`. */
+  readonly policy: PolicyName = 'tinylfu'
+  readonly #sketch: FrequencySketch
+  readonly #hashes: Int32Array
+  readonly #segmentOf: Uint8Array
+  readonly #adaptive: boolean
+  #maxWindow: number
+  #maxProtected: number
+  #random: number
+  #hitsInSample = 0
+  #missesInSample = 0
+  #previousHitRate = 0
+  #stepSize: number
+
+  /** @param options - see {@link TinyLFUCacheOptions}. */
+  constructor(options: TinyLFUCacheOptions<K, V>) {
+    super(options, 3)
+    const { windowRatio = 0.01, adaptive = true, seed = 0x2545f491 } = options
+    if (typeof windowRatio !== 'number' || !(windowRatio > 0 && windowRatio < 1)) {
+      throw new CacheConfigError('windowRatio', 'a number between 0 and 1 (exclusive)', windowRatio)
+    }
+    if (typeof adaptive !== 'boolean') {
+      throw new CacheConfigError('adaptive', 'a boolean', adaptive)
+    }
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed === 0) {
+      throw new CacheConfigError('seed', 'a non-zero integer', seed)
+    }
+    const max = this.maxSize
+    this.#maxWindow = Math.max(1, max - Math.floor((1 - windowRatio) * max))
+    this.#maxProtected = Math.floor(PROTECTED_SHARE * (max - this.#maxWindow))
+    this.#adaptive = adaptive
+    this.#random = seed | 0
+    this.#stepSize = -HILL_CLIMBER_STEP_PERCENT * max
+    this.#sketch = new FrequencySketch(max)
+    this.#hashes = new Int32Array(max)
+    this.#segmentOf = new Uint8Array(max)
+  }
+
+  /** How many entries the window holds at most now (hill climbing moves it). */
+  get windowCapacity(): number {
+    return this.#maxWindow
+  }
+
+  /** How many entries the protected segment holds at most now. */
+  get protectedCapacity(): number {
+    return this.#maxProtected
+  }
+
+  /** The sketch's estimate of how often `key` was accessed recently (0 to 15). */
+  frequency(key: K): number {
+    return this.#sketch.frequency(hashKey(key))
+  }
+
+  protected insert(slot: number, key: K): void {
+    const hash = hashKey(key)
+    this.#hashes[slot] = hash
+    this.#sketch.increment(hash)
+    this.#segmentOf[slot] = WINDOW
+    this.pushHead(WINDOW, slot)
+    while (this.lengths[WINDOW]! > this.#maxWindow) this.#moveTo(PROBATION, this.tails[WINDOW]!)
+  }
+
+  protected hit(slot: number): void {
+    this.#sketch.increment(this.#hashes[slot]!)
+    const segment = this.#segmentOf[slot]!
+    if (segment === PROBATION) {
+      this.#moveTo(PROTECTED, slot)
+      while (this.lengths[PROTECTED]! > this.#maxProtected) {
+        this.#moveTo(PROBATION, this.tails[PROTECTED]!)
+      }
+    } else {
+      this.moveToHead(segment, slot)
+    }
+    if (this.#adaptive && ++this.#hitsInSample + this.#missesInSample >= this.#sketch.sampleSize) {
+      this.#climb()
+    }
+  }
+
+  protected override update(slot: number): void {
+    this.#sketch.increment(this.#hashes[slot]!)
+    const segment = this.#segmentOf[slot]!
+    if (segment === PROBATION) this.#moveTo(PROTECTED, slot)
+    else this.moveToHead(segment, slot)
+    while (this.lengths[PROTECTED]! > this.#maxProtected) {
+      this.#moveTo(PROBATION, this.tails[PROTECTED]!)
+    }
+  }
+
+  protected override miss(): void {
+    if (this.#adaptive && this.#hitsInSample + ++this.#missesInSample >= this.#sketch.sampleSize) {
+      this.#climb()
+    }
+  }
+
+  protected unlink(slot: number): void {
+    this.detach(this.#segmentOf[slot]!, slot)
+  }
+
+  // The window's oldest entry (the candidate) competes with probation's oldest (the victim)
+  // when the incoming entry will push the candidate out of the window.
+  protected victim(): number {
+    const candidate = this.tails[WINDOW]!
+    let victim = this.tails[PROBATION]!
+    if (victim === NIL) victim = this.tails[PROTECTED]!
+    if (victim === NIL) return candidate
+    if (candidate === NIL || this.lengths[WINDOW]! < this.#maxWindow) return victim
+    if (this.#admit(this.#hashes[candidate]!, this.#hashes[victim]!)) {
+      this.#moveTo(PROBATION, candidate)
+      return victim
+    }
+    return candidate
+  }
+
+  protected *order(): Generator<number, void, undefined> {
+    yield* this.walk(WINDOW)
+    yield* this.walk(PROBATION)
+    yield* this.walk(PROTECTED)
+  }
+
+  protected reset(): void {
+    this.resetLists()
+    this.#sketch.clear()
+    this.#hitsInSample = 0
+    this.#missesInSample = 0
+  }
+
+  #admit(candidateHash: number, victimHash: number): boolean {
+    const candidateFrequency = this.#sketch.frequency(candidateHash)
+    const victimFrequency = this.#sketch.frequency(victimHash)
+    if (candidateFrequency > victimFrequency) return true
+    if (candidateFrequency < ADMIT_HASHDOS_THRESHOLD) return false
+    return (this.#nextRandom() & 127) === 0
+  }
+
+  // xorshift32: deterministic for a given seed, so hit ratios are reproducible.
+  #nextRandom(): number {
+    let x = this.#random
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    this.#random = x
+    return x
+  }
+
+  #moveTo(segment: number, slot: number): void {
+    this.detach(this.#segmentOf[slot]!, slot)
+    this.#segmentOf[slot] = segment
+    this.pushHead(segment, slot)
+  }
+
+  // Caffeine's hill climber: step the window in the direction that last raised the hit rate.
+  #climb(): void {
+    const requests = this.#hitsInSample + this.#missesInSample
+    const hitRate = this.#hitsInSample / requests
+    const change = hitRate - this.#previousHitRate
+    const amount = change >= 0 ? this.#stepSize : -this.#stepSize
+    this.#stepSize =
+      Math.abs(change) >= HILL_CLIMBER_RESTART_THRESHOLD
+        ? HILL_CLIMBER_STEP_PERCENT * this.maxSize * (amount >= 0 ? 1 : -1)
+        : HILL_CLIMBER_STEP_DECAY * amount
+    this.#previousHitRate = hitRate
+    this.#hitsInSample = 0
+    this.#missesInSample = 0
+    const adjustment = Math.trunc(amount)
+    if (adjustment > 0) this.#growWindow(adjustment)
+    else if (adjustment < 0) this.#shrinkWindow(-adjustment)
+  }
+
+  // Takes quota from protected; moves main's oldest entries into the window to fill it.
+  #growWindow(adjustment: number): void {
+    if (this.#maxProtected === 0) return
+    let quota = Math.min(adjustment, this.#maxProtected)
+    this.#maxProtected -= quota
+    this.#maxWindow += quota
+    while (this.lengths[PROTECTED]! > this.#maxProtected) {
+      this.#moveTo(PROBATION, this.tails[PROTECTED]!)
+    }
+    for (let i = 0; i < QUEUE_TRANSFER_THRESHOLD && quota > 0; i++) {
+      let candidate = this.tails[PROBATION]!
+      if (candidate === NIL) candidate = this.tails[PROTECTED]!
+      if (candidate === NIL) break
+      quota--
+      this.#moveTo(WINDOW, candidate)
+    }
+    this.#maxProtected += quota
+    this.#maxWindow -= quota
+  }
+
+  // Gives quota to protected; moves the window's oldest entries into probation.
+  #shrinkWindow(adjustment: number): void {
+    if (this.#maxWindow <= 1) return
+    let quota = Math.min(adjustment, this.#maxWindow - 1)
+    this.#maxProtected += quota
+    this.#maxWindow -= quota
+    for (let i = 0; i < QUEUE_TRANSFER_THRESHOLD && quota > 0; i++) {
+      const candidate = this.tails[WINDOW]!
+      if (candidate === NIL) break
+      quota--
+      this.#moveTo(PROBATION, candidate)
+    }
+    this.#maxProtected -= quota
+    this.#maxWindow += quota
+  }
+}
