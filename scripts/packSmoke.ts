@@ -68,8 +68,6 @@ export function packSmoke(options: PackSmokeOptions): PackSmokeResult {
         'es2022',
         '--skipLibCheck',
         'false',
-        '--types',
-        '',
         'types.mts',
         'types.cts',
       ],

@@ -30,10 +30,18 @@ export type CreateCacheOptions<K, V> =
  * ```
  * @throws {CacheConfigError} for an unknown policy or invalid options.
  */
-export function createCache<K, V>(options: { policy?: 'lru' } & LRUCacheOptions<K, V>): LRUCache<K, V>
-export function createCache<K, V>(options: { policy: 'lfu' } & LFUCacheOptions<K, V>): LFUCache<K, V>
-export function createCache<K, V>(options: { policy: 'fifo' } & FIFOCacheOptions<K, V>): FIFOCache<K, V>
-export function createCache<K, V>(options: { policy: 'sieve' } & SieveCacheOptions<K, V>): SieveCache<K, V>
+export function createCache<K, V>(
+  options: { policy?: 'lru' } & LRUCacheOptions<K, V>,
+): LRUCache<K, V>
+export function createCache<K, V>(
+  options: { policy: 'lfu' } & LFUCacheOptions<K, V>,
+): LFUCache<K, V>
+export function createCache<K, V>(
+  options: { policy: 'fifo' } & FIFOCacheOptions<K, V>,
+): FIFOCache<K, V>
+export function createCache<K, V>(
+  options: { policy: 'sieve' } & SieveCacheOptions<K, V>,
+): SieveCache<K, V>
 export function createCache<K, V>(
   options: { policy: 's3fifo' } & S3FIFOCacheOptions<K, V>,
 ): S3FIFOCache<K, V>
@@ -60,6 +68,10 @@ export function createCache<K, V>(options: CreateCacheOptions<K, V>): EvictionCa
     case 'tinylfu':
       return new TinyLFUCache(options)
     default:
-      throw new CacheConfigError('policy', `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`, policy)
+      throw new CacheConfigError(
+        'policy',
+        `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`,
+        policy,
+      )
   }
 }

@@ -11,7 +11,12 @@ export function validateOptions<K, V>(options: CacheOptions<K, V>): void {
     throw new CacheConfigError('options', 'an object with a `maxSize`', options)
   }
   const { maxSize, ttl, maxWeight, weigh, onEvict, now } = options
-  if (typeof maxSize !== 'number' || !Number.isInteger(maxSize) || maxSize < 1 || maxSize > MAX_SLOTS) {
+  if (
+    typeof maxSize !== 'number' ||
+    !Number.isInteger(maxSize) ||
+    maxSize < 1 ||
+    maxSize > MAX_SLOTS
+  ) {
     throw new CacheConfigError('maxSize', `a positive integer up to ${MAX_SLOTS}`, maxSize)
   }
   if (ttl !== undefined && !isPositiveDuration(ttl)) {

@@ -56,9 +56,22 @@ export function testConformance(policy: PolicyName, create: CacheFactory): void 
     it('works with keys that break naive caches', () => {
       const cache = create<unknown, string>({ maxSize: 10 })
       const object = {}
-      const keys: unknown[] = ['__proto__', 'constructor', 'hasOwnProperty', object, NaN, -0, undefined, null]
-      keys.forEach((key, i) => cache.set(key, `v${i}`))
-      keys.forEach((key, i) => expect(cache.get(key)).toBe(`v${i}`))
+      const keys: unknown[] = [
+        '__proto__',
+        'constructor',
+        'hasOwnProperty',
+        object,
+        NaN,
+        -0,
+        undefined,
+        null,
+      ]
+      keys.forEach((key, i) => {
+        cache.set(key, `v${i}`)
+      })
+      keys.forEach((key, i) => {
+        expect(cache.get(key)).toBe(`v${i}`)
+      })
       expect(cache.get({})).toBeUndefined()
       // -0 and 0 are one key, as in a Map (SameValueZero).
       expect(cache.get(0)).toBe('v5')
@@ -228,9 +241,18 @@ export function testConformance(policy: PolicyName, create: CacheFactory): void 
         [{ maxSize: -1 }, '`maxSize` must be a positive integer up to 1073741824, got: -1'],
         [{ maxSize: 1.5 }, '`maxSize` must be a positive integer up to 1073741824, got: 1.5'],
         [{ maxSize: NaN }, '`maxSize` must be a positive integer up to 1073741824, got: NaN'],
-        [{ maxSize: '10' as unknown as number }, '`maxSize` must be a positive integer up to 1073741824, got: "10"'],
-        [{ maxSize: 1, ttl: -5 }, '`ttl` must be a positive number of milliseconds or Infinity, got: -5'],
-        [{ maxSize: 1, ttl: NaN }, '`ttl` must be a positive number of milliseconds or Infinity, got: NaN'],
+        [
+          { maxSize: '10' as unknown as number },
+          '`maxSize` must be a positive integer up to 1073741824, got: "10"',
+        ],
+        [
+          { maxSize: 1, ttl: -5 },
+          '`ttl` must be a positive number of milliseconds or Infinity, got: -5',
+        ],
+        [
+          { maxSize: 1, ttl: NaN },
+          '`ttl` must be a positive number of milliseconds or Infinity, got: NaN',
+        ],
         [{ maxSize: 1, maxWeight: 0 }, '`maxWeight` must be a positive number or Infinity, got: 0'],
         [{ maxSize: 1, onEvict: 'log' as never }, '`onEvict` must be a function, got: "log"'],
         [{ maxSize: 1, weigh: 3 as never }, '`weigh` must be a function, got: 3'],

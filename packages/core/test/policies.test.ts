@@ -32,7 +32,10 @@ testConformance('tinylfu', (o) => new TinyLFUCache(o))
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key: fc.nat(7) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), key: fc.nat(7), value: fc.nat(3) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant('set' as const), key: fc.nat(7), value: fc.nat(3) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('peek' as const), key: fc.nat(7) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('has' as const), key: fc.nat(7) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), key: fc.nat(7) }) },
@@ -55,28 +58,52 @@ function matchesModel(
 ): void {
   it(`${name} behaves exactly as its reference model on random operations`, () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(operation, { minLength: 10, maxLength: 150, size: 'max' }), (maxSize, ops) => {
-        const evicted: [number, number, string][] = []
-        const cache = createCache({ maxSize, onEvict: (k, v, r) => evicted.push([k, v, r]) })
-        const model = createModel(maxSize)
-        for (const op of ops) {
-          expect(apply(cache, op)).toEqual(apply(model, op))
-          expect([...cache.keys()]).toEqual(model.keys())
-        }
-        expect(evicted).toEqual(model.evicted)
-        expect(cache.size).toBe(model.keys().length)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(operation, { minLength: 10, maxLength: 150, size: 'max' }),
+        (maxSize, ops) => {
+          const evicted: [number, number, string][] = []
+          const cache = createCache({ maxSize, onEvict: (k, v, r) => evicted.push([k, v, r]) })
+          const model = createModel(maxSize)
+          for (const op of ops) {
+            expect(apply(cache, op)).toEqual(apply(model, op))
+            expect([...cache.keys()]).toEqual(model.keys())
+          }
+          expect(evicted).toEqual(model.evicted)
+          expect(cache.size).toBe(model.keys().length)
+        },
+      ),
       { numRuns: 300 },
     )
   })
 }
 
 describe('each policy against its reference model', () => {
-  matchesModel('LRUCache', (o) => new LRUCache(o), (n) => new LRUModel(n))
-  matchesModel('FIFOCache', (o) => new FIFOCache(o), (n) => new FIFOModel(n))
-  matchesModel('LFUCache', (o) => new LFUCache(o), (n) => new LFUModel(n))
-  matchesModel('SieveCache', (o) => new SieveCache(o), (n) => new SieveModel(n))
-  matchesModel('S3FIFOCache', (o) => new S3FIFOCache(o), (n) => new S3FIFOModel(n))
+  matchesModel(
+    'LRUCache',
+    (o) => new LRUCache(o),
+    (n) => new LRUModel(n),
+  )
+  matchesModel(
+    'FIFOCache',
+    (o) => new FIFOCache(o),
+    (n) => new FIFOModel(n),
+  )
+  matchesModel(
+    'LFUCache',
+    (o) => new LFUCache(o),
+    (n) => new LFUModel(n),
+  )
+  matchesModel(
+    'SieveCache',
+    (o) => new SieveCache(o),
+    (n) => new SieveModel(n),
+  )
+  matchesModel(
+    'S3FIFOCache',
+    (o) => new S3FIFOCache(o),
+    (n) => new S3FIFOModel(n),
+  )
   matchesModel(
     'S3FIFOCache with promotionThreshold 2',
     (o) => new S3FIFOCache({ ...o, promotionThreshold: 2 }),

@@ -24,7 +24,7 @@ export interface Model {
 
 abstract class BaseModel implements Model {
   readonly evicted: [number, number, string][] = []
-  protected readonly values = new Map<number, number>()
+  protected readonly values: Map<number, number> = new Map()
   constructor(protected readonly maxSize: number) {}
   abstract keys(): number[]
   protected abstract touch(key: number): void
@@ -103,7 +103,8 @@ export class LFUModel extends BaseModel {
   private clock = 0
   keys(): number[] {
     return [...this.values.keys()].sort(
-      (a, b) => this.uses.get(b)! - this.uses.get(a)! || this.lastUse.get(b)! - this.lastUse.get(a)!,
+      (a, b) =>
+        this.uses.get(b)! - this.uses.get(a)! || this.lastUse.get(b)! - this.lastUse.get(a)!,
     )
   }
   protected touch(key: number): void {
