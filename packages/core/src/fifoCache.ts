@@ -27,6 +27,15 @@ export class FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     super(options, 1)
   }
 
+  /** The value for `key`, or `undefined` on a miss or an expired entry; FIFO order ignores it. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    return this.valList[slot]
+  }
+
   protected insert(slot: number): void {
     this.pushHead(LIST, slot)
   }

@@ -61,6 +61,16 @@ export class LFUCache<K, V> extends SlotCache<K, V> {
     return slot === undefined ? 0 : this.#frequency[this.#bucketOf[slot]!]!
   }
 
+  /** The value for `key`, or `undefined` on a miss or an expired entry; counts a use. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    this.hit(slot)
+    return this.valList[slot]
+  }
+
   protected insert(slot: number): void {
     let bucket = this.#lowest
     if (bucket === NIL || this.#frequency[bucket] !== 1) bucket = this.#newBucket(1, NIL)

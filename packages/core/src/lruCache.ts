@@ -1,7 +1,5 @@
-import { LinkedSlotCache } from './linkedSlotCache.js'
+import { NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
-
-const LIST = 0
 
 /** Options of {@link LRUCache}. */
 export type LRUCacheOptions<K, V> = CacheOptions<K, V>
@@ -18,36 +16,78 @@ export type LRUCacheOptions<K, V> = CacheOptions<K, V>
  * cache.set('c', 3) // evicts 'b'
  * ```
  */
-export class LRUCache<K, V> extends LinkedSlotCache<K, V> {
+export class LRUCache<K, V> extends SlotCache<K, V> {
   /** Always `'lru'`. */
   readonly policy: PolicyName = 'lru'
+  // One list threaded through typed arrays; head = most recent. Plain fields for the ends (not
+  // the shared multi-list arrays) keep the hit path to a handful of loads and stores.
+  readonly #next: Int32Array
+  readonly #prev: Int32Array
+  #head = NIL
+  #tail = NIL
 
   /** @param options - see {@link CacheOptions}. */
   constructor(options: LRUCacheOptions<K, V>) {
-    super(options, 1)
+    super(options)
+    this.#next = new Int32Array(this.maxSize)
+    this.#prev = new Int32Array(this.maxSize)
+  }
+
+  /** The value for `key`, or `undefined` on a miss or an expired entry; makes it most recent. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    if (slot !== this.#head) this.#toHead(slot)
+    return this.valList[slot]
   }
 
   protected insert(slot: number): void {
-    this.pushHead(LIST, slot)
+    const head = this.#head
+    this.#prev[slot] = NIL
+    this.#next[slot] = head
+    if (head === NIL) this.#tail = slot
+    else this.#prev[head] = slot
+    this.#head = slot
   }
 
   protected hit(slot: number): void {
-    this.moveToHead(LIST, slot)
+    if (slot !== this.#head) this.#toHead(slot)
   }
 
   protected unlink(slot: number): void {
-    this.detach(LIST, slot)
+    const prev = this.#prev[slot]!
+    const next = this.#next[slot]!
+    if (prev === NIL) this.#head = next
+    else this.#next[prev] = next
+    if (next === NIL) this.#tail = prev
+    else this.#prev[next] = prev
   }
 
   protected victim(): number {
-    return this.tails[LIST]!
+    return this.#tail
   }
 
-  protected order(): Generator<number, void, undefined> {
-    return this.walk(LIST)
+  protected *order(): Generator<number, void, undefined> {
+    for (let slot = this.#head; slot !== NIL; slot = this.#next[slot]!) yield slot
   }
 
   protected reset(): void {
-    this.resetLists()
+    this.#head = NIL
+    this.#tail = NIL
+  }
+
+  // Moves a slot that is not the head to the head.
+  #toHead(slot: number): void {
+    const prev = this.#prev[slot]!
+    const next = this.#next[slot]!
+    this.#next[prev] = next
+    if (next === NIL) this.#tail = prev
+    else this.#prev[next] = prev
+    this.#prev[slot] = NIL
+    this.#next[slot] = this.#head
+    this.#prev[this.#head] = slot
+    this.#head = slot
   }
 }

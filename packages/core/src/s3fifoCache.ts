@@ -72,6 +72,17 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     this.#ghost = new GhostQueue(Math.max(1, this.mainCapacity))
   }
 
+  /** The value for `key`, or `undefined` on a miss or an expired entry; bumps its frequency. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    const frequency = this.#frequency[slot]!
+    if (frequency < MAX_FREQUENCY) this.#frequency[slot] = frequency + 1
+    return this.valList[slot]
+  }
+
   protected insert(slot: number, key: K): void {
     const queue = this.#ghost.take(key) ? MAIN : SMALL
     this.#frequency[slot] = 0

@@ -33,6 +33,16 @@ export class SieveCache<K, V> extends LinkedSlotCache<K, V> {
     this.#visited = new Uint8Array(this.maxSize)
   }
 
+  /** The value for `key`, or `undefined` on a miss or an expired entry; marks it visited. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    this.#visited[slot] = 1
+    return this.valList[slot]
+  }
+
   protected insert(slot: number): void {
     this.#visited[slot] = 0
     this.pushHead(LIST, slot)

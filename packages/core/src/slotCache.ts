@@ -37,11 +37,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   readonly #weigh: ((value: V, key: K) => number) | undefined
   readonly #onEvict: EvictionCallback<K, V> | undefined
   // Freed slots are reused last-in first-out; `#fill` is the next never-used slot.
-  readonly #free: Int32Array
+  // Created by the first removal: a cache that only ever evicts reuses victims' slots directly.
+  #free: Int32Array | undefined
   #freeTop = 0
   #fill = 0
-  // Absolute expiry per slot (Infinity = never), created by the first entry that expires.
-  #expires: Float64Array | undefined
+  /** Absolute expiry per slot (Infinity = never), created by the first entry that expires. */
+  protected expires: Float64Array | undefined
   // Weight per slot, created only when `maxWeight` is finite.
   readonly #weights: Float64Array | undefined
   #totalWeight = 0
@@ -64,7 +65,6 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.#onEvict = options.onEvict
     this.keyList = new Array<K | undefined>(this.maxSize).fill(undefined)
     this.valList = new Array<V | undefined>(this.maxSize).fill(undefined)
-    this.#free = new Int32Array(this.maxSize)
     this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.maxSize)
   }
 
@@ -105,21 +105,32 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     return this.#weights === undefined ? this.keyMap.size : this.#totalWeight
   }
 
-  /** The value for `key`, or `undefined` on a miss or an expired entry; records an access. */
-  get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
-    if (slot === undefined) {
-      this.miss(key)
-      return undefined
-    }
-    if (this.#expires !== undefined && this.#isExpired(slot)) {
+  /**
+   * The value for `key`, or `undefined` on a miss or an expired entry; records an access.
+   *
+   * Each policy writes its own `get`: a method shared by six classes would see six receiver maps
+   * and go megamorphic in any process that uses more than one policy, losing inlining on the
+   * hottest path. The shape every `get` follows is: look up the slot; if absent or stale, return
+   * `this.missed(key, slot)`; else record the hit inline and return `this.valList[slot]`.
+   */
+  abstract get(key: K): V | undefined
+
+  /** Whether a stored entry's time is up; call only when `expires` exists. */
+  protected isStale(slot: number): boolean {
+    const at = this.expires![slot]!
+    return at !== Infinity && at <= this.#now()
+  }
+
+  /** The cold end of every `get`: removes a stale entry, tells the policy of the miss. */
+  protected missed(key: K, slot: number | undefined): V | undefined {
+    if (slot !== undefined) {
       this.#remove(slot, 'expire')
       this.miss(key)
       this.#flush()
       return undefined
     }
-    this.hit(slot)
-    return this.valList[slot]
+    this.miss(key)
+    return undefined
   }
 
   /** The value for `key` without recording an access; an expired entry is removed. */
@@ -137,7 +148,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   expiresAt(key: K): number | undefined {
     const slot = this.#liveSlot(key)
     if (slot === undefined) return undefined
-    return this.#expires === undefined ? Infinity : this.#expires[slot]!
+    return this.expires === undefined ? Infinity : this.expires[slot]!
   }
 
   // --- writes -----------------------------------------------------------------------------
@@ -148,7 +159,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
    * reason `'set'`. Bad `ttl`, `expiresAt` or weight throw before anything changes.
    */
   set(key: K, value: V, options?: SetOptions): this {
-    const expiresAt = this.#expiryOf(options)
+    const expiresAt =
+      options === undefined && this.#defaultTtl === Infinity ? Infinity : this.#expiryOf(options)
     const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
     const existing = this.keyMap.get(key)
     if (existing !== undefined) {
@@ -164,7 +176,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   delete(key: K): boolean {
     const slot = this.keyMap.get(key)
     if (slot === undefined) return false
-    const expired = this.#expires !== undefined && this.#isExpired(slot)
+    const expired = this.expires !== undefined && this.isStale(slot)
     this.#remove(slot, expired ? 'expire' : 'delete')
     this.#flush()
     return !expired
@@ -183,18 +195,18 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.#freeTop = 0
     this.#fill = 0
     this.#totalWeight = 0
-    this.#expires = undefined
+    this.expires = undefined
     this.reset()
     this.#flush()
   }
 
   /** Removes every expired entry now (reason `'expire'`); returns how many. */
   purgeExpired(): number {
-    if (this.#expires === undefined) return 0
+    if (this.expires === undefined) return 0
     const now = this.#now()
     let removed = 0
     for (const slot of this.keyMap.values()) {
-      if (this.#expires[slot]! <= now) {
+      if (this.expires[slot]! <= now) {
         this.#remove(slot, 'expire')
         removed++
       }
@@ -228,7 +240,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   // --- internals --------------------------------------------------------------------------
 
   *#liveOrder(): Generator<number, void, undefined> {
-    const expires = this.#expires
+    const expires = this.expires
     const now = expires === undefined ? 0 : this.#now()
     for (const slot of this.order()) {
       if (expires === undefined || expires[slot]! > now) yield slot
@@ -237,21 +249,16 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   #liveSlot(key: K): number | undefined {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || this.#expires === undefined || !this.#isExpired(slot)) return slot
+    if (slot === undefined || this.expires === undefined || !this.isStale(slot)) return slot
     this.#remove(slot, 'expire')
     this.#flush()
     return undefined
   }
 
-  #isExpired(slot: number): boolean {
-    const at = this.#expires![slot]!
-    return at !== Infinity && at <= this.#now()
-  }
-
   #replace(slot: number, key: K, value: V, weight: number, expiresAt: number): void {
     const old = this.valList[slot] as V
     this.valList[slot] = value
-    if (this.#expires !== undefined) this.#expires[slot] = expiresAt
+    if (this.expires !== undefined) this.expires[slot] = expiresAt
     this.update(slot)
     if (old !== value) this.#enqueue(key, old, 'set')
     if (this.#weights !== undefined) {
@@ -262,18 +269,29 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   }
 
   #add(key: K, value: V, weight: number, expiresAt: number): void {
-    while (this.keyMap.size >= this.maxSize || this.#totalWeight + weight > this.maxWeight) {
-      this.#remove(this.victim(), 'evict')
+    let slot: number
+    if (this.#weights === undefined && this.keyMap.size >= this.maxSize) {
+      // Full, unweighted: the victim's slot is handed straight to the new entry, skipping the
+      // free stack and the clearing of slots that are about to be overwritten.
+      slot = this.victim()
+      const oldKey = this.keyList[slot] as K
+      this.unlink(slot)
+      this.keyMap.delete(oldKey)
+      this.#enqueue(oldKey, this.valList[slot] as V, 'evict')
+    } else {
+      while (this.keyMap.size >= this.maxSize || this.#totalWeight + weight > this.maxWeight) {
+        this.#remove(this.victim(), 'evict')
+      }
+      slot = this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
+      if (this.#weights !== undefined) {
+        this.#weights[slot] = weight
+        this.#totalWeight += weight
+      }
     }
-    const slot = this.#freeTop > 0 ? this.#free[--this.#freeTop]! : this.#fill++
     this.keyMap.set(key, slot)
     this.keyList[slot] = key
     this.valList[slot] = value
-    if (this.#weights !== undefined) {
-      this.#weights[slot] = weight
-      this.#totalWeight += weight
-    }
-    if (this.#expires !== undefined) this.#expires[slot] = expiresAt
+    if (this.expires !== undefined) this.expires[slot] = expiresAt
     this.insert(slot, key)
   }
 
@@ -284,6 +302,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.keyMap.delete(key)
     this.keyList[slot] = undefined
     this.valList[slot] = undefined
+    this.#free ??= new Int32Array(this.maxSize)
     this.#free[this.#freeTop++] = slot
     if (this.#weights !== undefined) this.#totalWeight -= this.#weights[slot]!
     this.#enqueue(key, value, reason)
@@ -304,8 +323,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       }
       if (ttl !== Infinity) at = this.#now() + ttl
     }
-    if (at !== Infinity && this.#expires === undefined) {
-      this.#expires = new Float64Array(this.maxSize).fill(Infinity)
+    if (at !== Infinity && this.expires === undefined) {
+      this.expires = new Float64Array(this.maxSize).fill(Infinity)
     }
     return at
   }
@@ -339,7 +358,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   // Runs the queued callbacks; the first error is rethrown once every callback has run.
   #flush(): void {
-    if (this.#queueHead === this.#queueLength) return
+    if (this.#queueLength === 0) return
     const onEvict = this.#onEvict!
     let failed = false
     let error: unknown

@@ -107,6 +107,16 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     return this.#sketch.frequency(hashKey(key))
   }
 
+  /** The value for `key`, or `undefined` on a miss or an expired entry; records an access. */
+  get(key: K): V | undefined {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
+      return this.missed(key, slot)
+    }
+    this.hit(slot)
+    return this.valList[slot]
+  }
+
   protected insert(slot: number, key: K): void {
     const hash = hashKey(key)
     this.#hashes[slot] = hash
