@@ -27,6 +27,6 @@ else
   })
 for (let i = 0; i < ENTRIES; i++) cache.set(i, value)
 const after = retained()
-console.log(
-  JSON.stringify({ which, bytesPerEntry: (after - before) / ENTRIES, keep: cache === undefined }),
-)
+// Reading the size after measuring keeps the cache alive through the measurement.
+const { size } = cache as unknown as { size: number }
+console.log(JSON.stringify({ which, bytesPerEntry: (after - before) / ENTRIES, size }))
