@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+
+import * as expiry from './index.js'
+
+describe('@cache/expiry', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(expiry).sort()).toEqual([
+      'ExpiryParseError',
+      'compileExpiry',
+      'formatDuration',
+      'parseDate',
+      'parseDateTime',
+      'parseDuration',
+      'parseTime',
+      'resolveExpiry',
+    ])
+  })
+})
