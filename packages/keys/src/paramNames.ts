@@ -1,0 +1,26 @@
+import { KeyError, show } from './keyError.js'
+
+/** Checks a `paramNames` option: an array of distinct strings. Returns it, typed. */
+export function checkParamNames(value: unknown): readonly string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) {
+    throw new KeyError(
+      'ERR_KEY_OPTIONS',
+      `\`paramNames\` must be an array of parameter names, got: ${show(value)}`,
+      value,
+    )
+  }
+  value.forEach((name: unknown, i) => {
+    if (typeof name !== 'string' || name === '') {
+      throw new KeyError(
+        'ERR_KEY_OPTIONS',
+        `\`paramNames[${i}]\` must be a non-empty string, got: ${show(name)}`,
+        name,
+      )
+    }
+    if (value.indexOf(name) !== i) {
+      throw new KeyError('ERR_KEY_OPTIONS', `\`paramNames\` names ${show(name)} twice`, name)
+    }
+  })
+  return value as string[]
+}

@@ -1,0 +1,354 @@
+// stableHash: a canonical, self-delimiting encoding of a value, streamed into a 128-bit hash.
+import { giveHasher, type Hasher, takeHasher } from './hash128.js'
+import { constructorName } from './keyError.js'
+import { keyOf } from './keyOf.js'
+
+/**
+ * Hashes any value to 32 hex digits (128 bits) that are equal for structurally equal values and
+ * different otherwise, in every process, runtime and machine: the hash is meant to be stored (Redis
+ * keys), and stays the same across releases of one major version.
+ *
+ * Structure is read from:
+ * - primitives; types stay apart (`1`, `'1'`, `1n`, `true` all differ) and `-0` differs from `0`
+ *   (`NaN` equals `NaN`);
+ * - plain objects (own enumerable string keys, in any order) and arrays (in order; a hole differs
+ *   from `undefined`); a missing property differs from one set to `undefined`;
+ * - `Map` and `Set` (entries in any order), `Date`, `RegExp`, boxed primitives, `ArrayBuffer`,
+ *   typed arrays, `DataView` and `Buffer` (by bytes: a `Buffer` equals a `Uint8Array` with the
+ *   same bytes);
+ * - values with a {@link keyOf} method, then values with a `toJSON()` method (`URL`, Temporal,
+ *   decimal libraries…): their class name and the method's result;
+ * - cycles, as references to the ancestor they point back to, so isomorphic graphs hash alike.
+ *
+ * Anything else (class instances without `[keyOf]()` or `toJSON()`, functions, symbols not from
+ * `Symbol.for()`, Promises, Errors…) is hashed by identity: a process-local id. Such hashes are
+ * equal only for the same object in the same process; do not store them.
+ *
+ * The hash is MurmurHash3 x86_128: fast and well spread, but not cryptographic, so someone who
+ * controls the input can craft collisions (see the README).
+ *
+ * @example
+ * ```ts
+ * stableHash({ b: 2, a: [1, 'x'] }) === stableHash({ a: [1, 'x'], b: 2 }) // true
+ * stableHash(1) === stableHash('1') // false
+ * ```
+ */
+export function stableHash(value: unknown): string {
+  const hasher = takeHasher()
+  encode(value, hasher, [])
+  const hash = hasher.hex()
+  giveHasher(hasher)
+  return hash
+}
+
+/*
+ * The encoding, written into the hasher as UTF-16 code units. Every value starts with a one-letter
+ * tag; strings carry their length, numbers end in ';', containers carry their size. So no encoding
+ * is a prefix of another, and a concatenation of encodings splits back one way only: equal
+ * encodings mean equal data.
+ *
+ *   u undefined   z null   t true   f false   n<number>;   i<bigint>;   s<len>:<chars>
+ *   y<len>:<Symbol.for key>   a<len>:<items, h for a hole>   o<n>:(<len>:<key><value>)*
+ *   k<len>:<class name><[keyOf]()>   j<len>:<class name><toJSON()>   w<primitive>
+ *   D<time>;   R<len>:<source><len>:<flags>   B<len>:<kind><len>:<bytes, one unit each>
+ *   M<n>:<entry hashes>   S<n>:<item hashes>   (each entry's own 128-bit hash, sorted)
+ *   ^<k>;  (the k-th ancestor: a cycle)   #<id>;  (identity, process-local)
+ *
+ * Changing any of this changes stored hashes, which makes it a breaking change (golden tests).
+ */
+const enum Tag {
+  Undefined = 0x75, // u
+  Null = 0x7a, // z
+  True = 0x74, // t
+  False = 0x66, // f
+  Number = 0x6e, // n
+  BigInt = 0x69, // i
+  String = 0x73, // s
+  Symbol = 0x79, // y
+  Array = 0x61, // a
+  Hole = 0x68, // h
+  Object = 0x6f, // o
+  KeyOf = 0x6b, // k
+  ToJSON = 0x6a, // j
+  Boxed = 0x77, // w
+  Date = 0x44, // D
+  RegExp = 0x52, // R
+  Bytes = 0x42, // B
+  Map = 0x4d, // M
+  Set = 0x53, // S
+  Cycle = 0x5e, // ^
+  Identity = 0x23, // #
+  Colon = 0x3a, // :
+  End = 0x3b, // ;
+}
+
+function encode(value: unknown, out: Hasher, ancestors: object[]): void {
+  switch (typeof value) {
+    case 'string':
+      out.unit(Tag.String)
+      sized(value, out)
+      return
+    case 'number':
+      // String(n) is the spec's shortest round-trip form, identical in every engine; it only
+      // loses the sign of zero.
+      out.unit(Tag.Number)
+      out.text(value === 0 && 1 / value < 0 ? '-0' : String(value))
+      out.unit(Tag.End)
+      return
+    case 'boolean':
+      out.unit(value ? Tag.True : Tag.False)
+      return
+    case 'undefined':
+      out.unit(Tag.Undefined)
+      return
+    case 'bigint':
+      out.unit(Tag.BigInt)
+      out.text(String(value))
+      out.unit(Tag.End)
+      return
+    case 'symbol': {
+      const key = Symbol.keyFor(value)
+      if (key === undefined) {
+        identity(value, out)
+      } else {
+        out.unit(Tag.Symbol)
+        sized(key, out)
+      }
+      return
+    }
+    case 'function':
+      identity(value, out)
+      return
+    case 'object':
+      if (value === null) out.unit(Tag.Null)
+      else encodeObject(value, out, ancestors)
+  }
+}
+
+/** `<len>:<text>`. */
+function sized(text: string, out: Hasher): void {
+  out.int(text.length)
+  out.unit(Tag.Colon)
+  out.text(text)
+}
+
+function encodeObject(object: object, out: Hasher, ancestors: object[]): void {
+  // Only objects on the current path are tracked: a value shared by two branches is encoded in
+  // full in each, as the same data must hash the same however it is shared. Paths are short, so
+  // a linear scan beats a Map here.
+  const index = ancestors.lastIndexOf(object)
+  if (index !== -1) {
+    out.unit(Tag.Cycle)
+    out.int(ancestors.length - index)
+    out.unit(Tag.End)
+    return
+  }
+  ancestors.push(object)
+  if (Array.isArray(object)) encodeArray(object, out, ancestors)
+  else encodeContent(object, out, ancestors)
+  ancestors.pop()
+}
+
+function encodeContent(object: object, out: Hasher, ancestors: object[]): void {
+  const own = (object as Partial<Record<typeof keyOf, unknown>>)[keyOf]
+  if (typeof own === 'function') {
+    const key: unknown = own.call(object)
+    if (key !== object) {
+      out.unit(Tag.KeyOf)
+      sized(constructorName(object), out)
+      encode(key, out, ancestors)
+      return
+    }
+  }
+  const proto: unknown = Object.getPrototypeOf(object)
+  if (proto !== Object.prototype && proto !== null && encodeBuiltIn(object, out, ancestors)) return
+  const toJSON: unknown = (object as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === 'function') {
+    const json: unknown = toJSON.call(object)
+    if (json !== object) {
+      out.unit(Tag.ToJSON)
+      sized(constructorName(object), out)
+      encode(json, out, ancestors)
+      return
+    }
+  }
+  if (isPlain(proto)) encodeProps(object as Record<string, unknown>, out, ancestors)
+  else identity(object, out)
+}
+
+/** Encodes the built-in types read by content; false for any other object. */
+function encodeBuiltIn(object: object, out: Hasher, ancestors: object[]): boolean {
+  const tag = Object.prototype.toString.call(object).slice(8, -1)
+  switch (tag) {
+    case 'Date':
+      out.unit(Tag.Date)
+      out.text(String(Date.prototype.getTime.call(object)))
+      out.unit(Tag.End)
+      return true
+    case 'RegExp': {
+      const { source, flags } = object as RegExp
+      out.unit(Tag.RegExp)
+      sized(source, out)
+      sized(flags, out)
+      return true
+    }
+    case 'Map':
+      encodeMap(object as Map<unknown, unknown>, out, ancestors)
+      return true
+    case 'Set':
+      encodeSet(object as Set<unknown>, out, ancestors)
+      return true
+    case 'Number':
+    case 'String':
+    case 'Boolean':
+    case 'BigInt':
+    case 'Symbol':
+      out.unit(Tag.Boxed)
+      encode((object as { valueOf(): unknown }).valueOf(), out, ancestors)
+      return true
+    case 'ArrayBuffer':
+    case 'SharedArrayBuffer':
+      encodeBytes(tag, new Uint8Array(object as ArrayBufferLike), 1, out)
+      return true
+  }
+  if (!ArrayBuffer.isView(object)) return false
+  // A Buffer's tag is 'Uint8Array', so it hashes like the Uint8Array with the same bytes.
+  const size = (object as Partial<Uint8Array>).BYTES_PER_ELEMENT ?? 1
+  encodeBytes(tag, new Uint8Array(object.buffer, object.byteOffset, object.byteLength), size, out)
+  return true
+}
+
+/**
+ * Whether an object with this prototype is a plain object: `{}`, `Object.create(null)`, or a plain
+ * object from another realm (an iframe, `node:vm`), whose `Object.prototype` is not ours.
+ */
+export function isPlain(proto: unknown): boolean {
+  if (proto === Object.prototype || proto === null) return true
+  const ctor: unknown = (proto as { constructor?: unknown }).constructor
+  return (
+    Object.getPrototypeOf(proto) === null && typeof ctor === 'function' && ctor.name === 'Object'
+  )
+}
+
+function encodeArray(array: readonly unknown[], out: Hasher, ancestors: object[]): void {
+  out.unit(Tag.Array)
+  out.int(array.length)
+  out.unit(Tag.Colon)
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i]
+    if (item === undefined && !(i in array)) out.unit(Tag.Hole)
+    else encode(item, out, ancestors)
+  }
+}
+
+function encodeProps(object: Record<string, unknown>, out: Hasher, ancestors: object[]): void {
+  const keys = sortKeys(Object.keys(object))
+  out.unit(Tag.Object)
+  out.int(keys.length)
+  out.unit(Tag.Colon)
+  for (const key of keys) {
+    sized(key, out)
+    encode(object[key], out, ancestors)
+  }
+}
+
+/**
+ * Sorts keys by UTF-16 code units, as `Array.prototype.sort()` would. Objects have few keys, and
+ * often arrive sorted already, where insertion sort beats the generic sort by a wide margin.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 64) return keys.sort()
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!
+    let j = i - 1
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!
+      j--
+    }
+    keys[j + 1] = key
+  }
+  return keys
+}
+
+// A Map's or Set's entries are hashed one by one and written sorted by hash, so that insertion
+// order does not matter. Back-references count ancestors, not positions, so an entry's hash does
+// not depend on where it lands after sorting.
+function encodeMap(map: ReadonlyMap<unknown, unknown>, out: Hasher, ancestors: object[]): void {
+  const entries: string[] = []
+  for (const [key, value] of map) {
+    const entry = takeHasher()
+    encode(key, entry, ancestors)
+    encode(value, entry, ancestors)
+    entries.push(entry.raw())
+    giveHasher(entry)
+  }
+  writeSorted(Tag.Map, entries, out)
+}
+
+function encodeSet(set: ReadonlySet<unknown>, out: Hasher, ancestors: object[]): void {
+  const items: string[] = []
+  for (const item of set) {
+    const entry = takeHasher()
+    encode(item, entry, ancestors)
+    items.push(entry.raw())
+    giveHasher(entry)
+  }
+  writeSorted(Tag.Set, items, out)
+}
+
+function writeSorted(tag: Tag, hashes: string[], out: Hasher): void {
+  out.unit(tag)
+  out.int(hashes.length)
+  out.unit(Tag.Colon)
+  for (const hash of hashes.sort()) out.text(hash)
+}
+
+/** True where typed arrays store their elements little-endian: every common JS platform. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+function encodeBytes(kind: string, bytes: Uint8Array, elementSize: number, out: Hasher): void {
+  // The encoding is of little-endian bytes everywhere, so that a Float64Array hashes the same on a
+  // big-endian machine (Node on s390x) as on x86 and ARM.
+  if (!LITTLE_ENDIAN && elementSize > 1) bytes = swapBytes(bytes, elementSize)
+  out.unit(Tag.Bytes)
+  sized(kind, out)
+  out.int(bytes.length)
+  out.unit(Tag.Colon)
+  out.bytes(bytes)
+}
+
+/** A copy of `bytes` with each `size`-byte element reversed: big-endian to little-endian. */
+export function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
+  const swapped = new Uint8Array(bytes.length)
+  for (let i = 0; i < bytes.length; i += size) {
+    for (let j = 0; j < size; j++) swapped[i + j] = bytes[i + size - 1 - j]!
+  }
+  return swapped
+}
+
+// Identity: a process-local id per object, function or unique symbol, held weakly so that hashing
+// a value never keeps it alive. Symbols as WeakMap keys are ES2023; older engines hold them
+// strongly instead (few programs make unique symbols by the thousand).
+const ids = new WeakMap<object, number>()
+const symbolIds: WeakMap<symbol, number> | Map<symbol, number> = symbolsAsWeakKeys()
+  ? new WeakMap<symbol, number>()
+  : new Map<symbol, number>()
+let lastId = 0
+
+function identity(value: object | symbol, out: Hasher): void {
+  const table = (typeof value === 'symbol' ? symbolIds : ids) as WeakMap<object | symbol, number>
+  let id = table.get(value)
+  if (id === undefined) table.set(value, (id = ++lastId))
+  out.unit(Tag.Identity)
+  out.int(id)
+  out.unit(Tag.End)
+}
+
+function symbolsAsWeakKeys(): boolean {
+  try {
+    new WeakMap<symbol, number>().set(Symbol(), 0)
+    return true
+  } catch {
+    return false
+  }
+}
