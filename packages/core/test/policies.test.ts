@@ -19,6 +19,7 @@ import {
   LRUModel,
   S3FIFOModel,
   SieveModel,
+  TinyLFUModel,
   type Model,
   type Operation,
 } from './referenceModels.js'
@@ -109,6 +110,39 @@ describe('each policy against its reference model', () => {
     (o) => new S3FIFOCache({ ...o, promotionThreshold: 2 }),
     (n) => new S3FIFOModel(n, 2),
   )
+  matchesModel(
+    'TinyLFUCache',
+    (o) => new TinyLFUCache(o),
+    (n) => new TinyLFUModel(n),
+  )
+
+  it('TinyLFUCache climbs the same hill as its model on long sequences over larger caches', () => {
+    // Caches of 16+ entries take hill-climbing steps of at least one entry; 10 × maxSize
+    // requests make a sample, so these sequences climb several times.
+    const skewedKey = fc.integer({ min: 0, max: 99 }).map((n) => Math.floor(n ** 2 / 100))
+    const longOperation = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ op: fc.constant('get' as const), key: skewedKey }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({ op: fc.constant('set' as const), key: skewedKey, value: fc.nat(3) }),
+      },
+    )
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 16, max: 40 }),
+        fc.array(longOperation, { minLength: 300, maxLength: 1500, size: 'max' }),
+        (maxSize, ops) => {
+          const cache = new TinyLFUCache<number, number>({ maxSize })
+          const model = new TinyLFUModel(maxSize)
+          for (const op of ops) expect(apply(cache, op)).toEqual(apply(model, op))
+          expect([...cache.keys()]).toEqual(model.keys())
+          expect(cache.windowCapacity).toBe(model.windowCapacity)
+        },
+      ),
+      // No shrinking: a counterexample of a thousand operations takes minutes to shrink.
+      { numRuns: 60, endOnFailure: true },
+    )
+  })
 })
 
 describe('createCache', () => {

@@ -1,3 +1,6 @@
+import { FrequencySketch } from '../src/frequencySketch.js'
+import { hashKey } from '../src/hashKey.js'
+
 // Obviously correct, slow models of each policy (arrays and linear scans), to run side by side
 // with the real classes on random operation sequences. Each model reports what `get`, `peek`,
 // `has`, `set` and `delete` return, its keys in the class's iteration order, and its evictions.
@@ -210,4 +213,150 @@ export class S3FIFOModel extends BaseModel {
       }
     }
   }
+}
+
+/**
+ * W-TinyLFU with arrays for the window, probation and protected segments (index 0 = most
+ * recent). The frequency sketch and key hash are the real ones (tested on their own); the rest,
+ * admission and hill climbing included, is written out plainly from POLICIES.md and Caffeine.
+ */
+export class TinyLFUModel extends BaseModel {
+  private window: number[] = []
+  private probation: number[] = []
+  private protected: number[] = []
+  private readonly sketch: FrequencySketch
+  private maxWindow: number
+  private maxProtected: number
+  private random: number
+  private hits = 0
+  private misses = 0
+  private previousHitRate = 0
+  private step: number
+
+  constructor(maxSize: number, seed = 0x2545f491) {
+    super(maxSize)
+    this.maxWindow = Math.max(1, maxSize - Math.floor(0.99 * maxSize))
+    this.maxProtected = Math.floor(0.8 * (maxSize - this.maxWindow))
+    this.sketch = new FrequencySketch(maxSize)
+    this.random = seed
+    this.step = -0.0625 * maxSize
+  }
+
+  keys(): number[] {
+    return [...this.window, ...this.probation, ...this.protected]
+  }
+
+  get windowCapacity(): number {
+    return this.maxWindow
+  }
+
+  override get(key: number): number | undefined {
+    if (!this.values.has(key)) {
+      this.misses++
+      this.maybeClimb()
+      return undefined
+    }
+    this.touch(key)
+    this.hits++
+    this.maybeClimb()
+    return this.values.get(key)
+  }
+
+  protected touch(key: number): void {
+    this.sketch.increment(hashKey(key))
+    if (this.probation.includes(key)) {
+      this.probation = without(this.probation, key)
+      this.protected.unshift(key)
+      this.demoteProtected()
+    } else if (this.window.includes(key)) {
+      this.window = [key, ...without(this.window, key)]
+    } else {
+      this.protected = [key, ...without(this.protected, key)]
+    }
+  }
+
+  protected override updated(key: number): void {
+    this.touch(key)
+  }
+
+  protected add(key: number): void {
+    this.sketch.increment(hashKey(key))
+    this.window.unshift(key)
+    while (this.window.length > this.maxWindow) this.probation.unshift(this.window.pop()!)
+  }
+
+  protected remove(key: number): void {
+    this.window = without(this.window, key)
+    this.probation = without(this.probation, key)
+    this.protected = without(this.protected, key)
+  }
+
+  protected victim(): number {
+    const candidate = this.window.at(-1)
+    const victim = this.probation.at(-1) ?? this.protected.at(-1)
+    if (victim === undefined) return candidate!
+    if (candidate === undefined || this.window.length < this.maxWindow) return victim
+    const candidateFrequency = this.sketch.frequency(hashKey(candidate))
+    const victimFrequency = this.sketch.frequency(hashKey(victim))
+    let admit = candidateFrequency > victimFrequency
+    if (!admit && candidateFrequency >= 6) admit = (this.nextRandom() & 127) === 0
+    if (!admit) return candidate
+    this.window.pop()
+    this.probation.unshift(candidate)
+    return victim
+  }
+
+  private demoteProtected(): void {
+    while (this.protected.length > this.maxProtected) this.probation.unshift(this.protected.pop()!)
+  }
+
+  private nextRandom(): number {
+    let x = this.random
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    this.random = x
+    return x
+  }
+
+  private maybeClimb(): void {
+    const requests = this.hits + this.misses
+    if (requests < 10 * this.maxSize) return
+    const hitRate = this.hits / requests
+    const change = hitRate - this.previousHitRate
+    const amount = change >= 0 ? this.step : -this.step
+    this.step =
+      Math.abs(change) >= 0.05 ? 0.0625 * this.maxSize * (amount >= 0 ? 1 : -1) : 0.98 * amount
+    this.previousHitRate = hitRate
+    this.hits = 0
+    this.misses = 0
+    const adjustment = Math.trunc(amount)
+    if (adjustment > 0 && this.maxProtected > 0) {
+      let quota = Math.min(adjustment, this.maxProtected)
+      this.maxProtected -= quota
+      this.maxWindow += quota
+      this.demoteProtected()
+      while (quota > 0 && this.probation.length + this.protected.length > 0) {
+        const moved = this.probation.length > 0 ? this.probation.pop()! : this.protected.pop()!
+        this.window.unshift(moved)
+        quota--
+      }
+      this.maxProtected += quota
+      this.maxWindow -= quota
+    } else if (adjustment < 0 && this.maxWindow > 1) {
+      let quota = Math.min(-adjustment, this.maxWindow - 1)
+      this.maxProtected += quota
+      this.maxWindow -= quota
+      while (quota > 0 && this.window.length > 0) {
+        this.probation.unshift(this.window.pop()!)
+        quota--
+      }
+      this.maxProtected -= quota
+      this.maxWindow += quota
+    }
+  }
+}
+
+function without(list: number[], key: number): number[] {
+  return list.filter((k) => k !== key)
 }
