@@ -9,6 +9,11 @@ export interface Contender {
   run: () => void
 }
 
+function cpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
 /** Races the contenders and prints a table; returns ops/s by name. */
 export async function race(
   title: string,

@@ -24,16 +24,30 @@ export class FrequencySketch {
     this.sampleSize = 10 * capacity
   }
 
+  /**
+   * Where `hash`'s counters live: the first word of its 64-byte block. A cache can keep this and
+   * {@link counterHashOf} per entry so that a hit does no hash mixing at all.
+   */
+  blockOf(hash: number): number {
+    return (spread(hash) & this.#blockMask) * WORDS_PER_BLOCK
+  }
+
+  /** Which counters inside the block are `hash`'s: 8 bits for each of the 4. */
+  counterHashOf(hash: number): number {
+    return rehash(spread(hash))
+  }
+
   /** The estimated frequency of `hash`: the least of its 4 counters. */
   frequency(hash: number): number {
-    const blockHash = spread(hash)
-    const counterHash = rehash(blockHash)
-    const block = (blockHash & this.#blockMask) * WORDS_PER_BLOCK
+    return this.frequencyAt(this.blockOf(hash), this.counterHashOf(hash))
+  }
+
+  /** {@link frequency} from a precomputed block and counter hash. */
+  frequencyAt(block: number, counterHash: number): number {
     let least = COUNTER_MAX
     for (let i = 0; i < 4; i++) {
       const h = counterHash >>> (i << 3)
-      const word = block + (i << 2) + (h & 3)
-      const count = (this.#table[word]! >>> (((h >>> 2) & 7) << 2)) & 0xf
+      const count = (this.#table[block + (i << 2) + (h & 3)]! >>> (((h >>> 2) & 7) << 2)) & 0xf
       if (count < least) least = count
     }
     return least
@@ -41,17 +55,20 @@ export class FrequencySketch {
 
   /** Counts one more occurrence of `hash`; halves every counter once `sampleSize` is reached. */
   increment(hash: number): void {
-    const blockHash = spread(hash)
-    const counterHash = rehash(blockHash)
-    const block = (blockHash & this.#blockMask) * WORDS_PER_BLOCK
+    this.incrementAt(this.blockOf(hash), this.counterHashOf(hash))
+  }
+
+  /** {@link increment} from a precomputed block and counter hash. */
+  incrementAt(block: number, counterHash: number): void {
+    const table = this.#table
     let added = false
     for (let i = 0; i < 4; i++) {
       const h = counterHash >>> (i << 3)
       const word = block + (i << 2) + (h & 3)
       const shift = ((h >>> 2) & 7) << 2
-      const value = this.#table[word]!
+      const value = table[word]!
       if (((value >>> shift) & 0xf) < COUNTER_MAX) {
-        this.#table[word] = value + (1 << shift)
+        table[word] = value + (1 << shift)
         added = true
       }
     }

@@ -163,10 +163,14 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       options === undefined && this.#defaultTtl === Infinity ? Infinity : this.#expiryOf(options)
     const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
     const existing = this.keyMap.get(key)
-    if (existing !== undefined) {
-      this.#replace(existing, key, value, weight, expiresAt)
-    } else {
+    if (existing === undefined) {
       this.#add(key, value, weight, expiresAt)
+    } else if (this.expires !== undefined && this.isStale(existing)) {
+      // An expired entry is not updated: it leaves as expired and the key starts afresh.
+      this.#remove(existing, 'expire')
+      this.#add(key, value, weight, expiresAt)
+    } else {
+      this.#replace(existing, key, value, weight, expiresAt)
     }
     this.#flush()
     return this

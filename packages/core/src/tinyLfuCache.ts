@@ -57,7 +57,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   /** Always `'tinylfu'`. */
   readonly policy: PolicyName = 'tinylfu'
   readonly #sketch: FrequencySketch
-  readonly #hashes: Int32Array
+  // Each entry's sketch block and counter hash, computed once at insert so hits mix no hashes.
+  readonly #blocks: Int32Array
+  readonly #counterHashes: Int32Array
   readonly #segmentOf: Uint8Array
   readonly #adaptive: boolean
   #maxWindow: number
@@ -88,7 +90,8 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     this.#random = seed | 0
     this.#stepSize = -HILL_CLIMBER_STEP_PERCENT * max
     this.#sketch = new FrequencySketch(max)
-    this.#hashes = new Int32Array(max)
+    this.#blocks = new Int32Array(max)
+    this.#counterHashes = new Int32Array(max)
     this.#segmentOf = new Uint8Array(max)
   }
 
@@ -119,15 +122,18 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   protected insert(slot: number, key: K): void {
     const hash = hashKey(key)
-    this.#hashes[slot] = hash
-    this.#sketch.increment(hash)
+    const block = this.#sketch.blockOf(hash)
+    const counterHash = this.#sketch.counterHashOf(hash)
+    this.#blocks[slot] = block
+    this.#counterHashes[slot] = counterHash
+    this.#sketch.incrementAt(block, counterHash)
     this.#segmentOf[slot] = WINDOW
     this.pushHead(WINDOW, slot)
     while (this.lengths[WINDOW]! > this.#maxWindow) this.#moveTo(PROBATION, this.tails[WINDOW]!)
   }
 
   protected hit(slot: number): void {
-    this.#sketch.increment(this.#hashes[slot]!)
+    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
     const segment = this.#segmentOf[slot]!
     if (segment === PROBATION) {
       this.#moveTo(PROTECTED, slot)
@@ -143,7 +149,7 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   protected override update(slot: number): void {
-    this.#sketch.increment(this.#hashes[slot]!)
+    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
     const segment = this.#segmentOf[slot]!
     if (segment === PROBATION) this.#moveTo(PROTECTED, slot)
     else this.moveToHead(segment, slot)
@@ -170,7 +176,7 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     if (victim === NIL) victim = this.tails[PROTECTED]!
     if (victim === NIL) return candidate
     if (candidate === NIL || this.lengths[WINDOW]! < this.#maxWindow) return victim
-    if (this.#admit(this.#hashes[candidate]!, this.#hashes[victim]!)) {
+    if (this.#admit(candidate, victim)) {
       this.#moveTo(PROBATION, candidate)
       return victim
     }
@@ -190,9 +196,13 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     this.#missesInSample = 0
   }
 
-  #admit(candidateHash: number, victimHash: number): boolean {
-    const candidateFrequency = this.#sketch.frequency(candidateHash)
-    const victimFrequency = this.#sketch.frequency(victimHash)
+  #admit(candidate: number, victim: number): boolean {
+    const sketch = this.#sketch
+    const candidateFrequency = sketch.frequencyAt(
+      this.#blocks[candidate]!,
+      this.#counterHashes[candidate]!,
+    )
+    const victimFrequency = sketch.frequencyAt(this.#blocks[victim]!, this.#counterHashes[victim]!)
     if (candidateFrequency > victimFrequency) return true
     if (candidateFrequency < ADMIT_HASHDOS_THRESHOLD) return false
     return (this.#nextRandom() & 127) === 0

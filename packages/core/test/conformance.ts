@@ -199,6 +199,23 @@ export function testConformance(policy: PolicyName, create: CacheFactory): void 
       expect(now).not.toHaveBeenCalled()
     })
 
+    it('replaces an expired entry as a new one, reporting the old as expired', () => {
+      let now = 0
+      const log: [string, number, EvictionReason][] = []
+      const cache = create<string, number>({
+        maxSize: 2,
+        ttl: 10,
+        now: () => now,
+        onEvict: (k, v, r) => log.push([k, v, r]),
+      })
+      cache.set('a', 1)
+      now = 10
+      cache.set('a', 2)
+      expect(log).toEqual([['a', 1, 'expire']])
+      expect(cache.get('a')).toBe(2)
+      expect(cache.expiresAt('a')).toBe(20)
+    })
+
     it('counts a delete of an expired entry as an expiry', () => {
       let now = 0
       const cache = create<string, number>({ maxSize: 2, ttl: 10, now: () => now })
