@@ -1,0 +1,116 @@
+// One contender on one scenario, in a process of its own (started by bench/index.ts with
+// --expose-gc): prints one JSON line with loads per second and heap bytes allocated per load.
+import { getHeapSpaceStatistics } from 'node:v8'
+
+import DataLoader from 'dataloader'
+
+import { Batcher } from '../src/index.js'
+
+/** What bench/index.ts asks for. */
+export interface RaceArgs {
+  library: 'dataloader' | '@cache/batch'
+  /** Distinct keys among the loads of a tick; equal to `loads` for all-distinct keys. */
+  distinct: number
+  loads: number
+  /** `undefined` keeps the library's default (DataLoader: Infinity, Batcher: 100). */
+  maxBatchSize: number | undefined
+  rounds: number
+}
+
+/** What a race prints. */
+export interface RaceResult {
+  loadsPerSecond: number
+  bytesPerLoad: number
+}
+
+interface Loader {
+  load(key: number): Promise<number>
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+const identity = (keys: readonly number[]): Promise<number[]> => Promise.resolve(keys as number[])
+
+function contender(args: RaceArgs): () => Loader {
+  const { maxBatchSize } = args
+  if (args.library === 'dataloader') {
+    const options = maxBatchSize === undefined ? { cache: false } : { cache: false, maxBatchSize }
+    return () => new DataLoader<number, number>(identity, options)
+  }
+  return () => new Batcher<number, number>(identity, { windowMs: 0, maxBatchSize })
+}
+
+/** One round: every load in one tick, then await them all. */
+async function round(loader: Loader, keys: readonly number[]): Promise<void> {
+  const loads = new Array<Promise<number>>(keys.length)
+  for (let i = 0; i < keys.length; i++) loads[i] = loader.load(keys[i]!)
+  await Promise.all(loads)
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+// Where objects go: the young generation, or the old one directly for allocation sites that V8
+// has learned to pretenure. (Code space is left out: it grows with compilation, not loads.)
+const objectSpaces = new Set([
+  'new_space',
+  'old_space',
+  'new_large_object_space',
+  'large_object_space',
+])
+
+function heapBytes(): number {
+  let bytes = 0
+  for (const space of getHeapSpaceStatistics()) {
+    if (objectSpaces.has(space.space_name)) bytes += space.space_used_size
+  }
+  return bytes
+}
+
+/**
+ * Heap bytes a round allocates per load: the median of a few rounds, each started right after a
+ * full GC and small enough (2,000 loads) to fit the young generation, so that no scavenge hides
+ * part of it; a scavenge (or a compilation) would show as an outlier, which the median drops.
+ */
+async function roundBytes(make: () => Loader, keys: readonly number[]): Promise<number> {
+  if (gc === undefined) return NaN
+  const samples: number[] = []
+  for (let i = 0; i < 9; i++) {
+    const loader = make()
+    gc()
+    const before = heapBytes()
+    await round(loader, keys)
+    samples.push((heapBytes() - before) / keys.length)
+  }
+  return median(samples)
+}
+
+// The harness's own share (the array of loads, Promise.all's bookkeeping), measured with a
+// loader that hands out one shared, settled promise and so allocates nothing itself.
+const settled = Promise.resolve(0)
+const harness = (): Loader => ({ load: () => settled })
+
+/** Measures one contender on one scenario. */
+export async function race(args: RaceArgs): Promise<RaceResult> {
+  const make = contender(args)
+  const keys = Array.from({ length: args.loads }, (_, i) => i % args.distinct)
+  for (let i = 0; i < 50; i++) await round(make(), keys)
+  const times: number[] = []
+  for (let i = 0; i < args.rounds; i++) {
+    const loader = make()
+    const start = performance.now()
+    await round(loader, keys)
+    times.push(performance.now() - start)
+  }
+  const small = keys.slice(0, 2000)
+  const bytesPerLoad = (await roundBytes(make, small)) - (await roundBytes(harness, small))
+  return { loadsPerSecond: args.loads / (median(times) / 1000), bytesPerLoad }
+}
+
+const input = process.argv[2]
+if (input !== undefined) {
+  const result = await race(JSON.parse(input) as RaceArgs)
+  console.log(JSON.stringify(result))
+}

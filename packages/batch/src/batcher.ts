@@ -1,0 +1,622 @@
+import { stableHash } from '@cache/keys'
+
+import { abortReasonOf } from './abortError.js'
+import { BatchError, describeValue } from './batchError.js'
+import { afterPromiseJobs, microtask, startTimer, stopTimer } from './schedule.js'
+
+/**
+ * What a batch function may give back for `keys`, plain or in a promise:
+ * - an array with one entry per key, in key order;
+ * - a `Map` from key to value (looked up by the key, then by its `keyFn` identity);
+ * - a plain object whose property names are `String(keyFn(key))` (for the default `keyFn`:
+ *   `String(key)` for primitives, `stableHash(key)` for objects).
+ *
+ * An `Error` in place of a value fails only that key's load.
+ */
+export type BatchResult<K, V> =
+  readonly (V | Error)[] | ReadonlyMap<K, V | Error> | { readonly [property: string]: V | Error }
+
+/** What a batch function receives besides the keys. */
+export interface BatchContext {
+  /**
+   * Aborted when the batcher's `signal` aborts or the batch exceeds `timeoutMs`; pass it on to
+   * `fetch` or your database client. Never aborts when neither option is set.
+   */
+  readonly signal: AbortSignal
+}
+
+/**
+ * Loads many keys at once. Receives each distinct key of a batch once, in the order they were
+ * first asked for, and returns (or promises) a {@link BatchResult}.
+ */
+export type BatchFn<K, V> = (
+  keys: K[],
+  context: BatchContext,
+) => PromiseLike<BatchResult<K, V>> | BatchResult<K, V>
+
+/** Options of {@link Batcher}; all are validated when the batcher is created. */
+export interface BatcherOptions<K> {
+  /**
+   * How long a window collects loads, in milliseconds, from its first load; when it ends, its
+   * last batch is dispatched. `0` collects the loads made in the same tick, including those made
+   * by promise callbacks of that tick, and dispatches after them (like DataLoader); more uses a
+   * timer (the Python `async-cache` batcher uses 5 ms).
+   * @default 0
+   */
+  windowMs?: number | undefined
+  /**
+   * The most distinct keys in one batch. A full batch is closed and dispatched without waiting
+   * for its window to end (with `windowMs: 0`, at the end of the tick with the others); the
+   * window goes on in a new batch. A positive integer, or `Infinity`.
+   * @default 100
+   */
+  maxBatchSize?: number | undefined
+  /**
+   * Maps a key to its identity: loads of the same identity in one batch share one slot and one
+   * promise (a load made after its key's batch filled up goes into the next batch). The default keeps primitives as they are and hashes objects with `stableHash`, so
+   * `{ id: 1 }` and another `{ id: 1 }` are one key. Give your own when keys mix strings and
+   * objects (an object's hash is a string) or when a cheaper identity exists (`(q) => q.id`).
+   * @default (key) => typeof key === 'object' && key !== null ? stableHash(key) : key
+   */
+  keyFn?: ((key: K) => unknown) | undefined
+  /**
+   * The most batches in flight at once. Batches that are ready beyond it wait, in order, for one
+   * to settle. A positive integer, or `Infinity`.
+   * @default Infinity
+   */
+  concurrency?: number | undefined
+  /**
+   * Aborting it rejects every load not yet settled with `signal.reason` (an `AbortError`
+   * unless another reason was given), aborts the signal given to running batches, and makes the
+   * batcher dispatch nothing more: later loads reject at once with the same reason.
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined
+  /**
+   * Rejects a batch's loads with a `BatchError` (`ERR_BATCH_TIMEOUT`) when the batch function
+   * has not settled within this many milliseconds, and frees its `concurrency` slot. The batch
+   * function's `context.signal` is aborted with that error. `undefined` waits forever.
+   * @default undefined
+   */
+  timeoutMs?: number | undefined
+  /**
+   * Keeps each key's promise after its batch (like DataLoader's default), so a later `load` of
+   * the same key is not asked again until `clear`ed. Failed loads are never kept. Off by
+   * default: `@cache/decorators` holds the cache, with expiry and eviction.
+   * @default false
+   */
+  cache?: boolean | undefined
+}
+
+const OPEN = 0 // collecting loads
+const READY = 1 // closed, waiting for a concurrency slot
+const RUNNING = 2 // batch function called, not settled
+const DONE = 3 // every load settled
+
+/**
+ * One batch: parallel arrays indexed by slot, so a load costs array pushes, not objects. Values
+ * are `unknown` in here so that `Batcher<K, V>` stays covariant in `V` (a `Batcher<K, User>` is
+ * a `Batcher<K, unknown>`); `load()` casts at the boundary.
+ */
+class Batch<K> {
+  readonly keys: K[] = []
+  readonly resolves: ((value: unknown) => void)[] = []
+  readonly rejects: ((reason: unknown) => void)[] = []
+  /**
+   * Identity → promise, in slot order (a Map iterates in insertion order), for duplicates to
+   * share a slot. Per batch, so it stays small: a Map of the whole window would reach the old
+   * generation in big windows and make every promise it holds survive the scavenges.
+   */
+  readonly seen: Map<unknown, Promise<unknown>> = new Map()
+  state: number = OPEN
+  /** The timeout timer while RUNNING. */
+  timer: unknown = undefined
+  controller: AbortController | undefined = undefined
+}
+
+// One executor shared by every load: it hands the resolving functions out through these two
+// variables, so creating a load's promise allocates no closure of ours.
+let capturedResolve: (value: unknown) => void = noop
+let capturedReject: (reason: unknown) => void = noop
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve
+  capturedReject = reject
+}
+
+/** Given to batch functions when neither `signal` nor `timeoutMs` is set; created on first use. */
+let neverAborted: AbortSignal | undefined
+
+function noop(): void {
+  // nothing to do
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason), { cause: reason })
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function isMapLike(value: object): value is ReadonlyMap<unknown, unknown> {
+  const map = value as Partial<ReadonlyMap<unknown, unknown>>
+  return typeof map.get === 'function' && typeof map.has === 'function'
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+function isSignal(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const signal = value as Partial<AbortSignal>
+  return typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function'
+}
+
+function isCount(value: unknown): boolean {
+  return value === Infinity || (Number.isSafeInteger(value) && (value as number) > 0)
+}
+
+function config(name: string, contract: string, value: unknown): BatchError {
+  return new BatchError(
+    'ERR_BATCH_CONFIG',
+    `\`${name}\` must be ${contract}, got: ${describeValue(value)}`,
+    value,
+  )
+}
+
+/**
+ * Collects the keys that many callers `load` within a short window and asks `batchFn` for all
+ * of them in one call, DataLoader-style: each distinct key once, at most `maxBatchSize` per
+ * batch, at most `concurrency` batches at once. Each caller's promise settles with the value
+ * for its own key; a batch function that misbehaves fails its batch with a {@link BatchError}
+ * and the next batch runs as usual.
+ *
+ * @example
+ * ```ts
+ * const users = new Batcher(async (ids: number[]) => {
+ *   const rows = await db.query('select * from users where id = any($1)', [ids])
+ *   return new Map(rows.map((row) => [row.id, row]))
+ * })
+ * const [ada, alan] = await Promise.all([users.load(1), users.load(2)]) // one query
+ * ```
+ */
+export class Batcher<K, V> {
+  readonly #batchFn: BatchFn<K, V>
+  readonly #windowMs: number
+  readonly #maxBatchSize: number
+  readonly #keyFn: ((key: K) => unknown) | undefined
+  readonly #concurrency: number
+  readonly #timeoutMs: number | undefined
+  readonly #signal: AbortSignal | undefined
+  readonly #cache: Map<unknown, Promise<unknown>> | undefined
+  /** The batch collecting loads, if any. */
+  #current: Batch<K> | undefined = undefined
+  /** Whether a window is open: its end (a tick's end, or a timer) will dispatch #current. */
+  #windowOpen = false
+  #windowTimer: unknown = undefined
+  /** Closed batches waiting for a concurrency slot, oldest first. */
+  readonly #ready: Batch<K>[] = []
+  readonly #running: Set<Batch<K>> = new Set()
+  #drainQueued = false
+  #aborted = false
+  #abortReason: unknown = undefined
+
+  /**
+   * @param batchFn - Loads a batch of distinct keys; see {@link BatchFn}.
+   * @param options - See {@link BatcherOptions}.
+   * @throws {@link BatchError} `ERR_BATCH_CONFIG` when `batchFn` is not a function or an option
+   * is invalid.
+   */
+  constructor(batchFn: BatchFn<K, V>, options: BatcherOptions<K> = {}) {
+    if (typeof batchFn !== 'function') {
+      throw config('batchFn', 'a function of (keys, context) returning values', batchFn)
+    }
+    const { windowMs = 0, maxBatchSize = 100, keyFn, concurrency = Infinity } = options
+    const { signal, timeoutMs, cache = false } = options
+    if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 0) {
+      throw config('windowMs', 'a finite number of milliseconds >= 0', windowMs)
+    }
+    if (!isCount(maxBatchSize)) {
+      throw config('maxBatchSize', 'a positive integer or Infinity', maxBatchSize)
+    }
+    if (keyFn !== undefined && typeof keyFn !== 'function') {
+      throw config('keyFn', 'a function of (key) returning its identity', keyFn)
+    }
+    if (!isCount(concurrency)) {
+      throw config('concurrency', 'a positive integer or Infinity', concurrency)
+    }
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    ) {
+      throw config('timeoutMs', 'a finite number of milliseconds > 0', timeoutMs)
+    }
+    if (signal !== undefined && !isSignal(signal)) throw config('signal', 'an AbortSignal', signal)
+    if (typeof cache !== 'boolean') throw config('cache', 'a boolean', cache)
+
+    this.#batchFn = batchFn
+    this.#windowMs = windowMs
+    this.#maxBatchSize = maxBatchSize
+    this.#keyFn = keyFn
+    this.#concurrency = concurrency
+    this.#timeoutMs = timeoutMs
+    this.#cache = cache ? new Map() : undefined
+    this.#signal = signal
+    if (signal !== undefined) {
+      if (signal.aborted) this.#abort()
+      else signal.addEventListener('abort', this.#abort, { once: true })
+    }
+  }
+
+  /**
+   * Loads one key: joins the batch being collected (or the same key's slot in it) and settles
+   * with the batch function's value for the key, or rejects with its `Error` for the key, a
+   * {@link BatchError}, or the abort reason.
+   *
+   * @example
+   * ```ts
+   * const user = await users.load(42)
+   * ```
+   */
+  load(key: K): Promise<V> {
+    // signal.reason may be any value; callers get it as given, as fetch() does.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    if (this.#aborted) return Promise.reject(this.#abortReason)
+    let id: unknown = key
+    const keyFn = this.#keyFn
+    if (keyFn !== undefined || (typeof key === 'object' && key !== null)) {
+      try {
+        id = keyFn === undefined ? stableHash(key) : keyFn(key)
+      } catch (error) {
+        return Promise.reject(toError(error))
+      }
+    }
+    const cache = this.#cache
+    if (cache !== undefined) {
+      const hit = cache.get(id)
+      if (hit !== undefined) return hit as Promise<V>
+    }
+    let batch = this.#current
+    if (batch === undefined) {
+      batch = this.#open()
+    } else {
+      const shared = batch.seen.get(id)
+      if (shared !== undefined) return shared as Promise<V>
+    }
+    const promise = new Promise<unknown>(capture)
+    batch.keys.push(key)
+    batch.resolves.push(capturedResolve)
+    batch.rejects.push(capturedReject)
+    batch.seen.set(id, promise)
+    if (cache !== undefined) cache.set(id, promise)
+    if (batch.keys.length >= this.#maxBatchSize) this.#closeFull(batch)
+    return promise as Promise<V>
+  }
+
+  /**
+   * Loads many keys and settles each one separately: the result holds, in order, each key's
+   * value or the `Error` its load rejected with. It never rejects.
+   *
+   * @example
+   * ```ts
+   * const [ada, missing] = await users.loadMany([1, 999]) // missing instanceof Error
+   * ```
+   */
+  loadMany(keys: Iterable<K>): Promise<(V | Error)[]> {
+    const loads: Promise<V | Error>[] = []
+    for (const key of keys) loads.push(this.load(key).then(undefined, toError))
+    return Promise.all(loads)
+  }
+
+  /**
+   * With `cache: true`, stores `value` (an `Error` to store a failure) for `key` unless the
+   * key is already cached or being loaded; a no-op without the cache. Returns the batcher.
+   */
+  prime(key: K, value: V | Error): this {
+    const cache = this.#cache
+    if (cache === undefined) return this
+    const id = this.#idOf(key)
+    if (!cache.has(id)) {
+      let promise: Promise<unknown>
+      if (value instanceof Error) {
+        promise = Promise.reject(value)
+        // A primed failure waits for a caller; don't report it as unhandled meanwhile.
+        promise.catch(noop)
+      } else {
+        promise = Promise.resolve(value)
+      }
+      cache.set(id, promise)
+    }
+    return this
+  }
+
+  /**
+   * With `cache: true`, forgets `key`'s value so the next `load` asks the batch function again;
+   * a no-op without the cache. Loads already waiting are not affected. Returns the batcher.
+   */
+  clear(key: K): this {
+    this.#cache?.delete(this.#idOf(key))
+    return this
+  }
+
+  /** With `cache: true`, forgets every cached value; a no-op without the cache. Returns the batcher. */
+  clearAll(): this {
+    this.#cache?.clear()
+    return this
+  }
+
+  #idOf(key: K): unknown {
+    const keyFn = this.#keyFn
+    if (keyFn !== undefined) return keyFn(key)
+    return typeof key === 'object' && key !== null ? stableHash(key) : key
+  }
+
+  /** Starts a batch, and a window if none is open. */
+  #open(): Batch<K> {
+    const batch = new Batch<K>()
+    this.#current = batch
+    if (!this.#windowOpen) {
+      this.#windowOpen = true
+      if (this.#windowMs === 0) afterPromiseJobs(this.#endWindow)
+      // Not unref()ed, unlike the timeout timer: until it fires, no batch function runs, so
+      // nothing else may keep the process alive for the callers awaiting this window.
+      else this.#windowTimer = startTimer(this.#endWindow, this.#windowMs, false)
+    }
+    return batch
+  }
+
+  /** Ends the window: the batch still open is dispatched with those that filled up in it. */
+  readonly #endWindow = (): void => {
+    this.#windowOpen = false
+    this.#windowTimer = undefined
+    const batch = this.#current
+    if (batch !== undefined) {
+      this.#current = undefined
+      batch.state = READY
+      this.#ready.push(batch)
+    }
+    this.#drain()
+  }
+
+  #closeFull(batch: Batch<K>): void {
+    this.#current = undefined
+    batch.state = READY
+    this.#ready.push(batch)
+    // With windowMs 0 the window ends this tick anyway: the full batch goes out with the others
+    // when it does, as in DataLoader. Dispatching it in a microtask instead would let a chain of
+    // promise jobs that never yields run ahead of the window's end, holding the window's loads.
+    if (this.#windowMs === 0) return
+    // Dispatch soon but not inside this load() call, so the batch function never runs in the
+    // middle of the caller's loop.
+    if (!this.#drainQueued) {
+      this.#drainQueued = true
+      microtask(this.#drainQueuedBatches)
+    }
+  }
+
+  readonly #drainQueuedBatches = (): void => {
+    this.#drainQueued = false
+    this.#drain()
+  }
+
+  #drain(): void {
+    const ready = this.#ready
+    while (ready.length > 0 && this.#running.size < this.#concurrency && !this.#aborted) {
+      this.#dispatch(ready.shift()!)
+    }
+  }
+
+  #dispatch(batch: Batch<K>): void {
+    batch.state = RUNNING
+    this.#running.add(batch)
+    let signal = this.#signal ?? (neverAborted ??= new AbortController().signal)
+    const timeoutMs = this.#timeoutMs
+    if (timeoutMs !== undefined) {
+      const controller = new AbortController()
+      batch.controller = controller
+      signal = controller.signal
+      batch.timer = startTimer(
+        () => {
+          this.#timeout(batch, timeoutMs)
+        },
+        timeoutMs,
+        true,
+      )
+    }
+    const batchFn = this.#batchFn
+    let result: unknown
+    try {
+      result = batchFn(batch.keys, { signal })
+    } catch (error) {
+      this.#fail(
+        batch,
+        fnError(`batchFn threw synchronously: ${describeValue(error)}`, error, error),
+      )
+      return
+    }
+    if (isThenable(result)) {
+      try {
+        result.then(
+          (value) => {
+            this.#complete(batch, value)
+          },
+          (error: unknown) => {
+            this.#fail(batch, fnError(`batchFn rejected: ${describeValue(error)}`, error, error))
+          },
+        )
+      } catch (error) {
+        this.#fail(batch, fnError(`batchFn returned a thenable whose then() threw`, result, error))
+      }
+    } else {
+      // A plain (non-promise) result is accepted, as `await` would; it is settled in a
+      // microtask so a sync batch function never re-enters the dispatch loop.
+      microtask(() => {
+        this.#complete(batch, result)
+      })
+    }
+  }
+
+  #timeout(batch: Batch<K>, timeoutMs: number): void {
+    if (batch.state !== RUNNING) return
+    batch.timer = undefined
+    const n = batch.keys.length
+    const error = new BatchError(
+      'ERR_BATCH_TIMEOUT',
+      `batchFn did not settle within ${timeoutMs} ms (timeoutMs) for ${n} key${n === 1 ? '' : 's'}`,
+      timeoutMs,
+    )
+    batch.controller?.abort(error)
+    this.#fail(batch, error)
+  }
+
+  /** Marks a batch settled and frees its concurrency slot; false if it already was. */
+  #finish(batch: Batch<K>): boolean {
+    if (batch.state === DONE) return false
+    batch.state = DONE
+    if (batch.timer !== undefined) {
+      stopTimer(batch.timer)
+      batch.timer = undefined
+    }
+    this.#running.delete(batch)
+    return true
+  }
+
+  #fail(batch: Batch<K>, error: unknown): void {
+    if (!this.#finish(batch)) return
+    this.#rejectAll(batch, error)
+    this.#drain()
+  }
+
+  #rejectAll(batch: Batch<K>, error: unknown): void {
+    const rejects = batch.rejects
+    for (let i = 0; i < rejects.length; i++) rejects[i]!(error)
+    if (this.#cache !== undefined) this.#evict(batch, undefined)
+  }
+
+  #complete(batch: Batch<K>, result: unknown): void {
+    if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
+    const { keys, resolves, rejects } = batch
+    const n = keys.length
+    // Slots whose load was rejected, for evicting them from the cache; allocated on first use.
+    let failed: number[] | undefined
+    if (Array.isArray(result)) {
+      if (result.length !== n) {
+        const s = n === 1 ? '' : 's'
+        this.#rejectAll(
+          batch,
+          fnError(
+            `batchFn must return one value per key, in key order: expected ${n} value${s}, got ${result.length}`,
+            result,
+          ),
+        )
+        this.#drain()
+        return
+      }
+      for (let i = 0; i < n; i++) {
+        const value: unknown = result[i]
+        if (value instanceof Error) {
+          rejects[i]!(value)
+          ;(failed ??= []).push(i)
+        } else {
+          resolves[i]!(value)
+        }
+      }
+    } else if (typeof result === 'object' && result !== null) {
+      const plain = isPlainObject(result)
+      if (!plain && !isMapLike(result)) {
+        this.#rejectAll(batch, unsupported(result))
+        this.#drain()
+        return
+      }
+      // A Map is looked up by key, then by identity; a plain object by String(identity).
+      let i = 0
+      for (const id of batch.seen.keys()) {
+        const value = plain
+          ? fromRecord(result as Record<string, unknown>, id)
+          : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], id)
+        if (value instanceof Error) {
+          rejects[i]!(value)
+          ;(failed ??= []).push(i)
+        } else {
+          resolves[i]!(value)
+        }
+        i++
+      }
+    } else {
+      this.#rejectAll(batch, unsupported(result))
+      this.#drain()
+      return
+    }
+    if (failed !== undefined && this.#cache !== undefined) this.#evict(batch, failed)
+    this.#drain()
+  }
+
+  /** Drops the failed slots (all when `failed` is undefined) from the cache, if still theirs. */
+  #evict(batch: Batch<K>, failed: number[] | undefined): void {
+    const cache = this.#cache!
+    let i = 0
+    let next = 0 // index into failed
+    for (const [id, promise] of batch.seen) {
+      if (failed === undefined || failed[next] === i) {
+        next++
+        if (cache.get(id) === promise) cache.delete(id)
+      }
+      i++
+    }
+  }
+
+  readonly #abort = (): void => {
+    if (this.#aborted) return
+    this.#aborted = true
+    const reason = abortReasonOf(this.#signal!)
+    this.#abortReason = reason
+    const pending: Batch<K>[] = [...this.#ready, ...this.#running]
+    if (this.#current !== undefined) pending.push(this.#current)
+    this.#current = undefined
+    this.#windowOpen = false
+    if (this.#windowTimer !== undefined) stopTimer(this.#windowTimer)
+    this.#windowTimer = undefined
+    this.#ready.length = 0
+    for (const batch of pending) {
+      batch.controller?.abort(reason)
+      this.#finish(batch)
+      this.#rejectAll(batch, reason)
+    }
+  }
+}
+
+function fromMap(map: ReadonlyMap<unknown, unknown>, key: unknown, id: unknown): unknown {
+  const value = map.get(key)
+  if (value !== undefined || map.has(key)) return value
+  if (id !== key && map.has(id)) return map.get(id)
+  return missing('a Map', key, map)
+}
+
+function fromRecord(record: Record<string, unknown>, id: unknown): unknown {
+  const property = String(id)
+  return Object.hasOwn(record, property) ? record[property] : missing('an object', property, record)
+}
+
+function fnError(message: string, value: unknown, cause?: unknown): BatchError {
+  return new BatchError('ERR_BATCH_FN', message, value, cause)
+}
+
+function unsupported(result: unknown): BatchError {
+  return fnError(
+    `batchFn must return an array, a Map or a plain object of values (or a promise of one), got: ${describeValue(result)}`,
+    result,
+  )
+}
+
+function missing(container: string, key: unknown, result: unknown): BatchError {
+  return fnError(
+    `batchFn returned ${container} without the key ${describeValue(key)}: every key asked for must be present`,
+    result,
+  )
+}

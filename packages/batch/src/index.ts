@@ -1,0 +1,8 @@
+export {
+  Batcher,
+  type BatchContext,
+  type BatcherOptions,
+  type BatchFn,
+  type BatchResult,
+} from './batcher.js'
+export { BatchError, type BatchErrorCode } from './batchError.js'
