@@ -13,5 +13,6 @@ export const sharedConfig: ViteUserConfig = {
     pool: 'threads',
     maxWorkers: 2,
     testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 }
