@@ -54,9 +54,18 @@ export abstract class LinkedSlotCache<K, V> extends SlotCache<K, V> {
 
   /** Moves `slot`, which is in `list`, to its head. */
   protected moveToHead(list: number, slot: number): void {
-    if (this.heads[list] === slot) return
-    this.detach(list, slot)
-    this.pushHead(list, slot)
+    const head = this.heads[list]!
+    if (head === slot) return
+    // Not the head, so it has a previous slot; its list's length does not change.
+    const prev = this.prev[slot]!
+    const next = this.next[slot]!
+    this.next[prev] = next
+    if (next === NIL) this.tails[list] = prev
+    else this.prev[next] = prev
+    this.prev[slot] = NIL
+    this.next[slot] = head
+    this.prev[head] = slot
+    this.heads[list] = slot
   }
 
   /** Yields the slots of `list` from head (newest) to tail (oldest). */
