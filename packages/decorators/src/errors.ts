@@ -1,0 +1,98 @@
+// Error classes of @cache/decorators, and the helper that builds @cache/core's CacheConfigError
+// with a `cause` (its constructor takes none).
+import { CacheConfigError } from '@cache/core'
+
+/** Codes carried by the errors this package defines itself. */
+export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE'
+
+/**
+ * A load did not settle within `timeoutMs`. Every caller waiting on the load gets this error,
+ * the loader's `signal` is aborted with it, and (unless `retry` allows another attempt) nothing
+ * is cached, except as a negative entry when `negativeCache` is on.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await getUser(42)
+ * } catch (error) {
+ *   if (error instanceof CacheTimeoutError) console.log(error.code, error.timeoutMs) // 'ERR_CACHE_TIMEOUT' 5000
+ * }
+ * ```
+ */
+export class CacheTimeoutError extends Error {
+  override readonly name = 'CacheTimeoutError' as const
+  /** Stable code to match on. */
+  readonly code = 'ERR_CACHE_TIMEOUT' as const
+  /** The cache key whose load timed out. */
+  readonly key: unknown
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number
+
+  /** @param key - the key being loaded; @param timeoutMs - the limit that was exceeded. */
+  constructor(key: unknown, timeoutMs: number) {
+    super(`Loading ${describeKey(key)} did not settle within ${timeoutMs} ms (timeoutMs)`)
+    this.key = key
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/**
+ * Disposing of a value's resources failed, or a `dispose` data pointer found nothing. Never
+ * thrown to a caller: it goes to the cache's `onError` hook, with the original error as `cause`.
+ */
+export class CacheDisposeError extends Error {
+  override readonly name = 'CacheDisposeError' as const
+  /** Stable code to match on. */
+  readonly code = 'ERR_CACHE_DISPOSE' as const
+  /** The key of the entry whose resources were being disposed of. */
+  readonly key: unknown
+  /** The resource that failed (or the value a pointer was resolved against). */
+  readonly value: unknown
+
+  /**
+   * @param key - the entry's key; @param message - what went wrong; @param value - the resource;
+   * @param cause - the error the disposer threw, if any.
+   */
+  constructor(key: unknown, message: string, value: unknown, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.key = key
+    this.value = value
+  }
+}
+
+/** A `CacheConfigError` (from @cache/core) naming `option`, with `cause` set when given. */
+export function configError(
+  option: string,
+  expected: string,
+  value: unknown,
+  cause?: unknown,
+): CacheConfigError {
+  const error = new CacheConfigError(option, expected, value)
+  if (cause !== undefined) {
+    Object.defineProperty(error, 'cause', {
+      value: cause,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    })
+  }
+  return error
+}
+
+/** A short rendering of a key for messages. */
+export function describeKey(key: unknown): string {
+  switch (typeof key) {
+    case 'string':
+      return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)
+    case 'bigint':
+      return `${key}n`
+    case 'symbol':
+      return key.toString()
+    case 'object':
+      return key === null ? 'null' : Object.prototype.toString.call(key)
+    case 'function':
+      return `function ${key.name || '(anonymous)'}`
+    default:
+      return String(key)
+  }
+}

@@ -1,0 +1,72 @@
+export {
+  AsyncCache,
+  type BatchGetOptions,
+  type CacheInfo,
+  type GetOptions,
+  type SetOptions,
+  type WarmupOptions,
+  type WarmupResult,
+} from './asyncCache.js'
+export {
+  cached,
+  methodCache,
+  type AnyFunction,
+  type AsyncCacheControls,
+  type CacheControlsOf,
+  type CachedFunction,
+  type CachedInfo,
+  type CachedMethodDecorator,
+  type CachedMethodOptions,
+  type CachedOptions,
+  type MethodNames,
+  type SyncCacheControls,
+} from './cached.js'
+export { awaitDisposals } from './dispose.js'
+export type { CacheEntry, CacheEntryFields } from './entry.js'
+export { CacheDisposeError, CacheTimeoutError, type DecoratorsErrorCode } from './errors.js'
+export type {
+  CacheEvent,
+  CacheEventListener,
+  ErrorContext,
+  ErrorHandler,
+  RemovalReason,
+} from './events.js'
+export type { LoadContext, Loader } from './flight.js'
+export type { KeyOptions } from './keyer.js'
+export type {
+  AsyncCacheOptions,
+  BatchOptions,
+  DisposeOption,
+  Disposer,
+  RetryOptions,
+} from './options.js'
+export { clearAll, clearAllSync } from './registry.js'
+export { formatBytes, type CacheStats, type LoadTimeStats } from './stats.js'
+
+// What a user of the bundle needs from the packages below, so that one import is enough.
+export { BatchError, type BatchContext, type BatchFn, type BatchResult } from '@cache/batch'
+export {
+  CacheConfigError,
+  CacheError,
+  POLICIES,
+  type EvictionReason,
+  type PolicyName,
+} from '@cache/core'
+export {
+  compileExpiry,
+  ExpiryParseError,
+  parseDuration,
+  type CachedItem,
+  type ExpiryFunction,
+  type ExpirySpec,
+} from '@cache/expiry'
+export {
+  keyOf,
+  KeyError,
+  keyTemplate,
+  makeKey,
+  SINGLE_KEY,
+  stableHash,
+  type CacheKey,
+  type Keyed,
+} from '@cache/keys'

@@ -1,0 +1,192 @@
+// Counters every cache keeps (an increment each, nothing more), the `stats()` snapshot built from
+// them, and the memory estimate it reports.
+
+/** The live counters of one cache: one plain object, so each update is a field increment. */
+export interface Counters {
+  hits: number
+  misses: number
+  dedupHits: number
+  staleHits: number
+  loads: number
+  loadErrors: number
+  retries: number
+  timeouts: number
+  evictions: number
+  expirations: number
+  loadTimeCount: number
+  loadTimeTotal: number
+  loadTimeMin: number
+  loadTimeMax: number
+}
+
+/** Fresh counters, all zero. */
+export function newCounters(): Counters {
+  return {
+    hits: 0,
+    misses: 0,
+    dedupHits: 0,
+    staleHits: 0,
+    loads: 0,
+    loadErrors: 0,
+    retries: 0,
+    timeouts: 0,
+    evictions: 0,
+    expirations: 0,
+    loadTimeCount: 0,
+    loadTimeTotal: 0,
+    loadTimeMin: Infinity,
+    loadTimeMax: 0,
+  }
+}
+
+/** How long loads took, in ms, from the first attempt to the result (backoff included). */
+export interface LoadTimeStats {
+  /** The shortest settled load; 0 before any. */
+  readonly min: number
+  /** The longest settled load. */
+  readonly max: number
+  /** The mean over settled loads; 0 before any. */
+  readonly avg: number
+  /** The sum over settled loads. */
+  readonly total: number
+}
+
+/** A snapshot of a cache's statistics; `clear()` resets them. */
+export interface CacheStats {
+  /**
+   * Calls served without starting a load: fresh hits, stale hits (`staleWhileRevalidate`) and
+   * calls that joined a load already in flight (`dedupHits`).
+   */
+  readonly hits: number
+  /** Calls that found nothing usable (each started a load, when a loader was given). */
+  readonly misses: number
+  /** `hits / (hits + misses)`, 0 before any call. */
+  readonly hitRatio: number
+  /** Hits that joined a load in flight: N concurrent callers of one cold key are 1 miss and N-1 of these. */
+  readonly dedupHits: number
+  /** Hits served an expired value under `staleWhileRevalidate`. */
+  readonly staleHits: number
+  /** Fresh entries (expired ones are not counted, even before they are removed). */
+  readonly size: number
+  /** The capacity, `null` when unbounded. */
+  readonly maxSize: number | null
+  /** Entries the policy evicted to make room. */
+  readonly evictions: number
+  /** Entries removed because they had expired. */
+  readonly expirations: number
+  /** Loads started. */
+  readonly loads: number
+  /** Loads that failed after their last attempt. */
+  readonly loadErrors: number
+  /** Retry attempts made. */
+  readonly retries: number
+  /** Attempts that timed out (`timeoutMs`). */
+  readonly timeouts: number
+  /** Load durations in ms. */
+  readonly loadTime: LoadTimeStats
+  /** The default time to live in ms, when it is a plain duration; `null` otherwise. */
+  readonly ttl: number | null
+  /** Estimated memory held by the entries (keys and values), in bytes. */
+  readonly bytes: number
+  /** `bytes` for people: `'1.2 MB'`. */
+  readonly pretty: string
+  /** When expired entries were last swept (`removeExpired()`), per the cache's clock; `null` if never. */
+  readonly lastExpirationCheck: number | null
+}
+
+/** Records one settled load's duration. */
+export function recordLoadTime(counters: Counters, ms: number): void {
+  counters.loadTimeCount++
+  counters.loadTimeTotal += ms
+  if (ms < counters.loadTimeMin) counters.loadTimeMin = ms
+  if (ms > counters.loadTimeMax) counters.loadTimeMax = ms
+}
+
+/** The load-time part of a snapshot. */
+export function loadTimeOf(counters: Counters): LoadTimeStats {
+  const n = counters.loadTimeCount
+  return {
+    min: n === 0 ? 0 : counters.loadTimeMin,
+    max: counters.loadTimeMax,
+    avg: n === 0 ? 0 : counters.loadTimeTotal / n,
+    total: counters.loadTimeTotal,
+  }
+}
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB']
+
+/**
+ * Bytes as text with SI units (powers of 1000): `0 B`, `512 B`, `1.5 kB`, `1.2 MB`.
+ *
+ * @example
+ * ```ts
+ * formatBytes(1_234_567) // '1.2 MB'
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  if (unit === 0) return `${Math.round(value)} B`
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]!}`
+}
+
+// Rough V8 sizes, in bytes. The estimate is for trends and alerts, not accounting.
+const POINTER = 8
+const HEADER = 16
+const NUMBER = 8
+const MAX_NODES = 10_000
+
+/**
+ * An estimate of the memory `value` holds, shared parts counted once (V8-like sizes: 8-byte
+ * slots, 16-byte object headers, 2 bytes a character). Stops counting after 10,000 objects.
+ */
+export function estimateBytes(value: unknown, seen: Set<object> = new Set()): number {
+  switch (typeof value) {
+    case 'number':
+      return NUMBER
+    case 'boolean':
+    case 'undefined':
+      return 0
+    case 'string':
+      return HEADER + 2 * value.length
+    case 'bigint':
+      return HEADER + 8 * Math.ceil(value.toString(16).length / 16)
+    case 'symbol':
+      return HEADER
+    case 'function':
+      if (seen.has(value)) return 0
+      seen.add(value)
+      return 64
+    case 'object':
+      break
+  }
+  if (value === null || seen.has(value) || seen.size > MAX_NODES) return 0
+  seen.add(value)
+  if (ArrayBuffer.isView(value)) return 64 + value.byteLength
+  if (value instanceof ArrayBuffer) return 32 + value.byteLength
+  if (value instanceof Date) return 24
+  let bytes = HEADER
+  if (Array.isArray(value)) {
+    bytes += POINTER * value.length
+    for (const item of value as unknown[]) bytes += estimateBytes(item, seen)
+    return bytes
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value as Map<unknown, unknown>) {
+      bytes += 3 * POINTER + estimateBytes(k, seen) + estimateBytes(v, seen)
+    }
+    return bytes
+  }
+  if (value instanceof Set) {
+    for (const item of value as Set<unknown>) bytes += 2 * POINTER + estimateBytes(item, seen)
+    return bytes
+  }
+  for (const key of Object.keys(value)) {
+    bytes += POINTER + estimateBytes((value as Record<string, unknown>)[key], seen)
+  }
+  return bytes
+}
