@@ -1,13 +1,5 @@
 import { defineConfig, type Options } from 'tsup'
 
-const config: Options = {
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  treeshake: true,
-}
+import { packageBuild } from '../../tsup.shared.js'
 
-export default defineConfig(config) as Options
+export default defineConfig(packageBuild) as Options
