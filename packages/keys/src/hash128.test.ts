@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { hash128 } from './hash128.js'
+import { hash128, hashUnits } from './hash128.js'
 
 // A plain byte-at-a-time MurmurHash3_x86_128, transcribed from the reference C (SMHasher's
 // MurmurHash3.cpp) independently of the string version under test, and checked below against
@@ -148,5 +148,21 @@ describe('hash128', () => {
   it('prints 32 lowercase hex digits', () => {
     expect(hash128('')).toBe('00000000000000000000000000000000')
     expect(hash128('a')).toMatch(/^[0-9a-f]{32}$/)
+  })
+
+  it('hashes a zero-padded buffer slice in one go as the stream does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40, size: 'max' }),
+        fc.nat(5),
+        (codes, start) => {
+          const units = new Uint16Array(start + codes.length + 7).fill(0xffff, 0, start)
+          units.set(codes, start)
+          const hash = hashUnits(units, start, start + codes.length)
+          expect(hash).toBe(hash128(String.fromCharCode(...codes)))
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 })

@@ -8,6 +8,12 @@ const C4 = 0xa1e38b93 | 0
 const SIZE = 512
 
 /**
+ * h1..h4 as `mixBlocks` and `mixTail` leave them: how those return four numbers without
+ * allocating. Read it right after the call; nothing else runs in between.
+ */
+const state = new Int32Array(4)
+
+/**
  * An incremental MurmurHash3 x86_128 (seed 0) over a stream of UTF-16 code units, read as their
  * little-endian bytes. Text is copied into a small typed array and mixed from there, so callers
  * can write a value's encoding piece by piece without building (and flattening) a string.
@@ -21,7 +27,8 @@ export class Hasher {
   private h2 = 0
   private h3 = 0
   private h4 = 0
-  private readonly units = new Uint16Array(SIZE)
+  /** `SIZE` units, and 7 more for the zeros that `finish` writes past the end (see `mixTail`). */
+  private readonly units = new Uint16Array(SIZE + 7)
   /** Units waiting in `units`. */
   private length = 0
   /** Units mixed in already. */
@@ -62,127 +69,142 @@ export class Hasher {
   /** Ends the stream: the hash as 32 lowercase hex digits (h1..h4, each big-endian). Resets. */
   hex(): string {
     this.finish()
-    const { h1, h2, h3, h4 } = this
-    this.reset()
-    return hex32(h1, h2, h3, h4)
+    return hex32(state[0]!, state[1]!, state[2]!, state[3]!)
   }
 
   /** Ends the stream: the hash as 8 code units, for sorting and writing on. Resets. */
   raw(): string {
     this.finish()
-    const { h1, h2, h3, h4 } = this
-    this.reset()
+    const h1 = state[0]!, h2 = state[1]!, h3 = state[2]!, h4 = state[3]! // prettier-ignore
     return String.fromCharCode(
       h1 >>> 16, h1 & 0xffff, h2 >>> 16, h2 & 0xffff,
       h3 >>> 16, h3 & 0xffff, h4 >>> 16, h4 & 0xffff,
     ) // prettier-ignore
   }
 
-  private reset(): void {
-    this.h1 = this.h2 = this.h3 = this.h4 = 0
-    this.length = this.mixed = 0
-  }
-
   /** Mixes a full buffer. */
   private flush(): void {
-    this.mixBlocks(SIZE)
+    mixBlocks(this.units, 0, SIZE, this.h1, this.h2, this.h3, this.h4)
+    this.h1 = state[0]!
+    this.h2 = state[1]!
+    this.h3 = state[2]!
+    this.h4 = state[3]!
     this.mixed += SIZE
     this.length = 0
   }
 
-  private mixBlocks(end: number): void {
-    const { units } = this
-    let { h1, h2, h3, h4 } = this
-    for (let i = 0; i < end; i += 8) {
-      let k1 = units[i]! | (units[i + 1]! << 16)
-      let k2 = units[i + 2]! | (units[i + 3]! << 16)
-      let k3 = units[i + 4]! | (units[i + 5]! << 16)
-      let k4 = units[i + 6]! | (units[i + 7]! << 16)
-
-      k1 = Math.imul(k1, C1)
-      k1 = (k1 << 15) | (k1 >>> 17)
-      h1 ^= Math.imul(k1, C2)
-      h1 = (h1 << 19) | (h1 >>> 13)
-      h1 = (Math.imul(h1 + h2, 5) + 0x561ccd1b) | 0
-
-      k2 = Math.imul(k2, C2)
-      k2 = (k2 << 16) | (k2 >>> 16)
-      h2 ^= Math.imul(k2, C3)
-      h2 = (h2 << 17) | (h2 >>> 15)
-      h2 = (Math.imul(h2 + h3, 5) + 0x0bcaa747) | 0
-
-      k3 = Math.imul(k3, C3)
-      k3 = (k3 << 17) | (k3 >>> 15)
-      h3 ^= Math.imul(k3, C4)
-      h3 = (h3 << 15) | (h3 >>> 17)
-      h3 = (Math.imul(h3 + h4, 5) + 0x96cd1c35) | 0
-
-      k4 = Math.imul(k4, C4)
-      k4 = (k4 << 18) | (k4 >>> 14)
-      h4 ^= Math.imul(k4, C1)
-      h4 = (h4 << 13) | (h4 >>> 19)
-      h4 = (Math.imul(h4 + h1, 5) + 0x32ac3b17) | 0
-    }
-    this.h1 = h1
-    this.h2 = h2
-    this.h3 = h3
-    this.h4 = h4
-  }
-
+  /** Mixes in what is left and finalizes, leaving the hash in `state`. Resets. */
   private finish(): void {
-    const whole = this.length - (this.length & 7)
-    this.mixBlocks(whole)
-    const { units } = this
-    let { h1, h2, h3, h4 } = this
-
-    // Tail: up to 7 code units (14 bytes). Units fill the k words low half first, as the
-    // little-endian bytes would; a missing unit reads as 0, which is what the byte version XORs in.
-    // Nested ifs rather than a helper closure: the closure made this function 3x slower.
-    const rest = this.length - whole
-    if (rest > 0) {
-      const u0 = units[whole]!
-      const u1 = rest > 1 ? units[whole + 1]! : 0
-      let k1 = Math.imul(u0 | (u1 << 16), C1)
-      k1 = (k1 << 15) | (k1 >>> 17)
-      h1 ^= Math.imul(k1, C2)
-      if (rest > 2) {
-        const u3 = rest > 3 ? units[whole + 3]! : 0
-        let k2 = Math.imul(units[whole + 2]! | (u3 << 16), C2)
-        k2 = (k2 << 16) | (k2 >>> 16)
-        h2 ^= Math.imul(k2, C3)
-        if (rest > 4) {
-          const u5 = rest > 5 ? units[whole + 5]! : 0
-          let k3 = Math.imul(units[whole + 4]! | (u5 << 16), C3)
-          k3 = (k3 << 17) | (k3 >>> 15)
-          h3 ^= Math.imul(k3, C4)
-          if (rest > 6) {
-            let k4 = Math.imul(units[whole + 6]!, C4)
-            k4 = (k4 << 18) | (k4 >>> 14)
-            h4 ^= Math.imul(k4, C1)
-          }
-        }
-      }
-    }
-
-    const bytes = (this.mixed + this.length) * 2
-    h1 ^= bytes
-    h2 ^= bytes
-    h3 ^= bytes
-    h4 ^= bytes
-    h1 = (h1 + h2 + h3 + h4) | 0
-    h2 = (h2 + h1) | 0
-    h3 = (h3 + h1) | 0
-    h4 = (h4 + h1) | 0
-    h1 = fmix32(h1)
-    h2 = fmix32(h2)
-    h3 = fmix32(h3)
-    h4 = fmix32(h4)
-    h1 = (h1 + h2 + h3 + h4) | 0
-    this.h1 = h1
-    this.h2 = (h2 + h1) | 0
-    this.h3 = (h3 + h1) | 0
-    this.h4 = (h4 + h1) | 0
+    const { units, length } = this
+    units[length] = units[length + 1] = units[length + 2] = units[length + 3] = 0
+    units[length + 4] = units[length + 5] = units[length + 6] = 0
+    const whole = length - (length & 7)
+    mixBlocks(units, 0, whole, this.h1, this.h2, this.h3, this.h4)
+    mixTail(units, whole, (this.mixed + length) * 2)
+    this.h1 = this.h2 = this.h3 = this.h4 = 0
+    this.length = this.mixed = 0
   }
+}
+
+/**
+ * The MurmurHash3 x86_128 of `units[start, end)`, as 32 hex digits like `Hasher.hex()`, in one
+ * go: for a short encoding (a primitive's) already in a buffer, without a Hasher to take and give
+ * back. `units[end, end + 7)` must hold zeros.
+ */
+export function hashUnits(units: Uint16Array, start: number, end: number): string {
+  const whole = end - ((end - start) & 7)
+  mixBlocks(units, start, whole, 0, 0, 0, 0)
+  mixTail(units, whole, (end - start) * 2)
+  return hex32(state[0]!, state[1]!, state[2]!, state[3]!)
+}
+
+/** Mixes the 8-unit blocks of `units[start, end)` into h1..h4; the result goes to `state`. */
+function mixBlocks(
+  units: Uint16Array,
+  start: number,
+  end: number,
+  h1: number,
+  h2: number,
+  h3: number,
+  h4: number,
+): void {
+  for (let i = start; i < end; i += 8) {
+    let k1 = units[i]! | (units[i + 1]! << 16)
+    let k2 = units[i + 2]! | (units[i + 3]! << 16)
+    let k3 = units[i + 4]! | (units[i + 5]! << 16)
+    let k4 = units[i + 6]! | (units[i + 7]! << 16)
+
+    k1 = Math.imul(k1, C1)
+    k1 = (k1 << 15) | (k1 >>> 17)
+    h1 ^= Math.imul(k1, C2)
+    h1 = (h1 << 19) | (h1 >>> 13)
+    h1 = (Math.imul(h1 + h2, 5) + 0x561ccd1b) | 0
+
+    k2 = Math.imul(k2, C2)
+    k2 = (k2 << 16) | (k2 >>> 16)
+    h2 ^= Math.imul(k2, C3)
+    h2 = (h2 << 17) | (h2 >>> 15)
+    h2 = (Math.imul(h2 + h3, 5) + 0x0bcaa747) | 0
+
+    k3 = Math.imul(k3, C3)
+    k3 = (k3 << 17) | (k3 >>> 15)
+    h3 ^= Math.imul(k3, C4)
+    h3 = (h3 << 15) | (h3 >>> 17)
+    h3 = (Math.imul(h3 + h4, 5) + 0x96cd1c35) | 0
+
+    k4 = Math.imul(k4, C4)
+    k4 = (k4 << 18) | (k4 >>> 14)
+    h4 ^= Math.imul(k4, C1)
+    h4 = (h4 << 13) | (h4 >>> 19)
+    h4 = (Math.imul(h4 + h1, 5) + 0x32ac3b17) | 0
+  }
+  state[0] = h1
+  state[1] = h2
+  state[2] = h3
+  state[3] = h4
+}
+
+/**
+ * Mixes the tail, the last 0 to 7 units from `units[at]` (followed by 7 zeros), into h1..h4 from
+ * `state`, and finalizes the hash of a `bytes`-byte stream into `state`.
+ */
+function mixTail(units: Uint16Array, at: number, bytes: number): void {
+  let h1 = state[0]!, h2 = state[1]!, h3 = state[2]!, h4 = state[3]! // prettier-ignore
+
+  // Branch-free tail: units fill the k words low half first, as the little-endian bytes would,
+  // and the zeros past the end stand for the missing ones. A word that is all padding changes
+  // nothing (imul and rotate keep 0 at 0, and h ^ 0 is h), just as the reference skips it. The
+  // branchy version mispredicted on inputs of varied lengths.
+  let k1 = Math.imul(units[at]! | (units[at + 1]! << 16), C1)
+  k1 = (k1 << 15) | (k1 >>> 17)
+  h1 ^= Math.imul(k1, C2)
+  let k2 = Math.imul(units[at + 2]! | (units[at + 3]! << 16), C2)
+  k2 = (k2 << 16) | (k2 >>> 16)
+  h2 ^= Math.imul(k2, C3)
+  let k3 = Math.imul(units[at + 4]! | (units[at + 5]! << 16), C3)
+  k3 = (k3 << 17) | (k3 >>> 15)
+  h3 ^= Math.imul(k3, C4)
+  let k4 = Math.imul(units[at + 6]!, C4)
+  k4 = (k4 << 18) | (k4 >>> 14)
+  h4 ^= Math.imul(k4, C1)
+
+  h1 ^= bytes
+  h2 ^= bytes
+  h3 ^= bytes
+  h4 ^= bytes
+  h1 = (h1 + h2 + h3 + h4) | 0
+  h2 = (h2 + h1) | 0
+  h3 = (h3 + h1) | 0
+  h4 = (h4 + h1) | 0
+  h1 = fmix32(h1)
+  h2 = fmix32(h2)
+  h3 = fmix32(h3)
+  h4 = fmix32(h4)
+  h1 = (h1 + h2 + h3 + h4) | 0
+  state[0] = h1
+  state[1] = (h2 + h1) | 0
+  state[2] = (h3 + h1) | 0
+  state[3] = (h4 + h1) | 0
 }
 
 function fmix32(h: number): number {
@@ -193,24 +215,31 @@ function fmix32(h: number): number {
   return h ^ (h >>> 16)
 }
 
-/** A nibble's hex digit as a char code: 0-9, then a-f. */
-function digit(nibble: number): number {
-  return nibble + (nibble < 10 ? 48 : 87)
+/** The two hex digits of each byte, as char codes: `HIGH[byte]`, then `LOW[byte]`. */
+const HIGH = new Uint8Array(256)
+const LOW = new Uint8Array(256)
+for (let byte = 0; byte < 256; byte++) {
+  HIGH[byte] = '0123456789abcdef'.charCodeAt(byte >>> 4)
+  LOW[byte] = '0123456789abcdef'.charCodeAt(byte & 15)
 }
 
-// One fromCharCode call with 32 arguments is about three times faster than four
-// toString(16).padStart(8) calls joined, and makes a flat string.
+// One fromCharCode call with 32 arguments makes a flat string in one allocation; it beat joining
+// toString(16) pieces, and concatenating 2- or 4-digit strings from a 256- or 65536-entry table
+// (slower, and the result is a rope that its first reader must flatten). The digits come from the
+// tables above: computing them (`nibble < 10 ? 48 : 87`) mispredicts a branch on varied hashes,
+// which made this function 2.5 times slower.
+// prettier-ignore
 function hex32(a: number, b: number, c: number, d: number): string {
+  const a0 = a >>> 24, a1 = (a >>> 16) & 255, a2 = (a >>> 8) & 255, a3 = a & 255
+  const b0 = b >>> 24, b1 = (b >>> 16) & 255, b2 = (b >>> 8) & 255, b3 = b & 255
+  const c0 = c >>> 24, c1 = (c >>> 16) & 255, c2 = (c >>> 8) & 255, c3 = c & 255
+  const d0 = d >>> 24, d1 = (d >>> 16) & 255, d2 = (d >>> 8) & 255, d3 = d & 255
   return String.fromCharCode(
-    digit(a >>> 28), digit((a >>> 24) & 15), digit((a >>> 20) & 15), digit((a >>> 16) & 15),
-    digit((a >>> 12) & 15), digit((a >>> 8) & 15), digit((a >>> 4) & 15), digit(a & 15),
-    digit(b >>> 28), digit((b >>> 24) & 15), digit((b >>> 20) & 15), digit((b >>> 16) & 15),
-    digit((b >>> 12) & 15), digit((b >>> 8) & 15), digit((b >>> 4) & 15), digit(b & 15),
-    digit(c >>> 28), digit((c >>> 24) & 15), digit((c >>> 20) & 15), digit((c >>> 16) & 15),
-    digit((c >>> 12) & 15), digit((c >>> 8) & 15), digit((c >>> 4) & 15), digit(c & 15),
-    digit(d >>> 28), digit((d >>> 24) & 15), digit((d >>> 20) & 15), digit((d >>> 16) & 15),
-    digit((d >>> 12) & 15), digit((d >>> 8) & 15), digit((d >>> 4) & 15), digit(d & 15),
-  ) // prettier-ignore
+    HIGH[a0]!, LOW[a0]!, HIGH[a1]!, LOW[a1]!, HIGH[a2]!, LOW[a2]!, HIGH[a3]!, LOW[a3]!,
+    HIGH[b0]!, LOW[b0]!, HIGH[b1]!, LOW[b1]!, HIGH[b2]!, LOW[b2]!, HIGH[b3]!, LOW[b3]!,
+    HIGH[c0]!, LOW[c0]!, HIGH[c1]!, LOW[c1]!, HIGH[c2]!, LOW[c2]!, HIGH[c3]!, LOW[c3]!,
+    HIGH[d0]!, LOW[d0]!, HIGH[d1]!, LOW[d1]!, HIGH[d2]!, LOW[d2]!, HIGH[d3]!, LOW[d3]!,
+  )
 }
 
 const spare: Hasher[] = []

@@ -1,5 +1,5 @@
 // stableHash: a canonical, self-delimiting encoding of a value, streamed into a 128-bit hash.
-import { giveHasher, type Hasher, takeHasher } from './hash128.js'
+import { giveHasher, type Hasher, hashUnits, takeHasher } from './hash128.js'
 import { constructorName } from './keyError.js'
 import { keyOf } from './keyOf.js'
 
@@ -34,6 +34,28 @@ import { keyOf } from './keyOf.js'
  * ```
  */
 export function stableHash(value: unknown): string {
+  // Primitives, the commonest keys, take a fast path (below) that hashes the same encoding as
+  // `encode()` without a Hasher: the four values encoded as a lone tag have constant hashes, and
+  // other primitives are written into a scratch buffer and hashed in one go. A property test
+  // holds the two paths together.
+  if (value === undefined) return UNDEFINED
+  if (value === null) return NULL
+  if (value === true) return TRUE
+  if (value === false) return FALSE
+  switch (typeof value) {
+    case 'string':
+      return value.length <= MAX_SHORT ? hashString(value) : hashEncoded(value)
+    case 'number':
+      return hashNumber(value)
+    case 'bigint':
+      return hashBigInt(value)
+    default:
+      return hashEncoded(value)
+  }
+}
+
+/** The general path: the encoding streamed through a Hasher. */
+function hashEncoded(value: unknown): string {
   const hasher = takeHasher()
   encode(value, hasher, [])
   const hash = hasher.hex()
@@ -80,6 +102,86 @@ const enum Tag {
   Identity = 0x23, // #
   Colon = 0x3a, // :
   End = 0x3b, // ;
+}
+
+/*
+ * The fast path for primitives: the same encodings as `encode()` writes, built in `scratch` and
+ * hashed by `hashUnits`, with no Hasher and no allocation but the hash itself. Encodings are
+ * written backward so that they end at `END`: a number's digits come out last one first, and a
+ * string's length prefix goes in front of the string once it is in place.
+ */
+
+/** The longest string the fast path takes; longer ones stream through a Hasher. */
+const MAX_SHORT = 256
+/** Where encodings end: room for a short string and its `s<3 digits>:` prefix. */
+const END = MAX_SHORT + 5
+/** Past `END`, 7 units never written: the zeros `hashUnits` requires after the input. */
+const scratch = new Uint16Array(END + 7)
+
+function hashTag(tag: Tag): string {
+  scratch[END - 1] = tag
+  return hashUnits(scratch, END - 1, END)
+}
+
+// Four values are encoded as a lone tag, so they have four fixed hashes, computed once here.
+const UNDEFINED = hashTag(Tag.Undefined)
+const NULL = hashTag(Tag.Null)
+const TRUE = hashTag(Tag.True)
+const FALSE = hashTag(Tag.False)
+
+/** `n<String(n)>;` */
+function hashNumber(n: number): string {
+  // `(n | 0) === n` picks the int32 values, and -0, which String() would print as '0'.
+  if ((n | 0) === n && !Object.is(n, -0)) return hashInt(Tag.Number, n)
+  return hashDecimal(Tag.Number, Object.is(n, -0) ? '-0' : String(n))
+}
+
+/** `i<String(n)>;` */
+function hashBigInt(n: bigint): string {
+  // In the int32 range, Number(n) is exact and prints as n does.
+  const small = Number(n)
+  if ((small | 0) === small) return hashInt(Tag.BigInt, small)
+  const text = String(n)
+  return text.length <= MAX_SHORT ? hashDecimal(Tag.BigInt, text) : hashEncoded(n)
+}
+
+/** `<tag><n in decimal>;` for an int32 n (not -0), its digits made without String(n). */
+function hashInt(tag: Tag, n: number): string {
+  scratch[END - 1] = Tag.End
+  let at = digitsBefore(END - 1, n < 0 ? -n : n)
+  if (n < 0) scratch[--at] = 0x2d // -
+  scratch[--at] = tag
+  return hashUnits(scratch, at, END)
+}
+
+/** `<tag><digits>;`, the digits being String() of a number or bigint. */
+function hashDecimal(tag: Tag, digits: string): string {
+  let at = END - 1 - digits.length
+  for (let i = 0; i < digits.length; i++) scratch[at + i] = digits.charCodeAt(i)
+  scratch[END - 1] = Tag.End
+  scratch[--at] = tag
+  return hashUnits(scratch, at, END)
+}
+
+/** Writes the digits of `n` (0 to 2^31) into `scratch`, ending before `at`; returns their start. */
+function digitsBefore(at: number, n: number): number {
+  do {
+    const next = (n / 10) | 0
+    scratch[--at] = 48 + n - next * 10
+    n = next
+  } while (n !== 0)
+  return at
+}
+
+/** `s<length>:<text>` for a text of at most `MAX_SHORT` units. */
+function hashString(text: string): string {
+  const { length } = text
+  let at = END - length
+  for (let i = 0; i < length; i++) scratch[at + i] = text.charCodeAt(i)
+  scratch[--at] = Tag.Colon
+  at = digitsBefore(at, length)
+  scratch[--at] = Tag.String
+  return hashUnits(scratch, at, END)
 }
 
 function encode(value: unknown, out: Hasher, ancestors: object[]): void {
