@@ -1,5 +1,5 @@
 import { NIL, SlotCache } from './slotCache.js'
-import type { CacheOptions, PolicyName } from './types.js'
+import type { CacheOptions, PolicyName, SetOptions } from './types.js'
 
 /** Options of {@link LRUCache}. */
 export type LRUCacheOptions<K, V> = CacheOptions<K, V>
@@ -41,6 +41,31 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
     }
     if (slot !== this.#head) this.#toHead(slot)
     return this.valList[slot]
+  }
+
+  /**
+   * Stores `value` under `key` (see {@link SlotCache.set}). A new key in a full cache without
+   * TTL or weights, the miss-heavy case, is handled here inline: the tail's slot is handed to
+   * the new entry and relinked at the head.
+   */
+  override set(key: K, value: V, options?: SetOptions): this {
+    if (options !== undefined || !this.plainSets || this.keyMap.size < this.maxSize) {
+      return super.set(key, value, options)
+    }
+    const keyMap = this.keyMap
+    if (keyMap.has(key)) return super.set(key, value, options)
+    const slot = this.#tail
+    const oldKey = this.keyList[slot] as K
+    const oldValue = this.valList[slot] as V
+    keyMap.delete(oldKey)
+    keyMap.set(key, slot)
+    this.keyList[slot] = key
+    this.valList[slot] = value
+    if (this.expires !== undefined) this.expires[slot] = Infinity
+    if (slot !== this.#head) this.#toHead(slot)
+    this.departed(oldKey, oldValue, 'evict')
+    this.settle()
+    return this
   }
 
   protected insert(slot: number): void {

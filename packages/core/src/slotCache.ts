@@ -33,6 +33,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   protected readonly valList: (V | undefined)[]
 
   readonly #defaultTtl: number
+  /** No default TTL and no weights: a `set` without options needs no expiry or weight work. */
+  protected readonly plainSets: boolean
   readonly #now: () => number
   readonly #weigh: ((value: V, key: K) => number) | undefined
   readonly #onEvict: EvictionCallback<K, V> | undefined
@@ -66,6 +68,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.keyList = new Array<K | undefined>(this.maxSize).fill(undefined)
     this.valList = new Array<V | undefined>(this.maxSize).fill(undefined)
     this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.maxSize)
+    this.plainSets = this.#defaultTtl === Infinity && this.#weights === undefined
   }
 
   // --- policy hooks -----------------------------------------------------------------------
@@ -350,6 +353,16 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       )
     }
     return weight
+  }
+
+  /** Queues a departure for `onEvict`; for policies' own fast paths. */
+  protected departed(key: K, value: V, reason: EvictionReason): void {
+    this.#enqueue(key, value, reason)
+  }
+
+  /** Runs queued `onEvict` callbacks; every public write ends with it. */
+  protected settle(): void {
+    this.#flush()
   }
 
   #enqueue(key: K, value: V, reason: EvictionReason): void {
