@@ -675,6 +675,8 @@ describe('statistics and events', () => {
       loadErrors: 1,
       retries: 0,
       timeouts: 0,
+      l2Hits: 0,
+      l2Misses: 0,
       loadTime: { min: 10, max: 30, avg: 20, total: 40 },
       ttl: 60_000,
       bytes: stats.bytes,
@@ -734,6 +736,7 @@ describe('statistics and events', () => {
       dispose: false,
       autoRemoveExpired: null,
       batch: {},
+      l2: false,
     })
   })
 })

@@ -14,6 +14,7 @@ import type {
   RemovalReason,
 } from './events.js'
 import { Attempt, Flight, type Loader } from './flight.js'
+import { L2Link, l2KeyOf, type L2LockResult, type L2Record, type L2Subscriber } from './l2.js'
 import {
   normalizeOptions,
   type AsyncCacheOptions,
@@ -111,6 +112,8 @@ export interface CacheInfo {
   readonly autoRemoveExpired: number | null
   /** The `batch` options as given. */
   readonly batch: BatchOptions
+  /** Whether a second tier (`l2`) is behind the cache. */
+  readonly l2: boolean
 }
 
 /**
@@ -211,6 +214,19 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
   #timer: unknown = undefined
   #batchLoaders: WeakMap<BatchFn<K, V>, Loader<K, V>> | undefined = undefined
   readonly #registration: WeakRef<Registrable>
+  /** The second tier, when `l2` is given. */
+  readonly #l2: L2Link | undefined = undefined
+  /** L2 key → the key of the L1 entry holding it, to apply other instances' invalidations. */
+  readonly #l2Index: Map<string, K> | undefined = undefined
+  /** What the store calls; the store holds it weakly, the cache strongly. */
+  readonly #l2Subscriber: L2Subscriber = {
+    invalidate: (keys) => {
+      this.#invalidated(keys)
+    },
+    error: (error) => {
+      this.#report(error, { operation: 'l2' })
+    },
+  }
 
   /**
    * @param options - see {@link AsyncCacheOptions}.
@@ -225,6 +241,11 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     this.#store = createStore<K>(config.maxSize, config.policy, this.#onRemove)
     if (config.onEvent !== undefined) this.#listeners = [config.onEvent]
     if (config.autoRemoveMs !== undefined) this.#timer = autoRemove(this, config.autoRemoveMs)
+    if (config.l2 !== undefined) {
+      this.#l2 = new L2Link(config.l2, this.#report)
+      this.#l2Index = new Map()
+      this.#l2.subscribe(new WeakRef(this.#l2Subscriber))
+    }
     this.#registration = register(this)
   }
 
@@ -362,6 +383,9 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     }
     this.#flights.delete(key)
     const entry = this.#put(key, value, false, fetchedAt, expiresAt)
+    if (entry.l2Key !== undefined) {
+      void this.#writeL2(entry.l2Key, value, false, fetchedAt, expiresAt, true)
+    }
     if (pending !== undefined) {
       pending.then(
         (at) => {
@@ -369,6 +393,9 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
           this.#mayExpire = true
           entry.expiresAt = at
           entry.staleUntil = this.#staleUntil(at)
+          if (entry.l2Key !== undefined) {
+            void this.#writeL2(entry.l2Key, value, false, fetchedAt, at, false)
+          }
         },
         (error: unknown) => {
           if (this.#store.peek(key) === entry) this.#store.delete(key)
@@ -399,10 +426,12 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
 
   /**
    * Removes `key`'s entry (disposing of its resources) and forgets any load in flight for it, so
-   * that its result is not stored. `true` if a live entry was removed.
+   * that its result is not stored. `true` if a live entry was removed. With `l2`, also deletes
+   * the L2 copy and tells the other instances (in the background: see `whenL2Settled()`).
    */
   delete(key: K): boolean {
     this.#flights.delete(key)
+    if (this.#l2 !== undefined) void this.#l2.delete(l2KeyOf(key))
     const entry = this.#store.peek(key)
     if (entry === undefined) return false
     if (entry.staleUntil !== Infinity && this.#now() >= entry.staleUntil) {
@@ -414,9 +443,15 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
 
   /**
    * Removes every entry (disposing of their resources), forgets loads in flight (their callers
-   * still get their results, which are not stored) and resets the statistics.
+   * still get their results, which are not stored) and resets the statistics. With `l2`, also
+   * clears the store (only its own keys) and tells the other instances.
    */
   clear(): void {
+    if (this.#l2 !== undefined) void this.#l2.clear()
+    this.#clearLocal()
+  }
+
+  #clearLocal(): void {
     this.#flights.clear()
     this.#counters = newCounters()
     this.#lastExpirationCheck = null
@@ -503,6 +538,8 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       loadErrors: c.loadErrors,
       retries: c.retries,
       timeouts: c.timeouts,
+      l2Hits: c.l2Hits,
+      l2Misses: c.l2Misses,
       loadTime: loadTimeOf(c),
       ttl: this.#config.ttl,
       bytes,
@@ -533,6 +570,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
           : ((dispose as boolean | readonly string[] | undefined) ?? false),
       autoRemoveExpired: config.autoRemoveMs ?? null,
       batch: config.batch,
+      l2: config.l2 !== undefined,
     }
   }
 
@@ -562,14 +600,30 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
   }
 
   /**
+   * Resolves once every write, delete and clear this cache has sent to its second tier (`l2`)
+   * so far has settled (stored, or failed and reported to `onError`). At once without `l2`.
+   *
+   * @example
+   * ```ts
+   * users.delete(42)
+   * await users.whenL2Settled() // the other instances have been told
+   * ```
+   */
+  whenL2Settled(): Promise<void> {
+    return this.#l2 === undefined ? RESOLVED_UNDEFINED : this.#l2.settled()
+  }
+
+  /**
    * Stops `autoRemoveExpired`, clears the cache (disposing of its entries' resources) and leaves
-   * the `clearAll()` registry. Resolves once those disposals have settled.
+   * the `clearAll()` registry. Resolves once those disposals have settled. With `l2`, it stops
+   * listening to the store and leaves the shared L2 as it is (see `clear()` to empty it).
    */
   destroy(): Promise<void> {
     if (this.#timer !== undefined) stopInterval(this.#timer)
     this.#timer = undefined
     unregister(this.#registration)
-    this.clear()
+    this.#l2?.unsubscribe()
+    this.#clearLocal()
     return this.whenDisposed()
   }
 
@@ -625,8 +679,9 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     if (signal?.aborted === true) return Promise.reject(signal.reason)
     this.#counters.misses++
     if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
-    if (loader === undefined) return RESOLVED_UNDEFINED
-    this.#counters.loads++
+    if (loader === undefined) return this.#l2 === undefined ? RESOLVED_UNDEFINED : this.#peekL2(key)
+    // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
+    if (this.#l2 === undefined) this.#counters.loads++
     return this.#start(key, loader, ttl, false, undefined).join(signal)
   }
 
@@ -645,9 +700,133 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
   ): Flight {
     const flight = new Flight(key, background, this.#abandon)
     if (!this.#passThrough) this.#flights.set(key, flight)
+    if (this.#l2 !== undefined && first === undefined) {
+      flight.l2Key = l2KeyOf(key)
+      void this.#runTiered(flight, key, loader, ttl)
+      return flight
+    }
     if (background) this.#counters.loads++
     void this.#run(flight, key, loader, ttl, first)
     return flight
+  }
+
+  // --- the second tier (l2) ---------------------------------------------------------------
+
+  /**
+   * A load through the second tier: its value in L2; else, holding the key's distributed lock
+   * (when the store has one), the loader, whose value goes to L1 and L2; or the value another
+   * instance loaded while this one waited on the lock.
+   */
+  async #runTiered(
+    flight: Flight,
+    key: K,
+    loader: Loader<K, V>,
+    ttl: number | undefined,
+  ): Promise<void> {
+    const link = this.#l2!
+    const l2Key = flight.l2Key!
+    let record = await link.read(l2Key)
+    if (flight.abandoned) return
+    let lease: Extract<L2LockResult, { status: 'acquired' }> | undefined
+    if (record === undefined) {
+      const lock = await link.lock(l2Key)
+      if (lock.status === 'acquired') lease = lock
+      else if (lock.status === 'loaded' && lock.record.ttlMs > 0) record = lock.record
+      // Every waiter may have given up while we waited on the lock.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      if (flight.abandoned) {
+        if (lease !== undefined) await link.release(lease, false)
+        return
+      }
+    }
+    if (record !== undefined) {
+      this.#counters.l2Hits++
+      this.#settleFromL2(flight, key, record)
+      return
+    }
+    this.#counters.l2Misses++
+    this.#counters.loads++
+    try {
+      await this.#run(flight, key, loader, ttl, undefined)
+    } finally {
+      if (lease !== undefined) {
+        const written = flight.l2Write === undefined ? false : await flight.l2Write
+        await link.release(lease, written)
+      }
+    }
+  }
+
+  /** Settles a load with a value found in L2, keeping it in L1 unless the load was forgotten. */
+  #settleFromL2(flight: Flight, key: K, record: L2Record): void {
+    // A background refresh keeps serving its stale value rather than a kept error.
+    const keep = !(record.isError && flight.background)
+    if (this.#flights.get(key) === flight) {
+      this.#flights.delete(key)
+      if (keep) this.#fill(key, flight.l2Key!, record)
+    }
+    flight.settled = true
+    if (record.isError) flight.reject(record.value)
+    else flight.resolve(record.value)
+  }
+
+  /** `get(key)` without a loader, on an L1 miss: the L2 value, kept in L1, or `undefined`. */
+  async #peekL2(key: K): Promise<unknown> {
+    const l2Key = l2KeyOf(key)
+    const record = await this.#l2!.read(l2Key)
+    if (record === undefined) {
+      this.#counters.l2Misses++
+      return undefined
+    }
+    this.#counters.l2Hits++
+    const current = this.#store.peek(key)
+    if (!this.#flights.has(key) && (current === undefined || this.#now() >= current.expiresAt)) {
+      this.#fill(key, l2Key, record)
+    }
+    if (record.isError) throw record.value
+    return record.value
+  }
+
+  /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */
+  #fill(key: K, l2Key: string, record: L2Record): void {
+    const expiresAt = record.ttlMs === Infinity ? Infinity : this.#now() + record.ttlMs
+    this.#put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key)
+  }
+
+  /** Writes an entry to L2 for as long as it lives in L1; `true` once stored. */
+  #writeL2(
+    l2Key: string,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    notify: boolean,
+  ): Promise<boolean> {
+    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#now()
+    if (!(ttlMs > 0)) return Promise.resolve(false)
+    return this.#l2!.write({ key: l2Key, value, isError, fetchedAt, ttlMs }, notify)
+  }
+
+  /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */
+  #invalidated(keys: readonly string[] | null): void {
+    try {
+      if (keys === null) {
+        this.#flights.clear()
+        this.#store.clear()
+        return
+      }
+      const index = this.#l2Index!
+      for (const l2Key of keys) {
+        for (const [key, flight] of this.#flights) {
+          if (flight.l2Key === l2Key) this.#flights.delete(key)
+        }
+        if (!index.has(l2Key)) continue
+        const key = index.get(l2Key) as K
+        this.#flights.delete(key)
+        this.#store.delete(key)
+      }
+    } catch (error) {
+      this.#report(error, { operation: 'l2' })
+    }
   }
 
   /** Every waiter gave up: forget the flight, so the next call starts afresh. */
@@ -788,7 +967,10 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     }
     if (this.#flights.get(key) === flight) {
       this.#flights.delete(key)
-      this.#put(key, value, false, fetchedAt, expiresAt)
+      this.#put(key, value, false, fetchedAt, expiresAt, flight.l2Key)
+      if (flight.l2Key !== undefined) {
+        flight.l2Write = this.#writeL2(flight.l2Key, value, false, fetchedAt, expiresAt, false)
+      }
     }
     flight.settled = true
     if (this.#listeners !== undefined) {
@@ -823,7 +1005,12 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     }
     if (this.#flights.get(key) === flight) {
       this.#flights.delete(key)
-      if (keep && expiresAt !== -Infinity) this.#put(key, error, true, fetchedAt, expiresAt)
+      if (keep && expiresAt !== -Infinity) {
+        this.#put(key, error, true, fetchedAt, expiresAt, flight.l2Key)
+        if (flight.l2Key !== undefined) {
+          flight.l2Write = this.#writeL2(flight.l2Key, error, true, fetchedAt, expiresAt, false)
+        }
+      }
     }
     flight.settled = true
     if (this.#listeners !== undefined) {
@@ -934,7 +1121,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     return staleMs === Infinity ? Infinity : expiresAt + staleMs
   }
 
-  #put(key: K, value: unknown, isError: boolean, fetchedAt: number, expiresAt: number): Entry {
+  #put(
+    key: K,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    l2Key?: string,
+  ): Entry {
     const resources = isError ? undefined : this.#resourcesOf(key, value)
     const entry = new Entry(
       value,
@@ -945,6 +1139,10 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       resources,
     )
     if (expiresAt !== Infinity) this.#mayExpire = true
+    if (this.#l2Index !== undefined) {
+      entry.l2Key = l2Key ?? l2KeyOf(key)
+      this.#l2Index.set(entry.l2Key, key)
+    }
     this.#store.set(key, entry)
     return entry
   }
@@ -985,6 +1183,9 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
         break
       default:
         removal = 'clear'
+    }
+    if (entry.l2Key !== undefined && reason !== 'set' && this.#l2Index!.get(entry.l2Key) === key) {
+      this.#l2Index!.delete(entry.l2Key)
     }
     if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason: removal })
     if (entry.resources !== undefined) this.#dispose(key, entry.resources)

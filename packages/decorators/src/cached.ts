@@ -233,6 +233,14 @@ function prepare(options: unknown, known: readonly string[]): Prepared {
   if (typeof enabled !== 'boolean') throw configError('enabled', 'a boolean', enabled)
   const perInstance = o.perInstance ?? true
   if (typeof perInstance !== 'boolean') throw configError('perInstance', 'a boolean', perInstance)
+  if (known === METHOD_OPTION_NAMES && perInstance && config.l2 !== undefined) {
+    // L2 keys come from the arguments alone: per-instance caches would share one L2 entry.
+    throw configError(
+      'perInstance',
+      'false with `l2` (one cache shared by the instances, with the instance in the key)',
+      perInstance,
+    )
+  }
   if (o.async !== undefined && typeof o.async !== 'boolean') {
     throw configError('async', 'a boolean', o.async)
   }
@@ -257,6 +265,7 @@ function finish(prepared: Prepared, fn: AnyFunction, perInstance: boolean | null
 function checkSyncOptions(options: CachedMethodOptions): void {
   const hint = 'left out for a sync function (declare it `async` or pass `async: true`)'
   if (options.timeoutMs !== undefined) throw configError('timeoutMs', hint, options.timeoutMs)
+  if (options.l2 !== undefined) throw configError('l2', hint, options.l2)
   const swr = options.staleWhileRevalidate
   if (swr !== undefined && swr !== false && swr !== 0) {
     throw configError('staleWhileRevalidate', hint, swr)
@@ -279,6 +288,10 @@ function checkSyncOptions(options: CachedMethodOptions): void {
       throw configError(name, `not an async function for a sync function's values`, options[name])
     }
   }
+}
+
+function noop(): void {
+  // Promise.all's array is not what clear() resolves to.
 }
 
 function isThenable(value: unknown): boolean {
@@ -365,12 +378,20 @@ function controls(
     perInstance: plan.perInstance,
   })
   const result = <T>(value: T): T | Promise<T> => (mode.async ? Promise.resolve(value) : value)
+  const l2 = plan.config.l2 !== undefined
   return {
     cache,
-    invalidate: (...args: unknown[]) => result(cache.delete(keyOf(args))),
+    invalidate: (...args: unknown[]) => {
+      const removed = cache.delete(keyOf(args))
+      // With a second tier, resolve once the other instances have been told.
+      return l2 ? cache.whenL2Settled().then(() => removed) : result(removed)
+    },
     clear: () => {
       cache.clear()
-      return mode.async ? cache.whenDisposed() : undefined
+      if (!mode.async) return undefined
+      return l2
+        ? Promise.all([cache.whenDisposed(), cache.whenL2Settled()]).then(noop)
+        : cache.whenDisposed()
     },
     stats: () => result(cache.stats()),
     info: () => result(info()),

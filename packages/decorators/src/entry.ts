@@ -7,6 +7,8 @@
  */
 export class Entry {
   promise: Promise<unknown> | undefined = undefined
+  /** The entry's key in the second tier, when the cache has one (`l2`). */
+  l2Key: string | undefined = undefined
 
   constructor(
     /** The value, or what was thrown when `isError`. */

@@ -63,9 +63,10 @@ export interface ErrorContext {
   /**
    * `'dispose'`: disposing of a value's resources; `'event'`: an event listener threw;
    * `'expiry'`: an async expiration of a `set()` value failed; `'refresh'`: a background refresh
-   * (`staleWhileRevalidate`) failed; `'autoRemoveExpired'`: the periodic removal failed.
+   * (`staleWhileRevalidate`) failed; `'autoRemoveExpired'`: the periodic removal failed;
+   * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it).
    */
-  readonly operation: 'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired'
+  readonly operation: 'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2'
   /** The key concerned, when there is one. */
   readonly key?: unknown
 }

@@ -72,6 +72,10 @@ export class Flight {
   readonly background: boolean
   /** Whether any caller joined (a background refresh may be joined once its value is too old). */
   joined = false
+  /** The key in the second tier, when the cache has one (`l2`). */
+  l2Key: string | undefined = undefined
+  /** The write of the loaded value to the second tier: resolves `true` once stored. */
+  l2Write: Promise<boolean> | undefined = undefined
   readonly #onAbandon: (flight: Flight, reason: unknown) => void
 
   constructor(

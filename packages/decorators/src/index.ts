@@ -33,6 +33,14 @@ export type {
 } from './events.js'
 export type { LoadContext, Loader } from './flight.js'
 export type { KeyOptions } from './keyer.js'
+export {
+  l2KeyOf,
+  type L2LockResult,
+  type L2Record,
+  type L2Store,
+  type L2Subscriber,
+  type L2Write,
+} from './l2.js'
 export type {
   AsyncCacheOptions,
   BatchOptions,

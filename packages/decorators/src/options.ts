@@ -5,6 +5,7 @@ import { compileExpiry, parseDuration, type ExpiryResolver, type ExpirySpec } fr
 
 import { configError } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
+import { checkL2, type L2Store } from './l2.js'
 import { systemNow } from './timers.js'
 
 /** Retrying a failed load: exponential backoff between attempts; only the last error surfaces. */
@@ -163,6 +164,14 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    * @default ''
    */
   readonly name?: string
+  /**
+   * A shared second tier behind this in-process cache, such as `redisStore()` of
+   * `@cache/redis`. Reads go L1, then L2 (a hit fills L1), then the loader, which writes both;
+   * `delete`, `set` and `clear` reach the other instances through the store. L2 failures are
+   * reported to `onError` and never reach a caller. Needs `maxSize` above 0 (or `null`).
+   * @default undefined (in-process only)
+   */
+  readonly l2?: L2Store
 }
 
 /** A `dispose` data pointer, parsed. */
@@ -207,6 +216,7 @@ export interface Config {
   readonly autoRemoveMs: number | undefined
   readonly batch: BatchOptions
   readonly now: () => number
+  readonly l2: L2Store | undefined
 }
 
 const MAX_SIZE = 2 ** 30
@@ -231,6 +241,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = [
   'batch',
   'now',
   'name',
+  'l2',
 ]
 
 /** Whether `value` is a function declared `async` (or bound from one). */
@@ -370,6 +381,11 @@ export function normalizeOptions(
   const name = o.name ?? ''
   if (typeof name !== 'string') throw configError('name', 'a string', name)
 
+  const l2 = checkL2(o.l2)
+  if (l2 !== undefined && maxSize === 0) {
+    throw configError('maxSize', 'above 0 (or null) with `l2`: the L2 needs an L1 in front', 0)
+  }
+
   return {
     name,
     maxSize: maxSize,
@@ -392,6 +408,7 @@ export function normalizeOptions(
     autoRemoveMs,
     batch: checkBatch(o.batch),
     now: now as () => number,
+    l2,
   }
 }
 

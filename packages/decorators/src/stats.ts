@@ -13,6 +13,8 @@ export interface Counters {
   timeouts: number
   evictions: number
   expirations: number
+  l2Hits: number
+  l2Misses: number
   loadTimeCount: number
   loadTimeTotal: number
   loadTimeMin: number
@@ -32,6 +34,8 @@ export function newCounters(): Counters {
     timeouts: 0,
     evictions: 0,
     expirations: 0,
+    l2Hits: 0,
+    l2Misses: 0,
     loadTimeCount: 0,
     loadTimeTotal: 0,
     loadTimeMin: Infinity,
@@ -82,6 +86,10 @@ export interface CacheStats {
   readonly retries: number
   /** Attempts that timed out (`timeoutMs`). */
   readonly timeouts: number
+  /** L1 misses the second tier (`l2`) served, from a read or from another instance's load. */
+  readonly l2Hits: number
+  /** L1 misses the second tier could not serve (absent, or unreachable): the loader ran. */
+  readonly l2Misses: number
   /** Load durations in ms. */
   readonly loadTime: LoadTimeStats
   /** The default time to live in ms, when it is a plain duration; `null` otherwise. */

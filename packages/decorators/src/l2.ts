@@ -1,0 +1,280 @@
+// The second tier (L2): the storage-agnostic interface a shared store such as @cache/redis
+// implements, how cache keys become L2 keys, and the link that calls a store for a cache without
+// ever letting its failures reach a caller. Nothing here knows Redis, or needs Node.
+import { stableHash } from '@cache/keys'
+
+import { configError } from './errors.js'
+import type { ErrorHandler } from './events.js'
+
+/** One value as an {@link L2Store} returns it. */
+export interface L2Record {
+  /** The value, or what a load threw when `isError` (kept by `negativeCache`). */
+  readonly value: unknown
+  /** Whether `value` is a kept error, to be rethrown. */
+  readonly isError: boolean
+  /** When the value was loaded, per the writing cache's clock (ms). */
+  readonly fetchedAt: number
+  /**
+   * How long the L2 copy still lives, in ms, as of the moment the read settles (`Infinity`: it
+   * never expires). The cache keeps its L1 copy no longer than this.
+   */
+  readonly ttlMs: number
+}
+
+/** One value for {@link L2Store.set}. */
+export interface L2Write {
+  /** The L2 key: 32 lowercase hex digits (see {@link l2KeyOf}). */
+  readonly key: string
+  /** The value, or what a load threw when `isError`. */
+  readonly value: unknown
+  /** Whether `value` is a kept error (`negativeCache`). */
+  readonly isError: boolean
+  /** When the value was loaded, per the cache's clock (ms). */
+  readonly fetchedAt: number
+  /**
+   * How long the L2 copy lives from now, in ms (`Infinity`: no expiry). The L1 copy expires
+   * at the same moment or before, never after.
+   */
+  readonly ttlMs: number
+}
+
+/** What {@link L2Store.lock} found. */
+export type L2LockResult =
+  | {
+      /** This caller holds the key's lock: it loads, writes the value, then releases. */
+      readonly status: 'acquired'
+      /**
+       * Releases the lock and wakes the instances waiting on it. `written`: the value is in L2
+       * now (they read it); `false`: it is not (the load failed, or could not be stored), so they
+       * stop waiting and load for themselves.
+       */
+      release(written: boolean): Promise<void>
+    }
+  | {
+      /** Another instance loaded the value while this caller waited. */
+      readonly status: 'loaded'
+      readonly record: L2Record
+    }
+  | {
+      /** No lock (the store is unavailable, or waiting timed out): load without one. */
+      readonly status: 'skipped'
+    }
+
+/** What a cache asks of its store when it subscribes. */
+export interface L2Subscriber {
+  /**
+   * Another instance deleted these L2 keys, or wrote new values for them; `null`: it cleared
+   * everything, or messages may have been missed (a lost connection). Drops the L1 copies.
+   */
+  invalidate(keys: readonly string[] | null): void
+  /** An error the store met with no caller to give it to; goes to the cache's `onError`. */
+  error(error: unknown): void
+}
+
+/**
+ * A shared second tier behind a cache's in-process L1, such as `redisStore()` of `@cache/redis`.
+ * Keys are 32 lowercase hex digits (stable hashes, see {@link l2KeyOf}); the store adds its own
+ * namespace. One store serves one cache: `clear()` clears the whole store.
+ *
+ * Every method must settle, and should settle promptly (bound your network calls). A method
+ * that throws or rejects is reported to the cache's `onError` and treated as a miss or a no-op:
+ * callers never see it.
+ */
+export interface L2Store {
+  /** The records for `keys`, in order; `undefined` for a miss. */
+  get(keys: readonly string[]): Promise<readonly (L2Record | undefined)[]>
+  /**
+   * Stores `writes`, each for its `ttlMs`. `notify`: also tell the other instances to drop their
+   * copies (an explicit `set()`); `false` for a loaded value that fills a miss.
+   */
+  set(writes: readonly L2Write[], notify: boolean): Promise<void>
+  /** Deletes `keys` and tells the other instances to drop their copies. */
+  delete(keys: readonly string[]): Promise<void>
+  /** Deletes every key of this store (and only those), and tells the other instances. */
+  clear(): Promise<void>
+  /**
+   * Starts delivering invalidations from other instances to `subscriber`; returns the function
+   * that stops it. Without it, other instances' changes reach this L1 only when entries expire.
+   */
+  subscribe?(subscriber: L2Subscriber): () => void
+  /**
+   * Distributed single flight: takes `key`'s lock, or waits for the instance holding it to load
+   * the value. Without it, every instance that misses loads for itself.
+   */
+  lock?(key: string): Promise<L2LockResult>
+}
+
+const HASH = /^[0-9a-f]{32}$/
+
+/**
+ * The L2 key of a cache key: the `stableHash` of the one-element list `[key]`, or `key` itself
+ * when it already is a stable hash (32 lowercase hex digits). For `cached()`'s default keys this
+ * is the stable hash of the call's argument list: a lone primitive argument, its own key in
+ * memory, is hashed here, since L2 keys must be strings that mean the same in every process.
+ */
+export function l2KeyOf(key: unknown): string {
+  return typeof key === 'string' && key.length === 32 && HASH.test(key) ? key : stableHash([key])
+}
+
+const REQUIRED = ['get', 'set', 'delete', 'clear'] as const
+const OPTIONAL = ['subscribe', 'lock'] as const
+
+/**
+ * Checks the `l2` option: an object with the {@link L2Store} methods.
+ *
+ * @throws {CacheConfigError} naming `l2` and the value.
+ */
+export function checkL2(value: unknown): L2Store | undefined {
+  if (value === undefined) return undefined
+  const expected = 'an L2 store with get, set, delete and clear methods (such as redisStore())'
+  if (typeof value !== 'object' || value === null) throw configError('l2', expected, value)
+  const store = value as Record<string, unknown>
+  for (const name of REQUIRED) {
+    if (typeof store[name] !== 'function') throw configError('l2', expected, value)
+  }
+  for (const name of OPTIONAL) {
+    if (store[name] !== undefined && typeof store[name] !== 'function') {
+      throw configError(`l2.${name}`, 'a function, or left out', store[name])
+    }
+  }
+  return value as L2Store
+}
+
+const SKIPPED: L2LockResult = { status: 'skipped' }
+
+interface WeakSubscription {
+  unsubscribe: (() => void) | undefined
+}
+
+/**
+ * What the store holds: `target` weakly and nothing else of the cache (no `this`, no reporter),
+ * so a cache nobody uses can be collected; its subscription then ends at the next message.
+ */
+function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription): L2Subscriber {
+  return {
+    invalidate(keys) {
+      const live = target.deref()
+      if (live !== undefined) live.invalidate(keys)
+      else state.unsubscribe?.()
+    },
+    error(error) {
+      target.deref()?.error(error)
+    },
+  }
+}
+
+/**
+ * A cache's side of its store: every call guarded (a throw or rejection is reported and becomes
+ * a miss or a no-op), and writes tracked so that `settled()` can wait for them.
+ */
+export class L2Link {
+  readonly store: L2Store
+  readonly #report: ErrorHandler
+  readonly #pending = new Set<Promise<unknown>>()
+  #unsubscribe: (() => void) | undefined = undefined
+
+  constructor(store: L2Store, report: ErrorHandler) {
+    this.store = store
+    this.#report = report
+  }
+
+  /**
+   * Subscribes `target` (held weakly, so that the store does not keep a cache alive) to the
+   * store's invalidations.
+   */
+  subscribe(target: WeakRef<L2Subscriber>): void {
+    if (this.store.subscribe === undefined) return
+    const state: WeakSubscription = { unsubscribe: undefined }
+    try {
+      this.#unsubscribe = state.unsubscribe = this.store.subscribe(weakSubscriber(target, state))
+    } catch (error) {
+      this.#report(error, { operation: 'l2' })
+    }
+  }
+
+  /** Stops the invalidations. */
+  unsubscribe(): void {
+    const unsubscribe = this.#unsubscribe
+    this.#unsubscribe = undefined
+    if (unsubscribe === undefined) return
+    try {
+      unsubscribe()
+    } catch (error) {
+      this.#report(error, { operation: 'l2' })
+    }
+  }
+
+  /** The record for `key`, or `undefined` on a miss or a failure (reported). */
+  async read(key: string): Promise<L2Record | undefined> {
+    try {
+      const records = await this.store.get([key])
+      const record = records[0]
+      return record !== undefined && record.ttlMs > 0 ? record : undefined
+    } catch (error) {
+      this.#report(error, { operation: 'l2', key })
+      return undefined
+    }
+  }
+
+  /** Takes `key`'s lock or waits for its value; `skipped` without `lock` or on a failure. */
+  async lock(key: string): Promise<L2LockResult> {
+    if (this.store.lock === undefined) return SKIPPED
+    try {
+      return await this.store.lock(key)
+    } catch (error) {
+      this.#report(error, { operation: 'l2', key })
+      return SKIPPED
+    }
+  }
+
+  /** Releases a lock from {@link lock}; never rejects. */
+  async release(
+    result: Extract<L2LockResult, { status: 'acquired' }>,
+    written: boolean,
+  ): Promise<void> {
+    try {
+      await result.release(written)
+    } catch (error) {
+      this.#report(error, { operation: 'l2' })
+    }
+  }
+
+  /** Writes one value; resolves `true` once stored, `false` on a failure (reported). */
+  write(write: L2Write, notify: boolean): Promise<boolean> {
+    return this.#track(write.key, () => this.store.set([write], notify))
+  }
+
+  /** Deletes `key` everywhere; resolves `false` on a failure (reported). */
+  delete(key: string): Promise<boolean> {
+    return this.#track(key, () => this.store.delete([key]))
+  }
+
+  /** Clears the store; resolves `false` on a failure (reported). */
+  clear(): Promise<boolean> {
+    return this.#track(undefined, () => this.store.clear())
+  }
+
+  /** Resolves once every write, delete and clear started so far (and since) has settled. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending)
+  }
+
+  #track(key: string | undefined, call: () => Promise<unknown>): Promise<boolean> {
+    let promise: Promise<boolean>
+    try {
+      promise = Promise.resolve(call()).then(
+        () => true,
+        (error: unknown) => {
+          this.#report(error, key === undefined ? { operation: 'l2' } : { operation: 'l2', key })
+          return false
+        },
+      )
+    } catch (error) {
+      this.#report(error, key === undefined ? { operation: 'l2' } : { operation: 'l2', key })
+      return Promise.resolve(false)
+    }
+    this.#pending.add(promise)
+    void promise.then(() => this.#pending.delete(promise))
+    return promise
+  }
+}

@@ -1,0 +1,182 @@
+// The invalidation bus: one pub/sub channel per store on its own connection. It carries
+// invalidations (keys deleted or rewritten, or everything cleared) to the other instances, and
+// "filled" notices to the instances waiting on a distributed lock.
+import { randomUUID } from 'node:crypto'
+
+import type { L2Subscriber } from '@cache/decorators'
+
+import type { RedisClientLike } from './client.js'
+import { watchConnection, type Reporter } from './connection.js'
+import { RedisStoreError } from './errors.js'
+
+/** A message on the channel, as JSON. `o`: the sending store, whose own messages it ignores. */
+type Message =
+  | { readonly o: string; readonly t: 'd'; readonly k: readonly string[] }
+  | { readonly o: string; readonly t: 'c' }
+  | { readonly o: string; readonly t: 'f'; readonly k: string; readonly w: boolean }
+
+/** How a wait for a filled key ended: written, given up by its holder, or timed out. */
+export type FillOutcome = 'written' | 'abandoned' | 'timeout'
+
+function isMessage(value: unknown): value is Message {
+  if (typeof value !== 'object' || value === null) return false
+  const m = value as Record<string, unknown>
+  if (typeof m.o !== 'string') return false
+  if (m.t === 'c') return true
+  if (m.t === 'd') return Array.isArray(m.k) && m.k.every((k) => typeof k === 'string')
+  return m.t === 'f' && typeof m.k === 'string' && typeof m.w === 'boolean'
+}
+
+/** One store's side of the channel. */
+export class Bus {
+  /** This store's id, in every message it sends. */
+  readonly origin: string = randomUUID()
+  readonly channel: string
+  readonly #report: Reporter
+  readonly #subscribers = new Set<L2Subscriber>()
+  readonly #waiters = new Map<string, Set<(outcome: FillOutcome) => void>>()
+  readonly #client: RedisClientLike
+  #subscribed = false
+  #closed = false
+  /** Settles once the channel is first subscribed (or the bus closed). */
+  readonly started: Promise<void>
+
+  /**
+   * Opens the subscriber connection (its own client: a subscribed connection takes no other
+   * commands) and subscribes.
+   *
+   * @param client - the subscriber client, not connected yet; owned by the bus from now on.
+   */
+  constructor(client: RedisClientLike, channel: string, report: Reporter) {
+    this.#client = client
+    this.channel = channel
+    this.#report = report
+    watchConnection(client, 'subscriber', report)
+    client.on('ready', () => {
+      // Resubscribed after a lost connection: invalidations sent meanwhile were missed.
+      if (this.#subscribed) this.#invalidateAll()
+    })
+    this.started = this.#start()
+  }
+
+  async #start(): Promise<void> {
+    try {
+      await this.#client.connect()
+      if (this.#closed) return
+      await this.#client.subscribe(this.channel, this.#onMessage)
+      this.#subscribed = true
+      // Whatever L1 holds was loaded before invalidations could reach it.
+      this.#invalidateAll()
+    } catch (error) {
+      if (!this.#closed) this.#report(error)
+    }
+  }
+
+  /** Whether the channel is subscribed and the connection up. */
+  get ready(): boolean {
+    return this.#subscribed && this.#client.isReady
+  }
+
+  /** Delivers the other instances' invalidations to `subscriber` until the returned call. */
+  subscribe(subscriber: L2Subscriber): () => void {
+    this.#subscribers.add(subscriber)
+    return () => {
+      this.#subscribers.delete(subscriber)
+    }
+  }
+
+  /** The subscribers, to report errors to. */
+  get subscribers(): ReadonlySet<L2Subscriber> {
+    return this.#subscribers
+  }
+
+  /** The message telling others to drop `keys` (`null`: everything). */
+  invalidation(keys: readonly string[] | null): string {
+    const message: Message =
+      keys === null ? { o: this.origin, t: 'c' } : { o: this.origin, t: 'd', k: keys }
+    return JSON.stringify(message)
+  }
+
+  /** The message telling waiters that `key`'s holder is done (`written`: the value is in L2). */
+  filled(key: string, written: boolean): string {
+    return JSON.stringify({ o: this.origin, t: 'f', k: key, w: written } satisfies Message)
+  }
+
+  /** Resolves when a "filled" notice for `key` arrives, or after `ms` (`'timeout'`). */
+  waitForFill(key: string, ms: number): Promise<FillOutcome> {
+    return new Promise((resolve) => {
+      let waiters = this.#waiters.get(key)
+      if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()))
+      const set = waiters
+      const done = (outcome: FillOutcome): void => {
+        clearTimeout(timer)
+        set.delete(done)
+        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key)
+        resolve(outcome)
+      }
+      const timer = setTimeout(() => {
+        done('timeout')
+      }, ms)
+      set.add(done)
+    })
+  }
+
+  /** Unsubscribes and closes the subscriber connection. */
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#subscribers.clear()
+    for (const waiters of this.#waiters.values()) for (const done of waiters) done('timeout')
+    const client = this.#client
+    if (!client.isOpen) return
+    if (client.isReady) {
+      try {
+        await client.close()
+        return
+      } catch {
+        // fall through to destroy
+      }
+    }
+    client.destroy()
+  }
+
+  readonly #onMessage = (text: string): void => {
+    let message: unknown
+    try {
+      message = JSON.parse(text)
+    } catch {
+      message = undefined
+    }
+    if (!isMessage(message)) {
+      this.#report(
+        new RedisStoreError(
+          'ERR_REDIS_DECODE',
+          `Unreadable message on ${this.channel}: ${text.slice(0, 80)}`,
+        ),
+      )
+      return
+    }
+    if (message.t === 'f') {
+      const waiters = this.#waiters.get(message.k)
+      if (waiters !== undefined) {
+        for (const done of [...waiters]) done(message.w ? 'written' : 'abandoned')
+      }
+      return
+    }
+    if (message.o === this.origin) return
+    this.#invalidate(message.t === 'c' ? null : message.k)
+  }
+
+  #invalidateAll(): void {
+    this.#invalidate(null)
+  }
+
+  #invalidate(keys: readonly string[] | null): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber.invalidate(keys)
+      } catch (error) {
+        this.#report(error)
+      }
+    }
+  }
+}

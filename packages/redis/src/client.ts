@@ -1,0 +1,52 @@
+// The part of a node-redis client the store uses, and the clients it creates from a URL.
+import { createClient } from 'redis'
+
+/**
+ * What the store needs of a Redis client: a node-redis (`redis` 5+) client satisfies it. Keys
+ * and channels are sent through `sendCommand`, so a client-level `keyPrefix` is not applied:
+ * use the store's `prefix`.
+ */
+export interface RedisClientLike {
+  /** Connected and ready for commands. */
+  readonly isReady: boolean
+  /** Connected or connecting (not closed). */
+  readonly isOpen: boolean
+  /** Connects; resolves once ready. */
+  connect(): Promise<unknown>
+  /** Closes once pending commands have replied. */
+  close(): Promise<void>
+  /** Closes now, failing pending commands. */
+  destroy(): void
+  /** A new client with the same options (for the subscriber connection). */
+  duplicate(): RedisClientLike
+  /** Sends one command. */
+  sendCommand(args: readonly string[]): Promise<unknown>
+  /** Listens on a pub/sub channel (the client is then a subscriber). */
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>
+  /** Stops listening on a channel. */
+  unsubscribe(channel: string): Promise<void>
+  /** Client events: `'error'`, `'ready'`, `'end'`, … */
+  on(event: string, listener: (...args: unknown[]) => void): unknown
+  /** Removes a listener added with `on`. */
+  off(event: string, listener: (...args: unknown[]) => void): unknown
+}
+
+/**
+ * Reconnects after 50, 100, 200, … ms, at most 1 s apart (plus up to 50 ms of jitter), forever:
+ * the store's circuit breaker, not the client, decides when calls are skipped.
+ */
+export function reconnectDelay(retries: number): number {
+  return Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50)
+}
+
+/**
+ * A client for `url`, set up for a cache: commands fail at once while disconnected (no offline
+ * queue, so nothing stale is written after a reconnect), and it reconnects forever.
+ */
+export function clientFor(url: string, connectTimeoutMs: number): RedisClientLike {
+  return createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: reconnectDelay },
+  })
+}

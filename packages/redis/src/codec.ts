@@ -1,0 +1,319 @@
+// The default serializer: JSON, with tagged nodes for what JSON cannot carry (undefined, NaN,
+// -0, BigInt, Date, Map, Set, RegExp, Buffer, typed arrays, errors), so that values come back
+// from Redis as they were stored. Values that would not come back alike are refused.
+
+/**
+ * Turns values into text for Redis and back. `decode(encode(value))` must give a value the
+ * cache's callers can use in place of `value`. `encode` throws for a value it cannot encode
+ * (the value is then kept in L1 only); `decode` throws for text it cannot read (a miss).
+ */
+export interface Serializer {
+  /** The text stored in Redis for `value`. */
+  encode(value: unknown): string
+  /** The value stored as `text`. */
+  decode(text: string): unknown
+}
+
+/** Thrown by {@link jsonSerializer} for a value it cannot encode, naming where it is. */
+export class CodecError extends Error {
+  override readonly name = 'CodecError' as const
+  /** Where the value is, as a path from the root (`'$.user.avatar'`). */
+  readonly path: string
+
+  /** @param message - what the value is; @param path - where it is. */
+  constructor(message: string, path: string) {
+    super(`${message} at ${path}`)
+    this.path = path
+  }
+}
+
+/** A JSON node: what JSON.stringify writes as is. */
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+
+const TAG = '$t'
+
+const TYPED_ARRAYS = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView,
+} as const
+
+type ViewName = keyof typeof TYPED_ARRAYS
+
+const ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function base64(view: ArrayBufferView | ArrayBuffer): string {
+  return ArrayBuffer.isView(view)
+    ? Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64')
+    : Buffer.from(view).toString('base64')
+}
+
+function bytesOf(text: string): ArrayBuffer {
+  const bytes = Buffer.from(text, 'base64')
+  // A fresh, exactly sized buffer: typed arrays need their own, aligned at 0.
+  const copy = new ArrayBuffer(bytes.byteLength)
+  new Uint8Array(copy).set(bytes)
+  return copy
+}
+
+/** Encodes one value; `path` names where it is, `ancestors` catch cycles. */
+class Encoder {
+  readonly #path: (string | number)[] = []
+  readonly #ancestors = new Set<object>()
+
+  node(value: unknown): Json {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value
+      case 'number':
+        if (Number.isFinite(value) && !Object.is(value, -0)) return value
+        return { [TAG]: 'n', v: Object.is(value, -0) ? '-0' : String(value) }
+      case 'bigint':
+        return { [TAG]: 'b', v: value.toString() }
+      case 'undefined':
+        return { [TAG]: 'u' }
+      case 'object':
+        return value === null ? null : this.#object(value)
+      default:
+        throw this.#error(`a ${typeof value} cannot be stored`)
+    }
+  }
+
+  #object(value: object): Json {
+    if (this.#ancestors.has(value)) throw this.#error('a cycle cannot be stored')
+    this.#ancestors.add(value)
+    try {
+      return this.#objectNode(value)
+    } finally {
+      this.#ancestors.delete(value)
+    }
+  }
+
+  #objectNode(value: object): Json {
+    if (Array.isArray(value)) {
+      const items: Json[] = []
+      for (let i = 0; i < value.length; i++) items.push(this.#at(i, (value as unknown[])[i]))
+      return items
+    }
+    if (isPlainObject(value)) {
+      const record = value as Record<string, unknown>
+      if (Object.hasOwn(record, TAG)) {
+        return {
+          [TAG]: 'O',
+          v: Object.keys(record).map((key) => [key, this.#at(key, record[key])]),
+        }
+      }
+      const out: { [key: string]: Json } = {}
+      for (const key of Object.keys(record)) {
+        Object.defineProperty(out, key, {
+          value: this.#at(key, record[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+      }
+      return out
+    }
+    if (value instanceof Date) {
+      const time = value.getTime()
+      return { [TAG]: 'D', v: Number.isNaN(time) ? null : time }
+    }
+    if (value instanceof Map) {
+      let i = 0
+      const entries: Json[] = []
+      for (const [k, v] of value as Map<unknown, unknown>) {
+        entries.push([this.#at(`<key ${i}>`, k), this.#at(`<value ${i}>`, v)])
+        i++
+      }
+      return { [TAG]: 'M', v: entries }
+    }
+    if (value instanceof Set) {
+      let i = 0
+      const items: Json[] = []
+      for (const item of value as Set<unknown>) items.push(this.#at(`<item ${i++}>`, item))
+      return { [TAG]: 'S', v: items }
+    }
+    if (value instanceof RegExp) return { [TAG]: 'R', v: [value.source, value.flags] }
+    if (Buffer.isBuffer(value)) return { [TAG]: 'B', v: base64(value) }
+    if (ArrayBuffer.isView(value)) {
+      const name = value.constructor.name
+      if (!(name in TYPED_ARRAYS)) throw this.#error(`a ${name} cannot be stored`)
+      return { [TAG]: 'T', c: name, v: base64(value) }
+    }
+    if (value instanceof ArrayBuffer) return { [TAG]: 'A', v: base64(value) }
+    if (value instanceof Error) return this.#errorNode(value)
+    const toJSON = (value as { toJSON?: unknown }).toJSON
+    if (typeof toJSON === 'function') return this.#at('<toJSON()>', toJSON.call(value))
+    const name = (value.constructor as { name?: string } | undefined)?.name ?? 'object'
+    throw this.#error(
+      `an instance of ${name} cannot be stored (it would come back as a plain object): give it a toJSON() or pass a serializer`,
+    )
+  }
+
+  #errorNode(error: Error): Json {
+    const props: Json[] = []
+    for (const key of Object.keys(error)) {
+      if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause') continue
+      props.push([key, this.#at(key, (error as unknown as Record<string, unknown>)[key])])
+    }
+    const node: { [key: string]: Json } = {
+      name: error.name,
+      message: error.message,
+      props,
+    }
+    if (typeof error.stack === 'string') node.stack = error.stack
+    if (Object.hasOwn(error, 'cause')) node.cause = this.#at('cause', error.cause)
+    if (error instanceof AggregateError && Array.isArray(error.errors)) {
+      node.errors = this.#at('errors', error.errors)
+    }
+    return { [TAG]: 'E', v: node }
+  }
+
+  #at(segment: string | number, value: unknown): Json {
+    this.#path.push(segment)
+    try {
+      return this.node(value)
+    } finally {
+      this.#path.pop()
+    }
+  }
+
+  #error(message: string): CodecError {
+    const path = this.#path
+      .map((segment) =>
+        typeof segment === 'number'
+          ? `[${segment}]`
+          : /^[A-Za-z_$][\w$]*$|^<.*>$/.test(segment)
+            ? `.${segment}`
+            : `[${JSON.stringify(segment)}]`,
+      )
+      .join('')
+    return new CodecError(message, `$${path}`)
+  }
+}
+
+function define(target: object, key: string, value: unknown, enumerable = true): void {
+  // defineProperty, not assignment: a key named '__proto__' must stay an own property.
+  Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true })
+}
+
+function malformed(detail: string): Error {
+  return new TypeError(`malformed cache record: ${detail}`)
+}
+
+/** Decodes one parsed JSON node. */
+function decodeNode(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null) return node
+  if (Array.isArray(node)) return node.map(decodeNode)
+  const record = node as Record<string, unknown>
+  if (!Object.hasOwn(record, TAG)) {
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(record)) define(out, key, decodeNode(record[key]))
+    return out
+  }
+  const v = record.v
+  switch (record[TAG]) {
+    case 'u':
+      return undefined
+    case 'n':
+      return v === '-0' ? -0 : Number(v)
+    case 'b':
+      return BigInt(v as string)
+    case 'D':
+      return new Date(v === null ? NaN : (v as number))
+    case 'M':
+      return new Map((v as [unknown, unknown][]).map(([k, x]) => [decodeNode(k), decodeNode(x)]))
+    case 'S':
+      return new Set((v as unknown[]).map(decodeNode))
+    case 'R': {
+      const [source, flags] = v as [string, string]
+      return new RegExp(source, flags)
+    }
+    case 'B':
+      return Buffer.from(v as string, 'base64')
+    case 'A':
+      return bytesOf(v as string)
+    case 'T': {
+      const name = record.c as string
+      if (!Object.hasOwn(TYPED_ARRAYS, name)) throw malformed(`unknown view ${name}`)
+      const View = TYPED_ARRAYS[name as ViewName] as new (buffer: ArrayBuffer) => unknown
+      return new View(bytesOf(v as string))
+    }
+    case 'O': {
+      const out: Record<string, unknown> = {}
+      for (const [key, x] of v as [string, unknown][]) define(out, key, decodeNode(x))
+      return out
+    }
+    case 'E':
+      return decodeError(v as Record<string, unknown>)
+    default:
+      throw malformed(`unknown tag ${String(record[TAG])}`)
+  }
+}
+
+function decodeError(node: Record<string, unknown>): Error {
+  const name = String(node.name)
+  const message = String(node.message)
+  let error: Error
+  if (name === 'AggregateError') {
+    error = new AggregateError(
+      Array.isArray(node.errors) ? (decodeNode(node.errors) as []) : [],
+      message,
+    )
+  } else {
+    const Class = Object.hasOwn(ERRORS, name) ? ERRORS[name]! : Error
+    error = new Class(message)
+    if (error.name !== name) define(error, 'name', name, false)
+  }
+  if (typeof node.stack === 'string') define(error, 'stack', node.stack, false)
+  if (Object.hasOwn(node, 'cause')) define(error, 'cause', decodeNode(node.cause), false)
+  for (const [key, x] of node.props as [string, unknown][]) define(error, key, decodeNode(x))
+  return error
+}
+
+/**
+ * The default {@link Serializer}: JSON that round-trips `undefined`, `NaN`, `±Infinity`, `-0`,
+ * `BigInt`, `Date`, `Map`, `Set`, `RegExp`, `Buffer`, typed arrays, `ArrayBuffer`, `DataView`
+ * and errors (their class for the built-in ones, `name`, `message`, `stack`, `cause` and own
+ * properties such as `code`; other error classes come back as `Error` with the same `name`).
+ * Objects with a `toJSON()` method are stored as its result, as `JSON.stringify` would. Refused
+ * (`CodecError`, naming the path): functions, symbols, cycles, and class instances without
+ * `toJSON()`, which would come back as plain objects without their methods.
+ *
+ * @example
+ * ```ts
+ * const text = jsonSerializer.encode({ at: new Date(0), tags: new Set(['a']) })
+ * jsonSerializer.decode(text) // { at: Date(0), tags: Set { 'a' } }
+ * ```
+ */
+export const jsonSerializer: Serializer = {
+  encode(value: unknown): string {
+    return JSON.stringify(new Encoder().node(value))
+  },
+  decode(text: string): unknown {
+    return decodeNode(JSON.parse(text))
+  },
+}

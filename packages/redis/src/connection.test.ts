@@ -1,0 +1,111 @@
+// The guard around every Redis call, on a stub client (this is a unit test of timeouts and the
+// breaker; the real server is in test/).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+import { CircuitBreaker } from './breaker.js'
+import type { RedisClientLike } from './client.js'
+import { Connection, watchConnection } from './connection.js'
+import { RedisStoreError } from './errors.js'
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 })
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+type Listener = (...args: unknown[]) => void
+
+function stubClient(): RedisClientLike & {
+  isReady: boolean
+  emit(event: string, arg?: unknown): void
+} {
+  const listeners = new Map<string, Listener[]>()
+  const client = {
+    isReady: true,
+    isOpen: true,
+    connect: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    destroy: () => {},
+    duplicate: () => client,
+    sendCommand: () => Promise.resolve('OK'),
+    subscribe: () => Promise.resolve(),
+    unsubscribe: () => Promise.resolve(),
+    on: (event: string, listener: Listener) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener])
+      return client
+    },
+    off: () => client,
+    emit: (event: string, arg?: unknown) => {
+      for (const listener of listeners.get(event) ?? []) listener(arg)
+    },
+  }
+  return client
+}
+
+describe('Connection', () => {
+  it('times a call out after timeoutMs with ERR_REDIS_TIMEOUT', async () => {
+    const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
+    const outcome = connection.call('Reading', () => new Promise(() => {}), 'k')
+    await vi.advanceTimersByTimeAsync(200)
+    const result = await outcome
+    expect(result.ok).toBe(false)
+    const error = (result as { error: RedisStoreError }).error
+    expect(error).toBeInstanceOf(RedisStoreError)
+    expect([error.code, error.key]).toEqual(['ERR_REDIS_TIMEOUT', 'k'])
+  })
+
+  it('wraps a client failure in ERR_REDIS_UNAVAILABLE with the cause', async () => {
+    const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
+    const cause = new Error('ECONNRESET')
+    const result = await connection.call('Writing', () => Promise.reject(cause))
+    expect(result).toMatchObject({
+      ok: false,
+      skipped: false,
+      error: { code: 'ERR_REDIS_UNAVAILABLE', cause },
+    })
+  })
+
+  it('skips calls, without sending them, while the breaker is open or the client not ready', async () => {
+    const client = stubClient()
+    const connection = new Connection(
+      client,
+      new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1_000 }),
+      200,
+    )
+    const failing = vi.fn(() => Promise.reject(new Error('down')))
+    await connection.call('x', failing)
+    await connection.call('x', failing)
+    const skipped = await connection.call('x', failing)
+    expect(failing).toHaveBeenCalledTimes(2)
+    expect(skipped).toMatchObject({
+      ok: false,
+      skipped: true,
+      error: { code: 'ERR_REDIS_UNAVAILABLE' },
+    })
+    vi.advanceTimersByTime(1_000)
+    await expect(connection.call('x', () => Promise.resolve(1))).resolves.toEqual({
+      ok: true,
+      value: 1,
+    })
+    client.isReady = false
+    const command = vi.fn(() => Promise.resolve(1))
+    await expect(connection.call('x', command)).resolves.toMatchObject({ ok: false, skipped: true })
+    expect(command).not.toHaveBeenCalled()
+  })
+})
+
+describe('watchConnection', () => {
+  it('reports a lost connection once per outage, not once per reconnection attempt', () => {
+    const client = stubClient()
+    const report = vi.fn()
+    watchConnection(client, 'command', report)
+    client.emit('error', new Error('ECONNREFUSED'))
+    client.emit('error', new Error('ECONNREFUSED'))
+    expect(report).toHaveBeenCalledTimes(1)
+    client.emit('ready')
+    client.emit('error', new Error('ECONNRESET'))
+    expect(report).toHaveBeenCalledTimes(2)
+    expect(report.mock.calls[1]![0]).toMatchObject({ code: 'ERR_REDIS_UNAVAILABLE' })
+  })
+})

@@ -1,0 +1,7 @@
+export { type BreakerOptions, type BreakerState } from './breaker.js'
+export type { RedisClientLike } from './client.js'
+export { CodecError, jsonSerializer, type Serializer } from './codec.js'
+export { RedisStoreError, type RedisStoreErrorCode } from './errors.js'
+export type { RedisStoreOptions } from './options.js'
+export { RedisStore, redisStore } from './redisStore.js'
+export type { SingleFlightOptions } from './singleFlight.js'

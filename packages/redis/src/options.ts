@@ -1,0 +1,213 @@
+// The options of redisStore(), checked once when the store is created.
+import { CacheConfigError } from '@cache/decorators'
+
+import type { BreakerOptions } from './breaker.js'
+import type { RedisClientLike } from './client.js'
+import { jsonSerializer, type Serializer } from './codec.js'
+import type { SingleFlightOptions } from './singleFlight.js'
+
+/** Options of `redisStore()`: where Redis is, the namespace, and how to behave when it is not. */
+export interface RedisStoreOptions {
+  /**
+   * A `redis[s]://` URL: the store creates its two connections (commands, pub/sub), set up to
+   * fail fast while disconnected and to reconnect forever, and closes them in `close()`. Give
+   * `url` or `client`.
+   */
+  readonly url?: string
+  /**
+   * A node-redis client instead of `url` (connected or not; the store connects it if needed).
+   * The store duplicates it for pub/sub and leaves it open in `close()`. Create it with
+   * `disableOfflineQueue: true` so that commands fail fast, rather than queue, while Redis is
+   * down; and without `keyPrefix` (use `prefix`).
+   */
+  readonly client?: RedisClientLike
+  /**
+   * This cache's namespace: its keys are `<prefix><32 hex digits>` and its channel
+   * `<prefix>invalidate`. `clear()` removes exactly these keys. End it with a separator.
+   * @example 'users:'
+   */
+  readonly prefix: string
+  /**
+   * How values become text and back.
+   * @default jsonSerializer (round-trips Date, Map, Set, BigInt, undefined, Buffer, typed arrays, errors)
+   */
+  readonly serializer?: Serializer
+  /**
+   * The bound on each Redis call, in ms: a call that takes longer counts as a failure, and the
+   * cache goes on without Redis.
+   * @default 500
+   */
+  readonly timeoutMs?: number
+  /**
+   * The bound on opening a connection (`url` only), in ms.
+   * @default 2_000
+   */
+  readonly connectTimeoutMs?: number
+  /**
+   * When to stop calling a failing Redis for a while; see `BreakerOptions`.
+   * @default { failureThreshold: 3, cooldownMs: 500, maxCooldownMs: 10_000 }
+   */
+  readonly breaker?: BreakerOptions
+  /**
+   * Distributed single flight: concurrent misses of one key on several instances run the
+   * loader once. `false` turns it off (each instance loads for itself); an object tunes it.
+   * @default true
+   */
+  readonly singleFlight?: boolean | SingleFlightOptions
+  /**
+   * The most keys read in one call (reads of the same tick are batched).
+   * @default 100
+   */
+  readonly maxBatchSize?: number
+  /**
+   * Receives errors no caller gets (a lost connection, a failed read, unreadable data).
+   * @default the `onError` of the caches using the store (console.error when there is none)
+   */
+  readonly onError?: (error: unknown) => void
+}
+
+/** The options with every default filled in. */
+export interface StoreConfig {
+  readonly url: string | undefined
+  readonly client: RedisClientLike | undefined
+  readonly prefix: string
+  readonly serializer: Serializer
+  readonly timeoutMs: number
+  readonly connectTimeoutMs: number
+  readonly breaker: Required<BreakerOptions>
+  readonly singleFlight: Required<SingleFlightOptions> | undefined
+  readonly maxBatchSize: number
+  readonly onError: ((error: unknown) => void) | undefined
+}
+
+const KNOWN = [
+  'url',
+  'client',
+  'prefix',
+  'serializer',
+  'timeoutMs',
+  'connectTimeoutMs',
+  'breaker',
+  'singleFlight',
+  'maxBatchSize',
+  'onError',
+]
+
+function positive(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new CacheConfigError(option, 'a positive finite number of milliseconds', value)
+  }
+  return value
+}
+
+function integer(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new CacheConfigError(option, 'a positive integer', value)
+  }
+  return value
+}
+
+/** `value` as an options object whose names are all `known`; `option` is its name, '' at the top. */
+function object(option: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) {
+    throw new CacheConfigError(option || 'options', 'an object of options', value)
+  }
+  const record = value as Record<string, unknown>
+  for (const name of Object.keys(record)) {
+    if (!known.includes(name)) {
+      throw new CacheConfigError(
+        option === '' ? name : `${option}.${name}`,
+        `one of the known options (${known.join(', ')})`,
+        record[name],
+      )
+    }
+  }
+  return record
+}
+
+/**
+ * Checks every option and fills in the defaults.
+ *
+ * @throws {CacheConfigError} naming the first invalid option and its value.
+ */
+export function checkOptions(options: unknown): StoreConfig {
+  const o = object('', options, KNOWN)
+  const { url, client } = o
+  if ((url === undefined) === (client === undefined)) {
+    throw new CacheConfigError('url', 'given, or `client` (one of them)', url)
+  }
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
+    throw new CacheConfigError('url', 'a redis:// or rediss:// URL', url)
+  }
+  if (client !== undefined) {
+    const c = client as Record<string, unknown> | null
+    const methods = ['sendCommand', 'duplicate', 'connect', 'subscribe', 'on']
+    if (typeof c !== 'object' || c === null || methods.some((m) => typeof c[m] !== 'function')) {
+      throw new CacheConfigError(
+        'client',
+        'a node-redis client (createClient() of `redis`)',
+        client,
+      )
+    }
+  }
+  const prefix = o.prefix
+  if (typeof prefix !== 'string' || prefix === '') {
+    throw new CacheConfigError(
+      'prefix',
+      "a non-empty string naming this cache's keys, such as 'users:'",
+      prefix,
+    )
+  }
+  const serializer = o.serializer ?? jsonSerializer
+  const s = serializer as Record<string, unknown> | null
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.encode !== 'function' ||
+    typeof s.decode !== 'function'
+  ) {
+    throw new CacheConfigError(
+      'serializer',
+      'an object with encode(value) and decode(text)',
+      serializer,
+    )
+  }
+  const b =
+    o.breaker === undefined
+      ? {}
+      : object('breaker', o.breaker, ['failureThreshold', 'cooldownMs', 'maxCooldownMs'])
+  const breaker = {
+    failureThreshold: integer('breaker.failureThreshold', b.failureThreshold, 3),
+    cooldownMs: positive('breaker.cooldownMs', b.cooldownMs, 500),
+    maxCooldownMs: positive('breaker.maxCooldownMs', b.maxCooldownMs, 10_000),
+  }
+  let singleFlight: Required<SingleFlightOptions> | undefined
+  const sf = o.singleFlight ?? true
+  if (sf !== false) {
+    const f =
+      sf === true ? {} : object('singleFlight', sf, ['lockTtlMs', 'waitMs', 'pollMs', 'maxPollMs'])
+    singleFlight = {
+      lockTtlMs: integer('singleFlight.lockTtlMs', f.lockTtlMs, 10_000),
+      waitMs: positive('singleFlight.waitMs', f.waitMs, 5_000),
+      pollMs: positive('singleFlight.pollMs', f.pollMs, 25),
+      maxPollMs: positive('singleFlight.maxPollMs', f.maxPollMs, 500),
+    }
+  }
+  if (o.onError !== undefined && typeof o.onError !== 'function') {
+    throw new CacheConfigError('onError', 'a function', o.onError)
+  }
+  return {
+    url: url,
+    client: client as RedisClientLike | undefined,
+    prefix,
+    serializer: serializer as Serializer,
+    timeoutMs: positive('timeoutMs', o.timeoutMs, 500),
+    connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs, 2_000),
+    breaker,
+    singleFlight,
+    maxBatchSize: integer('maxBatchSize', o.maxBatchSize, 100),
+    onError: o.onError as ((error: unknown) => void) | undefined,
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+
+import { jsonSerializer } from './codec.js'
+import { channelOf, lockKey, valueKey, valuePattern } from './keys.js'
+import { decodeEntry, encodeForever, payloadOf, recordOf, timeOf } from './record.js'
+
+describe('entries in Redis', () => {
+  it('lays out a value or an error with its expiry and load time', () => {
+    const entry = { value: { a: 1 }, isError: false, fetchedAt: 1_700 }
+    const forever = encodeForever(entry, payloadOf(entry, jsonSerializer))
+    expect(forever).toBe('v|1700|{"a":1}')
+    expect(decodeEntry(forever, jsonSerializer)).toEqual({ ...entry, expiresAt: Infinity })
+    expect(
+      decodeEntry(
+        'e9000|5|{"$t":"E","v":{"name":"Error","message":"x","props":[]}}',
+        jsonSerializer,
+      ),
+    ).toMatchObject({
+      isError: true,
+      fetchedAt: 5,
+      expiresAt: 9_000,
+      value: new Error('x'),
+    })
+  })
+
+  it('refuses data it did not write', () => {
+    for (const data of ['', 'x|1|1', 'v|1', 'v||1', 'vabc|1|1', 'v1|x|1', 'v1']) {
+      expect(() => decodeEntry(data, jsonSerializer), data).toThrow(TypeError)
+    }
+    expect(() =>
+      payloadOf(
+        { value: 1, isError: false, fetchedAt: 0 },
+        { encode: () => 1 as never, decode: () => 1 },
+      ),
+    ).toThrow(/must return a string/)
+  })
+
+  it("gives a record the time Redis keeps the key, less the round trip's time", () => {
+    expect(recordOf('v2000|1|1', 1_000, 30, jsonSerializer)).toEqual({
+      value: 1,
+      isError: false,
+      fetchedAt: 1,
+      ttlMs: 970,
+    })
+    expect(recordOf(Buffer.from('v|1|1'), 1_000, 30, jsonSerializer)?.ttlMs).toBe(Infinity)
+    expect(recordOf('v1020|1|1', 1_000, 30, jsonSerializer)).toBeUndefined()
+    expect(recordOf(null, 0, 0, jsonSerializer)).toBeUndefined()
+    expect(recordOf(false, 0, 0, jsonSerializer)).toBeUndefined()
+  })
+
+  it("reads Redis's TIME in ms", () => {
+    expect(timeOf(['1700000000', '123999'])).toBe(1_700_000_000_123)
+    expect(() => timeOf('nope')).toThrow(TypeError)
+  })
+})
+
+describe('keys', () => {
+  it('names values, locks and the channel under the prefix', () => {
+    const hash = 'a'.repeat(32)
+    expect([valueKey('u:', hash), lockKey('u:', hash), channelOf('u:')]).toEqual([
+      `u:${hash}`,
+      `u:lock:${hash}`,
+      'u:invalidate',
+    ])
+  })
+
+  it('matches exactly the prefix and 32 hex digits, glob characters escaped', () => {
+    expect(valuePattern('a*[b]?\\:')).toBe(`a\\*\\[b\\]\\?\\\\:${'[0-9a-f]'.repeat(32)}`)
+  })
+})

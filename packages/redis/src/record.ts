@@ -1,0 +1,112 @@
+// How one cache entry is laid out in a Redis string: a kind letter, its expiry time on Redis's
+// own clock (empty: none), its load time, then the serializer's text:
+// `v<expiresAt>|<fetchedAt>|<text>` for a value, `e…` for an error kept by negative caching.
+// The expiry is the same moment as the key's PEXPIREAT, so a reader that knows Redis's time
+// (TIME, in the same round trip) keeps its L1 copy exactly as long as Redis keeps the key.
+import type { L2Record } from '@cache/decorators'
+
+import type { Serializer } from './codec.js'
+
+/** An entry as stored: a value, or an error kept by negative caching. */
+export interface StoredEntry {
+  readonly value: unknown
+  readonly isError: boolean
+  readonly fetchedAt: number
+}
+
+/** An entry read back, with its expiry on Redis's clock (`Infinity`: none). */
+export interface ReadEntry extends StoredEntry {
+  readonly expiresAt: number
+}
+
+const VALUE = 'v'
+const ERROR = 'e'
+
+/** Lifetimes beyond this many ms (about 4,000 years) are stored without an expiry. */
+export const MAX_PX: number = 2 ** 47
+
+/** The kind letter of an entry. */
+export function kindOf(entry: StoredEntry): string {
+  return entry.isError ? ERROR : VALUE
+}
+
+/**
+ * The serializer's text for an entry's value.
+ *
+ * @throws whatever `serializer.encode` throws, or a `TypeError` if it returns no string.
+ */
+export function payloadOf(entry: StoredEntry, serializer: Serializer): string {
+  const text = serializer.encode(entry.value)
+  if (typeof text !== 'string') {
+    throw new TypeError(`the serializer's encode() must return a string, got: ${typeof text}`)
+  }
+  return text
+}
+
+/** The whole string of an entry that never expires (one that expires is built by WRITE). */
+export function encodeForever(entry: StoredEntry, payload: string): string {
+  return `${kindOf(entry)}|${entry.fetchedAt}|${payload}`
+}
+
+/**
+ * The entry stored as `data`.
+ *
+ * @throws a `TypeError` for data this package did not write, or what `serializer.decode` throws.
+ */
+export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
+  const kind = data[0]
+  const first = data.indexOf('|')
+  const second = first === -1 ? -1 : data.indexOf('|', first + 1)
+  const expiry = data.slice(1, first)
+  const expiresAt = expiry === '' ? Infinity : Number(expiry)
+  const fetchedAt = Number(data.slice(first + 1, second))
+  if (
+    (kind !== VALUE && kind !== ERROR) ||
+    second === -1 ||
+    Number.isNaN(expiresAt) ||
+    second === first + 1 ||
+    Number.isNaN(fetchedAt)
+  ) {
+    throw new TypeError(`not a cache entry: ${JSON.stringify(data.slice(0, 40))}`)
+  }
+  return {
+    value: serializer.decode(data.slice(second + 1)),
+    isError: kind === ERROR,
+    fetchedAt,
+    expiresAt,
+  }
+}
+
+/** Redis's TIME reply (`[seconds, microseconds]`) in ms. */
+export function timeOf(reply: unknown): number {
+  if (!Array.isArray(reply) || reply.length !== 2) {
+    throw new TypeError(`not a TIME reply: ${JSON.stringify(reply)}`)
+  }
+  const [seconds, micros] = reply as unknown[]
+  return Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000)
+}
+
+/**
+ * The record for one key of a reply: `data` (a string, a Buffer with a type mapping, or
+ * `null`/`false` when absent), read when Redis's clock said `redisNow`; its time to live is
+ * what is left then, less the `elapsedMs` the round trip took, so that the L1 copy never
+ * outlives the L2 one. `undefined` when absent or already expired.
+ *
+ * @throws what {@link decodeEntry} throws.
+ */
+export function recordOf(
+  data: unknown,
+  redisNow: number,
+  elapsedMs: number,
+  serializer: Serializer,
+): L2Record | undefined {
+  if (data === null || data === false || data === undefined) return undefined
+  let text: string
+  if (typeof data === 'string') text = data
+  else if (Buffer.isBuffer(data)) text = data.toString('utf8')
+  else throw new TypeError(`not a cache entry: a ${typeof data} reply`)
+  const entry = decodeEntry(text, serializer)
+  const ttlMs = entry.expiresAt - redisNow - elapsedMs
+  if (!(ttlMs > 0)) return undefined
+  return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+}

@@ -1,0 +1,331 @@
+// redisStore(): the L2Store of @cache/decorators on a Redis server. The reads of one tick go as
+// one MGET (with TIME, for the TTLs); writes carry the entry's TTL to Redis; deletes, rewrites and
+// clears are published on the store's channel; every call is bounded and guarded by a circuit
+// breaker.
+import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '@cache/decorators'
+
+import { CircuitBreaker, type BreakerState } from './breaker.js'
+import { clientFor, type RedisClientLike } from './client.js'
+import { Bus } from './bus.js'
+import { Connection, watchConnection, type Reporter } from './connection.js'
+import { RedisStoreError } from './errors.js'
+import { channelOf, valueKey, valuePattern } from './keys.js'
+import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
+import { ReadBatcher } from './readBatcher.js'
+import { encodeForever, kindOf, MAX_PX, payloadOf, recordOf, timeOf } from './record.js'
+import { WRITE } from './scripts.js'
+import { SingleFlight } from './singleFlight.js'
+
+const SCAN_COUNT = '1000'
+
+/**
+ * A second tier on Redis for `AsyncCache` and `cached()` of `@cache/decorators`; see
+ * {@link redisStore}. It implements `L2Store`, plus `connect()`, `close()` and `state`.
+ */
+export class RedisStore implements L2Store {
+  /** The namespace of this store's keys. */
+  readonly prefix: string
+  /** The pub/sub channel its invalidations go through. */
+  readonly channel: string
+  /** Distributed single flight; absent when `singleFlight: false`. */
+  readonly lock?: (key: string) => Promise<L2LockResult>
+  readonly #config: StoreConfig
+  readonly #connection: Connection
+  readonly #breaker: CircuitBreaker
+  readonly #bus: Bus
+  readonly #reads: ReadBatcher<L2Record>
+  readonly #ownsClient: boolean
+  readonly #connecting: Promise<void>
+  #closed = false
+
+  /** Use {@link redisStore}. */
+  constructor(options: RedisStoreOptions) {
+    const config = checkOptions(options)
+    this.#config = config
+    this.prefix = config.prefix
+    this.channel = channelOf(config.prefix)
+    this.#ownsClient = config.client === undefined
+    const client = config.client ?? clientFor(config.url!, config.connectTimeoutMs)
+    watchConnection(client, 'command', this.#report)
+    this.#breaker = new CircuitBreaker(config.breaker)
+    this.#connection = new Connection(client, this.#breaker, config.timeoutMs)
+    this.#bus = new Bus(client.duplicate(), this.channel, this.#report)
+    this.#reads = new ReadBatcher((keys) => this.#read(keys), config.maxBatchSize)
+    this.#connecting = client.isOpen ? Promise.resolve() : this.#open(client)
+    const singleFlight = config.singleFlight
+    if (singleFlight !== undefined) {
+      const flights = new SingleFlight(
+        this.#connection,
+        this.#bus,
+        this.prefix,
+        this.#recordOf,
+        this.#report,
+        singleFlight,
+      )
+      this.lock = (key) => flights.lock(key)
+    }
+  }
+
+  /** The circuit breaker's state: `closed` while Redis answers, `open` while it is skipped. */
+  get state(): BreakerState {
+    return this.#breaker.state
+  }
+
+  /** Whether both connections are up (commands, and the subscribed invalidation channel). */
+  get ready(): boolean {
+    return this.#connection.client.isReady && this.#bus.ready
+  }
+
+  /**
+   * Resolves once both connections are up, or rejects with `ERR_REDIS_UNAVAILABLE` after
+   * `timeoutMs` (the store keeps connecting in the background either way). Optional: a store
+   * serves (without Redis) while it connects.
+   */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new RedisStoreError('ERR_REDIS_UNAVAILABLE', `Not connected to Redis in ${timeoutMs} ms`),
+        )
+      }, timeoutMs)
+    })
+    try {
+      await Promise.race([Promise.all([this.#connecting, this.#bus.started]), timeout])
+      while (!this.ready) {
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), timeout])
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Closes the pub/sub connection, and the command connection when the store opened it (from
+   * `url`); a `client` you gave stays open. Call `await cache.whenL2Settled()` first to let
+   * writes finish.
+   */
+  async close(): Promise<void> {
+    this.#closed = true
+    await this.#bus.close()
+    if (!this.#ownsClient) return
+    const client = this.#connection.client
+    if (!client.isOpen) return
+    if (client.isReady) {
+      try {
+        await client.close()
+        return
+      } catch {
+        // fall through to destroy
+      }
+    }
+    client.destroy()
+  }
+
+  /** The records for `keys`; a miss (never a rejection) when Redis fails, reported once. */
+  get(keys: readonly string[]): Promise<readonly (L2Record | undefined)[]> {
+    if (keys.length === 1) return this.#reads.load(keys[0]!).then((record) => [record])
+    return Promise.all(keys.map((key) => this.#reads.load(key)))
+  }
+
+  /**
+   * Writes each entry to expire with its TTL (on Redis's clock, in one script call). Rejects
+   * with `ERR_REDIS_ENCODE` for a value the serializer refuses (its key is removed from Redis,
+   * so no older value outlives it there), and with the Redis error when the writes fail. With
+   * `notify`, tells the other instances.
+   */
+  async set(writes: readonly L2Write[], notify: boolean): Promise<void> {
+    const commands: ((client: RedisClientLike) => Promise<unknown>)[] = []
+    const refused: string[] = []
+    let encodeError: RedisStoreError | undefined
+    for (const write of writes) {
+      const key = valueKey(this.prefix, write.key)
+      let payload: string
+      try {
+        payload = payloadOf(write, this.#config.serializer)
+      } catch (cause) {
+        refused.push(key)
+        encodeError ??= new RedisStoreError(
+          'ERR_REDIS_ENCODE',
+          `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+          { key: write.key, cause },
+        )
+        continue
+      }
+      if (write.ttlMs === Infinity || write.ttlMs > MAX_PX) {
+        const data = encodeForever(write, payload)
+        commands.push((client) => client.sendCommand(['SET', key, data]))
+      } else {
+        // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
+        const args = [
+          kindOf(write),
+          String(write.fetchedAt),
+          payload,
+          String(Math.ceil(write.ttlMs)),
+        ]
+        commands.push((client) => WRITE.run(client, [key], args))
+      }
+    }
+    if (refused.length > 0) commands.push((client) => client.sendCommand(['UNLINK', ...refused]))
+    if (notify) {
+      const message = this.#bus.invalidation(writes.map((w) => w.key))
+      commands.push((client) => client.sendCommand(['PUBLISH', this.channel, message]))
+    }
+    if (commands.length > 0) {
+      const outcome = await this.#connection.call('Writing', (client) =>
+        Promise.all(commands.map((command) => command(client))),
+      )
+      // A loaded value not stored while Redis is skipped is no news; an explicit write is.
+      if (!outcome.ok && (notify || !outcome.skipped)) throw outcome.error
+    }
+    if (encodeError !== undefined) throw encodeError
+  }
+
+  /** Deletes `keys` (UNLINK) and tells the other instances. Rejects when Redis is not reached. */
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    const outcome = await this.#connection.call('Deleting', (client) =>
+      Promise.all([
+        client.sendCommand(['UNLINK', ...keys.map((key) => valueKey(this.prefix, key))]),
+        client.sendCommand(['PUBLISH', this.channel, this.#bus.invalidation(keys)]),
+      ]),
+    )
+    if (!outcome.ok) throw outcome.error
+  }
+
+  /**
+   * Removes this store's keys, and only those (SCAN + UNLINK by prefix, never FLUSHDB), then
+   * tells the other instances. Rejects when Redis is not reached.
+   */
+  async clear(): Promise<void> {
+    const pattern = valuePattern(this.prefix)
+    let cursor = '0'
+    do {
+      const scan = await this.#connection.call('Clearing', (client) =>
+        client.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]),
+      )
+      if (!scan.ok) throw scan.error
+      const [next, keys] = scan.value as [unknown, unknown[]]
+      cursor = String(next)
+      if (keys.length > 0) {
+        const unlink = await this.#connection.call('Clearing', (client) =>
+          client.sendCommand(['UNLINK', ...keys.map(String)]),
+        )
+        if (!unlink.ok) throw unlink.error
+      }
+    } while (cursor !== '0')
+    const publish = await this.#connection.call('Clearing', (client) =>
+      client.sendCommand(['PUBLISH', this.channel, this.#bus.invalidation(null)]),
+    )
+    if (!publish.ok) throw publish.error
+  }
+
+  /** Delivers the other instances' invalidations to `subscriber`; returns the unsubscribe call. */
+  subscribe(subscriber: L2Subscriber): () => void {
+    return this.#bus.subscribe(subscriber)
+  }
+
+  async #open(client: RedisClientLike): Promise<void> {
+    try {
+      await client.connect()
+    } catch (error) {
+      this.#report(error)
+    }
+  }
+
+  /**
+   * One batch of reads: MGET, with TIME in the same round trip (Redis's clock, against which
+   * the expiry stored in each value gives its time to live). Misses, reported once, when it
+   * fails.
+   */
+  async #read(keys: string[]): Promise<readonly (L2Record | undefined)[]> {
+    const sent = Date.now()
+    const redisKeys = keys.map((key) => valueKey(this.prefix, key))
+    const outcome = await this.#connection.call('Reading', (client) =>
+      // Sent in the same tick: node-redis writes both at once (one round trip).
+      Promise.all([client.sendCommand(['MGET', ...redisKeys]), client.sendCommand(['TIME'])]),
+    )
+    if (!outcome.ok) {
+      if (!outcome.skipped) this.#report(outcome.error)
+      return []
+    }
+    const [values, time] = outcome.value
+    let redisNow: number
+    try {
+      if (!Array.isArray(values)) throw new TypeError(`not an MGET reply: ${typeof values}`)
+      redisNow = timeOf(time)
+    } catch (cause) {
+      this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
+      return []
+    }
+    const elapsed = Date.now() - sent
+    return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
+  }
+
+  /** An entry read from Redis; `undefined` when absent, expired, or unreadable (reported). */
+  readonly #recordOf = (
+    data: unknown,
+    redisNow: number,
+    elapsedMs: number,
+    key: string,
+  ): L2Record | undefined => {
+    try {
+      return recordOf(data, redisNow, elapsedMs, this.#config.serializer)
+    } catch (cause) {
+      this.#report(
+        new RedisStoreError(
+          'ERR_REDIS_DECODE',
+          `The data for key ${key} in Redis cannot be read (served as a miss): ${
+            cause instanceof Error ? cause.message : String(cause)
+          }`,
+          { key, cause },
+        ),
+      )
+      return undefined
+    }
+  }
+
+  /** Errors no caller gets: to `onError`, else to the subscribed caches, else the console. */
+  readonly #report: Reporter = (error) => {
+    if (this.#closed) return
+    const onError = this.#config.onError
+    if (onError !== undefined) {
+      try {
+        onError(error)
+      } catch {
+        // onError must not throw; there is nowhere left to report to.
+      }
+      return
+    }
+    const subscribers = this.#bus.subscribers
+    if (subscribers.size === 0) {
+      console.error('[@cache/redis]', error)
+      return
+    }
+    for (const subscriber of subscribers) subscriber.error(error)
+  }
+}
+
+/**
+ * A second tier on Redis for `AsyncCache` and `cached()` of `@cache/decorators`
+ * (`new AsyncCache({ l2: redisStore(…) })`): values shared by every process, invalidations
+ * published to all of them, one load per key across the fleet, and a cache that keeps serving
+ * from L1 and the loader while Redis is down. Options are checked here.
+ *
+ * @throws {CacheConfigError} naming the first invalid option and its value.
+ * @example
+ * ```ts
+ * import { cached } from '@cache/decorators'
+ * import { redisStore } from '@cache/redis'
+ *
+ * const getUser = cached(fetchUser, {
+ *   ttl: 60_000,
+ *   l2: redisStore({ url: 'redis://127.0.0.1:6379', prefix: 'users:' }),
+ * })
+ * ```
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  return new RedisStore(options)
+}

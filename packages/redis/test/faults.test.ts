@@ -1,0 +1,181 @@
+// Faults on a real server: stopped (killed) and restarted on the same port mid-test, paused
+// (slow), and down at startup. The cache must keep answering from L1 and the loader, never
+// reject a call the loader would have answered, never hang, report through onError, and come
+// back to Redis by itself.
+import { AsyncCache, l2KeyOf } from '@cache/decorators'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
+import { rawClient, waitFor, type RawClient } from './helpers.js'
+import { startRedisServer, type RedisServer } from './redisServer.js'
+
+let server: RedisServer
+let raw: RawClient
+const stores: RedisStore[] = []
+let counter = 0
+
+beforeAll(async () => {
+  server = await startRedisServer()
+  raw = await rawClient(server.url)
+})
+
+afterAll(async () => {
+  await Promise.allSettled(stores.map((store) => store.close()))
+  raw.destroy()
+  await server.stop()
+})
+
+function newStore(prefix: string): RedisStore {
+  const store = redisStore({
+    url: server.url,
+    prefix,
+    timeoutMs: 150,
+    breaker: { failureThreshold: 2, cooldownMs: 100, maxCooldownMs: 400 },
+  })
+  stores.push(store)
+  return store
+}
+
+/** A cache counting its loads per key and collecting what it reports. */
+function newCache(store: RedisStore) {
+  const loads = new Map<string, number>()
+  const errors: unknown[] = []
+  const cache = new AsyncCache<string, string>({
+    ttl: 60_000,
+    l2: store,
+    onError: (error) => errors.push(error),
+  })
+  const loader = ({ key }: { key: string }): string => {
+    loads.set(key, (loads.get(key) ?? 0) + 1)
+    return `value of ${key}`
+  }
+  /** `get` through the loader, failing the test if it takes longer than `ms`. */
+  const get = async (key: string, ms = 1_000): Promise<string> => {
+    const started = Date.now()
+    const value = await cache.get(key, loader)
+    expect(Date.now() - started, `get(${key}) took too long`).toBeLessThan(ms)
+    return value
+  }
+  return { cache, loads, errors, get }
+}
+
+function codes(errors: unknown[]): string[] {
+  return errors.map((error) => (error instanceof RedisStoreError ? error.code : String(error)))
+}
+
+describe('Redis stopped and restarted mid-test', () => {
+  it('serves from L1 and the loader while Redis is down, and recovers by itself', async () => {
+    const prefix = `faults${counter++}:`
+    const store = newStore(prefix)
+    const peerStore = newStore(prefix)
+    await Promise.all([store.connect(), peerStore.connect()])
+    const { cache, loads, errors, get } = newCache(store)
+    const peer = newCache(peerStore)
+
+    await expect(get('warm')).resolves.toBe('value of warm')
+    await cache.whenL2Settled()
+    expect(await raw.exists(prefix + l2KeyOf('warm'))).toBe(1)
+
+    await server.stop('SIGKILL')
+
+    // An L1 hit, then misses: all answered, by the loader, once per key, none rejected.
+    await expect(get('warm')).resolves.toBe('value of warm')
+    const keys = Array.from({ length: 20 }, (_, i) => `down ${i}`)
+    await expect(Promise.all(keys.map((key) => get(key)))).resolves.toEqual(
+      keys.map((key) => `value of ${key}`),
+    )
+    await expect(Promise.all(keys.map((key) => get(key)))).resolves.toHaveLength(20)
+    expect(keys.map((key) => loads.get(key))).toEqual(keys.map(() => 1))
+    expect(loads.get('warm')).toBe(1)
+    // An invalidation that cannot be delivered is reported, not thrown.
+    expect(cache.delete('warm')).toBe(true)
+    await cache.whenL2Settled()
+    await waitFor(() => codes(errors).includes('ERR_REDIS_UNAVAILABLE'), 2_000, 'a report')
+    expect(errors.every((error) => error instanceof RedisStoreError)).toBe(true)
+
+    await server.start()
+
+    // Back by itself: within a few seconds, loads are written to Redis again.
+    let n = 0
+    let written = ''
+    await waitFor(
+      async () => {
+        const key = (written = `after ${n++}`)
+        await get(key)
+        await cache.whenL2Settled()
+        return (await raw.exists(prefix + l2KeyOf(key))) === 1
+      },
+      5_000,
+      'writes to reach Redis again',
+    )
+    expect(store.state).toBe('closed')
+    await waitFor(() => store.ready && peerStore.ready, 5_000, 'both stores to be ready')
+
+    // And invalidations flow again: the peer reads the value from Redis, then drops it.
+    await expect(peer.get(written)).resolves.toBe(`value of ${written}`)
+    expect(peer.loads.get(written)).toBeUndefined()
+    cache.delete(written)
+    await cache.whenL2Settled()
+    await waitFor(() => !peer.cache.has(written), 2_000, "the peer's copy to be dropped")
+  })
+
+  it('drops L1 when the invalidation channel comes back, since messages may have been missed', async () => {
+    const prefix = `faults${counter++}:`
+    const store = newStore(prefix)
+    await store.connect()
+    const { cache, get } = newCache(store)
+    await get('k')
+    expect(cache.has('k')).toBe(true)
+    await server.stop('SIGKILL')
+    await get('k')
+    expect(cache.has('k')).toBe(true) // served from L1 while down
+    await server.start()
+    await waitFor(() => store.ready, 5_000, 'the store to reconnect')
+    await waitFor(() => !cache.has('k'), 2_000, 'L1 to be dropped')
+  })
+
+  it('starts while Redis is down, serves from the loader, and connects when it comes up', async () => {
+    await server.stop('SIGKILL')
+    const prefix = `faults${counter++}:`
+    const store = newStore(prefix)
+    const { cache, loads, errors, get } = newCache(store)
+    await expect(get('early')).resolves.toBe('value of early')
+    await expect(get('early')).resolves.toBe('value of early')
+    expect(loads.get('early')).toBe(1)
+    await server.start()
+    await store.connect(5_000)
+    await get('late')
+    await cache.whenL2Settled()
+    expect(await raw.exists(prefix + l2KeyOf('late'))).toBe(1)
+    expect(codes(errors)).toContain('ERR_REDIS_UNAVAILABLE')
+  })
+})
+
+describe('a slow Redis', () => {
+  it('gives up on calls after timeoutMs and serves from the loader', async () => {
+    const prefix = `faults${counter++}:`
+    const store = newStore(prefix)
+    await store.connect()
+    const { errors, get, loads } = newCache(store)
+    const pauser = await rawClient(server.url)
+    try {
+      await pauser.sendCommand(['CLIENT', 'PAUSE', '1000', 'ALL'])
+      const started = Date.now()
+      await expect(get('slow', 900)).resolves.toBe('value of slow')
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150)
+      expect(loads.get('slow')).toBe(1)
+      expect(codes(errors)).toContain('ERR_REDIS_TIMEOUT')
+      expect(store.state).not.toBe('closed')
+    } finally {
+      pauser.destroy()
+    }
+    await waitFor(
+      async () => {
+        await get(`probe ${counter++}`)
+        return store.state === 'closed'
+      },
+      3_000,
+      'the breaker to close',
+    )
+  })
+})

@@ -1,0 +1,346 @@
+// redisStore() against a real, private redis-server: two caches in one process, each on its own
+// connections, stand for two instances of a service.
+import { AsyncCache, cached, l2KeyOf, stableHash, type ErrorHandler } from '@cache/decorators'
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+
+import {
+  redisStore,
+  RedisStoreError,
+  type RedisStore,
+  type RedisStoreOptions,
+} from '../src/index.js'
+import { gate, rawClient, settle, sleep, waitFor, type RawClient } from './helpers.js'
+import { startRedisServer, type RedisServer } from './redisServer.js'
+
+let server: RedisServer
+let raw: RawClient
+const stores: RedisStore[] = []
+let counter = 0
+
+beforeAll(async () => {
+  server = await startRedisServer()
+  raw = await rawClient(server.url)
+})
+
+afterAll(async () => {
+  await Promise.allSettled(stores.map((store) => store.close()))
+  raw.destroy()
+  await server.stop()
+})
+
+/** A new prefix per test, so tests never see each other's keys. */
+function newPrefix(): string {
+  return `test${counter++}:`
+}
+
+/** A connected store on the private server. */
+async function store(
+  prefix: string,
+  options: Partial<RedisStoreOptions> = {},
+): Promise<RedisStore> {
+  const where = options.client === undefined ? { url: server.url } : {}
+  const created = redisStore({ ...where, prefix, ...options })
+  stores.push(created)
+  await created.connect()
+  return created
+}
+
+/** Two instances of one cache: separate stores (connections) on one prefix. */
+async function twoCaches(
+  options: { ttl?: number; negativeCache?: boolean; store?: Partial<RedisStoreOptions> } = {},
+) {
+  const prefix = newPrefix()
+  const errors: unknown[] = []
+  const onError: ErrorHandler = (error) => errors.push(error)
+  const { store: storeOptions, ...cacheOptions } = options
+  const storeA = await store(prefix, storeOptions)
+  const storeB = await store(prefix, storeOptions)
+  const a = new AsyncCache<string, unknown>({ ...cacheOptions, l2: storeA, onError })
+  const b = new AsyncCache<string, unknown>({ ...cacheOptions, l2: storeB, onError })
+  return { prefix, a, b, storeA, storeB, errors }
+}
+
+describe('reads and writes', () => {
+  it('reads L1, then L2, then the loader; the loader writes both, with its TTL as PX', async () => {
+    const { prefix, a, b } = await twoCaches({ ttl: 60_000 })
+    const loader = vi.fn(() => 'v')
+    await expect(a.get('k', loader)).resolves.toBe('v')
+    await a.whenL2Settled()
+    const key = prefix + l2KeyOf('k')
+    expect(await raw.exists(key)).toBe(1)
+    const pttl = await raw.pTTL(key)
+    expect(pttl).toBeGreaterThan(59_000)
+    expect(pttl).toBeLessThanOrEqual(60_000)
+    await expect(b.get('k', loader)).resolves.toBe('v')
+    expect(loader).toHaveBeenCalledTimes(1)
+    expect(b.stats()).toMatchObject({ misses: 1, loads: 0, l2Hits: 1 })
+    await expect(b.get('k', loader)).resolves.toBe('v')
+    expect(b.stats()).toMatchObject({ hits: 1, l2Hits: 1 })
+  })
+
+  it('keeps a copy from L2 in L1 no longer than Redis keeps it', async () => {
+    const { prefix, a, b } = await twoCaches({ ttl: 2_000 })
+    await a.get('k', () => 'v')
+    await a.whenL2Settled()
+    await sleep(300)
+    await b.get('k', () => 'unused')
+    const before = Date.now()
+    const pttl = await raw.pTTL(prefix + l2KeyOf('k'))
+    expect(pttl).toBeLessThan(1_800)
+    expect(b.peek('k')!.expiresAt).toBeLessThanOrEqual(before + pttl + 1)
+  })
+
+  it('round-trips rich values through Redis', async () => {
+    const { a, b } = await twoCaches()
+    const value = {
+      at: new Date(1_700_000_000_000),
+      tags: new Set(['a', 'b']),
+      scores: new Map<unknown, unknown>([
+        ['x', 1n],
+        [2, undefined],
+      ]),
+      big: 2n ** 70n,
+      missing: undefined,
+      bytes: Buffer.from('héllo'),
+      floats: new Float64Array([1.5, -0, NaN]),
+      nested: [{ $t: 'not a tag' }, -0, Infinity],
+    }
+    await a.get('rich', () => value)
+    await a.whenL2Settled()
+    const copy = (await b.get('rich', () => null)) as typeof value
+    expect(copy).not.toBe(value)
+    expect(copy).toEqual(value)
+    expect(Buffer.isBuffer(copy.bytes)).toBe(true)
+    expect(Object.is(copy.nested[1], -0)).toBe(true)
+  })
+
+  it('keeps a failure (negativeCache) in Redis, and the other instance rethrows it', async () => {
+    const { a, b } = await twoCaches({ negativeCache: true })
+    const error = Object.assign(new RangeError('no such user'), { code: 'E_404' })
+    await expect(a.get('u', () => Promise.reject(error))).rejects.toBe(error)
+    await a.whenL2Settled()
+    const loader = vi.fn(() => 'found')
+    const got = await settle(b.get('u', loader))
+    expect(got.ok).toBe(false)
+    const copy = (got as { error: RangeError & { code: string } }).error
+    expect(copy).toBeInstanceOf(RangeError)
+    expect([copy.message, copy.code]).toEqual(['no such user', 'E_404'])
+    expect(loader).not.toHaveBeenCalled()
+  })
+
+  it('serves a value that cannot be encoded from L1 only, reporting ERR_REDIS_ENCODE', async () => {
+    const { prefix, a, errors } = await twoCaches()
+    const value = { id: 1, format: () => 'x' }
+    const loader = vi.fn(() => value)
+    await expect(a.get('k', loader)).resolves.toBe(value)
+    await a.whenL2Settled()
+    await expect(a.get('k', loader)).resolves.toBe(value)
+    expect(loader).toHaveBeenCalledTimes(1)
+    expect(await raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(RedisStoreError)
+    expect(errors[0]).toMatchObject({ code: 'ERR_REDIS_ENCODE', key: l2KeyOf('k') })
+    expect((errors[0] as Error).message).toContain('$.format')
+  })
+
+  it('reads unreadable data as a miss, reporting ERR_REDIS_DECODE', async () => {
+    const { prefix, b, errors } = await twoCaches()
+    await raw.set(prefix + l2KeyOf('k'), 'not written by @cache/redis')
+    await expect(b.get('k', () => 'loaded')).resolves.toBe('loaded')
+    expect(errors.map((e) => (e as RedisStoreError).code)).toContain('ERR_REDIS_DECODE')
+  })
+
+  it('uses a custom serializer', async () => {
+    const prefix = newPrefix()
+    const serializer = {
+      encode: (v: unknown) => `json:${JSON.stringify(v)}`,
+      decode: (t: string) => JSON.parse(t.slice(5)) as unknown,
+    }
+    const cacheA = new AsyncCache({ l2: await store(prefix, { serializer }) })
+    const cacheB = new AsyncCache({ l2: await store(prefix, { serializer }) })
+    await cacheA.get('k', () => ({ n: 1 }))
+    await cacheA.whenL2Settled()
+    expect(await raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|json:\{"n":1\}$/)
+    await expect(cacheB.get('k')).resolves.toEqual({ n: 1 })
+  })
+
+  it('keys cached() calls by prefix + the stable hash of their argument list', async () => {
+    const prefix = newPrefix()
+    const getUser = cached(
+      async (id: number, options?: { full: boolean }) => {
+        await sleep(1)
+        return { id, ...options }
+      },
+      { l2: await store(prefix) },
+    )
+    await getUser(7)
+    await getUser(8, { full: true })
+    await getUser.cache.whenL2Settled()
+    const keys = await raw.keys(`${prefix}*`)
+    expect(keys.sort()).toEqual(
+      [prefix + stableHash([7]), prefix + stableHash([8, { full: true }])].sort(),
+    )
+  })
+
+  it('batches the reads of one tick into one MGET (with TIME, in the same round trip)', async () => {
+    const prefix = newPrefix()
+    const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writer.get(i, () => i * 2)))
+    await writer.whenL2Settled()
+    const client = createClient({ url: server.url, disableOfflineQueue: true })
+    client.on('error', () => {})
+    await client.connect()
+    const commands: string[] = []
+    const send = client.sendCommand.bind(client)
+    client.sendCommand = (args: readonly string[]) => {
+      commands.push(args[0]!)
+      return send(args)
+    }
+    const reader = new AsyncCache<number, number>({ l2: await store(prefix, { client }) })
+    const values = await Promise.all(Array.from({ length: 50 }, (_, i) => reader.get(i, () => -1)))
+    expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i * 2))
+    expect(commands.filter((c) => c === 'MGET')).toHaveLength(1)
+    expect(commands.filter((c) => c === 'TIME')).toHaveLength(1)
+    expect(commands.filter((c) => c === 'GET' || c.startsWith('EVAL'))).toHaveLength(0)
+    client.destroy()
+  })
+})
+
+describe('invalidation across instances', () => {
+  it('delete() drops the copy in Redis and in the other instance', async () => {
+    const { prefix, a, b } = await twoCaches()
+    await a.get('k', () => 'v')
+    await a.whenL2Settled()
+    await b.get('k', () => 'unused')
+    expect(b.has('k')).toBe(true)
+    a.delete('k')
+    await a.whenL2Settled()
+    expect(await raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    await waitFor(() => !b.has('k'), 2_000, "b's copy to be dropped")
+    await expect(b.get('k', () => 'fresh')).resolves.toBe('fresh')
+  })
+
+  it('set() rewrites Redis and drops the stale copy in the other instance', async () => {
+    const { a, b } = await twoCaches()
+    await b.get('k', () => 'old')
+    await b.whenL2Settled()
+    a.set('k', 'new')
+    await a.whenL2Settled()
+    await waitFor(() => !b.has('k'), 2_000, "b's stale copy to be dropped")
+    await expect(b.get('k', () => 'unused')).resolves.toBe('new')
+  })
+
+  it("invalidate() of cached() resolves once Redis and the other instance's copy are gone", async () => {
+    const prefix = newPrefix()
+    let calls = 0
+    const fetchUser = async (id: number) => {
+      calls++
+      await sleep(1)
+      return { id, calls }
+    }
+    const one = cached(fetchUser, { l2: await store(prefix) })
+    const two = cached(fetchUser, { l2: await store(prefix) })
+    await one(1)
+    await one.cache.whenL2Settled()
+    await expect(two(1)).resolves.toEqual({ id: 1, calls: 1 })
+    await expect(one.invalidate(1)).resolves.toBe(true)
+    await waitFor(() => !two.cache.has(1), 2_000)
+    await expect(two(1)).resolves.toEqual({ id: 1, calls: 2 })
+  })
+
+  it('clear() removes exactly its own keys (SCAN + UNLINK by prefix), and clears the other instance', async () => {
+    const { prefix, a, b } = await twoCaches()
+    const nested = new AsyncCache({ l2: await store(`${prefix}admin:`) })
+    await Promise.all([a.get('x', () => 1), b.get('y', () => 2), nested.get('z', () => 3)])
+    await Promise.all([a.whenL2Settled(), b.whenL2Settled(), nested.whenL2Settled()])
+    await raw.set(`${prefix}note`, 'not a cache entry')
+    await raw.set('unrelated', '1')
+    a.clear()
+    await a.whenL2Settled()
+    expect((await raw.keys(`${prefix}*`)).sort()).toEqual(
+      [`${prefix}admin:${l2KeyOf('z')}`, `${prefix}note`].sort(),
+    )
+    expect(await raw.exists('unrelated')).toBe(1)
+    await waitFor(() => b.size === 0, 2_000, 'b to be cleared')
+    expect(nested.size).toBe(1)
+  })
+})
+
+describe('distributed single flight', () => {
+  it('runs the loader once for concurrent misses on two instances, and releases the lock', async () => {
+    const prefix = newPrefix()
+    let calls = 0
+    const load = async (id: number) => {
+      calls++
+      await sleep(100)
+      return `user ${id}`
+    }
+    const one = cached(load, { l2: await store(prefix) })
+    const two = cached(load, { l2: await store(prefix) })
+    const values = await Promise.all([
+      ...Array.from({ length: 10 }, () => one(1)),
+      ...Array.from({ length: 10 }, () => two(1)),
+    ])
+    expect(new Set(values)).toEqual(new Set(['user 1']))
+    expect(calls).toBe(1)
+    expect(await raw.exists(`${prefix}lock:${stableHash([1])}`)).toBe(0)
+    // One instance loaded; the other got its value from Redis once the lock was released.
+    expect((await one.stats()).l2Hits + (await two.stats()).l2Hits).toBe(1)
+  })
+
+  it('waiters load for themselves after waitMs when the holder takes too long', async () => {
+    const { a, b } = await twoCaches({ store: { singleFlight: { waitMs: 200 } } })
+    const slow = gate<string>()
+    const first = a.get('k', () => slow.promise)
+    await sleep(30)
+    const started = Date.now()
+    await expect(b.get('k', () => 'mine')).resolves.toBe('mine')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    slow.resolve('theirs')
+    await expect(first).resolves.toBe('theirs')
+  })
+
+  it('waiters stop waiting and load when the holder fails', async () => {
+    const { a, b } = await twoCaches({ store: { singleFlight: { waitMs: 5_000 } } })
+    const failing = gate<string>()
+    const first = settle(
+      a.get('k', () => failing.promise.then(() => Promise.reject(new Error('down')))),
+    )
+    await sleep(30)
+    const second = b.get('k', () => 'second')
+    await sleep(30)
+    const started = Date.now()
+    failing.resolve('')
+    expect((await first).ok).toBe(false)
+    await expect(second).resolves.toBe('second')
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it('can be turned off: every instance loads', async () => {
+    const { a, b } = await twoCaches({ store: { singleFlight: false } })
+    const loader = vi.fn(async () => {
+      await sleep(50)
+      return 'v'
+    })
+    await Promise.all([a.get('k', loader), b.get('k', loader)])
+    expect(loader).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('configuration', () => {
+  it('checks options at creation', () => {
+    expect(() => redisStore({ prefix: 'x:' })).toThrow(/`url` must be/)
+    expect(() => redisStore({ url: 'http://x', prefix: 'x:' })).toThrow(/redis:\/\//)
+    expect(() => redisStore({ url: server.url, prefix: '' })).toThrow(/prefix/)
+    expect(() => redisStore({ url: server.url, prefix: 'x:', timeoutMs: 0 })).toThrow(/timeoutMs/)
+    expect(() =>
+      redisStore({ url: server.url, prefix: 'x:', breaker: { cooldown: 1 } as never }),
+    ).toThrow(/breaker\.cooldown/)
+    expect(() => redisStore({ url: server.url, prefix: 'x:', serializer: {} as never })).toThrow(
+      /serializer/,
+    )
+    expect(() => redisStore({ url: server.url, prefix: 'x:', ttl: 1 } as never)).toThrow(/`ttl`/)
+  })
+})
