@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { runInNewContext } from 'node:vm'
 
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { keyOf } from './keyOf.js'
 import { stableHash, swapBytes } from './stableHash.js'
@@ -288,6 +288,22 @@ describe('stableHash', () => {
       expect(stableHash(opaque)).toBe(stableHash(opaque))
     }
     expect(stableHash(new Error('x'))).not.toBe(stableHash(new Error('x')))
+  })
+
+  it('never gives identity hashes from two processes the same value', async () => {
+    // A fresh module instance stands for another process: its ids also start at 1.
+    vi.resetModules()
+    const other = (await import('./stableHash.js')).stableHash
+    expect(other).not.toBe(stableHash)
+    class First {
+      readonly n = 1
+    }
+    const hereFirst = stableHash(new First())
+    const thereFirst = other(new First())
+    expect(hereFirst).toMatch(/^[0-9a-f]{32}$/)
+    expect(thereFirst).not.toBe(hereFirst)
+    // Values that do not depend on identity hash alike in both.
+    expect(other({ a: [1, 'x', 2n] })).toBe(stableHash({ a: [1, 'x', 2n] }))
   })
 
   it('falls back to identity when [keyOf]() or toJSON() returns the value itself', () => {

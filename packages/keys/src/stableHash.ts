@@ -74,7 +74,7 @@ function hashEncoded(value: unknown): string {
  *   k<len>:<class name><[keyOf]()>   j<len>:<class name><toJSON()>   w<primitive>
  *   D<time>;   R<len>:<source><len>:<flags>   B<len>:<kind><len>:<bytes, one unit each>
  *   M<n>:<entry hashes>   S<n>:<item hashes>   (each entry's own 128-bit hash, sorted)
- *   ^<k>;  (the k-th ancestor: a cycle)   #<id>;  (identity, process-local)
+ *   ^<k>;  (the k-th ancestor: a cycle)   #<salt><salt><id>;  (identity, process-local)
  *
  * Changing any of this changes stored hashes, which makes it a breaking change (golden tests).
  */
@@ -436,14 +436,25 @@ const symbolIds: WeakMap<symbol, number> | Map<symbol, number> = symbolsAsWeakKe
   ? new WeakMap<symbol, number>()
   : new Map<symbol, number>()
 let lastId = 0
+// A random salt per process (per module instance): ids restart at 1 in every process, so without
+// it the first object hashed in two processes would get the same hash, and a shared second tier
+// keyed by these hashes would hand one process's value to the other. With it, identity hashes
+// from different processes never meet.
+const processSalt = [randomInt31(), randomInt31()] as const
 
 function identity(value: object | symbol, out: Hasher): void {
   const table = (typeof value === 'symbol' ? symbolIds : ids) as WeakMap<object | symbol, number>
   let id = table.get(value)
   if (id === undefined) table.set(value, (id = ++lastId))
   out.unit(Tag.Identity)
+  out.int(processSalt[0])
+  out.int(processSalt[1])
   out.int(id)
   out.unit(Tag.End)
+}
+
+function randomInt31(): number {
+  return Math.floor(Math.random() * 0x80000000)
 }
 
 function symbolsAsWeakKeys(): boolean {
