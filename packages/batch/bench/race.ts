@@ -15,6 +15,8 @@ export interface RaceArgs {
   /** `undefined` keeps the library's default (DataLoader: Infinity, Batcher: 100). */
   maxBatchSize: number | undefined
   rounds: number
+  /** Keys `'user:' + n` instead of the numbers `n`. */
+  strings?: boolean | undefined
 }
 
 /** What a race prints. */
@@ -23,26 +25,38 @@ export interface RaceResult {
   bytesPerLoad: number
 }
 
+type Key = number | string
+
 interface Loader {
-  load(key: number): Promise<number>
+  load(key: Key): Promise<Key>
 }
 
 const gc = (globalThis as { gc?: () => void }).gc
 
-const identity = (keys: readonly number[]): Promise<number[]> => Promise.resolve(keys as number[])
+const identity = (keys: readonly Key[]): Promise<Key[]> => Promise.resolve(keys as Key[])
 
 function contender(args: RaceArgs): () => Loader {
   const { maxBatchSize } = args
   if (args.library === 'dataloader') {
     const options = maxBatchSize === undefined ? { cache: false } : { cache: false, maxBatchSize }
-    return () => new DataLoader<number, number>(identity, options)
+    return () => new DataLoader<Key, Key>(identity, options)
   }
-  return () => new Batcher<number, number>(identity, { windowMs: 0, maxBatchSize })
+  return () => new Batcher<Key, Key>(identity, { windowMs: 0, maxBatchSize })
+}
+
+/**
+ * CPU time of this process, in milliseconds, rather than wall time: on a shared machine another
+ * process taking the core stalls this clock instead of inflating the round it lands in. (It
+ * counts the GC's helper threads too, whose work is part of a round's cost.)
+ */
+function cpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
 }
 
 /** One round: every load in one tick, then await them all. */
-async function round(loader: Loader, keys: readonly number[]): Promise<void> {
-  const loads = new Array<Promise<number>>(keys.length)
+async function round(loader: Loader, keys: readonly Key[]): Promise<void> {
+  const loads = new Array<Promise<Key>>(keys.length)
   for (let i = 0; i < keys.length; i++) loads[i] = loader.load(keys[i]!)
   await Promise.all(loads)
 }
@@ -74,7 +88,7 @@ function heapBytes(): number {
  * full GC and small enough (2,000 loads) to fit the young generation, so that no scavenge hides
  * part of it; a scavenge (or a compilation) would show as an outlier, which the median drops.
  */
-async function roundBytes(make: () => Loader, keys: readonly number[]): Promise<number> {
+async function roundBytes(make: () => Loader, keys: readonly Key[]): Promise<number> {
   if (gc === undefined) return NaN
   const samples: number[] = []
   for (let i = 0; i < 9; i++) {
@@ -95,14 +109,18 @@ const harness = (): Loader => ({ load: () => settled })
 /** Measures one contender on one scenario. */
 export async function race(args: RaceArgs): Promise<RaceResult> {
   const make = contender(args)
-  const keys = Array.from({ length: args.loads }, (_, i) => i % args.distinct)
+  // The same keys, made once, for both contenders.
+  const keys = Array.from({ length: args.loads }, (_, i): Key => {
+    const n = i % args.distinct
+    return args.strings === true ? `user:${n}` : n
+  })
   for (let i = 0; i < 50; i++) await round(make(), keys)
   const times: number[] = []
   for (let i = 0; i < args.rounds; i++) {
     const loader = make()
-    const start = performance.now()
+    const start = cpuMilliseconds()
     await round(loader, keys)
-    times.push(performance.now() - start)
+    times.push(cpuMilliseconds() - start)
   }
   const small = keys.slice(0, 2000)
   const bytesPerLoad = (await roundBytes(make, small)) - (await roundBytes(harness, small))

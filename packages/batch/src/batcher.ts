@@ -3,6 +3,7 @@ import { stableHash } from '@cache/keys'
 import { abortReasonOf } from './abortError.js'
 import { BatchError, describeValue } from './batchError.js'
 import { afterPromiseJobs, microtask, startTimer, stopTimer } from './schedule.js'
+import { SlotIndex } from './slotIndex.js'
 
 /**
  * What a batch function may give back for `keys`, plain or in a promise:
@@ -93,34 +94,60 @@ const READY = 1 // closed, waiting for a concurrency slot
 const RUNNING = 2 // batch function called, not settled
 const DONE = 3 // every load settled
 
+/** The most slots a batch's arrays are allocated with up front (see Batch). */
+const MAX_PRESIZE = 4096
+
 /**
- * One batch: parallel arrays indexed by slot, so a load costs array pushes, not objects. Values
+ * One batch: parallel arrays indexed by slot, so a load costs array stores, not objects. Values
  * are `unknown` in here so that `Batcher<K, V>` stays covariant in `V` (a `Batcher<K, User>` is
  * a `Batcher<K, unknown>`); `load()` casts at the boundary.
+ *
+ * The arrays are allocated with as many slots as the batcher's previous batch had (up to
+ * MAX_PRESIZE), and filled by index: growing three arrays push by push, copying each one at
+ * every growth, cost about as much per load as the lookup that dedupes it. `keys` is cut to `size`
+ * when the batch closes, before the batch function sees it.
  */
 class Batch<K> {
-  readonly keys: K[] = []
-  readonly resolves: ((value: unknown) => void)[] = []
-  readonly rejects: ((reason: unknown) => void)[] = []
+  readonly keys: K[]
   /**
-   * Identity → promise, in slot order (a Map iterates in insertion order), for duplicates to
-   * share a slot. Per batch, so it stays small: a Map of the whole window would reach the old
-   * generation in big windows and make every promise it holds survive the scavenges.
+   * Each slot's resolving functions, interleaved: `resolve` at `2 * slot`, `reject` at
+   * `2 * slot + 1`. One array instead of two: one allocation and one bounds check less a load.
    */
-  readonly seen: Map<unknown, Promise<unknown>> = new Map()
+  readonly settlers: ((outcome: unknown) => void)[]
+  /** Each slot's promise, handed to the loads of a duplicate key. */
+  readonly promises: Promise<unknown>[]
+  /** Slots taken. */
+  size = 0
+  /**
+   * Each slot's identity, once one differs from its key (`keyFn`, object keys); until then
+   * `undefined`, the keys being their own identities, which saves a store per load. Set to a
+   * copy of the keys, if still undefined, when the batch function is called.
+   */
+  ids: unknown[] | undefined = undefined
   state: number = OPEN
   /** The timeout timer while RUNNING. */
   timer: unknown = undefined
   controller: AbortController | undefined = undefined
+
+  constructor(slots: number) {
+    this.keys = new Array<K>(slots)
+    this.settlers = new Array<(outcome: unknown) => void>(2 * slots)
+    this.promises = new Array<Promise<unknown>>(slots)
+  }
 }
 
-// One executor shared by every load: it hands the resolving functions out through these two
-// variables, so creating a load's promise allocates no closure of ours.
-let capturedResolve: (value: unknown) => void = noop
-let capturedReject: (reason: unknown) => void = noop
-function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve
-  capturedReject = reject
+// One executor shared by every load: it stores the promise's resolving functions straight in the
+// settlers of the batch in `enlisting`, at that batch's next slot. An inline arrow executor would
+// cost a closure and its context per load (TurboFan does not elide them here); a shared executor
+// that handed the functions out through module variables would store two new objects per load
+// into a long-lived context, each store paying the slow path of the GC's write barrier.
+// `enlisting` is written only when the batch changes, and cleared when that batch closes.
+let enlisting: Batch<unknown> | undefined
+const enlist = (resolve: (value: unknown) => void, reject: (reason: unknown) => void): void => {
+  const batch = enlisting!
+  const at = 2 * batch.size
+  batch.settlers[at] = resolve
+  batch.settlers[at + 1] = reject
 }
 
 /** Given to batch functions when neither `signal` nor `timeoutMs` is set; created on first use. */
@@ -197,6 +224,10 @@ export class Batcher<K, V> {
   readonly #cache: Map<unknown, Promise<unknown>> | undefined
   /** The batch collecting loads, if any. */
   #current: Batch<K> | undefined = undefined
+  /** Slots of the last batch closed, up to MAX_PRESIZE: the next batch starts with as many. */
+  #sizeHint = 0
+  /** Identity → slot in #current, for duplicates to share a slot; reset when a batch closes. */
+  readonly #index = new SlotIndex()
   /** Whether a window is open: its end (a tick's end, or a timer) will dispatch #current. */
   #windowOpen = false
   #windowTimer: unknown = undefined
@@ -205,6 +236,8 @@ export class Batcher<K, V> {
   readonly #running: Set<Batch<K>> = new Set()
   #drainQueued = false
   #aborted = false
+  /** Not aborted, and neither `keyFn` nor `cache`: what {@link load}'s short path needs. */
+  #plain: boolean
   #abortReason: unknown = undefined
 
   /**
@@ -247,6 +280,7 @@ export class Batcher<K, V> {
     this.#concurrency = concurrency
     this.#timeoutMs = timeoutMs
     this.#cache = cache ? new Map() : undefined
+    this.#plain = keyFn === undefined && !cache
     this.#signal = signal
     if (signal !== undefined) {
       if (signal.aborted) this.#abort()
@@ -265,10 +299,26 @@ export class Batcher<K, V> {
    * ```
    */
   load(key: K): Promise<V> {
+    // The common case, a primitive key with neither `keyFn` nor `cache`, is its own identity.
+    // This path is kept short so that V8 inlines `load` into the caller's loop (TurboFan
+    // inlines functions of up to 460 bytes of bytecode); everything else is in #loadAny.
+    if (this.#plain && (typeof key !== 'object' || key === null)) {
+      const batch = this.#current
+      if (batch === undefined) return this.#join(this.#open(), key, key, false) as Promise<V>
+      const slot = this.#index.slotOf(batch.ids ?? batch.keys, batch.size, key)
+      if (slot >= 0) return batch.promises[slot] as Promise<V>
+      return this.#join(batch, key, key, false) as Promise<V>
+    }
+    return this.#loadAny(key) as Promise<V>
+  }
+
+  /** {@link load} when aborted, or with `keyFn`, `cache` or an object key. */
+  #loadAny(key: K): Promise<unknown> {
     // signal.reason may be any value; callers get it as given, as fetch() does.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (this.#aborted) return Promise.reject(this.#abortReason)
     let id: unknown = key
+    let mapped = false // whether id may differ from key
     const keyFn = this.#keyFn
     if (keyFn !== undefined || (typeof key === 'object' && key !== null)) {
       try {
@@ -276,27 +326,46 @@ export class Batcher<K, V> {
       } catch (error) {
         return Promise.reject(toError(error))
       }
+      mapped = true
     }
     const cache = this.#cache
     if (cache !== undefined) {
       const hit = cache.get(id)
-      if (hit !== undefined) return hit as Promise<V>
+      if (hit !== undefined) return hit
     }
     let batch = this.#current
     if (batch === undefined) {
       batch = this.#open()
     } else {
-      const shared = batch.seen.get(id)
-      if (shared !== undefined) return shared as Promise<V>
+      const slot = this.#index.slotOf(batch.ids ?? batch.keys, batch.size, id)
+      if (slot >= 0) return batch.promises[slot]!
     }
-    const promise = new Promise<unknown>(capture)
-    batch.keys.push(key)
-    batch.resolves.push(capturedResolve)
-    batch.rejects.push(capturedReject)
-    batch.seen.set(id, promise)
+    const promise = this.#join(batch, key, id, mapped)
     if (cache !== undefined) cache.set(id, promise)
-    if (batch.keys.length >= this.#maxBatchSize) this.#closeFull(batch)
-    return promise as Promise<V>
+    return promise
+  }
+
+  /** Gives `key`, of identity `id`, a new slot in `batch`; `mapped` if `id` may not be `key`. */
+  #join(batch: Batch<K>, key: K, id: unknown, mapped: boolean): Promise<unknown> {
+    const slot = batch.size
+    // The shared executor stores the resolving functions in the batch in `enlisting`, written
+    // only when the batch changes (see enlist).
+    if (enlisting !== batch) enlisting = batch
+    const promise = new Promise<unknown>(enlist)
+    batch.keys[slot] = key
+    batch.promises[slot] = promise
+    batch.size = slot + 1
+    // The index has recorded `id` at this slot already (or the batch is still scanned).
+    const ids = batch.ids
+    if (ids !== undefined) ids.push(id)
+    else if (mapped) {
+      // The first identity that may differ from its key: the earlier slots' are their keys.
+      const first: unknown[] = batch.keys.slice(0, slot)
+      first.push(id)
+      batch.ids = first
+    }
+    if (slot + 1 >= this.#maxBatchSize) this.#closeFull(batch)
+    return promise
   }
 
   /**
@@ -359,7 +428,7 @@ export class Batcher<K, V> {
 
   /** Starts a batch, and a window if none is open. */
   #open(): Batch<K> {
-    const batch = new Batch<K>()
+    const batch = new Batch<K>(this.#sizeHint)
     this.#current = batch
     if (!this.#windowOpen) {
       this.#windowOpen = true
@@ -376,18 +445,29 @@ export class Batcher<K, V> {
     this.#windowOpen = false
     this.#windowTimer = undefined
     const batch = this.#current
-    if (batch !== undefined) {
-      this.#current = undefined
-      batch.state = READY
-      this.#ready.push(batch)
-    }
+    if (batch !== undefined) this.#close(batch)
     this.#drain()
   }
 
-  #closeFull(batch: Batch<K>): void {
-    this.#current = undefined
+  /** Stops collecting into `batch`, the current one, and queues it for dispatch. */
+  #close(batch: Batch<K>): void {
+    this.#seal(batch)
     batch.state = READY
     this.#ready.push(batch)
+  }
+
+  /** Ends collecting into `batch`, the current one: its keys are final. */
+  #seal(batch: Batch<K>): void {
+    this.#current = undefined
+    this.#index.reset()
+    if (enlisting === batch) enlisting = undefined // don't hold it past its window
+    const size = batch.size
+    if (batch.keys.length !== size) batch.keys.length = size // unused presized slots
+    this.#sizeHint = size < MAX_PRESIZE ? size : MAX_PRESIZE
+  }
+
+  #closeFull(batch: Batch<K>): void {
+    this.#close(batch)
     // With windowMs 0 the window ends this tick anyway: the full batch goes out with the others
     // when it does, as in DataLoader. Dispatching it in a microtask instead would let a chain of
     // promise jobs that never yields run ahead of the window's end, holding the window's loads.
@@ -430,6 +510,9 @@ export class Batcher<K, V> {
       )
     }
     const batchFn = this.#batchFn
+    // The batch function may sort or otherwise change `keys` in place: results given as a Map
+    // or an object are matched (and failures evicted) by the identities as they were asked for.
+    batch.ids ??= batch.keys.slice()
     let result: unknown
     try {
       result = batchFn(batch.keys, { signal })
@@ -465,7 +548,7 @@ export class Batcher<K, V> {
   #timeout(batch: Batch<K>, timeoutMs: number): void {
     if (batch.state !== RUNNING) return
     batch.timer = undefined
-    const n = batch.keys.length
+    const n = batch.size
     const error = new BatchError(
       'ERR_BATCH_TIMEOUT',
       `batchFn did not settle within ${timeoutMs} ms (timeoutMs) for ${n} key${n === 1 ? '' : 's'}`,
@@ -494,15 +577,16 @@ export class Batcher<K, V> {
   }
 
   #rejectAll(batch: Batch<K>, error: unknown): void {
-    const rejects = batch.rejects
-    for (let i = 0; i < rejects.length; i++) rejects[i]!(error)
+    const settlers = batch.settlers
+    const end = 2 * batch.size
+    for (let i = 1; i < end; i += 2) settlers[i]!(error)
     if (this.#cache !== undefined) this.#evict(batch, undefined)
   }
 
   #complete(batch: Batch<K>, result: unknown): void {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
-    const { keys, resolves, rejects } = batch
-    const n = keys.length
+    const { keys, settlers } = batch
+    const n = batch.size
     // Slots whose load was rejected, for evicting them from the cache; allocated on first use.
     let failed: number[] | undefined
     if (Array.isArray(result)) {
@@ -521,10 +605,10 @@ export class Batcher<K, V> {
       for (let i = 0; i < n; i++) {
         const value: unknown = result[i]
         if (value instanceof Error) {
-          rejects[i]!(value)
+          settlers[2 * i + 1]!(value)
           ;(failed ??= []).push(i)
         } else {
-          resolves[i]!(value)
+          settlers[2 * i]!(value)
         }
       }
     } else if (typeof result === 'object' && result !== null) {
@@ -535,18 +619,17 @@ export class Batcher<K, V> {
         return
       }
       // A Map is looked up by key, then by identity; a plain object by String(identity).
-      let i = 0
-      for (const id of batch.seen.keys()) {
+      const ids = batch.ids ?? keys
+      for (let i = 0; i < n; i++) {
         const value = plain
-          ? fromRecord(result as Record<string, unknown>, id)
-          : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], id)
+          ? fromRecord(result as Record<string, unknown>, ids[i])
+          : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
         if (value instanceof Error) {
-          rejects[i]!(value)
+          settlers[2 * i + 1]!(value)
           ;(failed ??= []).push(i)
         } else {
-          resolves[i]!(value)
+          settlers[2 * i]!(value)
         }
-        i++
       }
     } else {
       this.#rejectAll(batch, unsupported(result))
@@ -560,25 +643,28 @@ export class Batcher<K, V> {
   /** Drops the failed slots (all when `failed` is undefined) from the cache, if still theirs. */
   #evict(batch: Batch<K>, failed: number[] | undefined): void {
     const cache = this.#cache!
-    let i = 0
-    let next = 0 // index into failed
-    for (const [id, promise] of batch.seen) {
-      if (failed === undefined || failed[next] === i) {
-        next++
-        if (cache.get(id) === promise) cache.delete(id)
-      }
-      i++
+    const ids: readonly unknown[] = batch.ids ?? batch.keys
+    const promises = batch.promises
+    const n = failed === undefined ? batch.size : failed.length
+    for (let j = 0; j < n; j++) {
+      const i = failed === undefined ? j : failed[j]!
+      const id = ids[i]
+      if (cache.get(id) === promises[i]) cache.delete(id)
     }
   }
 
   readonly #abort = (): void => {
     if (this.#aborted) return
     this.#aborted = true
+    this.#plain = false
     const reason = abortReasonOf(this.#signal!)
     this.#abortReason = reason
     const pending: Batch<K>[] = [...this.#ready, ...this.#running]
-    if (this.#current !== undefined) pending.push(this.#current)
-    this.#current = undefined
+    const current = this.#current
+    if (current !== undefined) {
+      this.#seal(current)
+      pending.push(current)
+    }
     this.#windowOpen = false
     if (this.#windowTimer !== undefined) stopTimer(this.#windowTimer)
     this.#windowTimer = undefined

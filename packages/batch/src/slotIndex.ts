@@ -1,0 +1,220 @@
+/**
+ * How many slots a batch dedupes by scanning its identities before it indexes them: a loop of a
+ * few `===` beats hashing, and batches this small touch no table and no `Map` at all.
+ */
+export const SCAN_SLOTS = 8
+
+/** Buckets of a new table (a power of two); it doubles before it is 3/4 full. */
+const INITIAL_BUCKETS = 64
+/**
+ * The biggest table kept as the spare: 2^14 buckets, 128 KiB in Node (a word a bucket; half that
+ * with pointer compression), enough for 12,288 keys. A bigger one, grown for a bigger batch, is
+ * left to the GC when its batch closes.
+ */
+const MAX_SPARE_BUCKETS = 1 << 14
+/** A bucket holds `stamp << SLOT_BITS | slot`, or anything without the current stamp if empty. */
+const SLOT_BITS = 22
+/** Slots past this one (4 million keys in one batch) are indexed by the `Map`. */
+const MAX_SLOT = (1 << SLOT_BITS) - 1
+/** Stamps are 1 to 255, so that a bucket stays a small integer (below 2^30). */
+const LAST_STAMP = 255
+/** Fibonacci hashing: multiplying by 2^32 / φ spreads consecutive ids across the table. */
+const GOLDEN = 0x9e3779b1
+
+/**
+ * One table, shared by all batchers, that no batch is using: the next batch to outgrow its scan
+ * takes it instead of allocating and growing its own, so that a batcher made per request (as
+ * DataLoader advises) costs no table, and big batches no regrowth, once the process is warm.
+ */
+let spare: number[] | undefined
+/** The epoch in which the spare's stamps were handed out. */
+let spareEpoch = 0
+/** The next stamp to hand out, for all tables: a stamp marks the buckets of one batch. */
+let nextStamp = 1
+/**
+ * Bumped when the stamps start again at 1: a table whose stamps are of an older epoch is zeroed
+ * before reuse, so that an old bucket can never pass for one of the current batch. (Once every
+ * 255 batches, so the cost of zeroing is spread thin.)
+ */
+let epoch = 0
+
+/**
+ * For tests: skips stamps until at most `left` are left before they start again at 1. (Never
+ * backwards: a stamp must not be handed out twice in an epoch.)
+ */
+export function skipStampsForTesting(left: number): void {
+  nextStamp = Math.max(nextStamp, LAST_STAMP + 1 - left)
+}
+
+/** An empty table, for a batch that has none. */
+const NONE: number[] = []
+
+/**
+ * Whether `id` is an integer in [-2^30, 2^30): one that V8 keeps unboxed (a "Smi") in an array.
+ * `(id << 1) >> 1` drops any fraction and the bits beyond 31, so only such ids survive it
+ * unchanged (and -0, which SameValueZero equates with 0, as the shifts do).
+ */
+function isSmall(id: unknown): id is number {
+  return typeof id === 'number' && (id << 1) >> 1 === id
+}
+
+/** SameValueZero, as `Map` compares its keys: `===`, except that NaN equals NaN. */
+function sameValueZero(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b)
+}
+
+/**
+ * Maps the identities of the batch being collected to their slots, so that a load of an identity
+ * already in the batch shares its slot. One per batcher, reused by each batch it collects:
+ * `reset()` empties it for the next one.
+ *
+ * It picks the cheapest structure for what it holds:
+ * - up to {@link SCAN_SLOTS} slots, nothing: a lookup scans the batch's identities;
+ * - small integers (the common database id): an open-addressing hash table with linear probing,
+ *   one small integer per bucket, `stamp << SLOT_BITS | slot`; a bucket's id is the batch's
+ *   identity at that slot. A lookup is a multiplication and a probe or two, and a miss fills
+ *   the empty bucket it ended on; it allocates nothing and stores no pointer (no GC write
+ *   barrier), and the table, a word a bucket, stays small in the CPU cache. A bucket belongs
+ *   to the current batch only if it bears the batch's stamp, so the table is emptied by taking
+ *   a new stamp, not by clearing it;
+ * - any other identity (strings, other numbers, objects from `keyFn`): a `Map`, which compares
+ *   with SameValueZero, as one `Map` of every identity would.
+ */
+export class SlotIndex {
+  /** The buckets; {@link NONE} until the batch outgrows the scan. */
+  #table: number[] = NONE
+  /** `buckets - 1`, `buckets` being a power of two. */
+  #mask = 0
+  /** `32 - log2(buckets)`: the bucket is the top bits of `id * GOLDEN`. */
+  #shift = 0
+  /** The table doubles before a batch gets this many slots: 3/4 of its buckets. */
+  #limit = 0
+  /** The current batch's stamp, shifted in place: `stamp << SLOT_BITS`. */
+  #tag = 0
+  /** The epoch of #tag. */
+  #epoch = 0
+  /** The identities that are not small integers, once the batch outgrows the scan. */
+  #others: Map<unknown, number> | undefined = undefined
+
+  /**
+   * The slot of `id` in the batch whose identities, by slot, are the first `n` of `ids`; or, if
+   * it has none, -1, and `id` is recorded at slot `n`: the caller must put it there (or, while
+   * no array of identities exists, a key whose identity it is).
+   */
+  slotOf(ids: readonly unknown[], n: number, id: unknown): number {
+    if (n <= SCAN_SLOTS) {
+      for (let slot = 0; slot < n; slot++) if (sameValueZero(ids[slot], id)) return slot
+      // The new slot is the first one past the scan: index the batch so far.
+      if (n === SCAN_SLOTS) this.#start(ids)
+      else return -1
+    }
+    if (!isSmall(id) || n > MAX_SLOT) return this.#other(ids, id, n)
+    if (n >= this.#limit) this.#grow(ids, n)
+    // Linear probing from the hash's bucket up to the first empty one, where a miss goes.
+    const table = this.#table
+    const tag = this.#tag
+    const mask = this.#mask
+    let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+    for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === tag; entry = table[bucket]!) {
+      const slot = entry & MAX_SLOT
+      if (ids[slot] === id) return slot
+      bucket = (bucket + 1) & mask
+    }
+    table[bucket] = tag | n
+    return -1
+  }
+
+  /** Empties the index for the next batch, and offers its table as the spare. */
+  reset(): void {
+    const table = this.#table
+    if (table !== NONE) {
+      this.#table = NONE
+      const fits = table.length <= MAX_SPARE_BUCKETS
+      if (fits && (spare === undefined || spare.length < table.length)) {
+        spare = table
+        spareEpoch = this.#epoch
+      }
+    }
+    const others = this.#others
+    // `clear()` would allocate an empty table even for an empty Map.
+    if (others !== undefined && others.size > 0) others.clear()
+  }
+
+  /** {@link slotOf} for an identity that is not a small integer, or past {@link MAX_SLOT}. */
+  #other(ids: readonly unknown[], id: unknown, n: number): number {
+    if (n > MAX_SLOT && isSmall(id)) {
+      // A small integer may be in the table, from a slot before MAX_SLOT.
+      const slot = this.#lookUp(ids, id)
+      if (slot >= 0) return slot
+    }
+    const others = (this.#others ??= new Map<unknown, number>())
+    const slot = others.get(id)
+    if (slot !== undefined) return slot
+    others.set(id, n)
+    return -1
+  }
+
+  /** The slot of the small integer `id` in the table, or -1. */
+  #lookUp(ids: readonly unknown[], id: number): number {
+    const table = this.#table
+    let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+    for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === this.#tag; entry = table[bucket]!) {
+      const slot = entry & MAX_SLOT
+      if (ids[slot] === id) return slot
+      bucket = (bucket + 1) & this.#mask
+    }
+    return -1
+  }
+
+  /** Takes a stamp and a table (the spare if any), and indexes the first SCAN_SLOTS slots. */
+  #start(ids: readonly unknown[]): void {
+    if (nextStamp > LAST_STAMP) {
+      nextStamp = 1
+      epoch++
+    }
+    this.#tag = nextStamp++ << SLOT_BITS
+    this.#epoch = epoch
+    const table = spare
+    if (table === undefined) {
+      this.#use(new Array<number>(INITIAL_BUCKETS).fill(0))
+    } else {
+      spare = undefined
+      if (spareEpoch !== epoch) table.fill(0)
+      this.#use(table)
+    }
+    for (let slot = 0; slot < SCAN_SLOTS; slot++) {
+      const id = ids[slot]
+      if (!isSmall(id)) (this.#others ??= new Map<unknown, number>()).set(id, slot)
+    }
+    this.#index(ids, SCAN_SLOTS)
+  }
+
+  #use(table: number[]): void {
+    const buckets = table.length
+    this.#table = table
+    this.#mask = buckets - 1
+    this.#shift = 32 - Math.log2(buckets)
+    this.#limit = buckets * 0.75
+  }
+
+  /** Puts the small integers among the first `n` of `ids`, all distinct, in the table. */
+  #index(ids: readonly unknown[], n: number): void {
+    const table = this.#table
+    const tag = this.#tag
+    const mask = this.#mask
+    for (let slot = 0; slot < n; slot++) {
+      const id = ids[slot]
+      if (!isSmall(id)) continue
+      let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+      while ((table[bucket]! & ~MAX_SLOT) === tag) bucket = (bucket + 1) & mask
+      table[bucket] = tag | slot
+    }
+  }
+
+  /** Doubles the table and puts the batch's small integers, the first `n` of `ids`, in again. */
+  #grow(ids: readonly unknown[], n: number): void {
+    // Holey (a hole check per read) but filled natively, unlike zeros pushed one by one.
+    this.#use(new Array<number>(this.#table.length * 2).fill(0))
+    this.#index(ids, n)
+  }
+}
