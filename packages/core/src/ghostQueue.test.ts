@@ -4,36 +4,38 @@ import { describe, expect, it } from 'vitest'
 import { GhostQueue } from './ghostQueue.js'
 
 describe('GhostQueue', () => {
-  it('forgets the oldest key when full, and frees room when a key is taken', () => {
+  it('keeps keys oldest first and reuses freed nodes', () => {
     const ghost = new GhostQueue<string>(2)
-    ghost.add('a')
-    ghost.add('b')
-    ghost.add('c')
-    expect([ghost.has('a'), ghost.has('b'), ghost.has('c')]).toEqual([false, true, true])
-    expect(ghost.take('b')).toBe(true)
-    expect(ghost.take('b')).toBe(false)
-    ghost.add('d')
-    expect([ghost.has('c'), ghost.has('d'), ghost.size]).toEqual([true, true, 2])
+    const a = ghost.push('a')
+    ghost.push('b')
+    expect([ghost.size, ghost.keyOf(ghost.oldest)]).toEqual([2, 'a'])
+    ghost.remove(a)
+    expect([ghost.size, ghost.keyOf(ghost.oldest)]).toEqual([1, 'b'])
+    expect(ghost.push('c')).toBe(a)
+    ghost.clear()
+    expect([ghost.size, ghost.oldest]).toEqual([0, -1])
   })
 
-  it('behaves as a bounded array of keys', () => {
+  it('behaves as an array of keys under random pushes and removals', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(fc.tuple(fc.boolean(), fc.nat(8)), { minLength: 5, maxLength: 100, size: 'max' }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.boolean(), fc.nat(20)), { minLength: 5, maxLength: 100, size: 'max' }),
         (capacity, ops) => {
           const ghost = new GhostQueue<number>(capacity)
-          let model: number[] = []
-          for (const [add, key] of ops) {
-            if (add && !model.includes(key)) {
-              ghost.add(key)
-              model.push(key)
-              if (model.length > capacity) model.shift()
-            } else if (!add) {
-              expect(ghost.take(key)).toBe(model.includes(key))
-              model = model.filter((k) => k !== key)
+          let model: { key: number; node: number }[] = []
+          let next = 0
+          for (const [push, pick] of ops) {
+            if (push && model.length < capacity) {
+              model.push({ key: next, node: ghost.push(next) })
+              next++
+            } else if (model.length > 0) {
+              const victim = model[pick % model.length]!
+              ghost.remove(victim.node)
+              model = model.filter((entry) => entry !== victim)
             }
-            for (let k = 0; k <= 8; k++) expect(ghost.has(k)).toBe(model.includes(k))
+            expect(ghost.size).toBe(model.length)
+            expect(model.length === 0 ? -1 : ghost.keyOf(ghost.oldest)).toBe(model[0]?.key ?? -1)
           }
         },
       ),

@@ -1,14 +1,13 @@
-// The ghost queue of S3-FIFO: a bounded FIFO of keys only, with O(1) membership and removal.
-// Keys sit in a pool of nodes linked through typed arrays (oldest at the tail), found through a
-// `Map<K, node>`, so adding and forgetting allocate nothing once the pool is warm.
+// The ghost queue of S3-FIFO: a bounded FIFO of keys only. Membership lives in the cache's own
+// key map (S3FIFOCache parks a ghost's key there under a negative number), so this holds just
+// the order: a pool of nodes linked through typed arrays, oldest at the tail.
 
 const NIL = -1
 
-/** A bounded FIFO set of keys: adding one when full forgets the oldest. */
+/** A bounded FIFO of keys, addressed by node number. */
 export class GhostQueue<K> {
-  /** How many keys it remembers at most. */
+  /** How many keys it holds at most. */
   readonly capacity: number
-  readonly #nodeOf = new Map<K, number>()
   readonly #keys: (K | undefined)[]
   readonly #next: Int32Array
   readonly #prev: Int32Array
@@ -17,6 +16,7 @@ export class GhostQueue<K> {
   #fill = 0
   #head = NIL
   #tail = NIL
+  #size = 0
 
   /** @param capacity - a positive integer. */
   constructor(capacity: number) {
@@ -27,29 +27,36 @@ export class GhostQueue<K> {
     this.#free = new Int32Array(capacity)
   }
 
-  /** How many keys are remembered. */
+  /** How many keys it holds. */
   get size(): number {
-    return this.#nodeOf.size
+    return this.#size
   }
 
-  /** Remembers `key` (not already remembered) as the newest, forgetting the oldest if full. */
-  add(key: K): void {
-    if (this.#nodeOf.size >= this.capacity) this.take(this.#keys[this.#tail] as K)
+  /** The oldest node, or -1 when empty. */
+  get oldest(): number {
+    return this.#tail
+  }
+
+  /** The key held by `node`. */
+  keyOf(node: number): K {
+    return this.#keys[node] as K
+  }
+
+  /** Adds `key` as the newest and returns its node; the queue must not be full. */
+  push(key: K): number {
     const node = this.#freeTop > 0 ? this.#free[--this.#freeTop]! : this.#fill++
     this.#keys[node] = key
-    this.#nodeOf.set(key, node)
     this.#prev[node] = NIL
     this.#next[node] = this.#head
     if (this.#head === NIL) this.#tail = node
     else this.#prev[this.#head] = node
     this.#head = node
+    this.#size++
+    return node
   }
 
-  /** Forgets `key`; returns whether it was remembered. */
-  take(key: K): boolean {
-    const node = this.#nodeOf.get(key)
-    if (node === undefined) return false
-    this.#nodeOf.delete(key)
+  /** Removes `node` and frees it for reuse. */
+  remove(node: number): void {
     const prev = this.#prev[node]!
     const next = this.#next[node]!
     if (prev === NIL) this.#head = next
@@ -58,21 +65,16 @@ export class GhostQueue<K> {
     else this.#prev[next] = prev
     this.#keys[node] = undefined
     this.#free[this.#freeTop++] = node
-    return true
+    this.#size--
   }
 
-  /** Whether `key` is remembered. */
-  has(key: K): boolean {
-    return this.#nodeOf.has(key)
-  }
-
-  /** Forgets every key. */
+  /** Removes every key. */
   clear(): void {
-    this.#nodeOf.clear()
     this.#keys.fill(undefined)
     this.#freeTop = 0
     this.#fill = 0
     this.#head = NIL
     this.#tail = NIL
+    this.#size = 0
   }
 }

@@ -1,6 +1,7 @@
 import { CacheConfigError } from './errors.js'
 import { GhostQueue } from './ghostQueue.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
+import { NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
 
 const SMALL = 0
@@ -47,7 +48,12 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
   readonly promotionThreshold: number
   readonly #frequency: Uint8Array
   readonly #queueOf: Uint8Array
+  // Ghost keys stay in `keyMap`, parked under `-2 - node` (node of this FIFO), so recognising a
+  // returning key costs no lookup beyond the one `set` makes anyway, and ghosting an evicted key
+  // overwrites its map entry instead of deleting it and adding it to a second Map.
   readonly #ghost: GhostQueue<K>
+  // The slot `victim()` chose to ghost; `forget()` parks its key when the base removes it.
+  #ghosting = NIL
 
   /** @param options - see {@link S3FIFOCacheOptions}. */
   constructor(options: S3FIFOCacheOptions<K, V>) {
@@ -75,16 +81,21 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
   /** The value for `key`, or `undefined` on a miss or an expired entry; bumps its frequency. */
   get(key: K): V | undefined {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
-      return this.missed(key, slot)
-    }
+    if (slot === undefined || slot < 0) return this.missed(key, undefined)
+    if (this.expires !== undefined && this.isStale(slot)) return this.missed(key, slot)
     const frequency = this.#frequency[slot]!
     if (frequency < MAX_FREQUENCY) this.#frequency[slot] = frequency + 1
     return this.valList[slot]
   }
 
-  protected insert(slot: number, key: K): void {
-    const queue = this.#ghost.take(key) ? MAIN : SMALL
+  protected insert(slot: number, _key: K, parked: number | undefined): void {
+    let queue = SMALL
+    if (parked !== undefined) {
+      // A ghost hit: the key comes back straight into main.
+      this.#ghost.remove(-2 - parked)
+      this.phantoms--
+      queue = MAIN
+    }
     this.#frequency[slot] = 0
     this.#queueOf[slot] = queue
     this.pushHead(queue, slot)
@@ -110,7 +121,7 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
       } else {
         const tail = this.tails[SMALL]!
         if (frequency[tail]! < this.promotionThreshold) {
-          this.#ghost.add(this.keyList[tail] as K)
+          this.#ghosting = tail
           return tail
         }
         this.detach(SMALL, tail)
@@ -126,8 +137,26 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     yield* this.walk(SMALL)
   }
 
+  protected override forget(key: K, slot: number): void {
+    if (slot !== this.#ghosting) {
+      this.keyMap.delete(key)
+      return
+    }
+    this.#ghosting = NIL
+    const ghost = this.#ghost
+    if (ghost.size >= ghost.capacity) {
+      const oldest = ghost.oldest
+      this.keyMap.delete(ghost.keyOf(oldest))
+      ghost.remove(oldest)
+      this.phantoms--
+    }
+    this.keyMap.set(key, -2 - ghost.push(key))
+    this.phantoms++
+  }
+
   protected reset(): void {
     this.resetLists()
     this.#ghost.clear()
+    this.#ghosting = NIL
   }
 }

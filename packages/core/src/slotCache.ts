@@ -29,6 +29,11 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   readonly maxWeight: number
 
   protected readonly keyMap: Map<K, number> = new Map()
+  /**
+   * Keys in `keyMap` that are not stored entries: a policy may park a key there under a negative
+   * number (S3-FIFO's ghosts), so that remembering and recognising it costs no second Map.
+   */
+  protected phantoms = 0
   protected readonly keyList: (K | undefined)[]
   protected readonly valList: (V | undefined)[]
 
@@ -73,8 +78,11 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   // --- policy hooks -----------------------------------------------------------------------
 
-  /** Links a newly stored entry into the policy's structures. */
-  protected abstract insert(slot: number, key: K): void
+  /**
+   * Links a newly stored entry into the policy's structures. `parked` is the negative number the
+   * policy had parked the key under in `keyMap`, if any (the key's map entry now holds `slot`).
+   */
+  protected abstract insert(slot: number, key: K, parked: number | undefined): void
   /** Records a `get` hit on a live entry. */
   protected abstract hit(slot: number): void
   /** Removes an entry from the policy's structures (it is about to leave the cache). */
@@ -91,6 +99,14 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.hit(slot)
   }
 
+  /**
+   * Takes `key`'s entry out of `keyMap` as its slot leaves; a policy may park the key instead
+   * (see {@link phantoms}).
+   */
+  protected forget(key: K, _slot: number): void {
+    this.keyMap.delete(key)
+  }
+
   /** Records a `get` that missed; only policies that learn from misses override it. */
   protected miss(_key: K): void {
     // Most policies learn nothing from a miss.
@@ -100,12 +116,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /** How many entries are stored, expired ones not yet removed included. */
   get size(): number {
-    return this.keyMap.size
+    return this.keyMap.size - this.phantoms
   }
 
   /** The total weight of the stored entries (their count when no weights are used). */
   get weight(): number {
-    return this.#weights === undefined ? this.keyMap.size : this.#totalWeight
+    return this.#weights === undefined ? this.keyMap.size - this.phantoms : this.#totalWeight
   }
 
   /**
@@ -166,12 +182,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       options === undefined && this.#defaultTtl === Infinity ? Infinity : this.#expiryOf(options)
     const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
     const existing = this.keyMap.get(key)
-    if (existing === undefined) {
-      this.#add(key, value, weight, expiresAt)
+    if (existing === undefined || existing < 0) {
+      this.#add(key, value, weight, expiresAt, existing)
     } else if (this.expires !== undefined && this.isStale(existing)) {
       // An expired entry is not updated: it leaves as expired and the key starts afresh.
       this.#remove(existing, 'expire')
-      this.#add(key, value, weight, expiresAt)
+      this.#add(key, value, weight, expiresAt, undefined)
     } else {
       this.#replace(existing, key, value, weight, expiresAt)
     }
@@ -182,7 +198,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   /** Removes `key`; `true` if a live entry was removed (an expired one is removed too, but `false`). */
   delete(key: K): boolean {
     const slot = this.keyMap.get(key)
-    if (slot === undefined) return false
+    if (slot === undefined || slot < 0) return false
     const expired = this.expires !== undefined && this.isStale(slot)
     this.#remove(slot, expired ? 'expire' : 'delete')
     this.#flush()
@@ -197,6 +213,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       }
     }
     this.keyMap.clear()
+    this.phantoms = 0
     this.keyList.fill(undefined)
     this.valList.fill(undefined)
     this.#freeTop = 0
@@ -213,7 +230,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     const now = this.#now()
     let removed = 0
     for (const slot of this.keyMap.values()) {
-      if (this.expires[slot]! <= now) {
+      if (slot >= 0 && this.expires[slot]! <= now) {
         this.#remove(slot, 'expire')
         removed++
       }
@@ -256,7 +273,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   #liveSlot(key: K): number | undefined {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || this.expires === undefined || !this.isStale(slot)) return slot
+    if (slot === undefined || slot < 0) return undefined
+    if (this.expires === undefined || !this.isStale(slot)) return slot
     this.#remove(slot, 'expire')
     this.#flush()
     return undefined
@@ -275,18 +293,21 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     }
   }
 
-  #add(key: K, value: V, weight: number, expiresAt: number): void {
+  #add(key: K, value: V, weight: number, expiresAt: number, parked: number | undefined): void {
     let slot: number
-    if (this.#weights === undefined && this.keyMap.size >= this.maxSize) {
+    if (this.#weights === undefined && this.keyMap.size - this.phantoms >= this.maxSize) {
       // Full, unweighted: the victim's slot is handed straight to the new entry, skipping the
       // free stack and the clearing of slots that are about to be overwritten.
       slot = this.victim()
       const oldKey = this.keyList[slot] as K
       this.unlink(slot)
-      this.keyMap.delete(oldKey)
+      this.forget(oldKey, slot)
       this.#enqueue(oldKey, this.valList[slot] as V, 'evict')
     } else {
-      while (this.keyMap.size >= this.maxSize || this.#totalWeight + weight > this.maxWeight) {
+      while (
+        this.keyMap.size - this.phantoms >= this.maxSize ||
+        this.#totalWeight + weight > this.maxWeight
+      ) {
         this.#remove(this.victim(), 'evict')
       }
       slot = this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
@@ -295,18 +316,20 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
         this.#totalWeight += weight
       }
     }
+    // Making room may have forgotten this very key's parked entry (S3-FIFO's oldest ghost).
+    if (parked !== undefined) parked = this.keyMap.get(key)
     this.keyMap.set(key, slot)
     this.keyList[slot] = key
     this.valList[slot] = value
     if (this.expires !== undefined) this.expires[slot] = expiresAt
-    this.insert(slot, key)
+    this.insert(slot, key, parked)
   }
 
   #remove(slot: number, reason: EvictionReason): void {
     const key = this.keyList[slot] as K
     const value = this.valList[slot] as V
     this.unlink(slot)
-    this.keyMap.delete(key)
+    this.forget(key, slot)
     this.keyList[slot] = undefined
     this.valList[slot] = undefined
     this.#free ??= new Int32Array(this.maxSize)
