@@ -25,21 +25,27 @@ export class FrequencySketch {
   }
 
   /**
-   * Where `hash`'s counters live: the first word of its 64-byte block. A cache can keep this and
-   * {@link counterHashOf} per entry so that a hit does no hash mixing at all.
+   * Mixes a key hash once; {@link blockOf} and {@link counterHashOf} take the result. A cache can
+   * keep the two per entry so that a hit does no hash mixing at all.
    */
-  blockOf(hash: number): number {
-    return (spread(hash) & this.#blockMask) * WORDS_PER_BLOCK
+  mix(hash: number): number {
+    return spread(hash)
   }
 
-  /** Which counters inside the block are `hash`'s: 8 bits for each of the 4. */
-  counterHashOf(hash: number): number {
-    return rehash(spread(hash))
+  /** Where a mixed hash's counters live: the first word of its 64-byte block. */
+  blockOf(mixed: number): number {
+    return (mixed & this.#blockMask) * WORDS_PER_BLOCK
+  }
+
+  /** Which counters inside the block are a mixed hash's: 8 bits for each of the 4. */
+  counterHashOf(mixed: number): number {
+    return rehash(mixed)
   }
 
   /** The estimated frequency of `hash`: the least of its 4 counters. */
   frequency(hash: number): number {
-    return this.frequencyAt(this.blockOf(hash), this.counterHashOf(hash))
+    const mixed = spread(hash)
+    return this.frequencyAt(this.blockOf(mixed), rehash(mixed))
   }
 
   /** {@link frequency} from a precomputed block and counter hash. */
@@ -55,7 +61,8 @@ export class FrequencySketch {
 
   /** Counts one more occurrence of `hash`; halves every counter once `sampleSize` is reached. */
   increment(hash: number): void {
-    this.incrementAt(this.blockOf(hash), this.counterHashOf(hash))
+    const mixed = spread(hash)
+    this.incrementAt(this.blockOf(mixed), rehash(mixed))
   }
 
   /** {@link increment} from a precomputed block and counter hash. */

@@ -11,7 +11,7 @@ import type {
   PolicyName,
   SetOptions,
 } from './types.js'
-import { isPositiveDuration, validateOptions } from './validate.js'
+import { isPositiveOrInfinity, validateOptions } from './validate.js'
 
 /** A slot index that means "no slot" in the policies' typed-array links. */
 export const NIL = -1
@@ -142,13 +142,9 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /** The cold end of every `get`: removes a stale entry, tells the policy of the miss. */
   protected missed(key: K, slot: number | undefined): V | undefined {
-    if (slot !== undefined) {
-      this.#remove(slot, 'expire')
-      this.miss(key)
-      this.#flush()
-      return undefined
-    }
+    if (slot !== undefined) this.#remove(slot, 'expire')
     this.miss(key)
+    this.#flush()
     return undefined
   }
 
@@ -348,7 +344,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       }
     } else {
       const ttl = options?.ttl ?? this.#defaultTtl
-      if (!isPositiveDuration(ttl)) {
+      if (!isPositiveOrInfinity(ttl)) {
         throw new CacheTtlError('ttl', 'a positive number of milliseconds or Infinity', ttl)
       }
       if (ttl !== Infinity) at = this.#now() + ttl

@@ -125,9 +125,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   protected insert(slot: number, key: K): void {
-    const hash = hashKey(key)
-    const block = this.#sketch.blockOf(hash)
-    const counterHash = this.#sketch.counterHashOf(hash)
+    const mixed = this.#sketch.mix(hashKey(key))
+    const block = this.#sketch.blockOf(mixed)
+    const counterHash = this.#sketch.counterHashOf(mixed)
     this.#blocks[slot] = block
     this.#counterHashes[slot] = counterHash
     this.#sketch.incrementAt(block, counterHash)
@@ -137,28 +137,14 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   protected hit(slot: number): void {
-    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
-    const segment = this.#segmentOf[slot]!
-    if (segment === PROBATION) {
-      this.#moveTo(PROTECTED, slot)
-      while (this.lengths[PROTECTED]! > this.#maxProtected) {
-        this.#moveTo(PROBATION, this.tails[PROTECTED]!)
-      }
-    } else {
-      this.moveToHead(segment, slot)
-    }
+    this.#touch(slot)
     this.#hitsInSample++
     if (--this.#untilClimb === 0) this.#climb()
   }
 
+  // A re-`set` is an access like a hit, but not a request of the hill climber's sample.
   protected override update(slot: number): void {
-    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
-    const segment = this.#segmentOf[slot]!
-    if (segment === PROBATION) this.#moveTo(PROTECTED, slot)
-    else this.moveToHead(segment, slot)
-    while (this.lengths[PROTECTED]! > this.#maxProtected) {
-      this.#moveTo(PROBATION, this.tails[PROTECTED]!)
-    }
+    this.#touch(slot)
   }
 
   protected override miss(): void {
@@ -197,6 +183,25 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     this.#hitsInSample = 0
     this.#missesInSample = 0
     if (this.#adaptive) this.#untilClimb = this.#sketch.sampleSize
+  }
+
+  // Counts the access and moves the entry: probation → protected, else to its segment's head.
+  #touch(slot: number): void {
+    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
+    const segment = this.#segmentOf[slot]!
+    if (segment === PROBATION) {
+      this.#moveTo(PROTECTED, slot)
+      this.#demoteOverflow()
+    } else {
+      this.moveToHead(segment, slot)
+    }
+  }
+
+  // Protected's oldest entries drop back to probation's newest end while it is over its size.
+  #demoteOverflow(): void {
+    while (this.lengths[PROTECTED]! > this.#maxProtected) {
+      this.#moveTo(PROBATION, this.tails[PROTECTED]!)
+    }
   }
 
   #admit(candidate: number, victim: number): boolean {
@@ -252,9 +257,7 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     let quota = Math.min(adjustment, this.#maxProtected)
     this.#maxProtected -= quota
     this.#maxWindow += quota
-    while (this.lengths[PROTECTED]! > this.#maxProtected) {
-      this.#moveTo(PROBATION, this.tails[PROTECTED]!)
-    }
+    this.#demoteOverflow()
     for (let i = 0; i < QUEUE_TRANSFER_THRESHOLD && quota > 0; i++) {
       let candidate = this.tails[PROBATION]!
       if (candidate === NIL) candidate = this.tails[PROTECTED]!

@@ -19,10 +19,10 @@ export function validateOptions<K, V>(options: CacheOptions<K, V>): void {
   ) {
     throw new CacheConfigError('maxSize', `a positive integer up to ${MAX_SLOTS}`, maxSize)
   }
-  if (ttl !== undefined && !isPositiveDuration(ttl)) {
+  if (ttl !== undefined && !isPositiveOrInfinity(ttl)) {
     throw new CacheConfigError('ttl', 'a positive number of milliseconds or Infinity', ttl)
   }
-  if (maxWeight !== undefined && !isPositiveDuration(maxWeight)) {
+  if (maxWeight !== undefined && !isPositiveOrInfinity(maxWeight)) {
     throw new CacheConfigError('maxWeight', 'a positive number or Infinity', maxWeight)
   }
   checkFunction('weigh', weigh)
@@ -31,7 +31,7 @@ export function validateOptions<K, V>(options: CacheOptions<K, V>): void {
 }
 
 /** A positive number, `Infinity` included; NaN, zero and negatives are not. */
-export function isPositiveDuration(value: unknown): value is number {
+export function isPositiveOrInfinity(value: unknown): value is number {
   return typeof value === 'number' && value > 0
 }
 
