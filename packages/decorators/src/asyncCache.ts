@@ -1059,28 +1059,13 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
         return this.#start(key, loader, undefined, false, value).join(undefined)
       }
       const fetchedAt = this.#now()
-      let expiresAt = Infinity
-      let pending: PromiseLike<number> | undefined
-      if (config.expiry !== undefined) {
-        const at = config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
-        if (typeof at === 'number') expiresAt = at
-        else pending = at
-      }
+      const at =
+        config.expiry === undefined
+          ? Infinity
+          : config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
       const durationMs = this.#now() - started
       recordLoadTime(counters, durationMs)
-      if (pending === undefined) {
-        this.#put(key, value, false, fetchedAt, expiresAt)
-      } else {
-        // An async expiration of a sync function's value: keep the value once it is known.
-        pending.then(
-          (resolved) => {
-            this.#put(key, value, false, fetchedAt, resolved)
-          },
-          (error: unknown) => {
-            this.#report(error, { operation: 'expiry', key })
-          },
-        )
-      }
+      this.#putWhenExpiryKnown(key, value, false, fetchedAt, at)
       if (this.#listeners !== undefined) {
         this.#emit({ type: 'load', key, durationMs, attempts: attempt })
       }
@@ -1096,17 +1081,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     if (config.negativeCache) {
       const fetchedAt = this.#now()
       const at = config.negativeExpiry({ value: error, fetchedAt, isError: true }, fetchedAt)
-      if (typeof at === 'number') this.#put(key, error, true, fetchedAt, at)
-      else {
-        at.then(
-          (resolved) => {
-            this.#put(key, error, true, fetchedAt, resolved)
-          },
-          (expiryError: unknown) => {
-            this.#report(expiryError, { operation: 'expiry', key })
-          },
-        )
-      }
+      this.#putWhenExpiryKnown(key, error, true, fetchedAt, at)
     }
     if (this.#listeners !== undefined) {
       this.#emit({ type: 'loadError', key, error, durationMs, attempts })
@@ -1119,6 +1094,28 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const staleMs = this.#config.staleMs
     if (staleMs === 0) return expiresAt
     return staleMs === Infinity ? Infinity : expiresAt + staleMs
+  }
+
+  // Stores a sync function's result now, or, when its expiration is async, once the time is known.
+  #putWhenExpiryKnown(
+    key: K,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    at: number | PromiseLike<number>,
+  ): void {
+    if (typeof at === 'number') {
+      this.#put(key, value, isError, fetchedAt, at)
+      return
+    }
+    at.then(
+      (resolved) => {
+        this.#put(key, value, isError, fetchedAt, resolved)
+      },
+      (error: unknown) => {
+        this.#report(error, { operation: 'expiry', key })
+      },
+    )
   }
 
   #put(
