@@ -3,36 +3,22 @@
 // reject a call the loader would have answered, never hang, report through onError, and come
 // back to Redis by itself.
 import { AsyncCache, l2KeyOf } from '@cache/decorators'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
-import { rawClient, waitFor, type RawClient } from './helpers.js'
-import { startRedisServer, type RedisServer } from './redisServer.js'
+import { rawClient, usePrivateServer, waitFor } from './helpers.js'
 
-let server: RedisServer
-let raw: RawClient
-const stores: RedisStore[] = []
+const env = usePrivateServer()
 let counter = 0
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  raw = await rawClient(server.url)
-})
-
-afterAll(async () => {
-  await Promise.allSettled(stores.map((store) => store.close()))
-  raw.destroy()
-  await server.stop()
-})
 
 function newStore(prefix: string): RedisStore {
   const store = redisStore({
-    url: server.url,
+    url: env.server.url,
     prefix,
     timeoutMs: 150,
     breaker: { failureThreshold: 2, cooldownMs: 100, maxCooldownMs: 400 },
   })
-  stores.push(store)
+  env.stores.push(store)
   return store
 }
 
@@ -74,9 +60,9 @@ describe('Redis stopped and restarted mid-test', () => {
 
     await expect(get('warm')).resolves.toBe('value of warm')
     await cache.whenL2Settled()
-    expect(await raw.exists(prefix + l2KeyOf('warm'))).toBe(1)
+    expect(await env.raw.exists(prefix + l2KeyOf('warm'))).toBe(1)
 
-    await server.stop('SIGKILL')
+    await env.server.stop('SIGKILL')
 
     // An L1 hit, then misses: all answered, by the loader, once per key, none rejected.
     await expect(get('warm')).resolves.toBe('value of warm')
@@ -93,7 +79,7 @@ describe('Redis stopped and restarted mid-test', () => {
     await waitFor(() => codes(errors).includes('ERR_REDIS_UNAVAILABLE'), 2_000, 'a report')
     expect(errors.every((error) => error instanceof RedisStoreError)).toBe(true)
 
-    await server.start()
+    await env.server.start()
 
     // Back by itself: within a few seconds, loads are written to Redis again.
     let n = 0
@@ -103,7 +89,7 @@ describe('Redis stopped and restarted mid-test', () => {
         const key = (written = `after ${n++}`)
         await get(key)
         await cache.whenL2Settled()
-        return (await raw.exists(prefix + l2KeyOf(key))) === 1
+        return (await env.raw.exists(prefix + l2KeyOf(key))) === 1
       },
       5_000,
       'writes to reach Redis again',
@@ -126,27 +112,27 @@ describe('Redis stopped and restarted mid-test', () => {
     const { cache, get } = newCache(store)
     await get('k')
     expect(cache.has('k')).toBe(true)
-    await server.stop('SIGKILL')
+    await env.server.stop('SIGKILL')
     await get('k')
     expect(cache.has('k')).toBe(true) // served from L1 while down
-    await server.start()
+    await env.server.start()
     await waitFor(() => store.ready, 5_000, 'the store to reconnect')
     await waitFor(() => !cache.has('k'), 2_000, 'L1 to be dropped')
   })
 
   it('starts while Redis is down, serves from the loader, and connects when it comes up', async () => {
-    await server.stop('SIGKILL')
+    await env.server.stop('SIGKILL')
     const prefix = `faults${counter++}:`
     const store = newStore(prefix)
     const { cache, loads, errors, get } = newCache(store)
     await expect(get('early')).resolves.toBe('value of early')
     await expect(get('early')).resolves.toBe('value of early')
     expect(loads.get('early')).toBe(1)
-    await server.start()
+    await env.server.start()
     await store.connect(5_000)
     await get('late')
     await cache.whenL2Settled()
-    expect(await raw.exists(prefix + l2KeyOf('late'))).toBe(1)
+    expect(await env.raw.exists(prefix + l2KeyOf('late'))).toBe(1)
     expect(codes(errors)).toContain('ERR_REDIS_UNAVAILABLE')
   })
 })
@@ -157,7 +143,7 @@ describe('a slow Redis', () => {
     const store = newStore(prefix)
     await store.connect()
     const { errors, get, loads } = newCache(store)
-    const pauser = await rawClient(server.url)
+    const pauser = await rawClient(env.server.url)
     try {
       await pauser.sendCommand(['CLIENT', 'PAUSE', '1000', 'ALL'])
       const started = Date.now()

@@ -1,5 +1,9 @@
-// Small tools the Redis tests share: bounded waiting, and a plain client to look at the server.
+// Small tools the Redis tests share: a private server per test file, bounded waiting, and a
+// plain client to look at the server.
 import { createClient, type RedisClientType } from 'redis'
+import { afterAll, beforeAll } from 'vitest'
+
+import { startRedisServer, type RedisServer } from './redisServer.js'
 
 /** A plain node-redis client, to check what the store wrote. */
 export type RawClient = RedisClientType
@@ -49,4 +53,30 @@ export async function settle<T>(
   } catch (error) {
     return { ok: false, error }
   }
+}
+
+/** What {@link usePrivateServer} provides once the file's `beforeAll` has run. */
+export interface PrivateServer {
+  server: RedisServer
+  raw: RawClient
+  /** Stores to close after the file's tests. */
+  stores: { close(): Promise<void> }[]
+}
+
+/**
+ * Starts a private redis-server and a raw client before this file's tests and, after them,
+ * closes the stores pushed to `stores`, the client and the server.
+ */
+export function usePrivateServer(): PrivateServer {
+  const env = { stores: [] } as unknown as PrivateServer
+  beforeAll(async () => {
+    env.server = await startRedisServer()
+    env.raw = await rawClient(env.server.url)
+  })
+  afterAll(async () => {
+    await Promise.allSettled(env.stores.map((store) => store.close()))
+    env.raw.destroy()
+    await env.server.stop()
+  })
+  return env
 }

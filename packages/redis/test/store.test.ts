@@ -2,7 +2,7 @@
 // connections, stand for two instances of a service.
 import { AsyncCache, cached, l2KeyOf, stableHash, type ErrorHandler } from '@cache/decorators'
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import {
   redisStore,
@@ -10,38 +10,24 @@ import {
   type RedisStore,
   type RedisStoreOptions,
 } from '../src/index.js'
-import { gate, rawClient, settle, sleep, waitFor, type RawClient } from './helpers.js'
-import { startRedisServer, type RedisServer } from './redisServer.js'
+import { gate, settle, sleep, usePrivateServer, waitFor } from './helpers.js'
 
-let server: RedisServer
-let raw: RawClient
-const stores: RedisStore[] = []
+const env = usePrivateServer()
 let counter = 0
-
-beforeAll(async () => {
-  server = await startRedisServer()
-  raw = await rawClient(server.url)
-})
-
-afterAll(async () => {
-  await Promise.allSettled(stores.map((store) => store.close()))
-  raw.destroy()
-  await server.stop()
-})
 
 /** A new prefix per test, so tests never see each other's keys. */
 function newPrefix(): string {
   return `test${counter++}:`
 }
 
-/** A connected store on the private server. */
+/** A connected store on the private env.server. */
 async function store(
   prefix: string,
   options: Partial<RedisStoreOptions> = {},
 ): Promise<RedisStore> {
-  const where = options.client === undefined ? { url: server.url } : {}
+  const where = options.client === undefined ? { url: env.server.url } : {}
   const created = redisStore({ ...where, prefix, ...options })
-  stores.push(created)
+  env.stores.push(created)
   await created.connect()
   return created
 }
@@ -68,8 +54,8 @@ describe('reads and writes', () => {
     await expect(a.get('k', loader)).resolves.toBe('v')
     await a.whenL2Settled()
     const key = prefix + l2KeyOf('k')
-    expect(await raw.exists(key)).toBe(1)
-    const pttl = await raw.pTTL(key)
+    expect(await env.raw.exists(key)).toBe(1)
+    const pttl = await env.raw.pTTL(key)
     expect(pttl).toBeGreaterThan(59_000)
     expect(pttl).toBeLessThanOrEqual(60_000)
     await expect(b.get('k', loader)).resolves.toBe('v')
@@ -86,7 +72,7 @@ describe('reads and writes', () => {
     await sleep(300)
     await b.get('k', () => 'unused')
     const before = Date.now()
-    const pttl = await raw.pTTL(prefix + l2KeyOf('k'))
+    const pttl = await env.raw.pTTL(prefix + l2KeyOf('k'))
     expect(pttl).toBeLessThan(1_800)
     // PTTL truncates to whole ms and the two clocks are read a moment apart: allow 3 ms of
     // rounding, far below the 300 ms a stale L1 copy would show.
@@ -139,7 +125,7 @@ describe('reads and writes', () => {
     await a.whenL2Settled()
     await expect(a.get('k', loader)).resolves.toBe(value)
     expect(loader).toHaveBeenCalledTimes(1)
-    expect(await raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    expect(await env.raw.exists(prefix + l2KeyOf('k'))).toBe(0)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(RedisStoreError)
     expect(errors[0]).toMatchObject({ code: 'ERR_REDIS_ENCODE', key: l2KeyOf('k') })
@@ -148,7 +134,7 @@ describe('reads and writes', () => {
 
   it('reads unreadable data as a miss, reporting ERR_REDIS_DECODE', async () => {
     const { prefix, b, errors } = await twoCaches()
-    await raw.set(prefix + l2KeyOf('k'), 'not written by @cache/redis')
+    await env.raw.set(prefix + l2KeyOf('k'), 'not written by @cache/redis')
     await expect(b.get('k', () => 'loaded')).resolves.toBe('loaded')
     expect(errors.map((e) => (e as RedisStoreError).code)).toContain('ERR_REDIS_DECODE')
   })
@@ -163,7 +149,7 @@ describe('reads and writes', () => {
     const cacheB = new AsyncCache({ l2: await store(prefix, { serializer }) })
     await cacheA.get('k', () => ({ n: 1 }))
     await cacheA.whenL2Settled()
-    expect(await raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|json:\{"n":1\}$/)
+    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|json:\{"n":1\}$/)
     await expect(cacheB.get('k')).resolves.toEqual({ n: 1 })
   })
 
@@ -179,7 +165,7 @@ describe('reads and writes', () => {
     await getUser(7)
     await getUser(8, { full: true })
     await getUser.cache.whenL2Settled()
-    const keys = await raw.keys(`${prefix}*`)
+    const keys = await env.raw.keys(`${prefix}*`)
     expect(keys.sort()).toEqual(
       [prefix + stableHash([7]), prefix + stableHash([8, { full: true }])].sort(),
     )
@@ -190,7 +176,7 @@ describe('reads and writes', () => {
     const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
     await Promise.all(Array.from({ length: 50 }, (_, i) => writer.get(i, () => i * 2)))
     await writer.whenL2Settled()
-    const client = createClient({ url: server.url, disableOfflineQueue: true })
+    const client = createClient({ url: env.server.url, disableOfflineQueue: true })
     client.on('error', () => {})
     await client.connect()
     const commands: string[] = []
@@ -218,7 +204,7 @@ describe('invalidation across instances', () => {
     expect(b.has('k')).toBe(true)
     a.delete('k')
     await a.whenL2Settled()
-    expect(await raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    expect(await env.raw.exists(prefix + l2KeyOf('k'))).toBe(0)
     await waitFor(() => !b.has('k'), 2_000, "b's copy to be dropped")
     await expect(b.get('k', () => 'fresh')).resolves.toBe('fresh')
   })
@@ -256,14 +242,14 @@ describe('invalidation across instances', () => {
     const nested = new AsyncCache({ l2: await store(`${prefix}admin:`) })
     await Promise.all([a.get('x', () => 1), b.get('y', () => 2), nested.get('z', () => 3)])
     await Promise.all([a.whenL2Settled(), b.whenL2Settled(), nested.whenL2Settled()])
-    await raw.set(`${prefix}note`, 'not a cache entry')
-    await raw.set('unrelated', '1')
+    await env.raw.set(`${prefix}note`, 'not a cache entry')
+    await env.raw.set('unrelated', '1')
     a.clear()
     await a.whenL2Settled()
-    expect((await raw.keys(`${prefix}*`)).sort()).toEqual(
+    expect((await env.raw.keys(`${prefix}*`)).sort()).toEqual(
       [`${prefix}admin:${l2KeyOf('z')}`, `${prefix}note`].sort(),
     )
-    expect(await raw.exists('unrelated')).toBe(1)
+    expect(await env.raw.exists('unrelated')).toBe(1)
     await waitFor(() => b.size === 0, 2_000, 'b to be cleared')
     expect(nested.size).toBe(1)
   })
@@ -286,7 +272,7 @@ describe('distributed single flight', () => {
     ])
     expect(new Set(values)).toEqual(new Set(['user 1']))
     expect(calls).toBe(1)
-    expect(await raw.exists(`${prefix}lock:${stableHash([1])}`)).toBe(0)
+    expect(await env.raw.exists(`${prefix}lock:${stableHash([1])}`)).toBe(0)
     // One instance loaded; the other got its value from Redis once the lock was released.
     expect((await one.stats()).l2Hits + (await two.stats()).l2Hits).toBe(1)
   })
@@ -335,14 +321,18 @@ describe('configuration', () => {
   it('checks options at creation', () => {
     expect(() => redisStore({ prefix: 'x:' })).toThrow(/`url` must be/)
     expect(() => redisStore({ url: 'http://x', prefix: 'x:' })).toThrow(/redis:\/\//)
-    expect(() => redisStore({ url: server.url, prefix: '' })).toThrow(/prefix/)
-    expect(() => redisStore({ url: server.url, prefix: 'x:', timeoutMs: 0 })).toThrow(/timeoutMs/)
-    expect(() =>
-      redisStore({ url: server.url, prefix: 'x:', breaker: { cooldown: 1 } as never }),
-    ).toThrow(/breaker\.cooldown/)
-    expect(() => redisStore({ url: server.url, prefix: 'x:', serializer: {} as never })).toThrow(
-      /serializer/,
+    expect(() => redisStore({ url: env.server.url, prefix: '' })).toThrow(/prefix/)
+    expect(() => redisStore({ url: env.server.url, prefix: 'x:', timeoutMs: 0 })).toThrow(
+      /timeoutMs/,
     )
-    expect(() => redisStore({ url: server.url, prefix: 'x:', ttl: 1 } as never)).toThrow(/`ttl`/)
+    expect(() =>
+      redisStore({ url: env.server.url, prefix: 'x:', breaker: { cooldown: 1 } as never }),
+    ).toThrow(/breaker\.cooldown/)
+    expect(() =>
+      redisStore({ url: env.server.url, prefix: 'x:', serializer: {} as never }),
+    ).toThrow(/serializer/)
+    expect(() => redisStore({ url: env.server.url, prefix: 'x:', ttl: 1 } as never)).toThrow(
+      /`ttl`/,
+    )
   })
 })
