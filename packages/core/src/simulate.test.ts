@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 
+import { CacheConfigError } from './errors.js'
 import { LRUCache } from './lruCache.js'
 import { simulate } from './simulate.js'
 
@@ -8,6 +9,22 @@ describe('simulate', () => {
     const result = simulate([1, 2, 1, 3, 1, 2], new LRUCache<number, unknown>({ maxSize: 2 }))
     // 1 miss, 2 miss, 1 hit, 3 miss (evicts 2), 1 hit, 2 miss (evicts 3)
     expect(result).toEqual({ requests: 6, hits: 2, misses: 4, hitRatio: 2 / 6, evictions: 2 })
+  })
+
+  it('rejects what it cannot replay, naming the value', () => {
+    const cache = new LRUCache<number, unknown>({ maxSize: 1 })
+    expect(() => simulate(42 as unknown as number[], cache)).toThrow(
+      new CacheConfigError('accesses', 'an iterable of keys', 42),
+    )
+    expect(() => simulate([1], {} as unknown as typeof cache)).toThrow(
+      '`cache` must be a cache with get() and set(), got: {}',
+    )
+    expect(() => simulate([1], cache, { progressEvery: 0 })).toThrow(
+      '`progressEvery` must be a positive integer, got: 0',
+    )
+    expect(() => simulate([1], cache, { onProgress: 'log' as never })).toThrow(
+      '`onProgress` must be a function, got: "log"',
+    )
   })
 
   it('reports progress and handles an empty trace', () => {

@@ -1,5 +1,6 @@
 // A deterministic trace simulator: replays keys against a cache as a read-through cache would
 // (get, and set on a miss) and counts hits. Shared by tests, benchmarks and the playground.
+import { CacheConfigError } from './errors.js'
 import type { EvictionCache } from './types.js'
 
 /** What {@link simulate} counted. */
@@ -43,6 +44,18 @@ export function simulate<K>(
   options: SimulateOptions = {},
 ): SimulationResult {
   const { onProgress, progressEvery = 65536 } = options
+  if (typeof (accesses as Partial<Iterable<K>> | null)?.[Symbol.iterator] !== 'function') {
+    throw new CacheConfigError('accesses', 'an iterable of keys', accesses)
+  }
+  if (typeof cache.get !== 'function' || typeof cache.set !== 'function') {
+    throw new CacheConfigError('cache', 'a cache with get() and set()', cache)
+  }
+  if (!Number.isInteger(progressEvery) || progressEvery < 1) {
+    throw new CacheConfigError('progressEvery', 'a positive integer', progressEvery)
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new CacheConfigError('onProgress', 'a function', onProgress)
+  }
   const startSize = cache.size
   let requests = 0
   let hits = 0

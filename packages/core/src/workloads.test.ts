@@ -50,6 +50,7 @@ describe('workloads', () => {
     expect(() => zipfTrace({ length: 1, keys: 1, skew: NaN })).toThrow(
       '`skew` must be a non-negative finite number, got: NaN',
     )
+    expect(() => createRandom(0.5)).toThrow('`seed` must be an integer, got: 0.5')
     expect(() => scanMixTrace({ length: 1, keys: 5, hotKeys: 5 })).toThrow(
       '`hotKeys` must be an integer from 1 to 4, got: 5',
     )

@@ -3,6 +3,7 @@ import { CacheConfigError } from './errors.js'
 
 /** A seeded pseudo-random generator returning floats in [0, 1) (mulberry32). */
 export function createRandom(seed: number): () => number {
+  if (!Number.isInteger(seed)) throw new CacheConfigError('seed', 'an integer', seed)
   let state = seed | 0
   return () => {
     state = (state + 0x6d2b79f5) | 0
