@@ -76,80 +76,93 @@ const wideTrace = Array.from(zipfTrace({ length: 200_000, keys: 100_000, skew: 0
 
 const results: [string, Map<string, number>][] = []
 const quiet = process.argv.includes('--json')
+// BENCH_WORKLOADS=set,delete runs only the workloads whose titles contain one of the words.
+const only = process.env.BENCH_WORKLOADS?.split(',')
+const wanted = (title: string): boolean => !only || only.some((word) => title.includes(word))
 
-results.push([
-  'get, all hits (Zipf 0.99 over cached number keys)',
-  await race(
+if (wanted('get, all hits (Zipf 0.99 over cached number keys)')) {
+  results.push([
     'get, all hits (Zipf 0.99 over cached number keys)',
-    OPS,
-    build(
-      'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
-      { trace: hotTrace },
-      hotKeys,
+    await race(
+      'get, all hits (Zipf 0.99 over cached number keys)',
+      OPS,
+      build(
+        'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
+        { trace: hotTrace },
+        hotKeys,
+      ),
+      quiet,
     ),
-    quiet,
-  ),
-])
+  ])
+}
 
-results.push([
-  'get, all hits (string keys)',
-  await race(
-    'get, all hits (Zipf 0.99 over cached string keys)',
-    OPS,
-    build(
-      'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
-      { trace: hotStringTrace },
-      hotStrings,
+if (wanted('get, all hits (string keys)')) {
+  results.push([
+    'get, all hits (string keys)',
+    await race(
+      'get, all hits (Zipf 0.99 over cached string keys)',
+      OPS,
+      build(
+        'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
+        { trace: hotStringTrace },
+        hotStrings,
+      ),
+      quiet,
     ),
-    quiet,
-  ),
-])
+  ])
+}
 
-results.push([
-  'read-through Zipf',
-  await race(
-    'read-through: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
-    OPS,
-    build(
-      `for (let i = 0; i < ops; i++) {
+if (wanted('read-through Zipf')) {
+  results.push([
+    'read-through Zipf',
+    await race(
+      'read-through: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
+      OPS,
+      build(
+        `for (let i = 0; i < ops; i++) {
         const key = trace[state.position]
         state.position = state.position + 1 === trace.length ? 0 : state.position + 1
         if (cache.get(key) === undefined) cache.set(key, key)
       }`,
-      { trace: wideTrace, ops: OPS, state: { position: 0 } },
-      hotKeys,
+        { trace: wideTrace, ops: OPS, state: { position: 0 } },
+        hotKeys,
+      ),
+      quiet,
     ),
-    quiet,
-  ),
-])
+  ])
+}
 
-results.push([
-  'set misses',
-  await race(
-    'set, all misses: every set evicts (full cache)',
-    OPS,
-    build(
-      'for (let i = 0; i < ops; i++) cache.set(state.next++, i)',
-      { ops: OPS, state: { next: CAPACITY } },
-      hotKeys,
+if (wanted('set misses')) {
+  results.push([
+    'set misses',
+    await race(
+      'set, all misses: every set evicts (full cache)',
+      OPS,
+      build(
+        'for (let i = 0; i < ops; i++) cache.set(state.next++, i)',
+        { ops: OPS, state: { next: CAPACITY } },
+        hotKeys,
+      ),
+      quiet,
     ),
-    quiet,
-  ),
-])
+  ])
+}
 
-results.push([
-  'delete + set a new key',
-  await race(
-    'delete the oldest key, set a new one (a sliding window of keys, no evictions)',
-    OPS,
-    build(
-      'for (let i = 0; i < ops; i++) { cache.delete(state.next - capacity); cache.set(state.next++, i) }',
-      { ops: OPS, capacity: CAPACITY, state: { next: CAPACITY } },
-      hotKeys,
+if (wanted('delete + set a new key')) {
+  results.push([
+    'delete + set a new key',
+    await race(
+      'delete the oldest key, set a new one (a sliding window of keys, no evictions)',
+      OPS,
+      build(
+        'for (let i = 0; i < ops; i++) { cache.delete(state.next - capacity); cache.set(state.next++, i) }',
+        { ops: OPS, capacity: CAPACITY, state: { next: CAPACITY } },
+        hotKeys,
+      ),
+      quiet,
     ),
-    quiet,
-  ),
-])
+  ])
+}
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(results.map(([title, ops]) => [title, Object.fromEntries(ops)])))

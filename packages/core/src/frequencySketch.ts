@@ -50,13 +50,18 @@ export class FrequencySketch {
 
   /** {@link frequency} from a precomputed block and counter hash. */
   frequencyAt(block: number, counterHash: number): number {
-    let least = COUNTER_MAX
-    for (let i = 0; i < 4; i++) {
-      const h = counterHash >>> (i << 3)
-      const count = (this.#table[block + (i << 2) + (h & 3)]! >>> (((h >>> 2) & 7) << 2)) & 0xf
-      if (count < least) least = count
-    }
-    return least
+    // Unrolled like incrementAt; each of the 4 rows is a quarter of the block.
+    const table = this.#table
+    const c0 = (table[block + (counterHash & 3)]! >>> (((counterHash >>> 2) & 7) << 2)) & 0xf
+    const c1 =
+      (table[block + 4 + ((counterHash >>> 8) & 3)]! >>> (((counterHash >>> 10) & 7) << 2)) & 0xf
+    const c2 =
+      (table[block + 8 + ((counterHash >>> 16) & 3)]! >>> (((counterHash >>> 18) & 7) << 2)) & 0xf
+    const c3 =
+      (table[block + 12 + ((counterHash >>> 24) & 3)]! >>> (((counterHash >>> 26) & 7) << 2)) & 0xf
+    const low = c0 < c1 ? c0 : c1
+    const high = c2 < c3 ? c2 : c3
+    return low < high ? low : high
   }
 
   /** Counts one more occurrence of `hash`; halves every counter once `sampleSize` is reached. */
@@ -67,19 +72,38 @@ export class FrequencySketch {
 
   /** {@link increment} from a precomputed block and counter hash. */
   incrementAt(block: number, counterHash: number): void {
+    // Unrolled: TurboFan does not unroll loops, and this runs on every hit.
     const table = this.#table
-    let added = false
-    for (let i = 0; i < 4; i++) {
-      const h = counterHash >>> (i << 3)
-      const word = block + (i << 2) + (h & 3)
-      const shift = ((h >>> 2) & 7) << 2
-      const value = table[word]!
-      if (((value >>> shift) & 0xf) < COUNTER_MAX) {
-        table[word] = value + (1 << shift)
-        added = true
-      }
+    const w0 = block + (counterHash & 3)
+    const s0 = ((counterHash >>> 2) & 7) << 2
+    const w1 = block + 4 + ((counterHash >>> 8) & 3)
+    const s1 = ((counterHash >>> 10) & 7) << 2
+    const w2 = block + 8 + ((counterHash >>> 16) & 3)
+    const s2 = ((counterHash >>> 18) & 7) << 2
+    const w3 = block + 12 + ((counterHash >>> 24) & 3)
+    const s3 = ((counterHash >>> 26) & 7) << 2
+    const v0 = table[w0]!
+    const v1 = table[w1]!
+    const v2 = table[w2]!
+    const v3 = table[w3]!
+    let added = 0
+    if (((v0 >>> s0) & 0xf) !== COUNTER_MAX) {
+      table[w0] = v0 + (1 << s0)
+      added = 1
     }
-    if (added && ++this.#additions >= this.sampleSize) this.#halve()
+    if (((v1 >>> s1) & 0xf) !== COUNTER_MAX) {
+      table[w1] = v1 + (1 << s1)
+      added = 1
+    }
+    if (((v2 >>> s2) & 0xf) !== COUNTER_MAX) {
+      table[w2] = v2 + (1 << s2)
+      added = 1
+    }
+    if (((v3 >>> s3) & 0xf) !== COUNTER_MAX) {
+      table[w3] = v3 + (1 << s3)
+      added = 1
+    }
+    if (added !== 0 && ++this.#additions >= this.sampleSize) this.#halve()
   }
 
   /** Forgets everything. */

@@ -65,7 +65,6 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   #maxWindow: number
   #maxProtected: number
   #random: number
-  #hitsInSample = 0
   #missesInSample = 0
   // Requests left before the next climb: one decrement per request instead of a sum and a
   // compare. Infinity when not adaptive, so it never reaches 0.
@@ -138,7 +137,6 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   protected hit(slot: number): void {
     this.#touch(slot)
-    this.#hitsInSample++
     if (--this.#untilClimb === 0) this.#climb()
   }
 
@@ -180,7 +178,6 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   protected reset(): void {
     this.resetLists()
     this.#sketch.clear()
-    this.#hitsInSample = 0
     this.#missesInSample = 0
     if (this.#adaptive) this.#untilClimb = this.#sketch.sampleSize
   }
@@ -234,8 +231,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   // Caffeine's hill climber: step the window in the direction that last raised the hit rate.
   #climb(): void {
-    const requests = this.#hitsInSample + this.#missesInSample
-    const hitRate = this.#hitsInSample / requests
+    // Every request of the sample counted down #untilClimb; the misses were counted apart.
+    const requests = this.#sketch.sampleSize
+    const hitRate = (requests - this.#missesInSample) / requests
     const change = hitRate - this.#previousHitRate
     const amount = change >= 0 ? this.#stepSize : -this.#stepSize
     this.#stepSize =
@@ -243,7 +241,6 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
         ? HILL_CLIMBER_STEP_PERCENT * this.maxSize * (amount >= 0 ? 1 : -1)
         : HILL_CLIMBER_STEP_DECAY * amount
     this.#previousHitRate = hitRate
-    this.#hitsInSample = 0
     this.#missesInSample = 0
     this.#untilClimb = this.#sketch.sampleSize
     const adjustment = Math.trunc(amount)
