@@ -20,11 +20,14 @@ export abstract class LinkedSlotCache<K, V> extends SlotCache<K, V> {
   /** `lengths[list]`: how many slots each list holds. */
   protected readonly lengths: Int32Array
 
-  /** @param options - the cache's options; @param lists - how many lists the policy keeps. */
-  constructor(options: CacheOptions<K, V>, lists: number) {
-    super(options)
-    this.next = new Int32Array(this.maxSize)
-    this.prev = new Int32Array(this.maxSize)
+  /**
+   * @param options - the cache's options; @param lists - how many lists the policy keeps;
+   * @param phantomSlots - see {@link SlotCache}.
+   */
+  constructor(options: CacheOptions<K, V>, lists: number, phantomSlots = 0) {
+    super(options, phantomSlots)
+    this.next = new Int32Array(this.slotCount)
+    this.prev = new Int32Array(this.slotCount)
     this.heads = new Int32Array(lists).fill(NIL)
     this.tails = new Int32Array(lists).fill(NIL)
     this.lengths = new Int32Array(lists)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { CacheConfigError } from './errors.js'
+import { S3FIFOModel } from '../test/referenceModels.js'
 import { S3FIFOCache } from './s3fifoCache.js'
 
 describe('S3FIFOCache', () => {
@@ -14,6 +15,31 @@ describe('S3FIFOCache', () => {
     expect(cache.has('k0')).toBe(false)
     cache.set('k0', 0) // a ghost hit: k0 goes straight to main (k1 leaves small for the ghost)
     expect([...cache.keys()].slice(0, 2)).toEqual(['k0', 'x'])
+  })
+
+  it('revives a ghost in its own slot, even when the entry evicted for it comes from main', () => {
+    // maxSize 4: small 1, main 3, ghosts 3. Each returning key comes back into main.
+    const cache = new S3FIFOCache<string, number>({ maxSize: 4 })
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'a', 'b', 'c', 'd']) cache.set(key, 0)
+    expect([...cache.keys()]).toEqual(['d', 'c', 'b', 'a'])
+    cache.set('e', 1) // main is over its 3: its oldest, 'a', is evicted; 'e' is a ghost revived
+    expect([cache.size, ...cache.keys()]).toEqual([4, 'e', 'd', 'c', 'b'])
+    expect(cache.get('e')).toBe(1)
+    cache.set('f', 2) // a new key: 'b' leaves main, 'f' enters small
+    expect([cache.size, ...cache.keys()]).toEqual([4, 'e', 'd', 'c', 'f'])
+    expect([cache.has('a'), cache.peek('f')]).toEqual([false, 2])
+  })
+
+  it('matches its model when keys keep coming back from the ghost queue', () => {
+    // 5 keys over 4 entries: every set after the first round revives a ghost, and main keeps
+    // overflowing, so victims' slots are handed over and freed again and again.
+    const cache = new S3FIFOCache<number, number>({ maxSize: 4 })
+    const model = new S3FIFOModel(4)
+    for (let i = 0; i < 200; i++) {
+      cache.set(i % 5, i)
+      model.set(i % 5, i)
+      expect([...cache.keys()]).toEqual(model.keys())
+    }
   })
 
   it('promotes an entry hit in the small queue to main instead of evicting it', () => {

@@ -1,12 +1,15 @@
 import { CacheConfigError } from './errors.js'
-import { GhostQueue } from './ghostQueue.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
 import { NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
 
 const SMALL = 0
 const MAIN = 1
+const GHOST = 2
 const MAX_FREQUENCY = 3
+// The frequency of a ghost's slot: no live entry's, so a `get` tells a ghost from an entry with
+// the load it makes anyway.
+const GHOST_FREQUENCY = 255
 
 /** Options of {@link S3FIFOCache}. */
 export interface S3FIFOCacheOptions<K, V> extends CacheOptions<K, V> {
@@ -48,16 +51,19 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
   readonly promotionThreshold: number
   readonly #frequency: Uint8Array
   readonly #queueOf: Uint8Array
-  // Ghost keys stay in `keyMap`, parked under `-2 - node` (node of this FIFO), so recognising a
-  // returning key costs no lookup beyond the one `set` makes anyway, and ghosting an evicted key
-  // overwrites its map entry instead of deleting it and adding it to a second Map.
-  readonly #ghost: GhostQueue<K>
-  // The slot `victim()` chose to ghost; `forget()` parks its key when the base removes it.
+  // Ghosts keep their slots (key mapped, value released) in a third list, GHOST, as long as the
+  // main queue: ghosting an evicted key costs no Map operation, a returning ghost is revived in
+  // place, and a miss costs the three Map operations of an LRU (look up, drop the oldest ghost's
+  // key, add the new key).
+  readonly #ghostCapacity: number
+  // The slot `victim()` chose to evict from small; `retire()` makes it a ghost.
   #ghosting = NIL
 
   /** @param options - see {@link S3FIFOCacheOptions}. */
   constructor(options: S3FIFOCacheOptions<K, V>) {
-    super(options, 2)
+    // The ghosts' slots come on top of maxSize; bad options get 1 here and their error below.
+    const small = smallQueueSize(options)
+    super(options, 3, Math.max(1, options.maxSize - small))
     const { smallRatio = 0.1, promotionThreshold = 1 } = options
     if (typeof smallRatio !== 'number' || !(smallRatio > 0 && smallRatio < 1)) {
       throw new CacheConfigError('smallRatio', 'a number between 0 and 1 (exclusive)', smallRatio)
@@ -70,30 +76,29 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     ) {
       throw new CacheConfigError('promotionThreshold', 'an integer from 1 to 3', promotionThreshold)
     }
-    const small = Math.max(1, Math.round(this.maxSize * smallRatio))
     this.mainCapacity = this.maxSize - small
     this.promotionThreshold = promotionThreshold
-    this.#frequency = new Uint8Array(this.maxSize)
-    this.#queueOf = new Uint8Array(this.maxSize)
-    this.#ghost = new GhostQueue(Math.max(1, this.mainCapacity))
+    this.#frequency = new Uint8Array(this.slotCount)
+    this.#queueOf = new Uint8Array(this.slotCount)
+    this.#ghostCapacity = this.slotCount - this.maxSize
   }
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; bumps its frequency. */
   get(key: K): V | undefined {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || slot < 0) return this.missed(key, undefined)
-    if (this.expires !== undefined && this.isStale(slot)) return this.missed(key, slot)
+    if (slot === undefined) return this.missed(key, undefined)
     const frequency = this.#frequency[slot]!
+    if (frequency === GHOST_FREQUENCY) return this.missed(key, undefined)
+    if (this.expires !== undefined && this.isStale(slot)) return this.missed(key, slot)
     if (frequency < MAX_FREQUENCY) this.#frequency[slot] = frequency + 1
     return this.valList[slot]
   }
 
-  protected insert(slot: number, _key: K, parked: number | undefined): void {
+  protected insert(slot: number, _key: K, revived: boolean): void {
     let queue = SMALL
-    if (parked !== undefined) {
+    if (revived) {
       // A ghost hit: the key comes back straight into main.
-      this.#ghost.remove(-2 - parked)
-      this.phantoms--
+      this.detach(GHOST, slot)
       queue = MAIN
     }
     this.#frequency[slot] = 0
@@ -137,26 +142,45 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     yield* this.walk(SMALL)
   }
 
-  protected override forget(key: K, slot: number): void {
-    if (slot !== this.#ghosting) {
-      this.keyMap.delete(key)
-      return
-    }
+  protected override retire(slot: number): boolean {
+    if (slot !== this.#ghosting) return false
     this.#ghosting = NIL
-    const ghost = this.#ghost
-    if (ghost.size >= ghost.capacity) {
-      const oldest = ghost.oldest
-      this.keyMap.delete(ghost.keyOf(oldest))
-      ghost.remove(oldest)
-      this.phantoms--
+    this.#frequency[slot] = GHOST_FREQUENCY
+    this.#queueOf[slot] = GHOST
+    this.pushHead(GHOST, slot)
+    if (this.lengths[GHOST]! > this.#ghostCapacity) {
+      const oldest = this.tails[GHOST]!
+      this.detach(GHOST, oldest)
+      this.#frequency[oldest] = 0
+      this.dropPhantom(oldest)
     }
-    this.keyMap.set(key, -2 - ghost.push(key))
-    this.phantoms++
+    return true
+  }
+
+  protected override isPhantom(slot: number): boolean {
+    return this.#frequency[slot] === GHOST_FREQUENCY
   }
 
   protected reset(): void {
     this.resetLists()
-    this.#ghost.clear()
+    this.#frequency.fill(0)
     this.#ghosting = NIL
   }
+}
+
+// The small queue's share of `maxSize`, at least one entry; 1 for options the constructor rejects.
+function smallQueueSize({
+  maxSize,
+  smallRatio = 0.1,
+}: {
+  maxSize: number
+  smallRatio?: number
+}): number {
+  const valid =
+    Number.isSafeInteger(maxSize) &&
+    maxSize > 0 &&
+    typeof smallRatio === 'number' &&
+    smallRatio > 0 &&
+    smallRatio < 1
+  return valid ? Math.max(1, Math.round(maxSize * smallRatio)) : 1
 }

@@ -30,10 +30,13 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   protected readonly keyMap: Map<K, number> = new Map()
   /**
-   * Keys in `keyMap` that are not stored entries: a policy may park a key there under a negative
-   * number (S3-FIFO's ghosts), so that remembering and recognising it costs no second Map.
+   * Keys in `keyMap` whose slots hold no entry: a policy may keep an evicted key's slot to
+   * remember the key (S3-FIFO's ghosts; see {@link retire}), so that remembering it costs no Map
+   * operation and recognising it costs none beyond the lookup every `get` and `set` makes.
    */
   protected phantoms = 0
+  /** How many slots the arrays hold: `maxSize`, plus the phantoms a policy may keep. */
+  protected readonly slotCount: number
   protected readonly keyList: (K | undefined)[]
   protected readonly valList: (V | undefined)[]
 
@@ -62,27 +65,28 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   #queueLength = 0
 
   /** @param options - see {@link CacheOptions}; invalid ones throw `CacheConfigError`. */
-  constructor(options: CacheOptions<K, V>) {
+  constructor(options: CacheOptions<K, V>, phantomSlots = 0) {
     validateOptions(options)
     this.maxSize = options.maxSize
+    this.slotCount = options.maxSize + phantomSlots
     this.maxWeight = options.maxWeight ?? Infinity
     this.#defaultTtl = options.ttl ?? Infinity
     this.#now = options.now ?? Date.now
     this.#weigh = options.weigh
     this.#onEvict = options.onEvict
-    this.keyList = new Array<K | undefined>(this.maxSize).fill(undefined)
-    this.valList = new Array<V | undefined>(this.maxSize).fill(undefined)
-    this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.maxSize)
+    this.keyList = new Array<K | undefined>(this.slotCount).fill(undefined)
+    this.valList = new Array<V | undefined>(this.slotCount).fill(undefined)
+    this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.slotCount)
     this.plainSets = this.#defaultTtl === Infinity && this.#weights === undefined
   }
 
   // --- policy hooks -----------------------------------------------------------------------
 
   /**
-   * Links a newly stored entry into the policy's structures. `parked` is the negative number the
-   * policy had parked the key under in `keyMap`, if any (the key's map entry now holds `slot`).
+   * Links a newly stored entry into the policy's structures. `revived` says the slot was this
+   * key's phantom (see {@link retire}), which the policy must now stop treating as one.
    */
-  protected abstract insert(slot: number, key: K, parked: number | undefined): void
+  protected abstract insert(slot: number, key: K, revived: boolean): void
   /** Records a `get` hit on a live entry. */
   protected abstract hit(slot: number): void
   /** Removes an entry from the policy's structures (it is about to leave the cache). */
@@ -100,11 +104,25 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   }
 
   /**
-   * Takes `key`'s entry out of `keyMap` as its slot leaves; a policy may park the key instead
-   * (see {@link phantoms}).
+   * Called for each evicted entry after {@link unlink}: `true` keeps its key in `keyMap` and its
+   * slot as a phantom (the value is released), which {@link isPhantom} must then report; `false`,
+   * the default, lets the slot go. A policy drops a phantom with {@link dropPhantom}.
    */
-  protected forget(key: K, _slot: number): void {
-    this.keyMap.delete(key)
+  protected retire(_slot: number): boolean {
+    return false
+  }
+
+  /** Whether a slot found in `keyMap` is a phantom rather than a stored entry. */
+  protected isPhantom(_slot: number): boolean {
+    return false
+  }
+
+  /** Forgets a phantom: its key leaves `keyMap` and its slot is free again. */
+  protected dropPhantom(slot: number): void {
+    this.keyMap.delete(this.keyList[slot] as K)
+    this.keyList[slot] = undefined
+    this.#freeSlot(slot)
+    this.phantoms--
   }
 
   /** Records a `get` that missed; only policies that learn from misses override it. */
@@ -178,7 +196,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       options === undefined && this.#defaultTtl === Infinity ? Infinity : this.#expiryOf(options)
     const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
     const existing = this.keyMap.get(key)
-    if (existing === undefined || existing < 0) {
+    if (existing === undefined || this.isPhantom(existing)) {
       this.#add(key, value, weight, expiresAt, existing)
     } else if (this.expires !== undefined && this.isStale(existing)) {
       // An expired entry is not updated: it leaves as expired and the key starts afresh.
@@ -194,7 +212,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   /** Removes `key`; `true` if a live entry was removed (an expired one is removed too, but `false`). */
   delete(key: K): boolean {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || slot < 0) return false
+    if (slot === undefined || this.isPhantom(slot)) return false
     const expired = this.expires !== undefined && this.isStale(slot)
     this.#remove(slot, expired ? 'expire' : 'delete')
     this.#flush()
@@ -226,7 +244,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     const now = this.#now()
     let removed = 0
     for (const slot of this.keyMap.values()) {
-      if (slot >= 0 && this.expires[slot]! <= now) {
+      if (this.expires[slot]! <= now && !this.isPhantom(slot)) {
         this.#remove(slot, 'expire')
         removed++
       }
@@ -269,7 +287,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   #liveSlot(key: K): number | undefined {
     const slot = this.keyMap.get(key)
-    if (slot === undefined || slot < 0) return undefined
+    if (slot === undefined || this.isPhantom(slot)) return undefined
     if (this.expires === undefined || !this.isStale(slot)) return slot
     this.#remove(slot, 'expire')
     this.#flush()
@@ -289,16 +307,25 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     }
   }
 
-  #add(key: K, value: V, weight: number, expiresAt: number, parked: number | undefined): void {
-    let slot: number
+  // Stores a new key, evicting as the policy decides until it fits. `phantom` is the key's
+  // phantom slot, if it has one.
+  #add(key: K, value: V, weight: number, expiresAt: number, phantom: number | undefined): void {
+    let slot = -1
     if (this.#weights === undefined && this.keyMap.size - this.phantoms >= this.maxSize) {
-      // Full, unweighted: the victim's slot is handed straight to the new entry, skipping the
-      // free stack and the clearing of slots that are about to be overwritten.
-      slot = this.victim()
-      const oldKey = this.keyList[slot] as K
-      this.unlink(slot)
-      this.forget(oldKey, slot)
-      this.#enqueue(oldKey, this.valList[slot] as V, 'evict')
+      // Full, unweighted: one eviction makes room, and the victim's slot goes straight to the new
+      // entry (unless the policy keeps it as a phantom), skipping the free stack and the clearing
+      // of a slot that is about to be overwritten.
+      const victim = this.victim()
+      const oldKey = this.keyList[victim] as K
+      this.unlink(victim)
+      this.#enqueue(oldKey, this.valList[victim] as V, 'evict')
+      if (this.retire(victim)) {
+        this.valList[victim] = undefined
+        this.phantoms++
+      } else {
+        this.keyMap.delete(oldKey)
+        slot = victim
+      }
     } else {
       while (
         this.keyMap.size - this.phantoms >= this.maxSize ||
@@ -306,32 +333,52 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       ) {
         this.#remove(this.victim(), 'evict')
       }
-      slot = this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
-      if (this.#weights !== undefined) {
-        this.#weights[slot] = weight
-        this.#totalWeight += weight
-      }
     }
-    // Making room may have forgotten this very key's parked entry (S3-FIFO's oldest ghost).
-    if (parked !== undefined) parked = this.keyMap.get(key)
-    this.keyMap.set(key, slot)
-    this.keyList[slot] = key
+    // Making room may have dropped this very key's phantom (S3-FIFO's oldest ghost).
+    const revived = phantom !== undefined && this.isPhantom(phantom)
+    if (revived) {
+      // The key is already mapped to its phantom slot: no Map operation. A victim's slot that
+      // was meant for the new entry is not needed after all.
+      if (slot !== -1) {
+        this.keyList[slot] = undefined
+        this.valList[slot] = undefined
+        this.#freeSlot(slot)
+      }
+      slot = phantom
+      this.phantoms--
+    } else {
+      if (slot === -1) slot = this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
+      this.keyMap.set(key, slot)
+      this.keyList[slot] = key
+    }
+    if (this.#weights !== undefined) {
+      this.#weights[slot] = weight
+      this.#totalWeight += weight
+    }
     this.valList[slot] = value
     if (this.expires !== undefined) this.expires[slot] = expiresAt
-    this.insert(slot, key, parked)
+    this.insert(slot, key, revived)
   }
 
   #remove(slot: number, reason: EvictionReason): void {
     const key = this.keyList[slot] as K
     const value = this.valList[slot] as V
     this.unlink(slot)
-    this.forget(key, slot)
-    this.keyList[slot] = undefined
-    this.valList[slot] = undefined
-    this.#free ??= new Int32Array(this.maxSize)
-    this.#free[this.#freeTop++] = slot
     if (this.#weights !== undefined) this.#totalWeight -= this.#weights[slot]!
+    this.valList[slot] = undefined
     this.#enqueue(key, value, reason)
+    if (reason === 'evict' && this.retire(slot)) {
+      this.phantoms++
+      return
+    }
+    this.keyMap.delete(key)
+    this.keyList[slot] = undefined
+    this.#freeSlot(slot)
+  }
+
+  #freeSlot(slot: number): void {
+    this.#free ??= new Int32Array(this.slotCount)
+    this.#free[this.#freeTop++] = slot
   }
 
   // The absolute expiry for a `set`, validated before anything changes.
@@ -350,7 +397,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       if (ttl !== Infinity) at = this.#now() + ttl
     }
     if (at !== Infinity && this.expires === undefined) {
-      this.expires = new Float64Array(this.maxSize).fill(Infinity)
+      this.expires = new Float64Array(this.slotCount).fill(Infinity)
     }
     return at
   }
