@@ -44,16 +44,36 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
   }
 
   /**
-   * Stores `value` under `key` (see {@link SlotCache.set}). A new key in a full cache without
-   * TTL or weights, the miss-heavy case, is handled here inline: the tail's slot is handed to
-   * the new entry and relinked at the head.
+   * Stores `value` under `key` (see {@link SlotCache.set}). Without TTL or weights the common
+   * cases take one key lookup, here: a new key takes a free slot, or the least recently used
+   * entry's slot when the cache is full; an existing key gets the value and becomes the most
+   * recent.
    */
   override set(key: K, value: V, options?: SetOptions): this {
-    if (options !== undefined || !this.plainSets || this.keyMap.size < this.maxSize) {
-      return super.set(key, value, options)
-    }
+    if (options !== undefined || !this.plainSets) return super.set(key, value, options)
     const keyMap = this.keyMap
-    if (keyMap.has(key)) return super.set(key, value, options)
+    const existing = keyMap.get(key)
+    if (existing !== undefined) {
+      // With TTLs in use the entry may be stale, which the shared path handles.
+      if (this.expires !== undefined) return super.set(key, value, options)
+      const old = this.valList[existing] as V
+      this.valList[existing] = value
+      if (existing !== this.#head) this.#toHead(existing)
+      if (old !== value && !this.plainRemovals) {
+        this.departed(key, old, 'set')
+        this.settle()
+      }
+      return this
+    }
+    if (keyMap.size < this.maxSize) {
+      const slot = this.takeSlot()
+      keyMap.set(key, slot)
+      this.keyList[slot] = key
+      this.valList[slot] = value
+      if (this.expires !== undefined) this.expires[slot] = Infinity
+      this.insert(slot)
+      return this
+    }
     const slot = this.#tail
     const oldKey = this.keyList[slot] as K
     const oldValue = this.valList[slot] as V
@@ -63,9 +83,28 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
     this.valList[slot] = value
     if (this.expires !== undefined) this.expires[slot] = Infinity
     if (slot !== this.#head) this.#toHead(slot)
-    this.departed(oldKey, oldValue, 'evict')
-    this.settle()
+    // Weights are off here, so this is whether `onEvict` is set.
+    if (!this.plainRemovals) {
+      this.departed(oldKey, oldValue, 'evict')
+      this.settle()
+    }
     return this
+  }
+
+  /**
+   * Removes `key` (see {@link SlotCache.delete}); without TTLs, weights or `onEvict`, here with
+   * one lookup and nothing to report.
+   */
+  override delete(key: K): boolean {
+    if (!this.plainRemovals || this.expires !== undefined) return super.delete(key)
+    const slot = this.keyMap.get(key)
+    if (slot === undefined) return false
+    this.unlink(slot)
+    this.keyMap.delete(key)
+    this.keyList[slot] = undefined
+    this.valList[slot] = undefined
+    this.releaseSlot(slot)
+    return true
   }
 
   protected insert(slot: number): void {

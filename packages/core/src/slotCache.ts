@@ -43,6 +43,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   readonly #defaultTtl: number
   /** No default TTL and no weights: a `set` without options needs no expiry or weight work. */
   protected readonly plainSets: boolean
+  /** No weights and no `onEvict`: a removal has nothing to account for or report. */
+  protected readonly plainRemovals: boolean
   readonly #now: () => number
   readonly #weigh: ((value: V, key: K) => number) | undefined
   readonly #onEvict: EvictionCallback<K, V> | undefined
@@ -78,6 +80,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     this.valList = new Array<V | undefined>(this.slotCount).fill(undefined)
     this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.slotCount)
     this.plainSets = this.#defaultTtl === Infinity && this.#weights === undefined
+    this.plainRemovals = this.#weights === undefined && this.#onEvict === undefined
   }
 
   // --- policy hooks -----------------------------------------------------------------------
@@ -347,7 +350,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       slot = phantom
       this.phantoms--
     } else {
-      if (slot === -1) slot = this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
+      if (slot === -1) slot = this.takeSlot()
       this.keyMap.set(key, slot)
       this.keyList[slot] = key
     }
@@ -419,6 +422,16 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       )
     }
     return weight
+  }
+
+  /** A slot for a new entry when the cache is not full; for policies' own fast paths. */
+  protected takeSlot(): number {
+    return this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
+  }
+
+  /** Frees the slot of an entry a policy's fast path removed (key and value already cleared). */
+  protected releaseSlot(slot: number): void {
+    this.#freeSlot(slot)
   }
 
   /** Queues a departure for `onEvict`; for policies' own fast paths. */
