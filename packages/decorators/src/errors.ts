@@ -79,6 +79,13 @@ export function configError(
   return error
 }
 
+/** The `CacheConfigError` for a per-call `ttl` that is not a positive number; else `undefined`. */
+export function ttlError(ttl: unknown): CacheConfigError | undefined {
+  return typeof ttl !== 'number' || !(ttl > 0)
+    ? configError('ttl', 'a positive number of milliseconds or Infinity', ttl)
+    : undefined
+}
+
 /** A short rendering of a key for messages. */
 export function describeKey(key: unknown): string {
   switch (typeof key) {

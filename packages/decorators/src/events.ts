@@ -58,6 +58,18 @@ export type CacheEvent<K = unknown> =
 /** Receives {@link CacheEvent}s. Errors it throws go to `onError`, never to the caller. */
 export type CacheEventListener<K = unknown> = (event: CacheEvent<K>) => void
 
+/**
+ * How a cache's parts emit events: they build an event only while `listening()`, so that a cache
+ * nobody watches allocates none. Internal; the cache's own hot paths test its listener list
+ * directly.
+ */
+export interface EventSink<K> {
+  /** Whether anyone listens right now. */
+  listening(): boolean
+  /** Calls every listener with `event`; what they throw goes to `onError`. */
+  emit(event: CacheEvent<K>): void
+}
+
 /** Where an error reported to `onError` came from. */
 export interface ErrorContext {
   /**

@@ -1,5 +1,6 @@
 // Counters every cache keeps (an increment each, nothing more), the `stats()` snapshot built from
 // them, and the memory estimate it reports.
+import type { Store } from './store.js'
 
 /** The live counters of one cache: one plain object, so each update is a field increment. */
 export interface Counters {
@@ -41,6 +42,14 @@ export function newCounters(): Counters {
     loadTimeMin: Infinity,
     loadTimeMax: 0,
   }
+}
+
+/**
+ * Zeroes `counters` in place. A cache's parts share its one counters object, so `clear()` must
+ * reset that object rather than swap in a new one.
+ */
+export function resetCounters(counters: Counters): void {
+  Object.assign(counters, newCounters())
 }
 
 /** How long loads took, in ms, from the first attempt to the result (backoff included). */
@@ -100,6 +109,43 @@ export interface CacheStats {
   readonly pretty: string
   /** When expired entries were last swept (`removeExpired()`), per the cache's clock; `null` if never. */
   readonly lastExpirationCheck: number | null
+}
+
+/** What a `stats()` snapshot reports beyond the counters. */
+export interface StatsState {
+  readonly size: number
+  readonly maxSize: number | null
+  readonly ttl: number | null
+  readonly bytes: number
+  readonly lastExpirationCheck: number | null
+}
+
+/** The `stats()` snapshot of `counters` and the cache's `state`. */
+export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
+  const c = counters
+  const calls = c.hits + c.misses
+  return {
+    hits: c.hits,
+    misses: c.misses,
+    hitRatio: calls === 0 ? 0 : c.hits / calls,
+    dedupHits: c.dedupHits,
+    staleHits: c.staleHits,
+    size: state.size,
+    maxSize: state.maxSize,
+    evictions: c.evictions,
+    expirations: c.expirations,
+    loads: c.loads,
+    loadErrors: c.loadErrors,
+    retries: c.retries,
+    timeouts: c.timeouts,
+    l2Hits: c.l2Hits,
+    l2Misses: c.l2Misses,
+    loadTime: loadTimeOf(c),
+    ttl: state.ttl,
+    bytes: state.bytes,
+    pretty: formatBytes(state.bytes),
+    lastExpirationCheck: state.lastExpirationCheck,
+  }
 }
 
 /** Records one settled load's duration. */
@@ -197,4 +243,24 @@ export function estimateBytes(value: unknown, seen: Set<object> = new Set()): nu
     bytes += POINTER + estimateBytes((value as Record<string, unknown>)[key], seen)
   }
   return bytes
+}
+
+const ENTRY_OVERHEAD = 96 // bytes: the entry object, its store slot and map entry
+const SAMPLE = 1000
+
+/**
+ * An estimate of the memory a store's entries hold (keys and values, plus a fixed overhead for
+ * each entry), extrapolated from the first 1000 of them so that `stats()` stays cheap.
+ */
+export function estimateStoreBytes<K>(store: Store<K>): number {
+  const size = store.size
+  if (size === 0) return 0
+  const seen = new Set<object>()
+  let sampled = 0
+  let bytes = 0
+  for (const [key, entry] of store.entries()) {
+    bytes += ENTRY_OVERHEAD + estimateBytes(key, seen) + estimateBytes(entry.value, seen)
+    if (++sampled === SAMPLE) break
+  }
+  return Math.round((bytes * size) / sampled)
 }

@@ -1,0 +1,30 @@
+// The options of AsyncCache's per-call methods, `get()`, `getMany()` and `set()`: public types
+// only, apart from the class so that its file holds its behaviour.
+import type { BatchFn } from '@cache/batch'
+
+/** Options of one `get()` call. */
+export interface GetOptions {
+  /**
+   * Lets this caller give up: its promise rejects with `signal.reason`, while the load goes on
+   * for the other callers of the key. The load's own signal is aborted only when every caller
+   * waiting on it has given up.
+   */
+  readonly signal?: AbortSignal
+  /** The time to live of the entry this call loads, in ms, instead of `ttl` / `expiration`. */
+  readonly ttl?: number
+}
+
+/** Options of a batched `get()`: the batch function that loads many keys at once. */
+export interface BatchGetOptions<K, V> extends GetOptions {
+  /**
+   * Loads the missing keys of one batch window in one call; see `BatchFn` of `@cache/batch`.
+   * Keep one function per kind of load: each gets its own batcher.
+   */
+  readonly batchLoader: BatchFn<K, V>
+}
+
+/** Options of one `set()` call. */
+export interface SetOptions {
+  /** This entry's time to live in ms, instead of `ttl` / `expiration`. */
+  readonly ttl?: number
+}

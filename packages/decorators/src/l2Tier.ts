@@ -1,0 +1,218 @@
+// A cache's side of its second tier (`l2`): loads that look in L2 before running the loader
+// (holding the key's distributed lock when the store has one), L2 values kept in L1, writes of
+// L1 values to L2, and other instances' invalidations applied to L1. AsyncCache creates one
+// only when `l2` is given, so a cache without a second tier carries none of this.
+import type { Entry } from './entry.js'
+import type { ErrorHandler } from './events.js'
+import type { Flight, Loader } from './flight.js'
+import {
+  L2Link,
+  l2KeyOf,
+  type L2LockResult,
+  type L2Record,
+  type L2Store,
+  type L2Subscriber,
+} from './l2.js'
+import type { Counters } from './stats.js'
+import type { Store } from './store.js'
+
+/** What {@link L2Tier} needs of its cache. */
+export interface L2TierHost<K> {
+  readonly store: Store<K>
+  readonly flights: Map<K, Flight>
+  readonly counters: Counters
+  readonly report: ErrorHandler
+  readonly now: () => number
+  /** Stores a value in L1, as the copy of L2's `l2Key`. */
+  put(
+    key: K,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    l2Key: string,
+  ): unknown
+  /** Runs the loader for `flight` (retries, timeout) and settles it, writing the value to L2. */
+  run(flight: Flight, key: K, loader: Loader<K>, ttl: number | undefined): Promise<void>
+}
+
+/** The second tier of one cache. */
+export class L2Tier<K> {
+  readonly #host: L2TierHost<K>
+  readonly #link: L2Link
+  /** L2 key → the key of the L1 entry holding it, to apply other instances' invalidations. */
+  readonly #index = new Map<string, K>()
+  /** What the store calls; the store holds it weakly, the tier (so the cache) strongly. */
+  readonly #subscriber: L2Subscriber = {
+    invalidate: (keys) => {
+      this.#invalidated(keys)
+    },
+    error: (error) => {
+      this.#host.report(error, { operation: 'l2' })
+    },
+  }
+
+  constructor(store: L2Store, host: L2TierHost<K>) {
+    this.#host = host
+    this.#link = new L2Link(store, host.report)
+    this.#link.subscribe(new WeakRef(this.#subscriber))
+  }
+
+  /** Marks `entry`, about to be stored under `key`, as the L1 copy of `l2Key` (or `key`'s). */
+  index(key: K, entry: Entry, l2Key: string | undefined): void {
+    entry.l2Key = l2Key ?? l2KeyOf(key)
+    this.#index.set(entry.l2Key, key)
+  }
+
+  /** `key`'s entry, the L1 copy of `l2Key`, left L1 (other than by being replaced). */
+  unindex(key: K, l2Key: string): void {
+    if (this.#index.get(l2Key) === key) this.#index.delete(l2Key)
+  }
+
+  /**
+   * Starts a load through the second tier: its value in L2; else, holding the key's distributed
+   * lock (when the store has one), the loader, whose value goes to L1 and L2; or the value
+   * another instance loaded while this one waited on the lock.
+   */
+  load(flight: Flight, key: K, loader: Loader<K>, ttl: number | undefined): void {
+    // Hashed before the load starts, so that a key that cannot be hashed throws to the caller.
+    const l2Key = (flight.l2Key = l2KeyOf(key))
+    void this.#load(flight, l2Key, key, loader, ttl)
+  }
+
+  async #load(
+    flight: Flight,
+    l2Key: string,
+    key: K,
+    loader: Loader<K>,
+    ttl: number | undefined,
+  ): Promise<void> {
+    const link = this.#link
+    const counters = this.#host.counters
+    let record = await link.read(l2Key)
+    if (flight.abandoned) return
+    let lease: Extract<L2LockResult, { status: 'acquired' }> | undefined
+    if (record === undefined) {
+      const lock = await link.lock(l2Key)
+      if (lock.status === 'acquired') lease = lock
+      else if (lock.status === 'loaded' && lock.record.ttlMs > 0) record = lock.record
+      // Every waiter may have given up while we waited on the lock.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      if (flight.abandoned) {
+        if (lease !== undefined) await link.release(lease, false)
+        return
+      }
+    }
+    if (record !== undefined) {
+      counters.l2Hits++
+      this.#settle(flight, key, record)
+      return
+    }
+    counters.l2Misses++
+    counters.loads++
+    try {
+      await this.#host.run(flight, key, loader, ttl)
+    } finally {
+      if (lease !== undefined) {
+        const written = flight.l2Write === undefined ? false : await flight.l2Write
+        await link.release(lease, written)
+      }
+    }
+  }
+
+  /** `get(key)` without a loader, on an L1 miss: the L2 value, kept in L1, or `undefined`. */
+  async peek(key: K): Promise<unknown> {
+    const host = this.#host
+    const l2Key = l2KeyOf(key)
+    const record = await this.#link.read(l2Key)
+    if (record === undefined) {
+      host.counters.l2Misses++
+      return undefined
+    }
+    host.counters.l2Hits++
+    const current = host.store.peek(key)
+    if (!host.flights.has(key) && (current === undefined || host.now() >= current.expiresAt)) {
+      this.#fill(key, l2Key, record)
+    }
+    if (record.isError) throw record.value
+    return record.value
+  }
+
+  /** Writes an entry to L2 for as long as it lives in L1; `true` once stored. */
+  write(
+    l2Key: string,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    notify: boolean,
+  ): Promise<boolean> {
+    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#host.now()
+    if (!(ttlMs > 0)) return Promise.resolve(false)
+    return this.#link.write({ key: l2Key, value, isError, fetchedAt, ttlMs }, notify)
+  }
+
+  /** Deletes `key`'s L2 copy and tells the other instances (in the background). */
+  delete(key: K): void {
+    void this.#link.delete(l2KeyOf(key))
+  }
+
+  /** Clears the store and tells the other instances (in the background). */
+  clear(): void {
+    void this.#link.clear()
+  }
+
+  /** Resolves once every write, delete and clear sent so far has settled. */
+  settled(): Promise<void> {
+    return this.#link.settled()
+  }
+
+  /** Stops applying other instances' invalidations (the cache is being destroyed). */
+  unsubscribe(): void {
+    this.#link.unsubscribe()
+  }
+
+  /** Settles a load with a value found in L2, keeping it in L1 unless the load was forgotten. */
+  #settle(flight: Flight, key: K, record: L2Record): void {
+    // A background refresh keeps serving its stale value rather than a kept error.
+    const keep = !(record.isError && flight.background)
+    const flights = this.#host.flights
+    if (flights.get(key) === flight) {
+      flights.delete(key)
+      if (keep) this.#fill(key, flight.l2Key!, record)
+    }
+    flight.settled = true
+    if (record.isError) flight.reject(record.value)
+    else flight.resolve(record.value)
+  }
+
+  /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */
+  #fill(key: K, l2Key: string, record: L2Record): void {
+    const expiresAt = record.ttlMs === Infinity ? Infinity : this.#host.now() + record.ttlMs
+    this.#host.put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key)
+  }
+
+  /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */
+  #invalidated(keys: readonly string[] | null): void {
+    const { flights, store } = this.#host
+    try {
+      if (keys === null) {
+        flights.clear()
+        store.clear()
+        return
+      }
+      const index = this.#index
+      for (const l2Key of keys) {
+        for (const [key, flight] of flights) {
+          if (flight.l2Key === l2Key) flights.delete(key)
+        }
+        if (!index.has(l2Key)) continue
+        const key = index.get(l2Key) as K
+        flights.delete(key)
+        store.delete(key)
+      }
+    } catch (error) {
+      this.#host.report(error, { operation: 'l2' })
+    }
+  }
+}

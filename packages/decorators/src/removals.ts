@@ -1,0 +1,91 @@
+// What happens when an entry leaves a cache's store, whatever the reason: the eviction and expiry
+// counters, the 'remove' event, and closing the resources its value holds. Kept apart from
+// AsyncCache so that the one place deciding what a removal means is easy to find and to check.
+import type { EvictionReason } from '@cache/core'
+
+import { disposeResources, findResources, settleAll } from './dispose.js'
+import type { Entry } from './entry.js'
+import type { ErrorHandler, EventSink, RemovalReason } from './events.js'
+import type { Config } from './options.js'
+import type { Counters } from './stats.js'
+import type { Store } from './store.js'
+
+/** What {@link Removals} needs of its cache. */
+export interface RemovalsHost<K> extends EventSink<K> {
+  readonly config: Config
+  readonly counters: Counters
+  readonly report: ErrorHandler
+}
+
+/** A cache's removal handling: counts, reports and disposes of every entry that leaves. */
+export class Removals<K> {
+  readonly #host: RemovalsHost<K>
+  /** What a store `'delete'` means right now: an explicit delete, or an expiry we triggered. */
+  #deleteReason: RemovalReason = 'delete'
+  /** Disposals started and not yet settled, for `whenDisposed()`. */
+  readonly #disposals = new Set<Promise<void>>()
+
+  constructor(host: RemovalsHost<K>) {
+    this.#host = host
+  }
+
+  /** Removes `key` from `store` as an expiry: counted, and reported, as one. */
+  expire(store: Store<K>, key: K): void {
+    this.#deleteReason = 'expire'
+    try {
+      store.delete(key)
+    } finally {
+      this.#deleteReason = 'delete'
+    }
+  }
+
+  /** Every entry leaving the store comes through here, exactly once. */
+  removed(key: K, entry: Entry, reason: EvictionReason): void {
+    const host = this.#host
+    let removal: RemovalReason
+    switch (reason) {
+      case 'evict':
+        host.counters.evictions++
+        removal = 'evict'
+        break
+      case 'delete':
+        removal = this.#deleteReason
+        if (removal === 'expire') host.counters.expirations++
+        break
+      case 'expire':
+        host.counters.expirations++
+        removal = 'expire'
+        break
+      case 'set':
+        removal = 'replace'
+        break
+      default:
+        removal = 'clear'
+    }
+    if (host.listening()) host.emit({ type: 'remove', key, reason: removal })
+    if (entry.resources !== undefined) this.#dispose(key, entry.resources)
+  }
+
+  /** What `dispose` will close when the entry holding `value` leaves; `undefined`: nothing. */
+  resourcesOf(key: K, value: unknown): unknown[] | undefined {
+    const config = this.#host.config
+    if (!config.dispose) return undefined
+    return findResources(value, config.disposePointers, key, this.#host.report)
+  }
+
+  /** Closes now what a loaded value holds when nobody is left to receive it, or it would leak. */
+  discard(key: K, value: unknown): void {
+    const resources = this.resourcesOf(key, value)
+    if (resources !== undefined) this.#dispose(key, resources)
+  }
+
+  /** Resolves once every disposal started so far has settled. */
+  whenDisposed(): Promise<void> {
+    return settleAll(this.#disposals)
+  }
+
+  #dispose(key: K, resources: readonly unknown[]): void {
+    const host = this.#host
+    disposeResources(resources, host.config.disposer, key, host.report, this.#disposals)
+  }
+}
