@@ -1,8 +1,5 @@
-import { LinkedSlotCache } from './linkedSlotCache.js'
-import { NIL } from './slotCache.js'
-import type { CacheOptions, PolicyName } from './types.js'
-
-const LIST = 0
+import { NIL, SlotCache } from './slotCache.js'
+import type { CacheOptions, PolicyName, SetOptions } from './types.js'
 
 /** Options of {@link SieveCache}. */
 export type SieveCacheOptions<K, V> = CacheOptions<K, V>
@@ -21,15 +18,23 @@ export type SieveCacheOptions<K, V> = CacheOptions<K, V>
  * cache.set('c', 3) // 'a' was visited: the hand passes it and evicts 'b'
  * ```
  */
-export class SieveCache<K, V> extends LinkedSlotCache<K, V> {
+export class SieveCache<K, V> extends SlotCache<K, V> {
   /** Always `'sieve'`. */
   readonly policy: PolicyName = 'sieve'
+  // One queue threaded through typed arrays (head = newest), with plain fields for its ends, as
+  // in LRUCache: the miss path is a handful of loads and stores besides the Map operations.
+  readonly #next: Int32Array
+  readonly #prev: Int32Array
   readonly #visited: Uint8Array
+  #head = NIL
+  #tail = NIL
   #hand = NIL
 
   /** @param options - see {@link CacheOptions}. */
   constructor(options: SieveCacheOptions<K, V>) {
-    super(options, 1)
+    super(options)
+    this.#next = new Int32Array(this.maxSize)
+    this.#prev = new Int32Array(this.maxSize)
     this.#visited = new Uint8Array(this.maxSize)
   }
 
@@ -43,9 +48,72 @@ export class SieveCache<K, V> extends LinkedSlotCache<K, V> {
     return this.valList[slot]
   }
 
+  /**
+   * Stores `value` under `key` (see {@link SlotCache.set}). Without TTL or weights the common
+   * cases take one key lookup, here: an update marks the entry visited, a new key takes a free
+   * slot, or the slot of the entry the hand evicts when the cache is full.
+   */
+  override set(key: K, value: V, options?: SetOptions): this {
+    if (options !== undefined || !this.plainSets) return super.set(key, value, options)
+    const keyMap = this.keyMap
+    const existing = keyMap.get(key)
+    if (existing !== undefined) {
+      // With TTLs in use the entry may be stale, which the shared path handles.
+      if (this.expires !== undefined) return super.set(key, value, options)
+      const old = this.valList[existing] as V
+      this.valList[existing] = value
+      this.#visited[existing] = 1
+      if (old !== value && !this.plainRemovals) {
+        this.departed(key, old, 'set')
+        this.settle()
+      }
+      return this
+    }
+    let slot: number
+    if (keyMap.size < this.maxSize) {
+      slot = this.takeSlot()
+    } else {
+      slot = this.victim()
+      const oldKey = this.keyList[slot] as K
+      const oldValue = this.valList[slot] as V
+      this.unlink(slot)
+      keyMap.delete(oldKey)
+      // Weights are off here, so this is whether `onEvict` is set.
+      if (!this.plainRemovals) this.departed(oldKey, oldValue, 'evict')
+    }
+    keyMap.set(key, slot)
+    this.keyList[slot] = key
+    this.valList[slot] = value
+    if (this.expires !== undefined) this.expires[slot] = Infinity
+    this.insert(slot)
+    if (!this.plainRemovals) this.settle()
+    return this
+  }
+
+  /**
+   * Removes `key` (see {@link SlotCache.delete}); without TTLs, weights or `onEvict`, here with
+   * one lookup and nothing to report.
+   */
+  override delete(key: K): boolean {
+    if (!this.plainRemovals || this.expires !== undefined) return super.delete(key)
+    const slot = this.keyMap.get(key)
+    if (slot === undefined) return false
+    this.unlink(slot)
+    this.keyMap.delete(key)
+    this.keyList[slot] = undefined
+    this.valList[slot] = undefined
+    this.releaseSlot(slot)
+    return true
+  }
+
   protected insert(slot: number): void {
+    const head = this.#head
     this.#visited[slot] = 0
-    this.pushHead(LIST, slot)
+    this.#prev[slot] = NIL
+    this.#next[slot] = head
+    if (head === NIL) this.#tail = slot
+    else this.#prev[head] = slot
+    this.#head = slot
   }
 
   protected hit(slot: number): void {
@@ -53,29 +121,36 @@ export class SieveCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   protected unlink(slot: number): void {
+    const prev = this.#prev[slot]!
+    const next = this.#next[slot]!
     // The hand never points at a departed entry: it moves on toward the head, as after an eviction.
-    if (this.#hand === slot) this.#hand = this.prev[slot]!
-    this.detach(LIST, slot)
+    if (this.#hand === slot) this.#hand = prev
+    if (prev === NIL) this.#head = next
+    else this.#next[prev] = next
+    if (next === NIL) this.#tail = prev
+    else this.#prev[next] = prev
   }
 
   protected victim(): number {
-    let slot = this.#hand === NIL ? this.tails[LIST]! : this.#hand
-    while (this.#visited[slot] === 1) {
-      this.#visited[slot] = 0
-      slot = this.prev[slot]!
-      if (slot === NIL) slot = this.tails[LIST]!
+    const visited = this.#visited
+    let slot = this.#hand === NIL ? this.#tail : this.#hand
+    while (visited[slot] === 1) {
+      visited[slot] = 0
+      slot = this.#prev[slot]!
+      if (slot === NIL) slot = this.#tail
     }
     // Parked on the victim, the hand steps toward the head when `unlink` removes it.
     this.#hand = slot
     return slot
   }
 
-  protected order(): Generator<number, void, undefined> {
-    return this.walk(LIST)
+  protected *order(): Generator<number, void, undefined> {
+    for (let slot = this.#head; slot !== NIL; slot = this.#next[slot]!) yield slot
   }
 
   protected reset(): void {
-    this.resetLists()
+    this.#head = NIL
+    this.#tail = NIL
     this.#hand = NIL
   }
 }
