@@ -56,13 +56,7 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
     if (existing !== undefined) {
       // With TTLs in use the entry may be stale, which the shared path handles.
       if (this.expires !== undefined) return super.set(key, value, options)
-      const old = this.valList[existing] as V
-      this.valList[existing] = value
-      if (existing !== this.#head) this.#toHead(existing)
-      if (old !== value && !this.plainRemovals) {
-        this.departed(key, old, 'set')
-        this.settle()
-      }
+      this.replacePlain(existing, key, value)
       return this
     }
     if (keyMap.size < this.maxSize) {
@@ -96,15 +90,9 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
    * one lookup and nothing to report.
    */
   override delete(key: K): boolean {
-    if (!this.plainRemovals || this.expires !== undefined) return super.delete(key)
-    const slot = this.keyMap.get(key)
-    if (slot === undefined) return false
-    this.unlink(slot)
-    this.keyMap.delete(key)
-    this.keyList[slot] = undefined
-    this.valList[slot] = undefined
-    this.releaseSlot(slot)
-    return true
+    return this.plainRemovals && this.expires === undefined
+      ? this.deletePlain(key)
+      : super.delete(key)
   }
 
   protected insert(slot: number): void {

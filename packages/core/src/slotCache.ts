@@ -424,6 +424,33 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     return weight
   }
 
+  /**
+   * `delete` when there is nothing to account for, report or check for staleness (no weights,
+   * no `onEvict`, no TTLs in use): one key lookup. For a policy's own `delete`, whose call site
+   * then sees only that policy.
+   */
+  protected deletePlain(key: K): boolean {
+    const slot = this.keyMap.get(key)
+    if (slot === undefined) return false
+    this.unlink(slot)
+    this.keyMap.delete(key)
+    this.keyList[slot] = undefined
+    this.valList[slot] = undefined
+    this.#freeSlot(slot)
+    return true
+  }
+
+  /** The new value of a live entry for a plain `set` (no weights): an access, and `onEvict`. */
+  protected replacePlain(slot: number, key: K, value: V): void {
+    const old = this.valList[slot] as V
+    this.valList[slot] = value
+    this.update(slot)
+    if (old !== value && this.#onEvict !== undefined) {
+      this.#enqueue(key, old, 'set')
+      this.#flush()
+    }
+  }
+
   /** A slot for a new entry when the cache is not full; for policies' own fast paths. */
   protected takeSlot(): number {
     return this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
