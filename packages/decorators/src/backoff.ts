@@ -1,8 +1,28 @@
-// The wait between a failed attempt and the next: exponential backoff with optional jitter, cut
-// short when every caller of the load has given up.
+// Retries: whether a failed attempt is tried again, and the wait before it (exponential backoff
+// with optional jitter, cut short when every caller of the load has given up).
 import type { Flight } from './flight.js'
 import type { RetryConfig } from './options.js'
 import { startTimer, stopTimer } from './timers.js'
+
+/** What to do after a failed attempt: go again or not, and the error that stands. */
+export interface RetryOutcome {
+  again: boolean
+  error: unknown
+}
+
+/**
+ * Whether attempt number `attempt`, which failed with `error`, is retried: while attempts remain
+ * and as `retry.shouldRetry` says. A throwing `shouldRetry` ends the load with what it threw.
+ */
+export function retryOutcome(retry: RetryConfig, error: unknown, attempt: number): RetryOutcome {
+  if (attempt > retry.count) return { again: false, error }
+  if (retry.shouldRetry === undefined) return { again: true, error }
+  try {
+    return { again: retry.shouldRetry(error, attempt), error }
+  } catch (thrown) {
+    return { again: false, error: thrown }
+  }
+}
 
 /** The wait before retry number `attempt` (1 = after the first failure). */
 export function backoffOf(retry: RetryConfig, attempt: number): number {

@@ -3,7 +3,7 @@
 // is one); then running it to its end: each attempt (under `timeoutMs`), retries with backoff,
 // settling the flight and keeping its value (or, with `negativeCache`, its error). Also the miss
 // path of a cached sync function, which retries at once and never waits.
-import { backoffOf, sleep } from './backoff.js'
+import { backoffOf, retryOutcome, sleep } from './backoff.js'
 import { promiseOf } from './entry.js'
 import { CacheTimeoutError, ttlError } from './errors.js'
 import type { ErrorHandler, EventSink } from './events.js'
@@ -148,16 +148,7 @@ export class LoadRunner<K> {
       } catch (caught) {
         first = undefined
         if (flight.abandoned) return
-        let error = caught
-        let again = attempt <= retry.count
-        if (again && retry.shouldRetry !== undefined) {
-          try {
-            again = retry.shouldRetry(error, attempt)
-          } catch (thrown) {
-            error = thrown
-            again = false
-          }
-        }
+        const { again, error } = retryOutcome(retry, caught, attempt)
         if (!again) return this.#fail(flight, key, error, started, attempt, true)
         const delayMs = backoffOf(retry, attempt)
         this.#counters.retries++
@@ -193,16 +184,7 @@ export class LoadRunner<K> {
       try {
         value = call()
       } catch (caught) {
-        let error = caught
-        let again = attempt <= retry.count
-        if (again && retry.shouldRetry !== undefined) {
-          try {
-            again = retry.shouldRetry(error, attempt)
-          } catch (thrown) {
-            error = thrown
-            again = false
-          }
-        }
+        const { again, error } = retryOutcome(retry, caught, attempt)
         if (again) {
           counters.retries++
           if (host.listening()) {
