@@ -29,7 +29,7 @@ export class FIFOCache<K, V> extends LinkedSlotCache<K, V> {
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; FIFO order ignores it. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
       return this.missed(key, slot)
     }

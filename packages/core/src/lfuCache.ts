@@ -57,13 +57,13 @@ export class LFUCache<K, V> extends SlotCache<K, V> {
 
   /** How many uses `key`'s entry has had (1 when just inserted), or 0 when absent. */
   frequency(key: K): number {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     return slot === undefined ? 0 : this.#frequency[this.#bucketOf[slot]!]!
   }
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; counts a use. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
       return this.missed(key, slot)
     }

@@ -35,7 +35,7 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; makes it most recent. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
       return this.missed(key, slot)
     }
@@ -51,17 +51,17 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
    */
   override set(key: K, value: V, options?: SetOptions): this {
     if (options !== undefined || !this.plainSets) return super.set(key, value, options)
-    const keyMap = this.keyMap
-    const existing = keyMap.get(key)
+    const keyIndex = this.keyIndex
+    const existing = keyIndex.get(key)
     if (existing !== undefined) {
       // With TTLs in use the entry may be stale, which the shared path handles.
       if (this.expires !== undefined) return super.set(key, value, options)
       this.replacePlain(existing, key, value)
       return this
     }
-    if (keyMap.size < this.maxSize) {
+    if (keyIndex.size < this.maxSize) {
       const slot = this.takeSlot()
-      keyMap.set(key, slot)
+      keyIndex.set(key, slot)
       this.keyList[slot] = key
       this.valList[slot] = value
       if (this.expires !== undefined) this.expires[slot] = Infinity
@@ -71,8 +71,8 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
     const slot = this.#tail
     const oldKey = this.keyList[slot] as K
     const oldValue = this.valList[slot] as V
-    keyMap.delete(oldKey)
-    keyMap.set(key, slot)
+    keyIndex.delete(oldKey)
+    keyIndex.set(key, slot)
     this.keyList[slot] = key
     this.valList[slot] = value
     if (this.expires !== undefined) this.expires[slot] = Infinity

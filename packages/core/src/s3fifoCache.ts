@@ -85,7 +85,7 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; bumps its frequency. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined) return this.missed(key, undefined)
     const frequency = this.#frequency[slot]!
     if (frequency === GHOST_FREQUENCY) return this.missed(key, undefined)

@@ -40,7 +40,7 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; marks it visited. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
       return this.missed(key, slot)
     }
@@ -55,8 +55,8 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
    */
   override set(key: K, value: V, options?: SetOptions): this {
     if (options !== undefined || !this.plainSets) return super.set(key, value, options)
-    const keyMap = this.keyMap
-    const existing = keyMap.get(key)
+    const keyIndex = this.keyIndex
+    const existing = keyIndex.get(key)
     if (existing !== undefined) {
       // With TTLs in use the entry may be stale, which the shared path handles.
       if (this.expires !== undefined) return super.set(key, value, options)
@@ -64,18 +64,18 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
       return this
     }
     let slot: number
-    if (keyMap.size < this.maxSize) {
+    if (keyIndex.size < this.maxSize) {
       slot = this.takeSlot()
     } else {
       slot = this.victim()
       const oldKey = this.keyList[slot] as K
       const oldValue = this.valList[slot] as V
       this.unlink(slot)
-      keyMap.delete(oldKey)
+      keyIndex.delete(oldKey)
       // Weights are off here, so this is whether `onEvict` is set.
       if (!this.plainRemovals) this.departed(oldKey, oldValue, 'evict')
     }
-    keyMap.set(key, slot)
+    keyIndex.set(key, slot)
     this.keyList[slot] = key
     this.valList[slot] = value
     if (this.expires !== undefined) this.expires[slot] = Infinity

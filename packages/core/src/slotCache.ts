@@ -1,8 +1,10 @@
 // The storage every policy shares: entries live in parallel arrays indexed by slot, found through
-// one `Map<K, slot>`, so a hit allocates nothing. Policies only decide order and victims through
+// one key index (`KeyIndex`: typed table for integer keys, `Map` for others), so a hit allocates
+// nothing. Policies only decide order and victims through
 // the protected hooks; TTL and weight arrays are created on first use, so a cache that never sets
 // a TTL never reads the clock.
 import { CacheTtlError, CacheWeightError, describe } from './errors.js'
+import { KeyIndex } from './keyIndex.js'
 import type {
   CacheOptions,
   EvictionCache,
@@ -28,9 +30,10 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   /** The most total weight, `Infinity` when unbounded. */
   readonly maxWeight: number
 
-  protected readonly keyMap: Map<K, number> = new Map()
+  /** Key → slot: a typed table for int32 keys, a `Map` for the rest. */
+  protected readonly keyIndex: KeyIndex<K>
   /**
-   * Keys in `keyMap` whose slots hold no entry: a policy may keep an evicted key's slot to
+   * Keys in `keyIndex` whose slots hold no entry: a policy may keep an evicted key's slot to
    * remember the key (S3-FIFO's ghosts; see {@link retire}), so that remembering it costs no Map
    * operation and recognising it costs none beyond the lookup every `get` and `set` makes.
    */
@@ -71,6 +74,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     validateOptions(options)
     this.maxSize = options.maxSize
     this.slotCount = options.maxSize + phantomSlots
+    this.keyIndex = new KeyIndex(this.slotCount)
     this.maxWeight = options.maxWeight ?? Infinity
     this.#defaultTtl = options.ttl ?? Infinity
     this.#now = options.now ?? Date.now
@@ -107,7 +111,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   }
 
   /**
-   * Called for each evicted entry after {@link unlink}: `true` keeps its key in `keyMap` and its
+   * Called for each evicted entry after {@link unlink}: `true` keeps its key in `keyIndex` and its
    * slot as a phantom (the value is released), which {@link isPhantom} must then report; `false`,
    * the default, lets the slot go. A policy drops a phantom with {@link dropPhantom}.
    */
@@ -115,14 +119,14 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     return false
   }
 
-  /** Whether a slot found in `keyMap` is a phantom rather than a stored entry. */
+  /** Whether a slot found in `keyIndex` is a phantom rather than a stored entry. */
   protected isPhantom(_slot: number): boolean {
     return false
   }
 
-  /** Forgets a phantom: its key leaves `keyMap` and its slot is free again. */
+  /** Forgets a phantom: its key leaves `keyIndex` and its slot is free again. */
   protected dropPhantom(slot: number): void {
-    this.keyMap.delete(this.keyList[slot] as K)
+    this.keyIndex.delete(this.keyList[slot] as K)
     this.keyList[slot] = undefined
     this.#freeSlot(slot)
     this.phantoms--
@@ -137,12 +141,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /** How many entries are stored, expired ones not yet removed included. */
   get size(): number {
-    return this.keyMap.size - this.phantoms
+    return this.keyIndex.size - this.phantoms
   }
 
   /** The total weight of the stored entries (their count when no weights are used). */
   get weight(): number {
-    return this.#weights === undefined ? this.keyMap.size - this.phantoms : this.#totalWeight
+    return this.#weights === undefined ? this.keyIndex.size - this.phantoms : this.#totalWeight
   }
 
   /**
@@ -198,7 +202,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     const expiresAt =
       options === undefined && this.#defaultTtl === Infinity ? Infinity : this.#expiryOf(options)
     const weight = this.#weights === undefined ? 1 : this.#weightOf(key, value, options)
-    const existing = this.keyMap.get(key)
+    const existing = this.keyIndex.get(key)
     if (existing === undefined || this.isPhantom(existing)) {
       this.#add(key, value, weight, expiresAt, existing)
     } else if (this.expires !== undefined && this.isStale(existing)) {
@@ -214,7 +218,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /** Removes `key`; `true` if a live entry was removed (an expired one is removed too, but `false`). */
   delete(key: K): boolean {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || this.isPhantom(slot)) return false
     const expired = this.expires !== undefined && this.isStale(slot)
     this.#remove(slot, expired ? 'expire' : 'delete')
@@ -229,7 +233,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
         this.#enqueue(this.keyList[slot] as K, this.valList[slot] as V, 'clear')
       }
     }
-    this.keyMap.clear()
+    this.keyIndex.clear()
     this.phantoms = 0
     this.keyList.fill(undefined)
     this.valList.fill(undefined)
@@ -246,7 +250,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     if (this.expires === undefined) return 0
     const now = this.#now()
     let removed = 0
-    for (const slot of this.keyMap.values()) {
+    for (const slot of this.keyIndex.slots()) {
       if (this.expires[slot]! <= now && !this.isPhantom(slot)) {
         this.#remove(slot, 'expire')
         removed++
@@ -289,7 +293,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   }
 
   #liveSlot(key: K): number | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || this.isPhantom(slot)) return undefined
     if (this.expires === undefined || !this.isStale(slot)) return slot
     this.#remove(slot, 'expire')
@@ -314,7 +318,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   // phantom slot, if it has one.
   #add(key: K, value: V, weight: number, expiresAt: number, phantom: number | undefined): void {
     let slot = -1
-    if (this.#weights === undefined && this.keyMap.size - this.phantoms >= this.maxSize) {
+    if (this.#weights === undefined && this.keyIndex.size - this.phantoms >= this.maxSize) {
       // Full, unweighted: one eviction makes room, and the victim's slot goes straight to the new
       // entry (unless the policy keeps it as a phantom), skipping the free stack and the clearing
       // of a slot that is about to be overwritten.
@@ -326,12 +330,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
         this.valList[victim] = undefined
         this.phantoms++
       } else {
-        this.keyMap.delete(oldKey)
+        this.keyIndex.delete(oldKey)
         slot = victim
       }
     } else {
       while (
-        this.keyMap.size - this.phantoms >= this.maxSize ||
+        this.keyIndex.size - this.phantoms >= this.maxSize ||
         this.#totalWeight + weight > this.maxWeight
       ) {
         this.#remove(this.victim(), 'evict')
@@ -351,7 +355,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       this.phantoms--
     } else {
       if (slot === -1) slot = this.takeSlot()
-      this.keyMap.set(key, slot)
+      this.keyIndex.set(key, slot)
       this.keyList[slot] = key
     }
     if (this.#weights !== undefined) {
@@ -374,7 +378,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       this.phantoms++
       return
     }
-    this.keyMap.delete(key)
+    this.keyIndex.delete(key)
     this.keyList[slot] = undefined
     this.#freeSlot(slot)
   }
@@ -430,10 +434,10 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
    * then sees only that policy.
    */
   protected deletePlain(key: K): boolean {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined) return false
     this.unlink(slot)
-    this.keyMap.delete(key)
+    this.keyIndex.delete(key)
     this.keyList[slot] = undefined
     this.valList[slot] = undefined
     this.#freeSlot(slot)

@@ -115,7 +115,7 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; records an access. */
   get(key: K): V | undefined {
-    const slot = this.keyMap.get(key)
+    const slot = this.keyIndex.get(key)
     if (slot === undefined || (this.expires !== undefined && this.isStale(slot))) {
       return this.missed(key, slot)
     }
