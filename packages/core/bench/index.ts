@@ -1,7 +1,8 @@
 // pnpm bench: races each of our policies against lru-cache, mnemonist, quick-lru and a plain Map.
 // Each policy runs in its own process, with the peers, on the same workloads: a process that
 // uses one policy is what users run, and six policies in one process would make the shared base
-// class's call sites megamorphic (the "mixed" run below shows what that costs).
+// class's call sites megamorphic (the "mixed" run below shows what that costs). Each workload
+// gets a process of its own too.
 import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,21 +12,35 @@ import { POLICIES } from '../src/index.js'
 const here = dirname(fileURLToPath(import.meta.url))
 const peers = ['lru-cache', 'mnemonist', 'quick-lru', 'Map']
 
-function run(policies: string): [string, Record<string, number>][] {
+function race(env: Record<string, string>, flag = '--json'): string {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@cache/source', join(here, 'policyRace.ts'), '--json'],
+    ['--import', 'tsx', '--conditions=@cache/source', join(here, 'policyRace.ts'), flag],
     {
       encoding: 'utf8',
-      env: { ...process.env, BENCH_POLICIES: policies },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
-  return JSON.parse(out.trim().split('\n').pop()!) as [string, Record<string, number>][]
+  return out.trim().split('\n').pop()!
 }
 
-const perPolicy = POLICIES.map((policy) => [policy, run(policy)] as const)
-const titles = perPolicy[0]![1].map(([title]) => title)
+type Results = [string, Record<string, number>][]
+
+// Every workload of every policy in a process of its own: what one workload leaves behind (heap,
+// compiled code) then never weighs on the next, and each figure is what a process that uses one
+// cache this way sees.
+const titles = JSON.parse(race({}, '--list')) as string[]
+const perPolicy = POLICIES.map(
+  (policy) =>
+    [
+      policy,
+      titles.map(
+        (title) =>
+          (JSON.parse(race({ BENCH_POLICIES: policy, BENCH_WORKLOAD: title })) as Results)[0]!,
+      ),
+    ] as const,
+)
 
 for (const [w, title] of titles.entries()) {
   console.log(`\n### ${title}`)
@@ -70,7 +85,8 @@ for (const which of ['lru-cache', ...POLICIES]) {
 
 if (process.argv.includes('--mixed')) {
   console.log('\n### Mixed: all six policies in one process (shared base class call sites)')
-  for (const [title, ops] of run(POLICIES.join(','))) {
+  const mixed = JSON.parse(race({ BENCH_POLICIES: POLICIES.join(',') })) as Results
+  for (const [title, ops] of mixed) {
     console.log(
       `- ${title}: ${POLICIES.map((p) => `${p} ${(ops[`@cache/core ${p}`]! / ops['lru-cache']!).toFixed(2)}x`).join(', ')} of lru-cache`,
     )

@@ -73,12 +73,27 @@ const hotTrace = Array.from(zipfTrace({ length: OPS, keys: CAPACITY, skew: 0.99,
 const hotStrings = hotKeys.map((k) => `user:${k}`)
 const hotStringTrace = hotTrace.map((k) => `user:${k}`)
 const wideTrace = Array.from(zipfTrace({ length: 200_000, keys: 100_000, skew: 0.99, seed: 11 }))
+// String keys as a server sees them: each request's key a string object of its own.
+const wideStringTrace = wideTrace.map((k) => `user:${k}`)
+// A pool of distinct string keys for the miss-heavy workloads, used round and round.
+const NAME_MASK = (1 << 20) - 1
+const stringPool = Array.from({ length: NAME_MASK + 1 }, (_, i) => `user:${i}`)
 
 const results: [string, Map<string, number>][] = []
 const quiet = process.argv.includes('--json')
-// BENCH_WORKLOADS=set,delete runs only the workloads whose titles contain one of the words.
+// BENCH_WORKLOAD=<title> runs that workload alone (bench/index.ts gives each its own process);
+// BENCH_WORKLOADS=set,delete those whose titles contain one of the words; --list prints the
+// titles and runs nothing.
+const exact = process.env.BENCH_WORKLOAD
 const only = process.env.BENCH_WORKLOADS?.split(',')
-const wanted = (title: string): boolean => !only || only.some((word) => title.includes(word))
+const listing = process.argv.includes('--list')
+const titles: string[] = []
+const wanted = (title: string): boolean => {
+  titles.push(title)
+  if (listing) return false
+  if (exact !== undefined) return title === exact
+  return !only || only.some((word) => title.includes(word))
+}
 
 if (wanted('get, all hits (Zipf 0.99 over cached number keys)')) {
   results.push([
@@ -164,6 +179,65 @@ if (wanted('delete + set a new key')) {
   ])
 }
 
-if (process.argv.includes('--json')) {
+if (wanted('read-through Zipf (string keys)')) {
+  results.push([
+    'read-through Zipf (string keys)',
+    await race(
+      'read-through with string keys: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
+      OPS,
+      build(
+        `for (let i = 0; i < ops; i++) {
+        const key = trace[state.position]
+        state.position = state.position + 1 === trace.length ? 0 : state.position + 1
+        if (cache.get(key) === undefined) cache.set(key, i)
+      }`,
+        { trace: wideStringTrace, ops: OPS, state: { position: 0 } },
+        hotStrings,
+      ),
+      quiet,
+    ),
+  ])
+}
+
+if (wanted('set misses (string keys)')) {
+  results.push([
+    'set misses (string keys)',
+    await race(
+      'set with string keys, all misses: every set evicts (full cache)',
+      OPS,
+      build(
+        'for (let i = 0; i < ops; i++) cache.set(pool[state.next++ & mask], i)',
+        { ops: OPS, pool: stringPool, mask: NAME_MASK, state: { next: CAPACITY } },
+        hotStrings,
+      ),
+      quiet,
+    ),
+  ])
+}
+
+if (wanted('delete + set a new key (string keys)')) {
+  results.push([
+    'delete + set a new key (string keys)',
+    await race(
+      'delete the oldest string key, set a new one (no evictions)',
+      OPS,
+      build(
+        'for (let i = 0; i < ops; i++) { cache.delete(pool[(state.next - capacity) & mask]); cache.set(pool[state.next++ & mask], i) }',
+        {
+          ops: OPS,
+          capacity: CAPACITY,
+          pool: stringPool,
+          mask: NAME_MASK,
+          state: { next: CAPACITY },
+        },
+        hotStrings,
+      ),
+      quiet,
+    ),
+  ])
+}
+
+if (listing) console.log(JSON.stringify(titles))
+else if (process.argv.includes('--json')) {
   console.log(JSON.stringify(results.map(([title, ops]) => [title, Object.fromEntries(ops)])))
 }
