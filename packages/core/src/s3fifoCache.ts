@@ -52,8 +52,8 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
   readonly #frequency: Uint8Array
   readonly #queueOf: Uint8Array
   // Ghosts keep their slots (key mapped, value released) in a third list, GHOST, as long as the
-  // main queue: ghosting an evicted key costs no Map operation, a returning ghost is revived in
-  // place, and a miss costs the three Map operations of an LRU (look up, drop the oldest ghost's
+  // main queue: ghosting an evicted key costs no index operation, a returning ghost is revived in
+  // place, and a miss costs the three index operations of an LRU (look up, drop the oldest ghost's
   // key, add the new key).
   readonly #ghostCapacity: number
   // The slot `victim()` chose to evict from small; `retire()` makes it a ghost.

@@ -1,8 +1,7 @@
 // The storage every policy shares: entries live in parallel arrays indexed by slot, found through
-// one key index (`KeyIndex`: typed table for integer keys, `Map` for others), so a hit allocates
-// nothing. Policies only decide order and victims through
-// the protected hooks; TTL and weight arrays are created on first use, so a cache that never sets
-// a TTL never reads the clock.
+// one key index (`KeyIndex`: a typed table for integer keys, a `Map` for others), so a hit
+// allocates nothing. Policies only decide order and victims through the protected hooks; TTL and
+// weight arrays are created on first use, so a cache that never sets a TTL never reads the clock.
 import { CacheTtlError, CacheWeightError, describe } from './errors.js'
 import { KeyIndex } from './keyIndex.js'
 import type {
@@ -34,7 +33,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   protected readonly keyIndex: KeyIndex<K>
   /**
    * Keys in `keyIndex` whose slots hold no entry: a policy may keep an evicted key's slot to
-   * remember the key (S3-FIFO's ghosts; see {@link retire}), so that remembering it costs no Map
+   * remember the key (S3-FIFO's ghosts; see {@link retire}), so that remembering it costs no index
    * operation and recognising it costs none beyond the lookup every `get` and `set` makes.
    */
   protected phantoms = 0
@@ -344,7 +343,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     // Making room may have dropped this very key's phantom (S3-FIFO's oldest ghost).
     const revived = phantom !== undefined && this.isPhantom(phantom)
     if (revived) {
-      // The key is already mapped to its phantom slot: no Map operation. A victim's slot that
+      // The key is already mapped to its phantom slot: no index operation. A victim's slot that
       // was meant for the new entry is not needed after all.
       if (slot !== -1) {
         this.keyList[slot] = undefined
