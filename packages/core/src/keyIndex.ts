@@ -1,7 +1,7 @@
 // Key → slot, for every policy. Integer keys (int32, the common numeric id) live in an
 // open-addressing table over two typed arrays, sized once for the cache's slots so it never
 // grows: a lookup is a multiply and one or two array reads, several times faster than a `Map`,
-// and an entry takes 8 to 16 bytes instead of a `Map` entry's 30 or so. Every other key (strings,
+// and the table takes 16 to 32 bytes per slot of capacity, less than a `Map` holding as many. Every other key (strings,
 // floats, NaN, objects, ...) goes to a `Map`. Keys compare as in a `Map` (SameValueZero): -0 is
 // the integer 0.
 
@@ -18,8 +18,8 @@ export class KeyIndex<K> {
   #mask = 0
   #shift = 0
   #intCount = 0
-  // Positions come from `(key ^ seed) × 2^32/φ`: consecutive keys spread out, and the seed keeps
-  // one process's keys from being chosen to collide in another's table.
+  // Positions come from `(key ^ seed) × 2^32/φ`: consecutive keys spread out, and a random seed
+  // per index means keys cannot be chosen in advance to collide.
   readonly #seed = (Math.random() * 0x100000000) | 0
 
   /** @param capacity - the most keys held at once. */
