@@ -30,6 +30,39 @@ describe('S3FIFOCache', () => {
     expect([cache.has('a'), cache.peek('f')]).toEqual([false, 2])
   })
 
+  it('keeps a ghost as a key only: no value, weight or expiry, and never a live entry', () => {
+    let now = 0
+    const evicted: string[] = []
+    const cache = new S3FIFOCache<string, number>({
+      maxSize: 4,
+      maxWeight: 4,
+      ttl: 100,
+      now: () => now,
+      onEvict: (key, value, reason) => evicted.push(`${key}=${value}:${reason}`),
+    })
+    cache.set('a', 1).set('b', 2).set('c', 3).set('d', 4)
+    cache.set('e', 5) // small's oldest, 'a', was never hit: evicted, and remembered as a ghost
+    expect(evicted).toEqual(['a=1:evict'])
+    expect([cache.has('a'), cache.peek('a'), cache.get('a'), cache.delete('a')]).toEqual([
+      false,
+      undefined,
+      undefined,
+      false,
+    ])
+    expect([cache.expiresAt('a'), cache.size, cache.weight]).toEqual([undefined, 4, 4])
+    now = 100 // every entry expires; the ghost is not an entry and is not purged
+    expect(cache.purgeExpired()).toBe(4)
+    expect(evicted.slice(1).sort()).toEqual([
+      'b=2:expire',
+      'c=3:expire',
+      'd=4:expire',
+      'e=5:expire',
+    ])
+    cache.set('a', 6) // the ghost comes back, into main, with a fresh TTL
+    expect([cache.get('a'), cache.expiresAt('a'), cache.size, cache.weight]).toEqual([6, 200, 1, 1])
+    expect([...cache.keys()]).toEqual(['a'])
+  })
+
   it('matches its model when keys keep coming back from the ghost queue', () => {
     // 5 keys over 4 entries: every set after the first round revives a ghost, and main keeps
     // overflowing, so victims' slots are handed over and freed again and again.
