@@ -68,176 +68,126 @@ function build(
   })
 }
 
-const hotKeys = [...Array(CAPACITY).keys()]
-const hotTrace = Array.from(zipfTrace({ length: OPS, keys: CAPACITY, skew: 0.99, seed: 7 }))
-const hotStrings = hotKeys.map((k) => `user:${k}`)
-const hotStringTrace = hotTrace.map((k) => `user:${k}`)
-const wideTrace = Array.from(zipfTrace({ length: 200_000, keys: 100_000, skew: 0.99, seed: 11 }))
+// Each workload's data is made only if it runs: bench/index.ts runs one workload per process, and
+// the string pool alone is a million strings.
+function once<T>(make: () => T): () => T {
+  let made: T | undefined
+  return () => (made ??= make())
+}
+const hotKeys = once(() => [...Array(CAPACITY).keys()])
+const hotTrace = once(() =>
+  Array.from(zipfTrace({ length: OPS, keys: CAPACITY, skew: 0.99, seed: 7 })),
+)
+const hotStrings = once(() => hotKeys().map((k) => `user:${k}`))
+const hotStringTrace = once(() => hotTrace().map((k) => `user:${k}`))
+const wideTrace = once(() =>
+  Array.from(zipfTrace({ length: 200_000, keys: 100_000, skew: 0.99, seed: 11 })),
+)
 // String keys as a server sees them: each request's key a string object of its own.
-const wideStringTrace = wideTrace.map((k) => `user:${k}`)
+const wideStringTrace = once(() => wideTrace().map((k) => `user:${k}`))
 // A pool of distinct string keys for the miss-heavy workloads, used round and round.
 const NAME_MASK = (1 << 20) - 1
-const stringPool = Array.from({ length: NAME_MASK + 1 }, (_, i) => `user:${i}`)
+const stringPool = once(() => Array.from({ length: NAME_MASK + 1 }, (_, i) => `user:${i}`))
 
-const results: [string, Map<string, number>][] = []
-const quiet = process.argv.includes('--json')
+const GET = 'for (let i = 0; i < trace.length; i++) cache.get(trace[i])'
+const READ_THROUGH = `for (let i = 0; i < ops; i++) {
+  const key = trace[state.position]
+  state.position = state.position + 1 === trace.length ? 0 : state.position + 1
+  if (cache.get(key) === undefined) cache.set(key, i)
+}`
+
+/** One workload: its short title (what BENCH_WORKLOAD names), its heading, loop, data and prefill. */
+interface Workload {
+  title: string
+  heading: string
+  body: string
+  data: () => Record<string, unknown>
+  prefill: () => (number | string)[]
+}
+
+const workloads: Workload[] = [
+  {
+    title: 'get, all hits (Zipf 0.99 over cached number keys)',
+    heading: 'get, all hits (Zipf 0.99 over cached number keys)',
+    body: GET,
+    data: () => ({ trace: hotTrace() }),
+    prefill: hotKeys,
+  },
+  {
+    title: 'get, all hits (string keys)',
+    heading: 'get, all hits (Zipf 0.99 over cached string keys)',
+    body: GET,
+    data: () => ({ trace: hotStringTrace() }),
+    prefill: hotStrings,
+  },
+  {
+    title: 'read-through Zipf',
+    heading: 'read-through: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
+    body: READ_THROUGH,
+    data: () => ({ trace: wideTrace(), ops: OPS, state: { position: 0 } }),
+    prefill: hotKeys,
+  },
+  {
+    title: 'set misses',
+    heading: 'set, all misses: every set evicts (full cache)',
+    body: 'for (let i = 0; i < ops; i++) cache.set(state.next++, i)',
+    data: () => ({ ops: OPS, state: { next: CAPACITY } }),
+    prefill: hotKeys,
+  },
+  {
+    title: 'delete + set a new key',
+    heading: 'delete the oldest key, set a new one (a sliding window of keys, no evictions)',
+    body: 'for (let i = 0; i < ops; i++) { cache.delete(state.next - capacity); cache.set(state.next++, i) }',
+    data: () => ({ ops: OPS, capacity: CAPACITY, state: { next: CAPACITY } }),
+    prefill: hotKeys,
+  },
+  {
+    title: 'read-through Zipf (string keys)',
+    heading:
+      'read-through with string keys: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
+    body: READ_THROUGH,
+    data: () => ({ trace: wideStringTrace(), ops: OPS, state: { position: 0 } }),
+    prefill: hotStrings,
+  },
+  {
+    title: 'set misses (string keys)',
+    heading: 'set with string keys, all misses: every set evicts (full cache)',
+    body: 'for (let i = 0; i < ops; i++) cache.set(pool[state.next++ & mask], i)',
+    data: () => ({ ops: OPS, pool: stringPool(), mask: NAME_MASK, state: { next: CAPACITY } }),
+    prefill: hotStrings,
+  },
+  {
+    title: 'delete + set a new key (string keys)',
+    heading: 'delete the oldest string key, set a new one (no evictions)',
+    body: 'for (let i = 0; i < ops; i++) { cache.delete(pool[(state.next - capacity) & mask]); cache.set(pool[state.next++ & mask], i) }',
+    data: () => ({
+      ops: OPS,
+      capacity: CAPACITY,
+      pool: stringPool(),
+      mask: NAME_MASK,
+      state: { next: CAPACITY },
+    }),
+    prefill: hotStrings,
+  },
+]
+
 // BENCH_WORKLOAD=<title> runs that workload alone (bench/index.ts gives each its own process);
 // BENCH_WORKLOADS=set,delete those whose titles contain one of the words; --list prints the
 // titles and runs nothing.
 const exact = process.env.BENCH_WORKLOAD
 const only = process.env.BENCH_WORKLOADS?.split(',')
-const listing = process.argv.includes('--list')
-const titles: string[] = []
-const wanted = (title: string): boolean => {
-  titles.push(title)
-  if (listing) return false
-  if (exact !== undefined) return title === exact
-  return !only || only.some((word) => title.includes(word))
-}
+const wanted = (title: string): boolean =>
+  exact !== undefined ? title === exact : !only || only.some((word) => title.includes(word))
 
-if (wanted('get, all hits (Zipf 0.99 over cached number keys)')) {
-  results.push([
-    'get, all hits (Zipf 0.99 over cached number keys)',
-    await race(
-      'get, all hits (Zipf 0.99 over cached number keys)',
-      OPS,
-      build(
-        'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
-        { trace: hotTrace },
-        hotKeys,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('get, all hits (string keys)')) {
-  results.push([
-    'get, all hits (string keys)',
-    await race(
-      'get, all hits (Zipf 0.99 over cached string keys)',
-      OPS,
-      build(
-        'for (let i = 0; i < trace.length; i++) cache.get(trace[i])',
-        { trace: hotStringTrace },
-        hotStrings,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('read-through Zipf')) {
-  results.push([
-    'read-through Zipf',
-    await race(
-      'read-through: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
-      OPS,
-      build(
-        `for (let i = 0; i < ops; i++) {
-        const key = trace[state.position]
-        state.position = state.position + 1 === trace.length ? 0 : state.position + 1
-        if (cache.get(key) === undefined) cache.set(key, key)
-      }`,
-        { trace: wideTrace, ops: OPS, state: { position: 0 } },
-        hotKeys,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('set misses')) {
-  results.push([
-    'set misses',
-    await race(
-      'set, all misses: every set evicts (full cache)',
-      OPS,
-      build(
-        'for (let i = 0; i < ops; i++) cache.set(state.next++, i)',
-        { ops: OPS, state: { next: CAPACITY } },
-        hotKeys,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('delete + set a new key')) {
-  results.push([
-    'delete + set a new key',
-    await race(
-      'delete the oldest key, set a new one (a sliding window of keys, no evictions)',
-      OPS,
-      build(
-        'for (let i = 0; i < ops; i++) { cache.delete(state.next - capacity); cache.set(state.next++, i) }',
-        { ops: OPS, capacity: CAPACITY, state: { next: CAPACITY } },
-        hotKeys,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('read-through Zipf (string keys)')) {
-  results.push([
-    'read-through Zipf (string keys)',
-    await race(
-      'read-through with string keys: get, set on miss (Zipf 0.99 over 100k keys, 10k entries)',
-      OPS,
-      build(
-        `for (let i = 0; i < ops; i++) {
-        const key = trace[state.position]
-        state.position = state.position + 1 === trace.length ? 0 : state.position + 1
-        if (cache.get(key) === undefined) cache.set(key, i)
-      }`,
-        { trace: wideStringTrace, ops: OPS, state: { position: 0 } },
-        hotStrings,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('set misses (string keys)')) {
-  results.push([
-    'set misses (string keys)',
-    await race(
-      'set with string keys, all misses: every set evicts (full cache)',
-      OPS,
-      build(
-        'for (let i = 0; i < ops; i++) cache.set(pool[state.next++ & mask], i)',
-        { ops: OPS, pool: stringPool, mask: NAME_MASK, state: { next: CAPACITY } },
-        hotStrings,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (wanted('delete + set a new key (string keys)')) {
-  results.push([
-    'delete + set a new key (string keys)',
-    await race(
-      'delete the oldest string key, set a new one (no evictions)',
-      OPS,
-      build(
-        'for (let i = 0; i < ops; i++) { cache.delete(pool[(state.next - capacity) & mask]); cache.set(pool[state.next++ & mask], i) }',
-        {
-          ops: OPS,
-          capacity: CAPACITY,
-          pool: stringPool,
-          mask: NAME_MASK,
-          state: { next: CAPACITY },
-        },
-        hotStrings,
-      ),
-      quiet,
-    ),
-  ])
-}
-
-if (listing) console.log(JSON.stringify(titles))
-else if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(results.map(([title, ops]) => [title, Object.fromEntries(ops)])))
+if (process.argv.includes('--list')) {
+  console.log(JSON.stringify(workloads.map((w) => w.title)))
+} else {
+  const quiet = process.argv.includes('--json')
+  const results: [string, Map<string, number>][] = []
+  for (const w of workloads.filter((w) => wanted(w.title))) {
+    results.push([w.title, await race(w.heading, OPS, build(w.body, w.data(), w.prefill()), quiet)])
+  }
+  if (quiet) {
+    console.log(JSON.stringify(results.map(([title, ops]) => [title, Object.fromEntries(ops)])))
+  }
 }

@@ -1,5 +1,5 @@
-// Doubly linked lists threaded through typed arrays: the queues of LRU, FIFO, SIEVE, S3-FIFO and
-// W-TinyLFU. One pair of `next`/`prev` arrays serves every list a policy keeps, since an entry is
+// Doubly linked lists threaded through typed arrays: the queues of FIFO, S3-FIFO and W-TinyLFU
+// (LRU and SIEVE keep one list each, with plain fields for its ends). One pair of `next`/`prev` arrays serves every list a policy keeps, since an entry is
 // in one list at a time; each list is just a head, a tail and a length.
 import { NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions } from './types.js'

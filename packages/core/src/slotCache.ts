@@ -145,7 +145,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /** The total weight of the stored entries (their count when no weights are used). */
   get weight(): number {
-    return this.#weights === undefined ? this.keyIndex.size - this.phantoms : this.#totalWeight
+    return this.#weights === undefined ? this.size : this.#totalWeight
   }
 
   /**
@@ -457,11 +457,6 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   /** A slot for a new entry when the cache is not full; for policies' own fast paths. */
   protected takeSlot(): number {
     return this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
-  }
-
-  /** Frees the slot of an entry a policy's fast path removed (key and value already cleared). */
-  protected releaseSlot(slot: number): void {
-    this.#freeSlot(slot)
   }
 
   /** Queues a departure for `onEvict`; for policies' own fast paths. */
