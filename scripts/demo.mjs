@@ -1,6 +1,6 @@
-// The main job until the playground lands: replays three synthetic workloads through every
-// policy of @cache/core (used through its package name and built dist, as a user would) and
-// prints the hit ratios.
+// `npm run demo`: a text-only look at the policies, without the playground. Replays three
+// synthetic workloads through every policy of @cache/core (used through its package name and
+// built dist, as a user would) and prints the hit ratios.
 import { createCache, loopTrace, POLICIES, scanMixTrace, simulate, zipfTrace } from '@cache/core'
 
 const KEYS = 100_000
