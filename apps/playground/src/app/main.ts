@@ -1,5 +1,5 @@
 // The simulator page: wires the settings form, the worker, the plot, the table and the URL.
-import { formatCount } from '../sim/format.js'
+import { formatCount, formatTraceSummary } from '../sim/format.js'
 import { InputError } from '../sim/inputError.js'
 import { parsePolicies } from '../sim/policies.js'
 import { reportToCsv, reportToJson, type SimulationReport } from '../sim/results.js'
@@ -89,10 +89,6 @@ function setBusy(value: boolean): void {
   form.cancel.disabled = !value
 }
 
-function showTraceInfo(info: TraceInfo): void {
-  traceInfo.textContent = `${info.description}: ${formatCount(info.requests)} requests, ${formatCount(info.distinctKeys)} distinct keys`
-}
-
 /** Loads the form's source into the worker unless it is already there; false if cancelled. */
 async function ensureLoaded(state: PageState): Promise<boolean> {
   const { source, key } = sourceOf(state)
@@ -105,7 +101,7 @@ async function ensureLoaded(state: PageState): Promise<boolean> {
   })
   if (outcome.status === 'cancelled') return false
   loaded = { key, info: outcome.value }
-  showTraceInfo(outcome.value)
+  traceInfo.textContent = formatTraceSummary(outcome.value.description, outcome.value)
   return true
 }
 
@@ -140,13 +136,12 @@ async function run(): Promise<void> {
       progress.finish('Cancelled.', false)
       return
     }
-    const { description, requests, distinctKeys } = loaded!.info
-    const info = { workload: description, requests, distinctKeys }
+    const summary = formatTraceSummary(loaded!.info.description, loaded!.info)
     const outcome = await client.run(policies, sizes, (done, total, rows) => {
       progress.show(total === 0 ? 0 : done / total, 'Simulating…')
       if (rows !== undefined) {
         plot.show(policies, sizes, rows)
-        table.show(info, rows, false)
+        table.show(summary, rows, false)
       }
     })
     if (outcome.status === 'cancelled') {
@@ -156,7 +151,7 @@ async function run(): Promise<void> {
     const report = outcome.value
     lastReport = report
     plot.show(report.policies, report.sizes, report.rows)
-    table.show(report, report.rows, true)
+    table.show(formatTraceSummary(report.workload, report), report.rows, true)
     downloadCsv.disabled = false
     downloadJson.disabled = false
     const runs = report.rows.length

@@ -1,8 +1,9 @@
 // What the simulator page's settings are: everything a shared link must reproduce.
 import { POLICIES, type PolicyName } from '@cache/core'
 
+import { DEFAULT_SIZES } from '../sim/sizes.js'
 import { DEFAULT_WORKLOAD, type WorkloadKind, type WorkloadSpec } from '../sim/workload.js'
-import type { TraceFormat } from '../traces/traceFormat.js'
+import { parseCsvColumn, type TraceFormat } from '../traces/traceFormat.js'
 
 /** The simulator page's settings. */
 export interface PageState {
@@ -36,7 +37,7 @@ export const DEFAULT_STATE: Readonly<PageState> = {
   csvHeader: false,
   fileName: '',
   policies: [...POLICIES],
-  sizes: '100..10k:8',
+  sizes: DEFAULT_SIZES,
 }
 
 /** The synthetic workload `state` describes (`source` must not be `file`). */
@@ -46,6 +47,5 @@ export function workloadOf(state: PageState, kind: WorkloadKind): WorkloadSpec {
 
 /** The CSV column as the parser takes it: a number when it is one, a header name otherwise. */
 export function csvColumnOf(state: PageState): number | string {
-  const text = state.csvColumn.trim()
-  return /^\d+$/.test(text) ? Number(text) : text
+  return parseCsvColumn(state.csvColumn.trim())
 }

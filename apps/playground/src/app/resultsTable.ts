@@ -1,6 +1,5 @@
 // The results table: one row per policy and cache size.
 import { formatCount, formatPercent, formatRate } from '../sim/format.js'
-import type { SimulationReport } from '../sim/results.js'
 import type { SweepRow } from '../sim/sweep.js'
 import { byId, element } from './dom.js'
 
@@ -15,16 +14,12 @@ export class ResultsTable {
     this.body = body
   }
 
-  /** Shows `rows` of a run of `report`'s trace; `final` is false while the run goes on. */
-  show(
-    report: Pick<SimulationReport, 'workload' | 'requests' | 'distinctKeys'>,
-    rows: SweepRow[],
-    final: boolean,
-  ): void {
-    this.caption.textContent =
-      `${report.workload}: ${formatCount(report.requests)} requests, ` +
-      `${formatCount(report.distinctKeys)} distinct keys` +
-      (final ? '' : ' (running…)')
+  /**
+   * Shows `rows` of a run under `summary` (the trace, as `formatTraceSummary` puts it); `final`
+   * is false while the run goes on.
+   */
+  show(summary: string, rows: SweepRow[], final: boolean): void {
+    this.caption.textContent = final ? summary : `${summary} (running…)`
     this.body.replaceChildren(
       ...rows.map((row) => {
         const tr = element('tr', undefined, {
@@ -43,11 +38,5 @@ export class ResultsTable {
         return tr
       }),
     )
-  }
-
-  /** Empties the table, with a note. */
-  clear(note: string): void {
-    this.caption.textContent = note
-    this.body.replaceChildren()
   }
 }

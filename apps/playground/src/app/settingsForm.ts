@@ -4,7 +4,7 @@ import { POLICIES, type PolicyName } from '@cache/core'
 import { isWorkloadKind } from '../sim/workload.js'
 import { isTraceFormat } from '../traces/traceFormat.js'
 import { byId, element } from './dom.js'
-import type { PageState } from './pageState.js'
+import { DEFAULT_STATE, type PageState } from './pageState.js'
 
 /** Descriptions shown next to each policy's checkbox. */
 const POLICY_TITLES: Readonly<Record<PolicyName, string>> = {
@@ -57,12 +57,12 @@ export class SettingsForm {
     const source = this.source.value
     const format = this.format.value
     return {
-      source: source === 'file' || isWorkloadKind(source) ? source : 'zipf',
+      source: source === 'file' || isWorkloadKind(source) ? source : DEFAULT_STATE.source,
       keys: this.keys.valueAsNumber,
       length: this.length.valueAsNumber,
       skew: this.skew.valueAsNumber,
       seed: this.seed.valueAsNumber,
-      format: isTraceFormat(format) ? format : 'lines',
+      format: isTraceFormat(format) ? format : DEFAULT_STATE.format,
       csvColumn: this.csvColumn.value,
       csvHeader: this.csvHeader.checked,
       fileName: this.chosenFile?.name ?? this.fileHint.dataset.fileName ?? '',

@@ -30,9 +30,9 @@ export function stateToQuery(state: PageState): string {
 }
 
 /** The settings a query string holds, defaults filling whatever is missing or invalid. */
-export function stateFromQuery(query: string, defaults: PageState = DEFAULT_STATE): PageState {
+export function stateFromQuery(query: string): PageState {
   const params = new URLSearchParams(query)
-  const state: PageState = { ...defaults, policies: [...defaults.policies] }
+  const state: PageState = { ...DEFAULT_STATE, policies: [...DEFAULT_STATE.policies] }
   const source = params.get('source')
   if (source === 'file' || isWorkloadKind(source)) state.source = source
   state.keys = numberParam(params, 'keys') ?? state.keys

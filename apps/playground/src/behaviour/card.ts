@@ -63,11 +63,15 @@ export class Card {
     return value
   }
 
-  /** Calls `action` on submit; errors go to `onError`. */
-  onSubmit(action: () => Promise<void>, onError: (error: unknown) => void): void {
+  /** Calls `action` on submit; its errors, thrown or rejected, go to `onError`. */
+  onSubmit(action: () => void | Promise<void>, onError: (error: unknown) => void): void {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault()
-      action().catch(onError)
+      // Through an async function, so a synchronous throw (a bad input) becomes a rejection.
+      const run = async (): Promise<void> => {
+        await action()
+      }
+      run().catch(onError)
     })
   }
 }

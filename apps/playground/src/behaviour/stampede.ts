@@ -16,8 +16,6 @@ export interface StampedeOptions {
    */
   singleFlight: boolean
   sleep: Sleep
-  /** The clock for `elapsedMs`. */
-  now?: () => number
 }
 
 /** What {@link stampede} observed. */
@@ -34,7 +32,7 @@ export interface StampedeResult {
 
 /** Fires `calls` concurrent `get`s of one key at a loader taking `delayMs`. */
 export async function stampede(options: StampedeOptions): Promise<StampedeResult> {
-  const { calls, delayMs, singleFlight, sleep, now = () => performance.now() } = options
+  const { calls, delayMs, singleFlight, sleep } = options
   const cache = new AsyncCache<string, string>({
     name: singleFlight ? 'single flight' : 'no single flight',
     maxSize: singleFlight ? 100 : 0,
@@ -45,11 +43,11 @@ export async function stampede(options: StampedeOptions): Promise<StampedeResult
     await sleep(delayMs)
     return `${key} (load #${call})`
   }
-  const start = now()
+  const start = performance.now()
   const values = await Promise.all(
     Array.from({ length: calls }, () => cache.get('user:42', loadProfile)),
   )
-  const elapsedMs = now() - start
+  const elapsedMs = performance.now() - start
   const stats = cache.stats()
   await cache.destroy()
   return { calls, loaderCalls, distinctValues: new Set(values).size, elapsedMs, stats }

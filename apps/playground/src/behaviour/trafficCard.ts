@@ -1,7 +1,8 @@
 // The live-statistics card: steady skewed traffic at a cached function, its stats refreshed.
-import { POLICIES } from '@cache/core'
+import { POLICIES, type PolicyName } from '@cache/core'
 
 import { InputError } from '../sim/inputError.js'
+import { isPolicyName } from '../sim/policies.js'
 import { Card } from './card.js'
 import { realSleep } from './sleep.js'
 import { showStats } from './statsView.js'
@@ -13,9 +14,20 @@ const TICK_MS = 100
 /** How long a product load takes, in ms. */
 const LOAD_MS = 40
 
+/** The policy chosen when the page opens. */
+const INITIAL_POLICY: PolicyName = 'tinylfu'
+
 /** Wires the `#traffic` card. */
 export function setUpTrafficCard(onError: (error: unknown) => void): void {
   const card = new Card('traffic')
+  const policySelect = card.control('policy', HTMLSelectElement)
+  // @cache/core's own list, so the card offers every policy the simulator page does.
+  policySelect.replaceChildren(
+    ...POLICIES.map((policy) => {
+      const initial = policy === INITIAL_POLICY
+      return new Option(policy, policy, initial, initial)
+    }),
+  )
   const stopButton = card.control('stop', HTMLButtonElement)
   const stats = card.output('stats', HTMLElement)
   let running: { traffic: Traffic; timer: ReturnType<typeof setInterval> } | undefined
@@ -30,13 +42,12 @@ export function setUpTrafficCard(onError: (error: unknown) => void): void {
   }
   stopButton.addEventListener('click', stop)
 
-  card.onSubmit(async () => {
+  card.onSubmit(() => {
     stop()
-    const policy = card.control('policy', HTMLSelectElement).value
-    const found = POLICIES.find((name) => name === policy)
-    if (found === undefined) throw new InputError('policy', `unknown policy "${policy}"`, policy)
+    const policy = policySelect.value
+    if (!isPolicyName(policy)) throw new InputError('policy', `unknown policy "${policy}"`, policy)
     const traffic = createTraffic({
-      policy: found,
+      policy,
       maxSize: card.integer('size'),
       ttlMs: card.integer('ttl'),
       products: 1000,
@@ -62,6 +73,5 @@ export function setUpTrafficCard(onError: (error: unknown) => void): void {
     card.submit.disabled = true
     stopButton.disabled = false
     tick()
-    await Promise.resolve()
   }, onError)
 }

@@ -21,7 +21,7 @@ export function setUpTtlCard(onError: (error: unknown) => void): void {
   card.onSubmit(() => {
     if (running !== undefined) {
       stop()
-      return Promise.resolve()
+      return
     }
     const ttlMs = card.integer('ttl')
     const everyMs = card.integer('every')
@@ -43,7 +43,6 @@ export function setUpTtlCard(onError: (error: unknown) => void): void {
     running = { timeline, timer: setInterval(read, everyMs) }
     card.submit.textContent = 'Stop'
     read()
-    return Promise.resolve()
   }, onError)
 }
 

@@ -5,7 +5,7 @@ import type { PolicyName } from '@cache/core'
 
 import { InputError } from '../sim/inputError.js'
 import { parsePolicies } from '../sim/policies.js'
-import { parseSizes } from '../sim/sizes.js'
+import { DEFAULT_SIZES, parseSizes } from '../sim/sizes.js'
 import {
   DEFAULT_WORKLOAD,
   isWorkloadKind,
@@ -16,6 +16,7 @@ import {
 import {
   inferTraceFormat,
   isTraceFormat,
+  parseCsvColumn,
   TRACE_FORMATS,
   type TraceParserOptions,
 } from '../traces/traceFormat.js'
@@ -32,9 +33,6 @@ export interface CliOptions {
   /** Draw a progress bar on stderr: forced on, or (undefined) only when stderr is a terminal. */
   progress: boolean | undefined
 }
-
-/** The sizes swept when `--sizes` is not given. */
-export const DEFAULT_SIZES = '100..10k:8'
 
 /** The CLI's help text. */
 export const USAGE = `Usage: pnpm sim [options]
@@ -126,7 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     }
     const column = values['csv-column']
     const options: TraceParserOptions = { format }
-    if (column !== undefined) options.csvColumn = /^\d+$/.test(column) ? Number(column) : column
+    if (column !== undefined) options.csvColumn = parseCsvColumn(column)
     if (values['csv-header'] !== undefined) options.csvHeader = values['csv-header']
     return { source: { kind: 'file', path: values.trace, options }, ...common }
   }

@@ -1,5 +1,5 @@
 // The CLI's results table: aligned columns, numbers on the right.
-import { formatCount, formatPercent, formatRate } from '../sim/format.js'
+import { formatCount, formatPercent, formatRate, formatTraceSummary } from '../sim/format.js'
 import type { SimulationReport } from '../sim/results.js'
 
 /** The report as a text table with a one-line summary of the trace above it. */
@@ -22,6 +22,6 @@ export function formatTable(report: SimulationReport): string {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ')
       .trimEnd()
-  const summary = `${report.workload}: ${formatCount(report.requests)} requests, ${formatCount(report.distinctKeys)} distinct keys`
+  const summary = formatTraceSummary(report.workload, report)
   return [summary, '', line(header), ...rows.map(line)].join('\n') + '\n'
 }

@@ -7,6 +7,9 @@ export const MAX_CACHE_SIZE = 2 ** 30
 /** The most sizes one run may sweep. */
 export const MAX_SIZES = 64
 
+/** The sizes a fresh page and the CLI sweep: 8 log-spaced sizes from 100 to 10,000. */
+export const DEFAULT_SIZES = '100..10k:8'
+
 const NUMBER = /^(\d+(?:\.\d+)?)([kKmM]?)$/
 const RANGE = /^(.+?)\.\.(.+?)(?::(\d+))?$/
 

@@ -1,21 +1,20 @@
 // One pass over a trace feeding every (policy, cache size) pair at once, so a trace is read once
 // per run and never has to be held whole (a file streams through batch by batch).
-import { createCache, simulate, type EvictionCache, type PolicyName } from '@cache/core'
+import {
+  createCache,
+  simulate,
+  type EvictionCache,
+  type PolicyName,
+  type SimulationResult,
+} from '@cache/core'
 
 import type { KeyArray } from '../traces/keyBatcher.js'
 
-/** The outcome for one policy at one cache size. */
-export interface SweepRow {
+/** The outcome for one policy at one cache size: what `simulate` counts, summed over batches. */
+export interface SweepRow extends SimulationResult {
   policy: PolicyName
   /** The cache's `maxSize`. */
   size: number
-  requests: number
-  hits: number
-  misses: number
-  /** `hits / requests`. */
-  hitRatio: number
-  /** Entries evicted to make room. */
-  evictions: number
   /** Time spent in `simulate` for this pair, in seconds. */
   seconds: number
   /** `requests / seconds`: the policy's throughput on this trace (get + set on a miss). */

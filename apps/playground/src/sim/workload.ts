@@ -1,6 +1,7 @@
 // Synthetic workloads: which generator of @cache/core to call, with which parameters.
 import { loopTrace, scanMixTrace, uniformTrace, zipfTrace } from '@cache/core'
 
+import { formatCount } from './format.js'
 import { InputError } from './inputError.js'
 
 /** Every synthetic workload kind, in the order the UI lists them. */
@@ -89,8 +90,7 @@ export function generateWorkload(spec: WorkloadSpec): Int32Array {
 
 /** A one-line description: `Zipf 0.99, 100,000 keys, 1,000,000 requests, seed 1`. */
 export function describeWorkload(spec: WorkloadSpec): string {
-  const count = (n: number): string => n.toLocaleString('en-US')
-  const parts = [`${count(spec.keys)} keys`, `${count(spec.length)} requests`]
+  const parts = [`${formatCount(spec.keys)} keys`, `${formatCount(spec.length)} requests`]
   if (spec.kind !== 'loop') parts.push(`seed ${spec.seed}`)
   const name =
     spec.kind === 'zipf' || spec.kind === 'scanmix'
@@ -116,7 +116,7 @@ function integer(field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new InputError(
       field,
-      `${field} must be an integer from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got: ${value}`,
+      `${field} must be an integer from ${formatCount(min)} to ${formatCount(max)}, got: ${value}`,
       value,
     )
   }

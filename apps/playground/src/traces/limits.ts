@@ -33,21 +33,19 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Rejects, before reading a byte, a file the browser playground will not read: an empty one, or
- * one over `limit`.
+ * one over {@link MAX_UPLOAD_BYTES}.
  * @throws {TraceParseError} `ERR_TRACE_EMPTY` or `ERR_TRACE_TOO_LARGE`, naming the file and size.
  */
-export function checkUploadSize(
-  file: { readonly name: string; readonly size: number },
-  limit: number = MAX_UPLOAD_BYTES,
-): void {
+export function checkUploadSize(file: { readonly name: string; readonly size: number }): void {
   if (file.size === 0) {
     throw new TraceParseError('ERR_TRACE_EMPTY', `${file.name} is empty (0 bytes): no requests`)
   }
-  if (file.size > limit) {
+  if (file.size > MAX_UPLOAD_BYTES) {
     throw new TraceParseError(
       'ERR_TRACE_TOO_LARGE',
-      `${file.name} is ${formatBytes(file.size)}, more than the ${formatBytes(limit)} the ` +
-        `playground reads; replay it with the CLI instead: pnpm sim --trace ${file.name}`,
+      `${file.name} is ${formatBytes(file.size)}, more than the ` +
+        `${formatBytes(MAX_UPLOAD_BYTES)} the playground reads; replay it with the CLI instead: ` +
+        `pnpm sim --trace ${file.name}`,
     )
   }
 }

@@ -29,12 +29,9 @@ export interface TraceParserOptions {
   csvHeader?: boolean
 }
 
-/** One-line descriptions, shown by the UI and the CLI's help. */
-export const TRACE_FORMAT_LABELS: Readonly<Record<TraceFormat, string>> = {
-  lines: 'one key per line',
-  arc: 'ARC: start_block count ignored request_no',
-  lirs: 'LIRS: one block number per line',
-  csv: 'CSV: the key in a chosen column',
+/** A CSV column as typed (form or `--csv-column`): a number when all digits, else a header name. */
+export function parseCsvColumn(text: string): number | string {
+  return /^\d+$/.test(text) ? Number(text) : text
 }
 
 /** Whether the format's keys are numbers (block numbers) rather than strings. */

@@ -88,9 +88,11 @@ export function createTraceParser(
     requests,
     distinctKeys: numeric ? numbers.size : strings.size,
   })
-  const take = (text: string): void => {
+  // Parses text[start, end) as one line, without the CR of a CRLF end: one slice per line.
+  const take = (text: string, start: number, end: number): void => {
     lines++
-    parseLine(text.endsWith('\r') ? text.slice(0, -1) : text, lines, sink)
+    const stop = end > start && text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end
+    parseLine(text.slice(start, stop), lines, sink)
   }
 
   return {
@@ -102,7 +104,7 @@ export function createTraceParser(
       }
       let start = 0
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        take(text.slice(start, end))
+        take(text, start, end)
         start = end + 1
       }
       carry = text.slice(start)
@@ -115,7 +117,7 @@ export function createTraceParser(
       }
     },
     end() {
-      if (carry !== '') take(carry)
+      if (carry !== '') take(carry, 0, carry.length)
       carry = ''
       batcher.flush()
       if (requests === 0) throw emptyTrace(format, lines)

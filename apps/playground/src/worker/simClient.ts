@@ -83,7 +83,7 @@ export class SimClient {
   }
 
   private request<T>(
-    message: Extract<WorkerRequest, { id: number }>,
+    message: Exclude<WorkerRequest, { type: 'cancel' }>,
     onProgress: ProgressListener,
     result: (response: WorkerResponse) => T | undefined,
   ): Promise<Outcome<T>> {

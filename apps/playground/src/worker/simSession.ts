@@ -55,12 +55,7 @@ export class SimSession {
         const info = await this.load(request, controller.signal)
         this.post({ type: 'loaded', id, info })
       } else {
-        const report = await this.run(
-          request.id,
-          request.policies,
-          request.sizes,
-          controller.signal,
-        )
+        const report = await this.run(id, request.policies, request.sizes, controller.signal)
         this.post({ type: 'finished', id, report })
       }
     } catch (error) {
@@ -92,9 +87,7 @@ export class SimSession {
     const parser = createTraceParser(options, () => undefined)
     const stats = await readTrace(streamChunks(file.stream()), parser, {
       signal,
-      onProgress: (bytes) => {
-        progress(bytes)
-      },
+      onProgress: progress,
     })
     const info = {
       description: `${file.name} (${options.format})`,

@@ -298,4 +298,21 @@ describe('the playground in Chromium', () => {
     expect(pageErrors).toEqual([])
     await page.screenshot({ path: `${appDir}test-results/behaviour.png`, fullPage: true })
   })
+
+  it("offers @cache/core's policies on the behaviour page, tinylfu chosen at first", async () => {
+    await page.goto(`${server!.url}/behaviour.html`)
+    const select = page.locator('#traffic select[name=policy]')
+    expect(await select.locator('option').allInnerTexts()).toEqual([...POLICIES])
+    expect(await select.inputValue()).toBe('tinylfu')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('names a bad setting of the TTL card in the error box, as for the other cards', async () => {
+    await page.goto(`${server!.url}/behaviour.html`)
+    await page.fill('#ttl input[name=ttl]', '50')
+    await page.click('#ttl button[type=submit]')
+    await eventually(errorText).toBe('TTL (ms) must be an integer from 100 to 10000, got: "50"')
+    expect(await page.locator('#ttl button[type=submit]').innerText()).toBe('Start')
+    expect(pageErrors).toEqual([])
+  })
 })
