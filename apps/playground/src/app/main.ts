@@ -31,7 +31,8 @@ const client = new SimClient(
 )
 
 /** The source the worker holds, as a comparable string, and what it is; none at first. */
-let loaded: { key: string; info: TraceInfo } | undefined
+// The trace in the worker: which source, and in which worker (a restarted one holds none).
+let loaded: { key: string; info: TraceInfo; worker: number } | undefined
 let lastReport: SimulationReport | undefined
 let busy = false
 /** Counts operations, so only the latest one clears the busy state when it ends. */
@@ -92,7 +93,7 @@ function setBusy(value: boolean): void {
 /** Loads the form's source into the worker unless it is already there; false if cancelled. */
 async function ensureLoaded(state: PageState): Promise<boolean> {
   const { source, key } = sourceOf(state)
-  if (loaded?.key === key) return true
+  if (loaded?.key === key && loaded.worker === client.restarts) return true
   loaded = undefined
   traceInfo.textContent = ''
   const total = source.kind === 'file' ? formatBytes(source.file.size) : ''
@@ -100,7 +101,7 @@ async function ensureLoaded(state: PageState): Promise<boolean> {
     progress.show(all === 0 ? 0 : done / all, `Reading ${total}…`)
   })
   if (outcome.status === 'cancelled') return false
-  loaded = { key, info: outcome.value }
+  loaded = { key, info: outcome.value, worker: client.restarts }
   traceInfo.textContent = formatTraceSummary(outcome.value.description, outcome.value)
   return true
 }

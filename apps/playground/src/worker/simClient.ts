@@ -48,6 +48,8 @@ export class SimClient {
   private worker: Worker
   private nextId = 1
   private pending: Pending | undefined
+  /** How many times the worker was re-created after a crash; a new worker holds no trace. */
+  restarts = 0
 
   /** @param createWorker - makes the worker (Vite bundles it from the `new URL` inside). */
   constructor(createWorker: () => Worker) {
@@ -126,6 +128,7 @@ export class SimClient {
       // A crash (out of memory, a bug) loses the worker's trace: start afresh.
       const message = event.message || 'the simulation worker stopped'
       worker.terminate()
+      this.restarts++
       this.worker = this.start()
       this.pending?.settle(new Error(`${message}; load the trace again`))
     })
