@@ -173,6 +173,15 @@ describe('keyTemplate', () => {
     }
   })
 
+  it('names an argument on a missing path by its name, or by its position as a number', () => {
+    expect(thrown(() => keyTemplate('{01.a}')()).message).toBe(
+      'Key template "{01.a}": `1` is undefined, so `{01.a}` cannot be read',
+    )
+    expect(thrown(() => keyTemplate('{u.a}', { paramNames: ['u'] })()).message).toBe(
+      'Key template "{u.a}": `u` is undefined, so `{u.a}` cannot be read',
+    )
+  })
+
   it('rejects a placeholder that leads to a value without a text form', () => {
     const key = keyTemplate('user:{0.id}')
     const id = { n: 1 }

@@ -1,5 +1,5 @@
 import { KeyError, show } from './keyError.js'
-import { checkParamNames } from './paramNames.js'
+import { checkOptions, checkParamNames } from './options.js'
 
 /** A function that renders a key for a call's arguments; made by {@link keyTemplate}. */
 export type KeyTemplate<A extends readonly unknown[] = readonly unknown[]> = (...args: A) => string
@@ -83,13 +83,7 @@ export function keyTemplate<A extends readonly unknown[] = readonly unknown[]>(
       template,
     )
   }
-  if (typeof options !== 'object' || (options as unknown) === null) {
-    throw new KeyError(
-      'ERR_KEY_OPTIONS',
-      `\`options\` must be an object, got: ${show(options)}`,
-      options,
-    )
-  }
+  checkOptions(options)
   const paramNames = checkParamNames(options.paramNames)
   const { literals, placeholders } = new Parser(template, paramNames).parse()
   const reserved = new Set<string>(['%'])
@@ -156,23 +150,10 @@ class Parser {
   private placeholder(): Placeholder {
     const start = this.at++
     const path: string[] = []
-    let index = Number(this.match(INDEX) ?? Number.NaN)
-    let name = Number.isNaN(index) ? '' : String(index)
-    if (Number.isNaN(index)) {
-      const param = this.match(IDENTIFIER)
-      if (param === undefined) throw this.fault(start, 'an argument position or name')
-      index = this.paramNames.indexOf(param)
-      if (index === -1) {
-        throw this.error(
-          `names \`{${param}}\` at ${start}, but \`paramNames\` ` +
-            (this.paramNames.length === 0
-              ? 'is not given (use a position, as in `{0}`)'
-              : `holds only ${this.paramNames.map((p) => `\`${p}\``).join(', ')}`),
-        )
-      }
-      name = param
-    }
-    const names = [name]
+    const position = this.match(INDEX)
+    const index = position === undefined ? this.paramIndex(start) : Number(position)
+    // The head as messages name it: the parameter, or the position as a number (`{07}` is `7`).
+    const names = [position === undefined ? this.paramNames[index]! : String(index)]
     for (;;) {
       const char = this.template[this.at]
       if (char === '}') break
@@ -192,6 +173,22 @@ class Parser {
     }
     this.at++
     return { source: this.template.slice(start + 1, this.at - 1), index, path, names }
+  }
+
+  /** The position of the parameter a placeholder names, with `at` on the name. */
+  private paramIndex(start: number): number {
+    const param = this.match(IDENTIFIER)
+    if (param === undefined) throw this.fault(start, 'an argument position or name')
+    const index = this.paramNames.indexOf(param)
+    if (index === -1) {
+      throw this.error(
+        `names \`{${param}}\` at ${start}, but \`paramNames\` ` +
+          (this.paramNames.length === 0
+            ? 'is not given (use a position, as in `{0}`)'
+            : `holds only ${this.paramNames.map((p) => `\`${p}\``).join(', ')}`),
+      )
+    }
+    return index
   }
 
   private quoted(): string | undefined {

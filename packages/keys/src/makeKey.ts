@@ -1,5 +1,5 @@
 import { KeyError, show } from './keyError.js'
-import { checkParamNames } from './paramNames.js'
+import { checkOptions, checkParamNames } from './options.js'
 import { isPlain, stableHash } from './stableHash.js'
 
 /** A key `makeKey` returns: a value a `Map` compares as it should (SameValueZero). */
@@ -132,13 +132,7 @@ function planFor(options: MakeKeyOptions): Plan {
 }
 
 function compile(options: MakeKeyOptions): Plan {
-  if (typeof options !== 'object' || (options as unknown) === null) {
-    throw new KeyError(
-      'ERR_KEY_OPTIONS',
-      `\`options\` must be an object, got: ${show(options)}`,
-      options,
-    )
-  }
+  checkOptions(options)
   const { skipArgs = 0, ignoreArgs = [], ignoreProps = [] } = options
   const paramNames = checkParamNames(options.paramNames)
   if (!Number.isSafeInteger(skipArgs) || skipArgs < 0) {

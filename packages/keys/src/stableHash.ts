@@ -129,11 +129,19 @@ const NULL = hashTag(Tag.Null)
 const TRUE = hashTag(Tag.True)
 const FALSE = hashTag(Tag.False)
 
-/** `n<String(n)>;` */
+/** `n<numberText(n)>;` */
 function hashNumber(n: number): string {
   // `(n | 0) === n` picks the int32 values, and -0, which String() would print as '0'.
   if ((n | 0) === n && !Object.is(n, -0)) return hashInt(Tag.Number, n)
-  return hashDecimal(Tag.Number, Object.is(n, -0) ? '-0' : String(n))
+  return hashDecimal(Tag.Number, numberText(n))
+}
+
+/**
+ * How a number is written: String(n), the spec's shortest round-trip form, identical in every
+ * engine, except for -0, whose sign String() loses.
+ */
+function numberText(n: number): string {
+  return Object.is(n, -0) ? '-0' : String(n)
 }
 
 /** `i<String(n)>;` */
@@ -154,7 +162,7 @@ function hashInt(tag: Tag, n: number): string {
   return hashUnits(scratch, at, END)
 }
 
-/** `<tag><digits>;`, the digits being String() of a number or bigint. */
+/** `<tag><digits>;`, the digits being numberText() of a number or String() of a bigint. */
 function hashDecimal(tag: Tag, digits: string): string {
   let at = END - 1 - digits.length
   for (let i = 0; i < digits.length; i++) scratch[at + i] = digits.charCodeAt(i)
@@ -191,10 +199,8 @@ function encode(value: unknown, out: Hasher, ancestors: object[]): void {
       sized(value, out)
       return
     case 'number':
-      // String(n) is the spec's shortest round-trip form, identical in every engine; it only
-      // loses the sign of zero.
       out.unit(Tag.Number)
-      out.text(value === 0 && 1 / value < 0 ? '-0' : String(value))
+      out.text(numberText(value))
       out.unit(Tag.End)
       return
     case 'boolean':
@@ -253,29 +259,34 @@ function encodeObject(object: object, out: Hasher, ancestors: object[]): void {
 
 function encodeContent(object: object, out: Hasher, ancestors: object[]): void {
   const own = (object as Partial<Record<typeof keyOf, unknown>>)[keyOf]
-  if (typeof own === 'function') {
-    const key: unknown = own.call(object)
-    if (key !== object) {
-      out.unit(Tag.KeyOf)
-      sized(constructorName(object), out)
-      encode(key, out, ancestors)
-      return
-    }
-  }
+  if (encodeAs(Tag.KeyOf, own, object, out, ancestors)) return
   const proto: unknown = Object.getPrototypeOf(object)
   if (proto !== Object.prototype && proto !== null && encodeBuiltIn(object, out, ancestors)) return
-  const toJSON: unknown = (object as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') {
-    const json: unknown = toJSON.call(object)
-    if (json !== object) {
-      out.unit(Tag.ToJSON)
-      sized(constructorName(object), out)
-      encode(json, out, ancestors)
-      return
-    }
-  }
+  const toJSON = (object as { toJSON?: unknown }).toJSON
+  if (encodeAs(Tag.ToJSON, toJSON, object, out, ancestors)) return
   if (isPlain(proto)) encodeProps(object as Record<string, unknown>, out, ancestors)
   else identity(object, out)
+}
+
+/**
+ * `<tag><len>:<class name><what method returns>`, for a `[keyOf]()` or `toJSON()` method. False,
+ * with nothing written, when there is no such method or it returns the object itself: the object
+ * is then encoded some other way.
+ */
+function encodeAs(
+  tag: Tag.KeyOf | Tag.ToJSON,
+  method: unknown,
+  object: object,
+  out: Hasher,
+  ancestors: object[],
+): boolean {
+  if (typeof method !== 'function') return false
+  const replacement: unknown = method.call(object)
+  if (replacement === object) return false
+  out.unit(tag)
+  sized(constructorName(object), out)
+  encode(replacement, out, ancestors)
+  return true
 }
 
 /** Encodes the built-in types read by content; false for any other object. */

@@ -1,4 +1,16 @@
+// Checks of the options that makeKey and keyTemplate share, with the same messages in both.
 import { KeyError, show } from './keyError.js'
+
+/** Checks that an options argument is an object (not `null`). */
+export function checkOptions(value: unknown): asserts value is object {
+  if (typeof value !== 'object' || value === null) {
+    throw new KeyError(
+      'ERR_KEY_OPTIONS',
+      `\`options\` must be an object, got: ${show(value)}`,
+      value,
+    )
+  }
+}
 
 /** Checks a `paramNames` option: an array of distinct strings. Returns it, typed. */
 export function checkParamNames(value: unknown): readonly string[] {
