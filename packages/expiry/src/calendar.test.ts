@@ -72,6 +72,7 @@ describe('calendar', () => {
     [-3.1e20, MIN_DATETIME_MS],
     [Infinity, MAX_DATETIME_MS],
     [-Infinity, MIN_DATETIME_MS],
+    [Number.NaN, Number.NaN],
   ])('reads the timestamp %d as %d ms', (timestamp, expected) => {
     expect(unixTimestampToMs(timestamp)).toBe(expected)
   })

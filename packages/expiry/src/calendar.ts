@@ -17,7 +17,7 @@ const MS_WATERSHED = 2e10
 const MAX_TIMESTAMP = 3e20
 
 /** Whether `year` is a leap year. */
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
 }
 
@@ -84,7 +84,7 @@ export function zoneOffsetMinutes(zone: string): number | undefined {
 /**
  * Epoch milliseconds (floored) of a unix timestamp in seconds, or in ms, µs or ns when it is
  * large enough to be one (pydantic's rule); ±Infinity and values past 3e20 clamp to Python's
- * `datetime.max` / `datetime.min`. The caller rejects NaN.
+ * `datetime.max` / `datetime.min`. NaN gives NaN, for the caller to reject.
  */
 export function unixTimestampToMs(timestamp: number): number {
   if (timestamp > MAX_TIMESTAMP) return MAX_DATETIME_MS

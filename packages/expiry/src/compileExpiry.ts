@@ -5,7 +5,6 @@ import { dateTextToParts, datePartsToMs, parseDate, type DateParts } from './par
 import { dateTimeTextToMs } from './parseDateTime.js'
 import {
   durationObjectToMs,
-  isDurationObject,
   parseDuration,
   parseDurationText,
   type Duration,
@@ -179,10 +178,8 @@ function compileObject(spec: object | null, ignoreMissing: boolean): Resolve {
   // Objects are told apart by their keys; a malformed one gets its own parser's message.
   if ('year' in spec) return absolute(datePartsToMs(parseDate(spec as DateParts)))
   if ('hour' in spec) return timeOfDay(parseTime(spec as TimeOfDay))
-  if (isDurationObject(spec)) {
-    const ms = durationObjectToMs(spec)
-    if (Number.isFinite(ms)) return interval(ms)
-  }
+  const duration = durationObjectToMs(spec)
+  if (duration !== undefined) return interval(duration)
   throw new ExpiryParseError('expiration', spec, EXPECTED)
 }
 
@@ -209,8 +206,7 @@ function compilePointer(pointer: string, ignoreMissing: boolean): Resolve {
   const tolerant = ignoreMissing || suffixed
   const path = pointer.slice(2, suffixed ? -IGNORE_MISSING.length : undefined)
   const keys = path.split('.')
-  if (keys.some((key) => key === ''))
-    throw new ExpiryParseError('expiration', pointer, EXPECTED_POINTER)
+  if (keys.includes('')) throw new ExpiryParseError('expiration', pointer, EXPECTED_POINTER)
   return (item, now, depth) => {
     const found = lookup(item.value, keys)
     if (found === MISSING) {

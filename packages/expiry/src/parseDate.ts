@@ -12,7 +12,9 @@ export interface DateParts {
 /** What {@link parseDate} accepts: a unix timestamp, a string or its bytes, {@link DateParts}, a `Date`. */
 export type DateInput = number | string | Uint8Array | DateParts | Date
 
-const dateRe = /^(\d{4})-(\d{1,2})-(\d{1,2})$/
+/** `YYYY-M-D`, alone or as the date part of a datetime: groups year, month, day. */
+export const DATE_PATTERN: string = String.raw`(\d{4})-(\d{1,2})-(\d{1,2})`
+const dateRe = new RegExp(`^${DATE_PATTERN}$`)
 
 const EXPECTED =
   "a date 'YYYY-M-D' that exists (years 1–9999), a unix timestamp in seconds (ms above 2e10), " +
@@ -38,14 +40,13 @@ export function parseDate(input: DateInput): DateParts {
 }
 
 /** The date an input names, or `undefined` when it names none. */
-export function toDateParts(input: DateInput): DateParts | undefined {
+function toDateParts(input: DateInput): DateParts | undefined {
   if (typeof input === 'number') return timestampDate(input)
   if (typeof input === 'string' || input instanceof Uint8Array) {
     return dateTextToParts(toText(input, 'date').trim())
   }
   if (input instanceof Date) return msDate(input.getTime())
-  if (isDateParts(input)) return input
-  return undefined
+  return isDateParts(input) ? input : undefined
 }
 
 /** The date a trimmed date string or numeric timestamp string names, or `undefined`. */
@@ -53,13 +54,21 @@ export function dateTextToParts(text: string): DateParts | undefined {
   const numeric = parseNumeric(text)
   if (numeric !== undefined) return timestampDate(numeric)
   const match = dateRe.exec(text)
-  if (match === null) return undefined
-  const parts = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }
+  return match === null ? undefined : dateOfGroups(match[1], match[2], match[3])
+}
+
+/** The date that the groups of a {@link DATE_PATTERN} match name, or `undefined` if none. */
+export function dateOfGroups(
+  year: string | undefined,
+  month: string | undefined,
+  day: string | undefined,
+): DateParts | undefined {
+  const parts = { year: Number(year), month: Number(month), day: Number(day) }
   return isValidDate(parts.year, parts.month, parts.day) ? parts : undefined
 }
 
 /** Whether `value` is an object with a valid `year`, `month` and `day`. */
-export function isDateParts(value: unknown): value is DateParts {
+function isDateParts(value: unknown): value is DateParts {
   if (typeof value !== 'object' || value === null) return false
   const { year, month, day } = value as Partial<Record<keyof DateParts, unknown>>
   return (
@@ -71,7 +80,7 @@ export function isDateParts(value: unknown): value is DateParts {
 }
 
 function timestampDate(seconds: number): DateParts | undefined {
-  return Number.isNaN(seconds) ? undefined : msDate(unixTimestampToMs(seconds))
+  return msDate(unixTimestampToMs(seconds))
 }
 
 function msDate(ms: number): DateParts | undefined {

@@ -1,19 +1,14 @@
-import {
-  daysFromCivil,
-  DAY_MS,
-  isValidDate,
-  unixTimestampToMs,
-  zoneOffsetMinutes,
-} from './calendar.js'
+import { unixTimestampToMs } from './calendar.js'
 import { ExpiryParseError } from './expiryParseError.js'
 import { parseNumeric, toText } from './inputText.js'
+import { DATE_PATTERN, dateOfGroups, datePartsToMs } from './parseDate.js'
+import { TIME_PATTERN, timeOfGroups } from './parseTime.js'
 
 /** What {@link parseDateTime} accepts: a unix timestamp, a string or its UTF-8 bytes, a `Date`. */
 export type DateTimeInput = number | string | Uint8Array | Date
 
-// pydantic's datetime: `YYYY-M-D`, `T` or a space, `H:M[:S[.ffffff]]`, an optional zone.
-const datetimeRe =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d{0,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/
+// pydantic's datetime: a date, `T` or a space, and a time of day with an optional zone.
+const datetimeRe = new RegExp(`^${DATE_PATTERN}[T ]${TIME_PATTERN}$`)
 
 const EXPECTED =
   "an ISO 8601 datetime 'YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]][Z|±HH[:MM]]' with a real date and " +
@@ -43,12 +38,9 @@ export function parseDateTime(input: DateTimeInput): Date {
 }
 
 /** Epoch ms of a datetime input, or `undefined` when it is not one. */
-export function dateTimeToMs(input: DateTimeInput): number | undefined {
-  if (typeof input === 'number') return Number.isNaN(input) ? undefined : unixTimestampToMs(input)
-  if (input instanceof Date) {
-    const ms = input.getTime()
-    return Number.isNaN(ms) ? undefined : ms
-  }
+function dateTimeToMs(input: DateTimeInput): number | undefined {
+  if (typeof input === 'number') return validMs(unixTimestampToMs(input))
+  if (input instanceof Date) return validMs(input.getTime())
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) return undefined
   return dateTimeTextToMs(toText(input, 'datetime').trim())
 }
@@ -56,23 +48,21 @@ export function dateTimeToMs(input: DateTimeInput): number | undefined {
 /** Epoch ms of a trimmed datetime string or numeric timestamp string, or `undefined`. */
 export function dateTimeTextToMs(text: string): number | undefined {
   const numeric = parseNumeric(text)
-  if (numeric !== undefined) return Number.isNaN(numeric) ? undefined : unixTimestampToMs(numeric)
+  if (numeric !== undefined) return validMs(unixTimestampToMs(numeric))
   const match = datetimeRe.exec(text)
   if (match === null) return undefined
-  const [, y, mo, d, h, mi, s, fraction, zone] = match
-  const year = Number(y)
-  const month = Number(mo)
-  const day = Number(d)
-  const hour = Number(h)
-  const minute = Number(mi)
-  const second = Number(s ?? 0)
-  if (!isValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined
-  const offset = zone === undefined ? 0 : zoneOffsetMinutes(zone)
-  if (offset === undefined) return undefined
-  const millis = fraction === undefined ? 0 : Math.floor(Number(fraction.padEnd(6, '0')) / 1000)
+  const [, year, month, day, hour, minute, second, fraction, zone] = match
+  const date = dateOfGroups(year, month, day)
+  const time = timeOfGroups(hour, minute, second, fraction, zone)
+  if (date === undefined || time === undefined) return undefined
+  const minutes = time.hour * 60 + time.minute - (time.offsetMinutes ?? 0)
+  // Whole milliseconds: the microseconds below them do not fit in a Date.
   return (
-    daysFromCivil(year, month, day) * DAY_MS +
-    ((hour * 60 + minute - offset) * 60 + second) * 1000 +
-    millis
+    datePartsToMs(date) + (minutes * 60 + time.second) * 1000 + Math.floor(time.microsecond / 1000)
   )
+}
+
+/** `ms`, or `undefined` for the NaN of a NaN timestamp or an invalid Date. */
+function validMs(ms: number): number | undefined {
+  return Number.isNaN(ms) ? undefined : ms
 }

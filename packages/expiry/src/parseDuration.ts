@@ -103,10 +103,8 @@ export function parseDuration(input: DurationInput): number {
       isoCalendarRe.test(text) ? EXPECTED_ISO : EXPECTED,
     )
   }
-  if (isDurationObject(input)) {
-    const ms = durationObjectToMs(input)
-    if (Number.isFinite(ms)) return ms
-  }
+  const ms = durationObjectToMs(input)
+  if (ms !== undefined) return ms
   throw new ExpiryParseError(
     'duration',
     input,
@@ -125,11 +123,7 @@ export function parseDurationText(text: string): number | undefined {
 
 function fromStandard(match: RegExpExecArray): number {
   const [, days, hours, minutes, seconds = '0', fraction] = match
-  let micros =
-    Number(days ?? 0) * MICROS_PER_UNIT.days +
-    Number(hours ?? 0) * MICROS_PER_UNIT.hours +
-    Number(minutes ?? 0) * MICROS_PER_UNIT.minutes +
-    Number(seconds) * MICROS_PER_UNIT.seconds
+  let micros = fieldMicros(days, hours, minutes, seconds)
   if (fraction !== undefined) {
     // The fraction takes the sign of the seconds it belongs to: '-30.1' is -30.1 s.
     const fractionMicros = Number(fraction.padEnd(6, '0'))
@@ -143,13 +137,23 @@ function fromIso(match: RegExpExecArray): number | undefined {
   const hasTime = hours !== undefined || minutes !== undefined || seconds !== undefined
   // 'P', 'PT' and 'P1DT' name no part; Python reads them as zero, ISO 8601 calls them malformed.
   if (t !== undefined ? !hasTime : days === undefined) return undefined
-  const micros = Math.round(
-    Number(days ?? 0) * MICROS_PER_UNIT.days +
-      Number(hours ?? 0) * MICROS_PER_UNIT.hours +
-      Number(minutes ?? 0) * MICROS_PER_UNIT.minutes +
-      Number(seconds ?? 0) * MICROS_PER_UNIT.seconds,
-  )
+  const micros = Math.round(fieldMicros(days, hours, minutes, seconds))
   return (sign === '-' ? -micros : micros) / 1000
+}
+
+/** Microseconds in the days, hours, minutes and seconds a regex matched; a missing field is 0. */
+function fieldMicros(
+  days: string | undefined,
+  hours: string | undefined,
+  minutes: string | undefined,
+  seconds: string | undefined,
+): number {
+  return (
+    Number(days ?? 0) * MICROS_PER_UNIT.days +
+    Number(hours ?? 0) * MICROS_PER_UNIT.hours +
+    Number(minutes ?? 0) * MICROS_PER_UNIT.minutes +
+    Number(seconds ?? 0) * MICROS_PER_UNIT.seconds
+  )
 }
 
 function fromHuman(text: string): number | undefined {
@@ -174,8 +178,22 @@ function fromHuman(text: string): number | undefined {
   return (negative ? -micros : micros) / 1000
 }
 
+/**
+ * Milliseconds (finite, rounded to whole microseconds) of a {@link Duration} object, or
+ * `undefined` when `value` is not one or its total overflows.
+ */
+export function durationObjectToMs(value: unknown): number | undefined {
+  if (!isDurationObject(value)) return undefined
+  let micros = 0
+  for (const key of Object.keys(MICROS_PER_UNIT) as (keyof Duration)[]) {
+    micros += (value[key] ?? 0) * MICROS_PER_UNIT[key]
+  }
+  const ms = Math.round(micros) / 1000
+  return Number.isFinite(ms) ? ms : undefined
+}
+
 /** Whether `value` is a plain object holding only {@link Duration} parts, at least one of them. */
-export function isDurationObject(value: unknown): value is Duration {
+function isDurationObject(value: unknown): value is Duration {
   if (typeof value !== 'object' || value === null) return false
   const proto: unknown = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return false
@@ -187,13 +205,4 @@ export function isDurationObject(value: unknown): value is Duration {
     parts++
   }
   return parts > 0
-}
-
-/** Milliseconds of a validated {@link Duration}, rounded to whole microseconds. */
-export function durationObjectToMs(duration: Duration): number {
-  let micros = 0
-  for (const key of Object.keys(MICROS_PER_UNIT) as (keyof Duration)[]) {
-    micros += (duration[key] ?? 0) * MICROS_PER_UNIT[key]
-  }
-  return Math.round(micros) / 1000
 }

@@ -17,9 +17,12 @@ export interface TimeOfDay {
 /** What {@link parseTime} accepts: seconds since midnight, a string or its bytes, a {@link TimeOfDay}. */
 export type TimeInput = number | string | Uint8Array | TimeOfDay
 
-// pydantic's time: `H:M[:S[.ffffff]]` then an optional zone `Z`, `±HH`, `±HHMM` or `±HH:MM`.
-const timeRe =
-  /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d{0,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/
+/**
+ * pydantic's time, alone or as the time part of a datetime: `H:M[:S[.ffffff]]` then an optional
+ * zone `Z`, `±HH`, `±HHMM` or `±HH:MM`. Groups: hour, minute, second, microsecond digits, zone.
+ */
+export const TIME_PATTERN: string = String.raw`(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d{0,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?`
+const timeRe = new RegExp(`^${TIME_PATTERN}$`)
 
 const EXPECTED =
   "a time 'HH:MM[:SS[.ffffff]][Z|±HH[:MM]]' (hour 0–23, minute and second 0–59, zone under " +
@@ -46,7 +49,7 @@ export function parseTime(input: TimeInput): TimeOfDay {
 }
 
 /** The time of day an input names, or `undefined` when it names none. */
-export function toTimeOfDay(input: TimeInput): TimeOfDay | undefined {
+function toTimeOfDay(input: TimeInput): TimeOfDay | undefined {
   if (typeof input === 'number') return secondsOfDay(input)
   if (typeof input === 'string' || input instanceof Uint8Array) {
     return timeTextToTimeOfDay(toText(input, 'time').trim())
@@ -60,13 +63,24 @@ export function timeTextToTimeOfDay(text: string): TimeOfDay | undefined {
   if (numeric !== undefined) return secondsOfDay(numeric)
   const match = timeRe.exec(text)
   if (match === null) return undefined
-  const [, h, m, s, fraction, zone] = match
+  const [, hour, minute, second, fraction, zone] = match
+  return timeOfGroups(hour, minute, second, fraction, zone)
+}
+
+/** The time of day that the groups of a {@link TIME_PATTERN} match name, or `undefined` if none. */
+export function timeOfGroups(
+  hour: string | undefined,
+  minute: string | undefined,
+  second: string | undefined,
+  fraction: string | undefined,
+  zone: string | undefined,
+): TimeOfDay | undefined {
   const offsetMinutes = zone === undefined ? null : zoneOffsetMinutes(zone)
   if (offsetMinutes === undefined) return undefined
   const time: TimeOfDay = {
-    hour: Number(h),
-    minute: Number(m),
-    second: Number(s ?? 0),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second ?? 0),
     microsecond: fraction === undefined ? 0 : Number(fraction.padEnd(6, '0')),
     offsetMinutes,
   }
@@ -74,7 +88,7 @@ export function timeTextToTimeOfDay(text: string): TimeOfDay | undefined {
 }
 
 /** Whether `value` is an object holding a valid {@link TimeOfDay}. */
-export function isTimeOfDay(value: unknown): value is TimeOfDay {
+function isTimeOfDay(value: unknown): value is TimeOfDay {
   if (typeof value !== 'object' || value === null) return false
   const { hour, minute, second, microsecond, offsetMinutes } = value as Partial<
     Record<keyof TimeOfDay, unknown>
