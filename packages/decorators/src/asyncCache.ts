@@ -8,15 +8,16 @@ import type { EvictionReason } from '@cache/core'
 import { BatchLoaders } from './batchLoaders.js'
 import type { BatchGetOptions, GetOptions, SetOptions } from './callOptions.js'
 import { cacheInfoOf, type CacheInfo } from './cacheInfo.js'
+import type { CacheParts } from './cacheParts.js'
 import { Entry, promiseOf, viewOf, type CacheEntry } from './entry.js'
 import { configError, ttlError } from './errors.js'
 import type { CacheEvent, CacheEventListener, ErrorContext, ErrorHandler } from './events.js'
 import type { Flight, Loader } from './flight.js'
-import { L2Tier, type L2TierHost } from './l2Tier.js'
-import { LoadRunner, type LoadRunnerHost } from './loadRunner.js'
-import { normalizeOptions, type AsyncCacheOptions, type Config } from './options.js'
+import { L2Tier } from './l2Tier.js'
+import { LoadRunner } from './loadRunner.js'
+import { expiresAtOf, normalizeOptions, type AsyncCacheOptions, type Config } from './options.js'
 import { register, unregister, type Registrable } from './registry.js'
-import { Removals, type RemovalsHost } from './removals.js'
+import { Removals } from './removals.js'
 import {
   estimateStoreBytes,
   newCounters,
@@ -63,10 +64,10 @@ export interface CacheInternals {
   ): Promise<unknown>
   /**
    * The miss path of a sync function: calls `call` (retrying), stores and returns its result, or
-   * throws. A thenable result is handed to an async load (with `loader` for retries) and its
-   * promise returned.
+   * throws. A thenable result is handed to an async load (which calls `call` again for retries)
+   * and its promise returned.
    */
-  missSync(cache: AsyncCache, key: unknown, call: () => unknown, loader: Loader): unknown
+  missSync(cache: AsyncCache, key: unknown, call: () => unknown): unknown
 }
 
 /** See {@link CacheInternals}. */
@@ -75,9 +76,6 @@ export const internals: CacheInternals = {} as CacheInternals
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
 
 let presetConfig: Config | undefined
-
-/** What the cache's parts share with it; each sees only its own part of it (its `…Host`). */
-type Parts<K> = RemovalsHost<K> & LoadRunnerHost<K> & L2TierHost<K>
 
 /**
  * A cache of async (or sync) loads over any `@cache/core` eviction policy.
@@ -167,7 +165,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     }
     internals.miss = (cache, key, loader, signal) =>
       cache.#loads.miss(key, loader, signal, undefined)
-    internals.missSync = (cache, key, call, loader) => cache.#loads.loadSync(key, call, loader)
+    internals.missSync = (cache, key, call) => cache.#loads.loadSync(key, call)
   }
 
   /** The fresh entries held (expired ones are not counted, even before they are removed). */
@@ -263,29 +261,23 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const error = ttl === undefined ? undefined : ttlError(ttl)
     if (error !== undefined) throw error
     const fetchedAt = this.#now()
-    let expiresAt = Infinity
-    let pending: PromiseLike<number> | undefined
-    if (ttl !== undefined) {
-      expiresAt = fetchedAt + ttl
-    } else if (this.#config.expiry !== undefined) {
-      const at = this.#config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
-      if (typeof at === 'number') expiresAt = at
-      else pending = at
-    }
+    const at = expiresAtOf(this.#config, value, fetchedAt, ttl)
+    // An async expiration is not known yet: fresh until it is.
+    const expiresAt = typeof at === 'number' ? at : Infinity
     this.#flights.delete(key)
     const entry = this.#put(key, value, false, fetchedAt, expiresAt)
     if (entry.l2Key !== undefined) {
       void this.#l2!.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
     }
-    if (pending !== undefined) {
-      pending.then(
-        (at) => {
+    if (typeof at !== 'number') {
+      at.then(
+        (resolved) => {
           if (this.#store.peek(key) !== entry) return
           this.#mayExpire = true
-          entry.expiresAt = at
-          entry.staleUntil = this.#staleUntil(at)
+          entry.expiresAt = resolved
+          entry.staleUntil = this.#staleUntil(resolved)
           if (entry.l2Key !== undefined) {
-            void this.#l2!.write(entry.l2Key, value, false, fetchedAt, at, false)
+            void this.#l2!.write(entry.l2Key, value, false, fetchedAt, resolved, false)
           }
         },
         (error: unknown) => {
@@ -326,7 +318,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const entry = this.#store.peek(key)
     if (entry === undefined) return false
     if (entry.staleUntil !== Infinity && this.#now() >= entry.staleUntil) {
-      this.#removals.expire(this.#store, key)
+      this.#removals.expire(key)
       return false
     }
     return this.#store.delete(key)
@@ -359,7 +351,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     for (const [key, entry] of this.#store.entries()) {
       if (now >= entry.staleUntil) expired.push(key)
     }
-    for (const key of expired) this.#removals.expire(this.#store, key)
+    for (const key of expired) this.#removals.expire(key)
     return expired.length
   }
 
@@ -506,18 +498,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     this.#removals.removed(key, entry, reason)
   }
 
-  /**
-   * What the parts get of the cache: shared state (never replaced), and callbacks into its
-   * private methods. Built once, in the constructor.
-   */
-  #parts(): Parts<K> {
+  /** What the parts get of the cache (see {@link CacheParts}). Built once, in the constructor. */
+  #parts(): CacheParts<K> {
     return {
       config: this.#config,
       store: this.#store,
       flights: this.#flights,
       counters: this.#counters,
       report: this.#report,
-      now: this.#now,
       listening: () => this.#listeners !== undefined,
       emit: (event) => {
         this.#emit(event)

@@ -546,6 +546,18 @@ describe('the sync wrapper', () => {
     await expect(fn(1)).resolves.toBe(1)
   })
 
+  it('retries a function not declared async that returned a promise by calling it again', async () => {
+    const body = vi.fn().mockRejectedValueOnce(new Error('once')).mockResolvedValue(2)
+    const fn = cached((id: number) => body(id) as Promise<number>, { retry: 1 })
+    const result = fn(1)
+    await vi.advanceTimersByTimeAsync(100) // the default backoff before the retry
+    await expect(result).resolves.toBe(2)
+    expect(body).toHaveBeenCalledTimes(2)
+    expect(body).toHaveBeenLastCalledWith(1)
+    await expect(fn(1)).resolves.toBe(2)
+    expect(body).toHaveBeenCalledTimes(2)
+  })
+
   it('may be declared async with `async: true`, to use async options', async () => {
     const fn = cached((id: number) => Promise.resolve(id), { async: true, timeoutMs: 100 })
     expect(fn.stats()).toBeInstanceOf(Promise)

@@ -16,6 +16,7 @@ import {
 } from './options.js'
 import { markSync, unmarkSync } from './registry.js'
 import type { CacheStats } from './stats.js'
+import { isThenable } from './thenable.js'
 
 /** Any function `cached()` accepts. */
 export type AnyFunction = (...args: never[]) => unknown
@@ -294,13 +295,6 @@ function noop(): void {
   // Promise.all's array is not what clear() resolves to.
 }
 
-function isThenable(value: unknown): boolean {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
-
 /** Creates a cache and its call path for `plan`; `shared` puts `this` into the key. */
 function bind(plan: Plan, shared: boolean): Binding {
   const cache = internals.create(plan.config)
@@ -335,12 +329,7 @@ function bind(plan: Plan, shared: boolean): Binding {
   markSync(cache)
   const syncMiss: Miss = (thisArg, args, key) => {
     if (mode.async) return asyncMiss(thisArg, args, key)
-    const result = internals.missSync(
-      cache,
-      key,
-      () => fn.apply(thisArg, args),
-      () => fn.apply(thisArg, args),
-    )
+    const result = internals.missSync(cache, key, () => fn.apply(thisArg, args))
     if (isThenable(result)) {
       // fn returned a promise: it is async after all, and so is its wrapper from now on.
       mode.async = true
@@ -364,12 +353,13 @@ function internalKey(thisArg: unknown, key: unknown): unknown {
   return makeKey([thisArg, key])
 }
 
+/** The helpers of `binding`'s cache; `thisArg` is the instance its keys are made for. */
 function controls(
   plan: Plan,
   binding: Binding,
-  keyOf: (args: readonly unknown[]) => unknown,
+  thisArg: unknown,
 ): SyncCacheControls<unknown[], unknown> | AsyncCacheControls<unknown[], unknown> {
-  const { cache, mode } = binding
+  const { cache, mode, keyOf } = binding
   const info = (): CachedInfo => ({
     ...cache.info(),
     async: mode.async,
@@ -382,7 +372,7 @@ function controls(
   return {
     cache,
     invalidate: (...args: unknown[]) => {
-      const removed = cache.delete(keyOf(args))
+      const removed = cache.delete(keyOf(args, thisArg))
       // With a second tier, resolve once the other instances have been told.
       return l2 ? cache.whenL2Settled().then(() => removed) : result(removed)
     },
@@ -435,12 +425,7 @@ function wrap(fn: AnyFunction, options: unknown): unknown {
   }
   Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true })
   Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true })
-  const keyOf = binding.keyOf
-  Object.assign(
-    wrapper,
-    controls(plan, binding, (args) => keyOf(args, undefined)),
-    { original: fn },
-  )
+  Object.assign(wrapper, controls(plan, binding, undefined), { original: fn })
   return wrapper
 }
 
@@ -522,8 +507,7 @@ export function methodCache<T extends object, M extends MethodNames<T>>(
   if (binding === undefined) {
     throw configError('instance', 'an object whose method is decorated with @cached', instance)
   }
-  const keyOf = binding.keyOf
-  return controls(state.plan, binding, (args) =>
-    keyOf(args, instance),
-  ) as unknown as T[M] extends AnyFunction ? CacheControlsOf<T[M]> : never
+  return controls(state.plan, binding, instance) as unknown as T[M] extends AnyFunction
+    ? CacheControlsOf<T[M]>
+    : never
 }

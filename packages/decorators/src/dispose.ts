@@ -3,6 +3,7 @@
 import { CacheDisposeError } from './errors.js'
 import type { ErrorHandler } from './events.js'
 import type { Disposer, Pointer } from './options.js'
+import { isThenable } from './thenable.js'
 import { startTimer, stopTimer } from './timers.js'
 
 // Looked up once: `Symbol.asyncDispose` and `Symbol.dispose` exist on Node 20+ and modern
@@ -129,10 +130,6 @@ function report(error: unknown, resource: unknown, key: unknown, onError: ErrorH
   } catch {
     // onError must not throw; if it does, there is nowhere left to report to.
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return isResource(value) && typeof (value as { then?: unknown }).then === 'function'
 }
 
 /** Resolves once every promise in `set` (including ones added meanwhile) has settled. */

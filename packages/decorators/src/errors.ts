@@ -87,7 +87,7 @@ export function ttlError(ttl: unknown): CacheConfigError | undefined {
 }
 
 /** A short rendering of a key for messages. */
-export function describeKey(key: unknown): string {
+function describeKey(key: unknown): string {
   switch (typeof key) {
     case 'string':
       return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)

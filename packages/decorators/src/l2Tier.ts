@@ -2,8 +2,8 @@
 // (holding the key's distributed lock when the store has one), L2 values kept in L1, writes of
 // L1 values to L2, and other instances' invalidations applied to L1. AsyncCache creates one
 // only when `l2` is given, so a cache without a second tier carries none of this.
+import type { CacheParts } from './cacheParts.js'
 import type { Entry } from './entry.js'
-import type { ErrorHandler } from './events.js'
 import type { Flight, Loader } from './flight.js'
 import {
   L2Link,
@@ -13,32 +13,17 @@ import {
   type L2Store,
   type L2Subscriber,
 } from './l2.js'
-import type { Counters } from './stats.js'
-import type { Store } from './store.js'
 
 /** What {@link L2Tier} needs of its cache. */
-export interface L2TierHost<K> {
-  readonly store: Store<K>
-  readonly flights: Map<K, Flight>
-  readonly counters: Counters
-  readonly report: ErrorHandler
-  readonly now: () => number
-  /** Stores a value in L1, as the copy of L2's `l2Key`. */
-  put(
-    key: K,
-    value: unknown,
-    isError: boolean,
-    fetchedAt: number,
-    expiresAt: number,
-    l2Key: string,
-  ): unknown
-  /** Runs the loader for `flight` (retries, timeout) and settles it, writing the value to L2. */
-  run(flight: Flight, key: K, loader: Loader<K>, ttl: number | undefined): Promise<void>
-}
+export type L2TierHost<K> = Pick<
+  CacheParts<K>,
+  'config' | 'store' | 'flights' | 'counters' | 'report' | 'put' | 'run'
+>
 
 /** The second tier of one cache. */
 export class L2Tier<K> {
   readonly #host: L2TierHost<K>
+  readonly #now: () => number
   readonly #link: L2Link
   /** L2 key → the key of the L1 entry holding it, to apply other instances' invalidations. */
   readonly #index = new Map<string, K>()
@@ -54,6 +39,7 @@ export class L2Tier<K> {
 
   constructor(store: L2Store, host: L2TierHost<K>) {
     this.#host = host
+    this.#now = host.config.now
     this.#link = new L2Link(store, host.report)
     this.#link.subscribe(new WeakRef(this.#subscriber))
   }
@@ -131,7 +117,7 @@ export class L2Tier<K> {
     }
     host.counters.l2Hits++
     const current = host.store.peek(key)
-    if (!host.flights.has(key) && (current === undefined || host.now() >= current.expiresAt)) {
+    if (!host.flights.has(key) && (current === undefined || this.#now() >= current.expiresAt)) {
       this.#fill(key, l2Key, record)
     }
     if (record.isError) throw record.value
@@ -147,7 +133,7 @@ export class L2Tier<K> {
     expiresAt: number,
     notify: boolean,
   ): Promise<boolean> {
-    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#host.now()
+    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#now()
     if (!(ttlMs > 0)) return Promise.resolve(false)
     return this.#link.write({ key: l2Key, value, isError, fetchedAt, ttlMs }, notify)
   }
@@ -188,7 +174,7 @@ export class L2Tier<K> {
 
   /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */
   #fill(key: K, l2Key: string, record: L2Record): void {
-    const expiresAt = record.ttlMs === Infinity ? Infinity : this.#host.now() + record.ttlMs
+    const expiresAt = record.ttlMs === Infinity ? Infinity : this.#now() + record.ttlMs
     this.#host.put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key)
   }
 

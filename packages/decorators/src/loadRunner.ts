@@ -4,35 +4,20 @@
 // settling the flight and keeping its value (or, with `negativeCache`, its error). Also the miss
 // path of a cached sync function, which retries at once and never waits.
 import { backoffOf, retryOutcome, sleep } from './backoff.js'
+import type { CacheParts } from './cacheParts.js'
 import { promiseOf } from './entry.js'
 import { CacheTimeoutError, ttlError } from './errors.js'
-import type { ErrorHandler, EventSink } from './events.js'
 import { Attempt, Flight, type Loader } from './flight.js'
 import type { L2Tier } from './l2Tier.js'
-import type { Config } from './options.js'
+import { expiresAtOf, type Config } from './options.js'
 import type { Removals } from './removals.js'
 import { recordLoadTime, type Counters } from './stats.js'
 import type { Store } from './store.js'
+import { isThenable } from './thenable.js'
 import { startTimer, stopTimer } from './timers.js'
 
-/** What {@link LoadRunner} needs of its cache. */
-export interface LoadRunnerHost<K> extends EventSink<K> {
-  readonly config: Config
-  readonly counters: Counters
-  readonly store: Store<K>
-  /** The loads in flight by key: a load stores its result only while it is still its key's. */
-  readonly flights: Map<K, Flight>
-  readonly report: ErrorHandler
-  /** Stores a result in L1 (as the copy of `l2Key`, when given). */
-  put(
-    key: K,
-    value: unknown,
-    isError: boolean,
-    fetchedAt: number,
-    expiresAt: number,
-    l2Key: string | undefined,
-  ): unknown
-}
+/** What {@link LoadRunner} needs of its cache: all its parts share but `run`, which it is. */
+export type LoadRunnerHost<K> = Omit<CacheParts<K>, 'run'>
 
 /** What the runner uses of the cache's removals: expiring an entry, closing an unwanted value. */
 type RemovalsPart<K> = Pick<Removals<K>, 'expire' | 'discard'>
@@ -41,13 +26,6 @@ type RemovalsPart<K> = Pick<Removals<K>, 'expire' | 'discard'>
 type L2Part<K> = Pick<L2Tier<K>, 'load' | 'peek' | 'write'>
 
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
 
 /** The misses and loads of one cache. */
 export class LoadRunner<K> {
@@ -105,7 +83,7 @@ export class LoadRunner<K> {
           return promiseOf(entry)
         }
       } else {
-        this.#removals.expire(this.#store, key)
+        this.#removals.expire(key)
       }
     }
     const flight = this.#flights.get(key)
@@ -167,10 +145,10 @@ export class LoadRunner<K> {
 
   /**
    * The miss path of a cached sync function: calls `call` (retrying at once), stores and
-   * returns its result, or throws. A thenable result is handed to an async load (with `loader`
-   * for retries), whose promise is returned.
+   * returns its result, or throws. A thenable result is handed to an async load (whose retries
+   * call `call` again), whose promise is returned.
    */
-  loadSync(key: K, call: () => unknown, loader: Loader<K>): unknown {
+  loadSync(key: K, call: () => unknown): unknown {
     const host = this.#host
     const counters = this.#counters
     counters.misses++
@@ -198,13 +176,10 @@ export class LoadRunner<K> {
       if (isThenable(value)) {
         // A function not declared async returned a promise: hand it to an async load, which
         // shares it, applies the timeout and retries, and never keeps a rejection.
-        return this.#start(key, loader, undefined, false, value).join(undefined)
+        return this.#start(key, call, undefined, false, value).join(undefined)
       }
       const fetchedAt = this.#now()
-      const at =
-        config.expiry === undefined
-          ? Infinity
-          : config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
+      const at = expiresAtOf(config, value, fetchedAt, undefined)
       const durationMs = this.#now() - started
       recordLoadTime(counters, durationMs)
       this.#putWhenExpiryKnown(key, value, false, fetchedAt, at)
@@ -298,17 +273,13 @@ export class LoadRunner<K> {
     attempts: number,
   ): Promise<void> {
     const fetchedAt = this.#now()
-    let expiresAt = Infinity
-    if (ttl !== undefined) {
-      expiresAt = fetchedAt + ttl
-    } else if (this.#config.expiry !== undefined) {
-      try {
-        const at = this.#config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
-        expiresAt = typeof at === 'number' ? at : await at
-      } catch (error) {
-        // The value cannot be kept under the configured expiration: fail loudly, keep nothing.
-        return this.#fail(flight, key, error, started, attempts, false)
-      }
+    let expiresAt: number
+    try {
+      const at = expiresAtOf(this.#config, value, fetchedAt, ttl)
+      expiresAt = typeof at === 'number' ? at : await at
+    } catch (error) {
+      // The value cannot be kept under the configured expiration: fail loudly, keep nothing.
+      return this.#fail(flight, key, error, started, attempts, false)
     }
     const durationMs = this.#now() - started
     recordLoadTime(this.#counters, durationMs)

@@ -219,6 +219,21 @@ export interface Config {
   readonly l2: L2Store | undefined
 }
 
+/**
+ * When a value fetched at `fetchedAt` expires: after a per-call `ttl` when there is one, else
+ * as `expiration` says (a promise when it is async), else never.
+ */
+export function expiresAtOf(
+  config: Config,
+  value: unknown,
+  fetchedAt: number,
+  ttl: number | undefined,
+): number | Promise<number> {
+  if (ttl !== undefined) return fetchedAt + ttl
+  if (config.expiry === undefined) return Infinity
+  return config.expiry({ value, fetchedAt, isError: false }, fetchedAt)
+}
+
 const MAX_SIZE = 2 ** 30
 const DEFAULT_MAX_SIZE = 1000
 const DEFAULT_NEGATIVE_EXPIRATION = 10
@@ -253,7 +268,7 @@ export function isAsyncFunction(value: unknown): boolean {
 }
 
 /** Throws a `CacheConfigError` for any name in `options` that is not in `known`. */
-export function rejectUnknownOptions(options: object, known: readonly string[]): void {
+function rejectUnknownOptions(options: object, known: readonly string[]): void {
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
       const close = known.find((k) => k.toLowerCase() === name.toLowerCase())
@@ -388,7 +403,7 @@ export function normalizeOptions(
 
   return {
     name,
-    maxSize: maxSize,
+    maxSize,
     policy: policy as PolicyName,
     ttl,
     expiry,
@@ -449,10 +464,7 @@ function checkRetry(retry: unknown): RetryConfig {
     throw configError('retry', 'a number of retries or { count, backoffMs, … }', retry)
   }
   const r = retry as Record<string, unknown>
-  rejectUnknownOptions(
-    r,
-    ['count', 'backoffMs', 'maxBackoffMs', 'jitter', 'shouldRetry'].map((n) => n),
-  )
+  rejectUnknownOptions(r, ['count', 'backoffMs', 'maxBackoffMs', 'jitter', 'shouldRetry'])
   const { count, backoffMs = 100, maxBackoffMs = 30_000, jitter = 0, shouldRetry } = r
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
     throw configError('retry.count', 'a non-negative integer', count)

@@ -3,19 +3,16 @@
 // AsyncCache so that the one place deciding what a removal means is easy to find and to check.
 import type { EvictionReason } from '@cache/core'
 
+import type { CacheParts } from './cacheParts.js'
 import { disposeResources, findResources, settleAll } from './dispose.js'
 import type { Entry } from './entry.js'
-import type { ErrorHandler, EventSink, RemovalReason } from './events.js'
-import type { Config } from './options.js'
-import type { Counters } from './stats.js'
-import type { Store } from './store.js'
+import type { RemovalReason } from './events.js'
 
 /** What {@link Removals} needs of its cache. */
-export interface RemovalsHost<K> extends EventSink<K> {
-  readonly config: Config
-  readonly counters: Counters
-  readonly report: ErrorHandler
-}
+export type RemovalsHost<K> = Pick<
+  CacheParts<K>,
+  'config' | 'store' | 'counters' | 'report' | 'listening' | 'emit'
+>
 
 /** A cache's removal handling: counts, reports and disposes of every entry that leaves. */
 export class Removals<K> {
@@ -29,11 +26,11 @@ export class Removals<K> {
     this.#host = host
   }
 
-  /** Removes `key` from `store` as an expiry: counted, and reported, as one. */
-  expire(store: Store<K>, key: K): void {
+  /** Removes `key` from the store as an expiry: counted, and reported, as one. */
+  expire(key: K): void {
     this.#deleteReason = 'expire'
     try {
-      store.delete(key)
+      this.#host.store.delete(key)
     } finally {
       this.#deleteReason = 'delete'
     }

@@ -157,7 +157,7 @@ export function recordLoadTime(counters: Counters, ms: number): void {
 }
 
 /** The load-time part of a snapshot. */
-export function loadTimeOf(counters: Counters): LoadTimeStats {
+function loadTimeOf(counters: Counters): LoadTimeStats {
   const n = counters.loadTimeCount
   return {
     min: n === 0 ? 0 : counters.loadTimeMin,
