@@ -227,6 +227,20 @@ describe('batching', () => {
     expect(batchFn.mock.calls.map((call) => call[0])).toEqual([['Ada', 'alan']])
   })
 
+  it('dedupes by a keyFn that gives some keys themselves and others another identity', async () => {
+    const batchFn = vi.fn(
+      async (keys: string[]) => new Map(keys.map((key) => [key.toLowerCase(), key])),
+    )
+    const batcher = new Batcher(batchFn, { keyFn: (key) => key.toLowerCase() })
+    const keys = ['a', 'B', ...Array.from({ length: 10 }, (_, i) => `k${i}`), 'b', 'A', 'K3']
+    const loads = keys.map((key) => batcher.load(key))
+    expect(loads[12]).toBe(loads[1])
+    expect(loads[13]).toBe(loads[0])
+    expect(loads[14]).toBe(loads[5])
+    expect(await Promise.all(loads)).toEqual([...keys.slice(0, 12), 'B', 'a', 'k3'])
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([keys.slice(0, 12)])
+  })
+
   it('rejects a load whose keyFn throws, and only that load', async () => {
     const batchFn = doubler()
     const boom = new RangeError('bad key')

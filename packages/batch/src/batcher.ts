@@ -166,7 +166,8 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null
 }
 
-function isMapLike(value: object): value is ReadonlyMap<unknown, unknown> {
+function isMapLike(value: unknown): value is ReadonlyMap<unknown, unknown> {
+  if (typeof value !== 'object' || value === null) return false
   const map = value as Partial<ReadonlyMap<unknown, unknown>>
   return typeof map.get === 'function' && typeof map.has === 'function'
 }
@@ -317,16 +318,11 @@ export class Batcher<K, V> {
     // signal.reason may be any value; callers get it as given, as fetch() does.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (this.#aborted) return Promise.reject(this.#abortReason)
-    let id: unknown = key
-    let mapped = false // whether id may differ from key
-    const keyFn = this.#keyFn
-    if (keyFn !== undefined || (typeof key === 'object' && key !== null)) {
-      try {
-        id = keyFn === undefined ? stableHash(key) : keyFn(key)
-      } catch (error) {
-        return Promise.reject(toError(error))
-      }
-      mapped = true
+    let id: unknown
+    try {
+      id = this.#idOf(key)
+    } catch (error) {
+      return Promise.reject(toError(error))
     }
     const cache = this.#cache
     if (cache !== undefined) {
@@ -340,12 +336,12 @@ export class Batcher<K, V> {
       const slot = this.#index.slotOf(batch.ids ?? batch.keys, batch.size, id)
       if (slot >= 0) return batch.promises[slot]!
     }
-    const promise = this.#join(batch, key, id, mapped)
+    const promise = this.#join(batch, key, id, id !== key)
     if (cache !== undefined) cache.set(id, promise)
     return promise
   }
 
-  /** Gives `key`, of identity `id`, a new slot in `batch`; `mapped` if `id` may not be `key`. */
+  /** Gives `key`, of identity `id`, a new slot in `batch`; `mapped` if `id` is not `key` itself. */
   #join(batch: Batch<K>, key: K, id: unknown, mapped: boolean): Promise<unknown> {
     const slot = batch.size
     // The shared executor stores the resolving functions in the batch in `enlisting`, written
@@ -420,6 +416,7 @@ export class Batcher<K, V> {
     return this
   }
 
+  /** The identity of `key` (see {@link BatcherOptions.keyFn}); throws what `keyFn` throws. */
   #idOf(key: K): unknown {
     const keyFn = this.#keyFn
     if (keyFn !== undefined) return keyFn(key)
@@ -587,54 +584,37 @@ export class Batcher<K, V> {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
     const { keys, settlers } = batch
     const n = batch.size
-    // Slots whose load was rejected, for evicting them from the cache; allocated on first use.
-    let failed: number[] | undefined
-    if (Array.isArray(result)) {
-      if (result.length !== n) {
-        const s = n === 1 ? '' : 's'
-        this.#rejectAll(
-          batch,
-          fnError(
-            `batchFn must return one value per key, in key order: expected ${n} value${s}, got ${result.length}`,
-            result,
-          ),
-        )
-        this.#drain()
-        return
-      }
-      for (let i = 0; i < n; i++) {
-        const value: unknown = result[i]
-        if (value instanceof Error) {
-          settlers[2 * i + 1]!(value)
-          ;(failed ??= []).push(i)
-        } else {
-          settlers[2 * i]!(value)
-        }
-      }
-    } else if (typeof result === 'object' && result !== null) {
-      const plain = isPlainObject(result)
-      if (!plain && !isMapLike(result)) {
-        this.#rejectAll(batch, unsupported(result))
-        this.#drain()
-        return
-      }
-      // A Map is looked up by key, then by identity; a plain object by String(identity).
-      const ids = batch.ids ?? keys
-      for (let i = 0; i < n; i++) {
-        const value = plain
-          ? fromRecord(result as Record<string, unknown>, ids[i])
-          : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
-        if (value instanceof Error) {
-          settlers[2 * i + 1]!(value)
-          ;(failed ??= []).push(i)
-        } else {
-          settlers[2 * i]!(value)
-        }
-      }
-    } else {
-      this.#rejectAll(batch, unsupported(result))
+    const array = Array.isArray(result) ? (result as unknown[]) : undefined
+    const plain =
+      array === undefined && typeof result === 'object' && result !== null && isPlainObject(result)
+    let error: BatchError | undefined
+    if (array !== undefined) {
+      if (array.length !== n) error = wrongLength(array, n)
+    } else if (!plain && !isMapLike(result)) {
+      error = unsupported(result)
+    }
+    if (error !== undefined) {
+      this.#rejectAll(batch, error)
       this.#drain()
       return
+    }
+    // A Map is looked up by key, then by identity; a plain object by String(identity).
+    const ids = batch.ids ?? keys
+    // Slots whose load was rejected, for evicting them from the cache; allocated on first use.
+    let failed: number[] | undefined
+    for (let i = 0; i < n; i++) {
+      const value =
+        array !== undefined
+          ? array[i]
+          : plain
+            ? fromRecord(result as Record<string, unknown>, ids[i])
+            : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
+      if (value instanceof Error) {
+        settlers[2 * i + 1]!(value)
+        ;(failed ??= []).push(i)
+      } else {
+        settlers[2 * i]!(value)
+      }
     }
     if (failed !== undefined && this.#cache !== undefined) this.#evict(batch, failed)
     this.#drain()
@@ -691,6 +671,14 @@ function fromRecord(record: Record<string, unknown>, id: unknown): unknown {
 
 function fnError(message: string, value: unknown, cause?: unknown): BatchError {
   return new BatchError('ERR_BATCH_FN', message, value, cause)
+}
+
+function wrongLength(result: readonly unknown[], n: number): BatchError {
+  const s = n === 1 ? '' : 's'
+  return fnError(
+    `batchFn must return one value per key, in key order: expected ${n} value${s}, got ${result.length}`,
+    result,
+  )
 }
 
 function unsupported(result: unknown): BatchError {
