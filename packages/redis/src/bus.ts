@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 
 import type { L2Subscriber } from '@cache/decorators'
 
-import type { RedisClientLike } from './client.js'
+import { closeClient, type RedisClientLike } from './client.js'
 import { watchConnection, type Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
 
@@ -107,17 +107,16 @@ export class Bus {
     return new Promise((resolve) => {
       let waiters = this.#waiters.get(key)
       if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()))
-      const set = waiters
       const done = (outcome: FillOutcome): void => {
         clearTimeout(timer)
-        set.delete(done)
-        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key)
+        waiters.delete(done)
+        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key)
         resolve(outcome)
       }
       const timer = setTimeout(() => {
         done('timeout')
       }, ms)
-      set.add(done)
+      waiters.add(done)
     })
   }
 
@@ -126,17 +125,7 @@ export class Bus {
     this.#closed = true
     this.#subscribers.clear()
     for (const waiters of this.#waiters.values()) for (const done of waiters) done('timeout')
-    const client = this.#client
-    if (!client.isOpen) return
-    if (client.isReady) {
-      try {
-        await client.close()
-        return
-      } catch {
-        // fall through to destroy
-      }
-    }
-    client.destroy()
+    await closeClient(this.#client)
   }
 
   readonly #onMessage = (text: string): void => {

@@ -35,7 +35,7 @@ export interface RedisClientLike {
  * Reconnects after 50, 100, 200, … ms, at most 1 s apart (plus up to 50 ms of jitter), forever:
  * the store's circuit breaker, not the client, decides when calls are skipped.
  */
-export function reconnectDelay(retries: number): number {
+function reconnectDelay(retries: number): number {
   return Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50)
 }
 
@@ -49,4 +49,21 @@ export function clientFor(url: string, connectTimeoutMs: number): RedisClientLik
     disableOfflineQueue: true,
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: reconnectDelay },
   })
+}
+
+/**
+ * Closes `client`: once its pending commands have replied when it is ready, else (or when that
+ * fails) at once. Does nothing when it is closed already.
+ */
+export async function closeClient(client: RedisClientLike): Promise<void> {
+  if (!client.isOpen) return
+  if (client.isReady) {
+    try {
+      await client.close()
+      return
+    } catch {
+      // fall through to destroy
+    }
+  }
+  client.destroy()
 }

@@ -78,6 +78,11 @@ function bytesOf(text: string): ArrayBuffer {
   return copy
 }
 
+function define(target: object, key: string, value: unknown, enumerable = true): void {
+  // defineProperty, not assignment: a key named '__proto__' must stay an own property.
+  Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true })
+}
+
 /** Encodes one value; `path` names where it is, `ancestors` catch cycles. */
 class Encoder {
   readonly #path: (string | number)[] = []
@@ -127,14 +132,7 @@ class Encoder {
         }
       }
       const out: { [key: string]: Json } = {}
-      for (const key of Object.keys(record)) {
-        Object.defineProperty(out, key, {
-          value: this.#at(key, record[key]),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        })
-      }
+      for (const key of Object.keys(record)) define(out, key, this.#at(key, record[key]))
       return out
     }
     if (value instanceof Date) {
@@ -213,11 +211,6 @@ class Encoder {
       .join('')
     return new CodecError(message, `$${path}`)
   }
-}
-
-function define(target: object, key: string, value: unknown, enumerable = true): void {
-  // defineProperty, not assignment: a key named '__proto__' must stay an own property.
-  Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true })
 }
 
 function malformed(detail: string): Error {

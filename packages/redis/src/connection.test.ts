@@ -2,8 +2,8 @@
 // breaker; the real server is in test/).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
+import { stubClient } from '../test/stubClient.js'
 import { CircuitBreaker } from './breaker.js'
-import type { RedisClientLike } from './client.js'
 import { Connection, watchConnection } from './connection.js'
 import { RedisStoreError } from './errors.js'
 
@@ -13,35 +13,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers()
 })
-
-type Listener = (...args: unknown[]) => void
-
-function stubClient(): RedisClientLike & {
-  isReady: boolean
-  emit(event: string, arg?: unknown): void
-} {
-  const listeners = new Map<string, Listener[]>()
-  const client = {
-    isReady: true,
-    isOpen: true,
-    connect: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-    destroy: () => {},
-    duplicate: () => client,
-    sendCommand: () => Promise.resolve('OK'),
-    subscribe: () => Promise.resolve(),
-    unsubscribe: () => Promise.resolve(),
-    on: (event: string, listener: Listener) => {
-      listeners.set(event, [...(listeners.get(event) ?? []), listener])
-      return client
-    },
-    off: () => client,
-    emit: (event: string, arg?: unknown) => {
-      for (const listener of listeners.get(event) ?? []) listener(arg)
-    },
-  }
-  return client
-}
 
 describe('Connection', () => {
   it('times a call out after timeoutMs with ERR_REDIS_TIMEOUT', async () => {

@@ -3,7 +3,7 @@
 // reported once per outage rather than once per reconnection attempt.
 import type { CircuitBreaker } from './breaker.js'
 import type { RedisClientLike } from './client.js'
-import { RedisStoreError } from './errors.js'
+import { messageOf, RedisStoreError } from './errors.js'
 
 /** Where a store sends errors that no caller receives. */
 export type Reporter = (error: unknown) => void
@@ -101,8 +101,4 @@ function unavailable(message: string, key: string | undefined): Outcome<never> {
     key === undefined ? {} : { key },
   )
   return { ok: false, error, skipped: true }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -1,4 +1,5 @@
-// The error class of @cache/redis: one class, a stable `code` per kind of failure.
+// The error class of @cache/redis: one class, a stable `code` per kind of failure; and how the
+// errors it wraps read in its messages.
 
 /** Codes a {@link RedisStoreError} carries. */
 export type RedisStoreErrorCode =
@@ -46,4 +47,9 @@ export class RedisStoreError extends Error {
     this.code = code
     this.key = options.key
   }
+}
+
+/** An error's message, or a thrown value that is not an `Error` as a string. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

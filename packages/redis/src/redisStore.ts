@@ -5,10 +5,10 @@
 import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '@cache/decorators'
 
 import { CircuitBreaker, type BreakerState } from './breaker.js'
-import { clientFor, type RedisClientLike } from './client.js'
+import { clientFor, closeClient, type RedisClientLike } from './client.js'
 import { Bus } from './bus.js'
 import { Connection, watchConnection, type Reporter } from './connection.js'
-import { RedisStoreError } from './errors.js'
+import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
 import { ReadBatcher } from './readBatcher.js'
@@ -108,18 +108,7 @@ export class RedisStore implements L2Store {
   async close(): Promise<void> {
     this.#closed = true
     await this.#bus.close()
-    if (!this.#ownsClient) return
-    const client = this.#connection.client
-    if (!client.isOpen) return
-    if (client.isReady) {
-      try {
-        await client.close()
-        return
-      } catch {
-        // fall through to destroy
-      }
-    }
-    client.destroy()
+    if (this.#ownsClient) await closeClient(this.#connection.client)
   }
 
   /** The records for `keys`; a miss (never a rejection) when Redis fails, reported once. */
@@ -147,9 +136,7 @@ export class RedisStore implements L2Store {
         refused.push(key)
         encodeError ??= new RedisStoreError(
           'ERR_REDIS_ENCODE',
-          `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${
-            cause instanceof Error ? cause.message : String(cause)
-          }`,
+          `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${messageOf(cause)}`,
           { key: write.key, cause },
         )
         continue
@@ -242,10 +229,11 @@ export class RedisStore implements L2Store {
    */
   async #read(keys: string[]): Promise<readonly (L2Record | undefined)[]> {
     const sent = Date.now()
-    const redisKeys = keys.map((key) => valueKey(this.prefix, key))
+    const mget = ['MGET']
+    for (const key of keys) mget.push(valueKey(this.prefix, key))
     const outcome = await this.#connection.call('Reading', (client) =>
       // Sent in the same tick: node-redis writes both at once (one round trip).
-      Promise.all([client.sendCommand(['MGET', ...redisKeys]), client.sendCommand(['TIME'])]),
+      Promise.all([client.sendCommand(mget), client.sendCommand(['TIME'])]),
     )
     if (!outcome.ok) {
       if (!outcome.skipped) this.#report(outcome.error)
@@ -277,9 +265,7 @@ export class RedisStore implements L2Store {
       this.#report(
         new RedisStoreError(
           'ERR_REDIS_DECODE',
-          `The data for key ${key} in Redis cannot be read (served as a miss): ${
-            cause instanceof Error ? cause.message : String(cause)
-          }`,
+          `The data for key ${key} in Redis cannot be read (served as a miss): ${messageOf(cause)}`,
           { key, cause },
         ),
       )

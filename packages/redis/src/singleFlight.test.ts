@@ -2,9 +2,9 @@
 // of the backoff and the wake-up; the real thing runs against redis-server in test/).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
+import { stubClient } from '../test/stubClient.js'
 import { CircuitBreaker } from './breaker.js'
 import { Bus } from './bus.js'
-import type { RedisClientLike } from './client.js'
 import { Connection } from './connection.js'
 import { jsonSerializer } from './codec.js'
 import { recordOf } from './record.js'
@@ -17,33 +17,8 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function stub(reply: (args: readonly string[]) => unknown) {
-  let onMessage: ((message: string, channel: string) => unknown) | undefined
-  const calls: { at: number; args: readonly string[] }[] = []
-  const client: RedisClientLike = {
-    isReady: true,
-    isOpen: true,
-    connect: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-    destroy: () => {},
-    duplicate: () => client,
-    sendCommand: (args) => {
-      calls.push({ at: Date.now(), args })
-      return Promise.resolve(reply(args))
-    },
-    subscribe: (_channel, listener) => {
-      onMessage = listener
-      return Promise.resolve()
-    },
-    unsubscribe: () => Promise.resolve(),
-    on: () => client,
-    off: () => client,
-  }
-  return { client, calls, publish: (message: string) => onMessage?.(message, 'p:invalidate') }
-}
-
 function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
-  const { client, calls, publish } = stub(reply)
+  const client = stubClient(reply)
   const connection = new Connection(client, new CircuitBreaker(), 500)
   const bus = new Bus(client, 'p:invalidate', () => {})
   const read = (data: unknown, redisNow: number, elapsed: number) =>
@@ -54,7 +29,7 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
     pollMs: 25,
     maxPollMs: 200,
   })
-  return { flight, bus, calls, publish }
+  return { flight, bus, calls: client.calls, publish: client.publish }
 }
 
 describe('SingleFlight', () => {
