@@ -1,8 +1,9 @@
+import { startTimer, stopTimer } from '@cache/internal'
 import { stableHash } from '@cache/keys'
 
 import { abortReasonOf } from './abortError.js'
 import { BatchError, describeValue } from './batchError.js'
-import { afterPromiseJobs, microtask, startTimer, stopTimer } from './schedule.js'
+import { afterPromiseJobs, microtask } from './schedule.js'
 import { SlotIndex } from './slotIndex.js'
 
 /**
@@ -432,7 +433,10 @@ export class Batcher<K, V> {
       if (this.#windowMs === 0) afterPromiseJobs(this.#endWindow)
       // Not unref()ed, unlike the timeout timer: until it fires, no batch function runs, so
       // nothing else may keep the process alive for the callers awaiting this window.
-      else this.#windowTimer = startTimer(this.#endWindow, this.#windowMs, false)
+      else
+        this.#windowTimer = startTimer(this.#endWindow, this.#windowMs, {
+          keepAlive: true,
+        })
     }
     return batch
   }
@@ -503,7 +507,7 @@ export class Batcher<K, V> {
           this.#timeout(batch, timeoutMs)
         },
         timeoutMs,
-        true,
+        { keepAlive: false },
       )
     }
     const batchFn = this.#batchFn

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { afterPromiseJobs, microtask, startTimer, stopTimer } from './schedule.js'
+import { afterPromiseJobs, microtask } from './schedule.js'
 
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -60,34 +60,5 @@ describe('microtask', () => {
     vi.unstubAllGlobals()
     await Promise.resolve()
     expect(fn).toHaveBeenCalledTimes(1)
-  })
-})
-
-describe('startTimer', () => {
-  it('unrefs the timer when asked', () => {
-    const unref = vi.fn()
-    vi.stubGlobal('setTimeout', () => ({ unref }))
-    startTimer(() => undefined, 10, true)
-    startTimer(() => undefined, 10, false)
-    vi.unstubAllGlobals()
-    expect(unref).toHaveBeenCalledTimes(1)
-  })
-
-  it('accepts timers without unref, as browsers return', () => {
-    vi.stubGlobal('setTimeout', () => 7)
-    expect(startTimer(() => undefined, 10, true)).toBe(7)
-  })
-
-  it('fires after the delay unless stopped', () => {
-    vi.useFakeTimers()
-    const fired = vi.fn()
-    const stopped = vi.fn()
-    startTimer(fired, 10, true)
-    stopTimer(startTimer(stopped, 10, true))
-    vi.advanceTimersByTime(9)
-    expect(fired).toHaveBeenCalledTimes(0)
-    vi.advanceTimersByTime(1)
-    expect(fired).toHaveBeenCalledTimes(1)
-    expect(stopped).toHaveBeenCalledTimes(0)
   })
 })

@@ -1,16 +1,11 @@
 // Runtime-neutral scheduling: "after the promise jobs of this tick" (DataLoader's dispatch point),
-// microtasks and timers, with no `node:` import and `process` reached only through globalThis.
-
-interface TimerHandle {
-  unref?: () => unknown
-}
+// and microtasks, with no `node:` import and `process` reached only through globalThis.
 
 interface Runtime {
   process?: { nextTick?: (fn: () => void) => void }
   setImmediate?: (fn: () => void) => unknown
   queueMicrotask?: (fn: () => void) => void
   setTimeout: (fn: () => void, ms?: number) => unknown
-  clearTimeout: (handle: unknown) => void
 }
 
 const runtime = globalThis as unknown as Runtime
@@ -42,22 +37,4 @@ export function afterPromiseJobs(fn: () => void): void {
 export function microtask(fn: () => void): void {
   if (typeof runtime.queueMicrotask === 'function') runtime.queueMicrotask(fn)
   else void Promise.resolve().then(fn)
-}
-
-/**
- * Starts a timer. `unref` lets the process exit while it is pending (where the runtime has
- * `unref()`); callers pass `false` only for timers that must fire for a pending caller to settle.
- */
-export function startTimer(fn: () => void, ms: number, unref: boolean): unknown {
-  const handle = runtime.setTimeout(fn, ms)
-  if (unref && typeof handle === 'object' && handle !== null) {
-    const timer = handle as TimerHandle
-    if (typeof timer.unref === 'function') timer.unref()
-  }
-  return handle
-}
-
-/** Stops a timer started by {@link startTimer}. */
-export function stopTimer(handle: unknown): void {
-  runtime.clearTimeout(handle)
 }

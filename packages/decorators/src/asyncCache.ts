@@ -4,6 +4,7 @@
 // the miss path and loads (loadRunner.ts), the second tier (l2Tier.ts), removals (removals.ts).
 import type { BatchFn } from '@cache/batch'
 import type { EvictionReason } from '@cache/core'
+import { startInterval, stopInterval } from '@cache/internal'
 
 import { BatchLoaders } from './batchLoaders.js'
 import type { BatchGetOptions, GetOptions, SetOptions } from './callOptions.js'
@@ -27,7 +28,6 @@ import {
   type Counters,
 } from './stats.js'
 import { createStore, type Store } from './store.js'
-import { startInterval, stopInterval } from './timers.js'
 import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup.js'
 
 // The types of AsyncCache's signatures live beside it; they are exported from here too, so that
@@ -540,10 +540,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
 /** Starts the `autoRemoveExpired` timer; it holds the cache weakly and stops once it is gone. */
 function autoRemove(cache: { removeExpired(): number }, ms: number): unknown {
   const ref = new WeakRef(cache)
-  const timer = startInterval(() => {
-    const live = ref.deref()
-    if (live === undefined) stopInterval(timer)
-    else live.removeExpired()
-  }, ms)
+  const timer = startInterval(
+    () => {
+      const live = ref.deref()
+      if (live === undefined) stopInterval(timer)
+      else live.removeExpired()
+    },
+    ms,
+    { keepAlive: false },
+  )
   return timer
 }

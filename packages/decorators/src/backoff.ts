@@ -1,8 +1,9 @@
 // Retries: whether a failed attempt is tried again, and the wait before it (exponential backoff
 // with optional jitter, cut short when every caller of the load has given up).
+import { startTimer, stopTimer } from '@cache/internal'
+
 import type { Flight } from './flight.js'
 import type { RetryConfig } from './options.js'
-import { startTimer, stopTimer } from './timers.js'
 
 /** What to do after a failed attempt: go again or not, and the error that stands. */
 export interface RetryOutcome {
@@ -39,7 +40,7 @@ export function sleep(flight: Flight, ms: number): Promise<void> {
         resolve()
       },
       ms,
-      true,
+      { keepAlive: true },
     )
     flight.wake = () => {
       stopTimer(timer)

@@ -1,10 +1,11 @@
 // Closing what cached values hold when their entries leave the cache, and waiting for those
 // closings at shutdown.
+import { startTimer, stopTimer } from '@cache/internal'
+
 import { CacheDisposeError } from './errors.js'
 import type { ErrorHandler } from './events.js'
 import type { Disposer, Pointer } from './options.js'
 import { isThenable } from './thenable.js'
-import { startTimer, stopTimer } from './timers.js'
 
 // Looked up once: `Symbol.asyncDispose` and `Symbol.dispose` exist on Node 20+ and modern
 // browsers; the registered names are what the TC39 polyfills use elsewhere.
@@ -160,7 +161,7 @@ export function awaitDisposals(timeoutMs?: number): Promise<boolean> {
         resolve(false)
       },
       timeoutMs,
-      true,
+      { keepAlive: true },
     )
     void all.then((value) => {
       stopTimer(timer)

@@ -3,6 +3,8 @@
 // is one); then running it to its end: each attempt (under `timeoutMs`), retries with backoff,
 // settling the flight and keeping its value (or, with `negativeCache`, its error). Also the miss
 // path of a cached sync function, which retries at once and never waits.
+import { startTimer, stopTimer } from '@cache/internal'
+
 import { backoffOf, retryOutcome, sleep } from './backoff.js'
 import type { CacheParts } from './cacheParts.js'
 import { promiseOf } from './entry.js'
@@ -14,7 +16,6 @@ import type { Removals } from './removals.js'
 import { recordLoadTime, type Counters } from './stats.js'
 import type { Store } from './store.js'
 import { isThenable } from './thenable.js'
-import { startTimer, stopTimer } from './timers.js'
 
 /** What {@link LoadRunner} needs of its cache: all its parts share but `run`, which it is. */
 export type LoadRunnerHost<K> = Omit<CacheParts<K>, 'run'>
@@ -247,7 +248,7 @@ export class LoadRunner<K> {
           reject(error)
         },
         timeoutMs,
-        true,
+        { keepAlive: true },
       )
       result.then(
         (value) => {

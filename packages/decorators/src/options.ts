@@ -6,7 +6,7 @@ import { compileExpiry, parseDuration, type ExpiryResolver, type ExpirySpec } fr
 import { configError } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
 import { checkL2, type L2Store } from './l2.js'
-import { systemNow } from './timers.js'
+import { systemNow } from './clock.js'
 
 /** Retrying a failed load: exponential backoff between attempts; only the last error surfaces. */
 export interface RetryOptions {

@@ -3,6 +3,7 @@
 // restarted on the same port) on demand. No mocks: every integration test talks to this.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { connect, createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
 
 const HOST = '127.0.0.1'
 const START_TIMEOUT_MS = 5_000
@@ -17,23 +18,21 @@ function hasRedisServer(): boolean {
   }
 }
 
+const APT_INSTALL = fileURLToPath(new URL('../../../scripts/apt-install.sh', import.meta.url))
+
 /**
  * Makes sure `redis-server` is installed: does nothing when it is, else runs
- * `apt-get update && apt-get install -y redis-server` (as root). Throws with a clear message
- * when that fails, so the test run stops instead of skipping.
+ * `apt-get update && apt-get install -y redis-server` (as root) through the repository's
+ * `scripts/apt-install.sh`, which waits for another test's apt-get instead of failing on its
+ * lock. Throws with a clear message when that fails, so the test run stops instead of skipping.
  */
 export function ensureRedisServer(): void {
   if (hasRedisServer()) return
   try {
-    execFileSync(
-      'sh',
-      ['-c', 'apt-get update && apt-get install -y --no-install-recommends redis-server'],
-      {
-        stdio: 'pipe',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-        timeout: 300_000,
-      },
-    )
+    execFileSync('sh', [APT_INSTALL, 'redis-server', 'redis-server'], {
+      stdio: 'pipe',
+      timeout: 600_000,
+    })
   } catch (error) {
     const e = error as { stderr?: Buffer | string; message: string }
     throw new Error(

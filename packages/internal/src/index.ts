@@ -1,0 +1,1 @@
+export { startInterval, startTimer, stopInterval, stopTimer, type TimerOptions } from './timers.js'
