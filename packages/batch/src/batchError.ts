@@ -1,3 +1,5 @@
+import { describeValue as describeAny, type ValueStyle } from '@cache/internal'
+
 /**
  * What went wrong, as a stable string to match on:
  * - `'ERR_BATCH_FN'`: the batch function misbehaved (threw, rejected, returned something that is
@@ -42,18 +44,17 @@ export class BatchError extends Error {
   }
 }
 
-/** Renders a value for an error message: strings quoted, objects by their tag, all short. */
+/** How batch's messages render a value: strings quoted and cut at 40, objects in words. */
+const BATCH_STYLE: ValueStyle = {
+  maxLength: 40,
+  strings: 'json',
+  functions: 'word',
+  arrays: 'words',
+  objects: 'words',
+  errors: true,
+}
+
+/** Renders a value for an error message: strings quoted, objects by their tag, all short; never throws. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)
-  if (typeof value === 'bigint') return `${String(value)}n`
-  if (typeof value === 'function')
-    return `function ${value.name === '' ? '(anonymous)' : value.name}`
-  if (typeof value === 'symbol' || typeof value !== 'object' || value === null) return String(value)
-  if (value instanceof Error) return `${value.name}: ${value.message}`
-  if (Array.isArray(value)) return `an array of length ${value.length}`
-  const tag = Object.prototype.toString.call(value).slice(8, -1)
-  if (tag !== 'Object') return `a ${tag}`
-  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object'
+  return describeAny(value, BATCH_STYLE)
 }

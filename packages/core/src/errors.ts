@@ -1,4 +1,5 @@
 // Error classes of @cache/core: each has a stable `code` to match on and names the bad value.
+import { describeValue, type ValueStyle } from '@cache/internal'
 
 /** Codes carried by {@link CacheError} and its subclasses. */
 export type CacheErrorCode = 'ERR_CACHE_CONFIG' | 'ERR_CACHE_WEIGHT' | 'ERR_CACHE_TTL'
@@ -66,17 +67,16 @@ export class CacheWeightError extends CacheError {
   }
 }
 
-/** A short, safe rendering of any value for an error message. */
+/** How core's messages render a value: strings and objects as JSON, cut at 200 characters. */
+const CORE_STYLE: ValueStyle = {
+  maxLength: 200,
+  strings: 'json',
+  functions: 'word',
+  arrays: 'short',
+  objects: 'json',
+}
+
+/** A short rendering of any value for an error message; never throws. */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
-  if (typeof value === 'symbol') return value.toString()
-  if (value === null || typeof value !== 'object') return String(value)
-  if (Array.isArray(value)) return `array(${value.length})`
-  try {
-    return JSON.stringify(value)
-  } catch {
-    return Object.prototype.toString.call(value)
-  }
+  return describeValue(value, CORE_STYLE)
 }

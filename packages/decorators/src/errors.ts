@@ -1,6 +1,7 @@
 // Error classes of @cache/decorators, and the helper that builds @cache/core's CacheConfigError
 // with a `cause` (its constructor takes none).
 import { CacheConfigError } from '@cache/core'
+import { describeValue, type ValueStyle } from '@cache/internal'
 
 /** Codes carried by the errors this package defines itself. */
 export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE'
@@ -86,20 +87,16 @@ export function ttlError(ttl: unknown): CacheConfigError | undefined {
     : undefined
 }
 
-/** A short rendering of a key for messages. */
+/** How a key is rendered in messages: strings quoted and cut at 60, objects by their tag. */
+const KEY_STYLE: ValueStyle = {
+  maxLength: 60,
+  strings: 'json',
+  functions: 'word',
+  arrays: 'bracket',
+  objects: 'tag',
+}
+
+/** A short rendering of a key for messages; never throws. */
 function describeKey(key: unknown): string {
-  switch (typeof key) {
-    case 'string':
-      return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key)
-    case 'bigint':
-      return `${key}n`
-    case 'symbol':
-      return key.toString()
-    case 'object':
-      return key === null ? 'null' : Object.prototype.toString.call(key)
-    case 'function':
-      return `function ${key.name || '(anonymous)'}`
-    default:
-      return String(key)
-  }
+  return describeValue(key, KEY_STYLE)
 }

@@ -1,3 +1,5 @@
+import { describeValue, type ValueStyle } from '@cache/internal'
+
 /** Which parser rejected the input: the name of the thing the input was meant to be. */
 export type ExpiryParseKind = 'duration' | 'datetime' | 'date' | 'time' | 'expiration'
 
@@ -41,32 +43,17 @@ export class ExpiryParseError extends Error {
   }
 }
 
-/** A short, one-line picture of a value for error messages: `'abc'`, `NaN`, `[Function f]`. */
+/** How expiry's messages render a value: `'abc'`, `NaN`, `[Function f]`, JSON cut at 60. */
+const EXPIRY_STYLE: ValueStyle = {
+  maxLength: 60,
+  strings: 'single',
+  functions: 'bracket',
+  arrays: 'bracket',
+  objects: 'json',
+  binary: true,
+}
+
+/** A short, one-line picture of a value for error messages; never throws. */
 export function show(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`
-    case 'bigint':
-      return `${value}n`
-    case 'symbol':
-      return value.toString()
-    case 'function':
-      return `[Function ${value.name || '(anonymous)'}]`
-    case 'object': {
-      if (value === null) return 'null'
-      if (value instanceof Date) {
-        return Number.isNaN(value.getTime()) ? 'Invalid Date' : `Date(${value.toISOString()})`
-      }
-      if (value instanceof Uint8Array) return `Uint8Array(${value.length})`
-      if (Array.isArray(value)) return `[Array(${value.length})]`
-      try {
-        const json = JSON.stringify(value)
-        return json.length > 60 ? `${json.slice(0, 60)}…` : json
-      } catch {
-        return Object.prototype.toString.call(value)
-      }
-    }
-    default:
-      return String(value)
-  }
+  return describeValue(value, EXPIRY_STYLE)
 }

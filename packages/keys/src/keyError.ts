@@ -1,3 +1,5 @@
+import { describeValue, type ValueStyle } from '@cache/internal'
+
 /** What went wrong, as a stable string users can match on. */
 export type KeyErrorCode =
   /** `makeKey` was given something other than an array of arguments. */
@@ -36,27 +38,18 @@ export class KeyError extends Error {
   }
 }
 
-/** A short, one-line picture of a value for error messages: `"abc"`, `12n`, `[Function f]`. */
+/** How keys' messages render a value: `"abc"`, `12n`, `[Function f]`, `[Array(2)]`, `[object Map]`. */
+const KEYS_STYLE: ValueStyle = {
+  maxLength: 60,
+  strings: 'json',
+  functions: 'bracket',
+  arrays: 'bracket',
+  objects: 'name',
+}
+
+/** A short, one-line picture of a value for error messages; never throws. */
 export function show(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
-    case 'bigint':
-      return `${value}n`
-    case 'symbol':
-      return value.toString()
-    case 'function':
-      return `[Function ${value.name || '(anonymous)'}]`
-    case 'object': {
-      if (value === null) return 'null'
-      if (Array.isArray(value)) return `[Array(${value.length})]`
-      const tag = Object.prototype.toString.call(value).slice(8, -1)
-      const name = constructorName(value)
-      return tag === 'Object' && name !== '' ? `[object ${name}]` : `[object ${tag}]`
-    }
-    default:
-      return String(value)
-  }
+  return describeValue(value, KEYS_STYLE)
 }
 
 /** The name of an object's constructor, `'Object'` for a null-prototype object, `''` if unknown. */
