@@ -41,7 +41,8 @@ Replays a trace file or a synthetic workload through @cache/core's eviction poli
 cache sizes and prints hit ratio, evictions and throughput for each.
 
 Trace file:
-  --trace FILE          the trace to replay (streamed: any size)
+  --trace FILE          the trace to replay (streamed: any size); gzip is read directly, and
+                        zstd where node:zlib has it (Node.js 22.15 or later)
   --format FORMAT       ${TRACE_FORMATS.join(' | ')} (default: from the extension, else lines)
   --csv-column COLUMN   csv: the key's column, a 1-based number or a header name (default 1)
   --csv-header          csv: the first row is a header (implied by a column name)

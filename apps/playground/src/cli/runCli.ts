@@ -16,6 +16,7 @@ import { createTraceParser } from '../traces/traceParser.js'
 import { TraceParseError } from '../traces/traceParseError.js'
 import { parseCliArgs, USAGE, type CliOptions } from './args.js'
 import { formatTable } from './formatTable.js'
+import { nodeDecompressor } from './nodeDecompressor.js'
 import { createProgressBar, type ProgressBar, type ProgressStream } from './progressBar.js'
 
 /** Where the CLI writes (results to `stdout`, the progress bar and errors to `stderr`), and from where. */
@@ -80,6 +81,8 @@ async function simulateSource(
   try {
     const stats = await readTrace(createReadStream(file, { highWaterMark: 1 << 20 }), parser, {
       onProgress: (bytes) => bar?.update(size === 0 ? 1 : bytes / size),
+      name: path,
+      decompressor: nodeDecompressor,
     })
     return {
       workload: `${basename(path)} (${parserOptions.format})`,
@@ -90,7 +93,10 @@ async function simulateSource(
       rows: sweep.rows(),
     }
   } catch (error) {
-    if (error instanceof TraceParseError) error.message = `${path}: ${error.message}`
+    // Errors about the file as a whole name it already; the others get its name in front.
+    if (error instanceof TraceParseError && error.file === undefined) {
+      error.message = `${path}: ${error.message}`
+    }
     throw error
   } finally {
     bar?.done()

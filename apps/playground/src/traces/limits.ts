@@ -38,7 +38,9 @@ export function formatBytes(bytes: number): string {
  */
 export function checkUploadSize(file: { readonly name: string; readonly size: number }): void {
   if (file.size === 0) {
-    throw new TraceParseError('ERR_TRACE_EMPTY', `${file.name} is empty (0 bytes): no requests`)
+    throw new TraceParseError('ERR_TRACE_EMPTY', `${file.name} is empty (0 bytes): no requests`, {
+      file: file.name,
+    })
   }
   if (file.size > MAX_UPLOAD_BYTES) {
     throw new TraceParseError(
@@ -46,6 +48,7 @@ export function checkUploadSize(file: { readonly name: string; readonly size: nu
       `${file.name} is ${formatBytes(file.size)}, more than the ` +
         `${formatBytes(MAX_UPLOAD_BYTES)} the playground reads; replay it with the CLI instead: ` +
         `pnpm sim --trace ${file.name}`,
+      { file: file.name },
     )
   }
 }

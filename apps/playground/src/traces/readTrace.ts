@@ -1,56 +1,68 @@
-// Feeds a byte stream (a File's, a file's on disk) through a trace parser, decoding UTF-8
-// incrementally, so a trace is never held whole in memory.
+// Feeds a byte stream (a File's, a file's on disk) through a trace parser, decompressing gzip or
+// zstd and decoding UTF-8 incrementally, so a trace is never held whole in memory.
+import { decompressedChunks, type Decompressor } from './compression.js'
 import { TraceParseError } from './traceParseError.js'
 import type { TraceParser, TraceStats } from './traceParser.js'
+import { webDecompressor } from './webDecompressor.js'
 
 /** Options of {@link readTrace}. */
 export interface ReadTraceOptions {
-  /** Called after each chunk with the bytes read so far. */
+  /** Called after each chunk with the bytes of the file read so far (compressed bytes, if it is). */
   onProgress?: (bytesRead: number) => void
   /** Stops reading (the promise rejects with the signal's reason) when aborted. */
   signal?: AbortSignal
+  /**
+   * The file's name, for the messages of compression errors.
+   * @default 'the trace'
+   */
+  name?: string
+  /**
+   * How to decompress a gzip or zstd file (recognised by its first bytes).
+   * @default webDecompressor, the runtime's `DecompressionStream`
+   */
+  decompressor?: Decompressor
 }
 
 /**
- * Decodes `chunks` as UTF-8 and parses them with `parser`, returning the totals.
- * @throws {TraceParseError} for bytes that are not UTF-8, or anything `parser` rejects.
+ * Decodes `chunks` as UTF-8, after decompressing them if they are gzip or zstd, and parses them
+ * with `parser`, returning the totals.
+ * @throws {TraceParseError} for bytes that are not UTF-8, compressed data that is corrupt or that
+ * the decompressor cannot read, or anything `parser` rejects.
  */
 export async function readTrace(
   chunks: AsyncIterable<Uint8Array>,
   parser: TraceParser,
   options: ReadTraceOptions = {},
 ): Promise<TraceStats> {
-  const { onProgress, signal } = options
-  // fatal: a binary or compressed file fails here with a clear message instead of turning into
-  // a million lines of replacement characters.
+  const { onProgress, signal, name = 'the trace', decompressor = webDecompressor } = options
+  // fatal: a binary file fails here with a clear message instead of turning into a million lines
+  // of replacement characters.
   const decoder = new TextDecoder('utf-8', { fatal: true })
-  let bytesRead = 0
-  for await (const chunk of chunks) {
+  const text = decompressedChunks(counted(chunks, onProgress), name, decompressor)
+  let decoded = 0
+  for await (const chunk of text) {
     signal?.throwIfAborted()
-    parser.push(decode(decoder, chunk, bytesRead))
-    bytesRead += chunk.byteLength
-    onProgress?.(bytesRead)
+    parser.push(decode(decoder, chunk, decoded))
+    decoded += chunk.byteLength
   }
   signal?.throwIfAborted()
-  parser.push(decode(decoder, undefined, bytesRead))
+  parser.push(decode(decoder, undefined, decoded))
   return parser.end()
 }
 
-/** The chunks of a web `ReadableStream` (e.g. `File.stream()`), for browsers without its async iterator. */
-export async function* streamChunks(
-  stream: ReadableStream<Uint8Array>,
+/**
+ * `chunks`, calling `onProgress` with the bytes read so far once each chunk has been used (when
+ * the next one is asked for), so progress counts the file's bytes, compressed or not.
+ */
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  onProgress: ((bytesRead: number) => void) | undefined,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = stream.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      yield value
-    }
-  } finally {
-    // Runs on early exit too (an error, a cancel), so the file is not read on for nothing.
-    await reader.cancel().catch(() => undefined)
-    reader.releaseLock()
+  let bytesRead = 0
+  for await (const chunk of chunks) {
+    yield chunk
+    bytesRead += chunk.byteLength
+    onProgress?.(bytesRead)
   }
 }
 
@@ -60,7 +72,8 @@ function decode(decoder: TextDecoder, chunk: Uint8Array | undefined, offset: num
   } catch (error) {
     throw new TraceParseError(
       'ERR_TRACE_ENCODING',
-      `the file is not UTF-8 text (invalid bytes after byte ${offset}); is it binary or compressed?`,
+      `the file is not UTF-8 text (invalid bytes after byte ${offset}); is it binary, or ` +
+        'compressed with something other than gzip or zstd?',
       undefined,
       error,
     )

@@ -10,6 +10,10 @@ describe('inferTraceFormat', () => {
     ['requests.csv', 'csv'],
     ['keys.txt', 'lines'],
     ['noextension', 'lines'],
+    ['OLTP.arc.gz', 'arc'],
+    ['requests.csv.zst', 'csv'],
+    ['ps.trc.ZSTD', 'lirs'],
+    ['keys.gz', 'lines'],
   ])('%s → %s', (name, format) => {
     expect(inferTraceFormat(name)).toBe(format)
   })

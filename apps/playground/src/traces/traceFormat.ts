@@ -1,4 +1,5 @@
 // The trace file formats the playground and the CLI read, and how each one is chosen.
+import { withoutCompressionSuffix } from './compression.js'
 
 /** Every trace format, in the order the UI lists them. */
 export const TRACE_FORMATS = ['lines', 'arc', 'lirs', 'csv'] as const
@@ -44,9 +45,12 @@ export function isTraceFormat(value: unknown): value is TraceFormat {
   return (TRACE_FORMATS as readonly unknown[]).includes(value)
 }
 
-/** The format a file name suggests (`.arc`, `.lirs`/`.trc`, `.csv`), `lines` otherwise. */
+/**
+ * The format a file name suggests (`.arc`, `.lirs`/`.trc`, `.csv`), `lines` otherwise; a
+ * compression suffix is looked through (`OLTP.arc.gz` is `arc`).
+ */
 export function inferTraceFormat(fileName: string): TraceFormat {
-  const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase()
+  const extension = /\.([a-z0-9]+)$/i.exec(withoutCompressionSuffix(fileName))?.[1]?.toLowerCase()
   switch (extension) {
     case 'arc':
       return 'arc'

@@ -16,6 +16,20 @@ export type TraceErrorCode =
   | 'ERR_TRACE_CSV_COLUMN'
   /** The bytes are not UTF-8 text. */
   | 'ERR_TRACE_ENCODING'
+  /** The file is compressed in a format this runtime cannot decompress (zstd on Node 20). */
+  | 'ERR_TRACE_UNSUPPORTED_COMPRESSION'
+  /** The compressed data is corrupt or truncated. */
+  | 'ERR_TRACE_DECOMPRESS'
+
+/** Where a trace error is: a line (and its text), or a file the message names. */
+export interface TraceErrorPlace {
+  /** The 1-based number of the offending line. */
+  line?: number
+  /** The offending line's text. */
+  content?: string
+  /** The file, when the message already names it (so a caller does not name it twice). */
+  file?: string
+}
 
 /**
  * A trace could not be read. `line` is the 1-based line number when one line is to blame, and
@@ -35,25 +49,23 @@ export class TraceParseError extends Error {
   readonly line: number | undefined
   /** The offending line's text (at most 80 characters), when there is one. */
   readonly content: string | undefined
+  /** The file the message names, when it names one. */
+  readonly file: string | undefined
 
   /**
-   * @param code - stable code; @param message - the problem; @param at - the offending line;
-   * @param cause - the underlying error, if any.
+   * @param code - stable code; @param message - the problem; @param at - the offending line, or
+   * the file the message names; @param cause - the underlying error, if any.
    */
-  constructor(
-    code: TraceErrorCode,
-    message: string,
-    at?: { line: number; content?: string },
-    cause?: unknown,
-  ) {
+  constructor(code: TraceErrorCode, message: string, at?: TraceErrorPlace, cause?: unknown) {
     const content = at?.content === undefined ? undefined : shorten(at.content)
-    const where = at === undefined ? '' : `line ${at.line}: `
+    const where = at?.line === undefined ? '' : `line ${at.line}: `
     const got = content === undefined ? '' : `, got: ${JSON.stringify(content)}`
     super(`${where}${message}${got}`, cause === undefined ? undefined : { cause })
     this.name = 'TraceParseError'
     this.code = code
     this.line = at?.line
     this.content = content
+    this.file = at?.file
   }
 }
 

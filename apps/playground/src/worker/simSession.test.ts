@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
 import { createCache, simulate, zipfTrace } from '@cache/core'
 import { describe, expect, it } from 'vitest'
 
@@ -18,6 +22,18 @@ function session(onPost?: (response: WorkerResponse, s: SimSession) => void): {
 }
 
 const last = (posted: WorkerResponse[]): WorkerResponse => posted.at(-1)!
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url))
+
+/** Whether this runtime's DecompressionStream reads zstd (Node 20's does not). */
+function hasWebZstd(): boolean {
+  try {
+    new DecompressionStream('zstd' as CompressionFormat)
+    return true
+  } catch {
+    return false
+  }
+}
 const spec = { kind: 'zipf', keys: 300, length: 5000, skew: 0.9, seed: 2 } as const
 
 describe('SimSession', () => {
@@ -72,6 +88,83 @@ describe('SimSession', () => {
     expect(finished.report.rows[0]).toMatchObject(
       simulate(keys, createCache({ policy: 'fifo', maxSize: 2 })),
     )
+  })
+
+  it('loads a gzipped file like the plain one, streaming it through DecompressionStream', async () => {
+    const text = readFileSync(fixture('small.arc'), 'utf8')
+    const { session: s, posted } = session()
+    const file = new File([gzipSync(text)], 'small.arc.gz')
+    await s.handle({
+      type: 'load',
+      id: 1,
+      source: { kind: 'file', file, options: { format: 'arc' } },
+    })
+    expect(last(posted)).toEqual({
+      type: 'loaded',
+      id: 1,
+      info: { description: 'small.arc.gz (arc)', requests: 11, distinctKeys: 7 },
+    })
+    const progress = posted.filter((r) => r.type === 'progress')
+    expect(progress.at(-1)).toEqual({ type: 'progress', id: 1, done: file.size, total: file.size })
+    await s.handle({ type: 'run', id: 2, policies: ['lru', 'tinylfu'], sizes: [2, 4] })
+    const finished = last(posted)
+    if (finished.type !== 'finished') throw new Error(`expected finished, got ${finished.type}`)
+    const { keys } = parseTrace(text, { format: 'arc' })
+    expect(finished.report).toMatchObject({ requests: 11, distinctKeys: 7 })
+    for (const row of finished.report.rows) {
+      expect(row).toMatchObject(
+        simulate(keys, createCache({ policy: row.policy, maxSize: row.size })),
+      )
+    }
+  })
+
+  it('reports a truncated gzip file as ERR_TRACE_DECOMPRESS, naming it', async () => {
+    const gzipped = gzipSync(readFileSync(fixture('small.arc')))
+    const file = new File([gzipped.subarray(0, gzipped.length - 4)], 'cut.arc.gz')
+    const { session: s, posted } = session()
+    await s.handle({
+      type: 'load',
+      id: 1,
+      source: { kind: 'file', file, options: { format: 'arc' } },
+    })
+    expect(last(posted)).toEqual({
+      type: 'failed',
+      id: 1,
+      error: {
+        name: 'TraceParseError',
+        code: 'ERR_TRACE_DECOMPRESS',
+        message: 'cut.arc.gz is corrupt or truncated gzip data: unexpected end of file',
+      },
+    })
+  })
+
+  it('reads a zstd file where DecompressionStream has zstd, else says what it reads', async () => {
+    const file = new File([readFileSync(fixture('small.arc.zst'))], 'small.arc.zst')
+    const { session: s, posted } = session()
+    await s.handle({
+      type: 'load',
+      id: 1,
+      source: { kind: 'file', file, options: { format: 'arc' } },
+    })
+    if (hasWebZstd()) {
+      expect(last(posted)).toMatchObject({
+        type: 'loaded',
+        info: { requests: 11, distinctKeys: 7 },
+      })
+    } else {
+      expect(last(posted)).toEqual({
+        type: 'failed',
+        id: 1,
+        error: {
+          name: 'TraceParseError',
+          code: 'ERR_TRACE_UNSUPPORTED_COMPRESSION',
+          message:
+            'small.arc.zst is zstd-compressed, which this browser cannot decompress (its ' +
+            "DecompressionStream has no 'zstd'; pnpm sim reads zstd on Node.js 22.15 or later); " +
+            'it reads plain and gzip traces. Decompress it first: zstd -d small.arc.zst',
+        },
+      })
+    }
   })
 
   it.each<[string, File, Partial<WorkerResponse>]>([

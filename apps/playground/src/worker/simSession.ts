@@ -7,7 +7,8 @@ import type { SimulationReport } from '../sim/results.js'
 import { Sweep } from '../sim/sweep.js'
 import { countDistinct, describeWorkload, generateWorkload } from '../sim/workload.js'
 import { checkUploadSize } from '../traces/limits.js'
-import { readTrace, streamChunks } from '../traces/readTrace.js'
+import { readTrace } from '../traces/readTrace.js'
+import { streamChunks } from '../traces/streamChunks.js'
 import { createTraceParser } from '../traces/traceParser.js'
 import type { TraceParserOptions } from '../traces/traceFormat.js'
 import {
@@ -88,6 +89,7 @@ export class SimSession {
     const stats = await readTrace(streamChunks(file.stream()), parser, {
       signal,
       onProgress: progress,
+      name: file.name,
     })
     const info = {
       description: `${file.name} (${options.format})`,
@@ -115,7 +117,11 @@ export class SimSession {
       const parser = createTraceParser(trace.options, (keys) => {
         sweep.feed(keys)
       })
-      await readTrace(streamChunks(trace.file.stream()), parser, { signal, onProgress: progress })
+      await readTrace(streamChunks(trace.file.stream()), parser, {
+        signal,
+        onProgress: progress,
+        name: trace.file.name,
+      })
     }
     const { description, requests, distinctKeys } = trace.info
     return { workload: description, requests, distinctKeys, policies, sizes, rows: sweep.rows() }

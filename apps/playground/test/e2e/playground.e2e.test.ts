@@ -1,10 +1,11 @@
 // End to end: builds the app with Vite, serves dist/ on loopback and drives it in headless
 // Chromium; the numbers it expects come from @cache/core's simulate on the same traces.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 
 import { createCache, POLICIES, simulate, zipfTrace, type PolicyName } from '@cache/core'
 import type { Browser, Page } from 'playwright-core'
@@ -208,6 +209,48 @@ describe('the playground in Chromium', () => {
     const { keys } = parseTrace(readFileSync(fixture('small.arc'), 'utf8'), { format: 'arc' })
     expect(await tableRows(page)).toEqual(expectedRows(keys, policies, [2, 4]))
     expect(new URL(page.url()).searchParams.get('file')).toBe('small.arc')
+  })
+
+  it('reads a gzipped trace like the plain one, and names a zstd one it cannot read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'playground-'))
+    try {
+      const gz = join(dir, 'small.arc.gz')
+      writeFileSync(gz, gzipSync(readFileSync(fixture('small.arc'))))
+      await page.setInputFiles('#trace-file', gz)
+      await eventually(() => page.locator('#trace-info').innerText()).toBe(
+        'small.arc.gz (arc): 11 requests, 7 distinct keys',
+      )
+      expect(await page.inputValue('#format')).toBe('arc')
+      await page.fill('#sizes', '2,4')
+      await runAndWait()
+      const { keys } = parseTrace(readFileSync(fixture('small.arc'), 'utf8'), { format: 'arc' })
+      expect(await tableRows(page)).toEqual(expectedRows(keys, policies, [2, 4]))
+      expect(new URL(page.url()).searchParams.get('file')).toBe('small.arc.gz')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+
+    const webZstd = await page.evaluate(() => {
+      try {
+        new DecompressionStream('zstd' as CompressionFormat)
+        return true
+      } catch {
+        return false
+      }
+    })
+    await page.setInputFiles('#trace-file', fixture('small.arc.zst'))
+    if (webZstd) {
+      await eventually(() => page.locator('#trace-info').innerText()).toBe(
+        'small.arc.zst (arc): 11 requests, 7 distinct keys',
+      )
+    } else {
+      await eventually(errorText).toBe(
+        'small.arc.zst is zstd-compressed, which this browser cannot decompress (its ' +
+          "DecompressionStream has no 'zstd'; pnpm sim reads zstd on Node.js 22.15 or later); it " +
+          'reads plain and gzip traces. Decompress it first: zstd -d small.arc.zst',
+      )
+    }
+    expect(pageErrors).toEqual([])
   })
 
   it('names a malformed line, an empty file, a 2 GB file and a size of 0, and stays usable', async () => {
