@@ -11,7 +11,16 @@ export { LFUCache, type LFUCacheOptions } from './lfuCache.js'
 export { LRUCache, type LRUCacheOptions } from './lruCache.js'
 export { S3FIFOCache, type S3FIFOCacheOptions } from './s3fifoCache.js'
 export { SieveCache, type SieveCacheOptions } from './sieveCache.js'
-export { simulate, type SimulateOptions, type SimulationResult } from './simulate.js'
+export {
+  SIMULATION_POLICIES,
+  isOfflinePolicy,
+  simulate,
+  type OfflinePolicy,
+  type OfflinePolicyName,
+  type SimulateOptions,
+  type SimulationPolicyName,
+  type SimulationResult,
+} from './simulate.js'
 export { TinyLFUCache, type TinyLFUCacheOptions } from './tinyLfuCache.js'
 export type {
   CacheOptions,

@@ -360,3 +360,34 @@ export class TinyLFUModel extends BaseModel {
 function without(list: number[], key: number): number[] {
   return list.filter((k) => k !== key)
 }
+
+/**
+ * Belady's OPT in the demand model, written out plainly: on a miss with a full cache, scan the
+ * rest of the trace for each cached key's next use and evict the one used farthest (or never).
+ * Returns the hits and evictions.
+ */
+export function referenceOptimal(
+  trace: readonly number[],
+  maxSize: number,
+): { hits: number; evictions: number } {
+  const cached: number[] = []
+  let hits = 0
+  let evictions = 0
+  trace.forEach((key, i) => {
+    if (cached.includes(key)) {
+      hits++
+      return
+    }
+    if (cached.length === maxSize) {
+      const nextUse = (k: number): number => {
+        const next = trace.indexOf(k, i + 1)
+        return next === -1 ? Infinity : next
+      }
+      const farthest = cached.reduce((a, b) => (nextUse(b) > nextUse(a) ? b : a))
+      cached.splice(cached.indexOf(farthest), 1)
+      evictions++
+    }
+    cached.push(key)
+  })
+  return { hits, evictions }
+}
