@@ -1,5 +1,5 @@
 // What the simulator page's settings are: everything a shared link must reproduce.
-import { POLICIES, type PolicyName } from '@cache/core'
+import { SIMULATION_POLICIES, type SimulationPolicyName } from '@cache/core'
 
 import { DEFAULT_SIZES } from '../sim/sizes.js'
 import { DEFAULT_WORKLOAD, type WorkloadKind, type WorkloadSpec } from '../sim/workload.js'
@@ -20,7 +20,7 @@ export interface PageState {
   csvHeader: boolean
   /** The uploaded file's name: a link can name the file, not carry it. */
   fileName: string
-  policies: PolicyName[]
+  policies: SimulationPolicyName[]
   /** Cache sizes as typed, e.g. `100..10k:8` (see `parseSizes`). */
   sizes: string
 }
@@ -36,7 +36,7 @@ export const DEFAULT_STATE: Readonly<PageState> = {
   csvColumn: '1',
   csvHeader: false,
   fileName: '',
-  policies: [...POLICIES],
+  policies: [...SIMULATION_POLICIES],
   sizes: DEFAULT_SIZES,
 }
 

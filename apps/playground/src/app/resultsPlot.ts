@@ -1,5 +1,5 @@
 // Hit ratio against cache size, one line per policy, drawn with uPlot on a canvas.
-import type { PolicyName } from '@cache/core'
+import type { SimulationPolicyName } from '@cache/core'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 
@@ -9,13 +9,15 @@ import { byId } from './dom.js'
 import { plotData } from './plotData.js'
 
 /** One colour per policy, the same on every run so lines can be compared across runs. */
-const COLORS: Readonly<Record<PolicyName, string>> = {
+const COLORS: Readonly<Record<SimulationPolicyName, string>> = {
   lru: '#2563eb',
   lfu: '#16a34a',
   fifo: '#9ca3af',
   sieve: '#ea580c',
   s3fifo: '#9333ea',
   tinylfu: '#dc2626',
+  // The limit, not a contender: black and dashed.
+  opt: '#111827',
 }
 
 /** The plot above the results table. */
@@ -31,7 +33,11 @@ export class ResultsPlot {
   }
 
   /** Draws `rows`; the plot is rebuilt only when the policies or sizes change. */
-  show(policies: readonly PolicyName[], sizes: readonly number[], rows: readonly SweepRow[]): void {
+  show(
+    policies: readonly SimulationPolicyName[],
+    sizes: readonly number[],
+    rows: readonly SweepRow[],
+  ): void {
     const data = plotData(policies, sizes, rows)
     const shape = `${policies.join()}|${sizes.join()}`
     if (this.plot !== undefined && shape === this.shape) {
@@ -44,7 +50,10 @@ export class ResultsPlot {
     this.container.dataset.series = policies.join(',')
   }
 
-  private options(policies: readonly PolicyName[], sizes: readonly number[]): uPlot.Options {
+  private options(
+    policies: readonly SimulationPolicyName[],
+    sizes: readonly number[],
+  ): uPlot.Options {
     const first = sizes[0] ?? 1
     const last = sizes.at(-1) ?? 1
     // A log axis when sizes span a decade or more, as they usually do (`100..10k:8`).
@@ -83,6 +92,7 @@ export class ResultsPlot {
           label: policy,
           stroke: COLORS[policy],
           width: 2,
+          ...(policy === 'opt' && { dash: [6, 4] }),
           points: { show: true, size: 6 },
           value: (_: uPlot, value: number | null) =>
             value === null ? '–' : `${value.toFixed(2)}%`,

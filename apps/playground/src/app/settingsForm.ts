@@ -1,5 +1,5 @@
 // The simulator's settings form: reads and writes a PageState, shows only the relevant fields.
-import { POLICIES, type PolicyName } from '@cache/core'
+import { SIMULATION_POLICIES, type SimulationPolicyName } from '@cache/core'
 
 import { isWorkloadKind } from '../sim/workload.js'
 import { isTraceFormat } from '../traces/traceFormat.js'
@@ -7,13 +7,14 @@ import { byId, element } from './dom.js'
 import { DEFAULT_STATE, type PageState } from './pageState.js'
 
 /** Descriptions shown next to each policy's checkbox. */
-const POLICY_TITLES: Readonly<Record<PolicyName, string>> = {
+const POLICY_TITLES: Readonly<Record<SimulationPolicyName, string>> = {
   lru: 'least recently used',
   lfu: 'least frequently used',
   fifo: 'first in, first out',
   sieve: 'SIEVE (NSDI 24)',
   s3fifo: 'S3-FIFO (SOSP 23)',
   tinylfu: 'W-TinyLFU (Caffeine)',
+  opt: "Belady's OPT: the most hits any policy of that size could get (needs the whole trace in advance)",
 }
 
 /** The form's controls, and conversions between them and a {@link PageState}. */
@@ -32,12 +33,12 @@ export class SettingsForm {
   readonly run = byId('run', HTMLButtonElement)
   readonly cancel = byId('cancel', HTMLButtonElement)
   private readonly fileHint = byId('file-hint', HTMLParagraphElement)
-  private readonly policyBoxes: Map<PolicyName, HTMLInputElement>
+  private readonly policyBoxes: Map<SimulationPolicyName, HTMLInputElement>
 
   constructor() {
     const fieldset = byId('policies', HTMLFieldSetElement)
     this.policyBoxes = new Map(
-      POLICIES.map((policy) => {
+      SIMULATION_POLICIES.map((policy) => {
         const box = element('input', undefined, { type: 'checkbox', name: 'policy', value: policy })
         const label = element('label', undefined, { title: POLICY_TITLES[policy] })
         label.append(box, policy)
@@ -66,7 +67,9 @@ export class SettingsForm {
       csvColumn: this.csvColumn.value,
       csvHeader: this.csvHeader.checked,
       fileName: this.chosenFile?.name ?? this.fileHint.dataset.fileName ?? '',
-      policies: POLICIES.filter((policy) => this.policyBoxes.get(policy)?.checked === true),
+      policies: SIMULATION_POLICIES.filter(
+        (policy) => this.policyBoxes.get(policy)?.checked === true,
+      ),
       sizes: this.sizes.value,
     }
   }

@@ -12,12 +12,12 @@ describe('URL state', () => {
       length: 20_000,
       skew: 0.7,
       seed: 9,
-      policies: ['lru', 'tinylfu'],
+      policies: ['lru', 'tinylfu', 'opt'],
       sizes: '10..1k:4',
     }
     const query = stateToQuery(state)
     expect(query).toBe(
-      'source=scanmix&keys=5000&length=20000&skew=0.7&seed=9&policies=lru%2Ctinylfu&sizes=10..1k%3A4',
+      'source=scanmix&keys=5000&length=20000&skew=0.7&seed=9&policies=lru%2Ctinylfu%2Copt&sizes=10..1k%3A4',
     )
     expect(stateFromQuery(query)).toEqual(state)
   })
@@ -40,5 +40,6 @@ describe('URL state', () => {
       policies: ['lru'],
     })
     expect(stateFromQuery('')).toEqual(DEFAULT_STATE)
+    expect(DEFAULT_STATE.policies).toContain('opt')
   })
 })

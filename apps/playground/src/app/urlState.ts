@@ -1,7 +1,7 @@
 // The page's settings in the URL's query string, so a link reproduces a result. Reading is
 // lenient: a parameter that does not parse keeps its default, so an old or edited link still
 // opens.
-import { isPolicyName } from '../sim/policies.js'
+import { isSimulationPolicyName } from '../sim/policies.js'
 import { isWorkloadKind } from '../sim/workload.js'
 import { isTraceFormat } from '../traces/traceFormat.js'
 import { DEFAULT_STATE, type PageState } from './pageState.js'
@@ -45,7 +45,7 @@ export function stateFromQuery(query: string): PageState {
   state.csvColumn = params.get('column') ?? state.csvColumn
   const header = params.get('header')
   if (header === '1' || header === '0') state.csvHeader = header === '1'
-  const policies = params.get('policies')?.split(',').filter(isPolicyName)
+  const policies = params.get('policies')?.split(',').filter(isSimulationPolicyName)
   if (policies !== undefined && policies.length > 0) state.policies = policies
   state.sizes = params.get('sizes') ?? state.sizes
   return state

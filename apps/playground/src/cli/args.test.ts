@@ -1,4 +1,4 @@
-import { POLICIES } from '@cache/core'
+import { SIMULATION_POLICIES } from '@cache/core'
 import { describe, expect, it } from 'vitest'
 
 import { DEFAULT_WORKLOAD } from '../sim/workload.js'
@@ -38,7 +38,7 @@ describe('parseCliArgs', () => {
   it('defaults to a Zipf workload, every policy and a range of sizes', () => {
     expect(parseCliArgs([])).toMatchObject({
       source: { kind: 'workload', spec: DEFAULT_WORKLOAD },
-      policies: [...POLICIES],
+      policies: [...SIMULATION_POLICIES],
       sizes: [100, 193, 373, 720, 1389, 2683, 5179, 10000],
     })
   })

@@ -1,7 +1,7 @@
 // The sim CLI's arguments: parsed with node:util's parseArgs, checked, and turned into options.
 import { parseArgs } from 'node:util'
 
-import type { PolicyName } from '@cache/core'
+import { SIMULATION_POLICIES, type SimulationPolicyName } from '@cache/core'
 
 import { InputError } from '../sim/inputError.js'
 import { parsePolicies } from '../sim/policies.js'
@@ -26,7 +26,7 @@ export interface CliOptions {
   source:
     | { kind: 'file'; path: string; options: TraceParserOptions }
     | { kind: 'workload'; spec: WorkloadSpec }
-  policies: PolicyName[]
+  policies: SimulationPolicyName[]
   sizes: number[]
   /** Print JSON instead of a table. */
   json: boolean
@@ -38,7 +38,8 @@ export interface CliOptions {
 export const USAGE = `Usage: pnpm sim [options]
 
 Replays a trace file or a synthetic workload through @cache/core's eviction policies at several
-cache sizes and prints hit ratio, evictions and throughput for each.
+cache sizes and prints hit ratio, evictions and throughput for each; opt is Belady's optimal
+policy, the limit (it keeps the whole trace in memory).
 
 Trace file:
   --trace FILE          the trace to replay (streamed: any size); gzip is read directly, and
@@ -55,7 +56,7 @@ Synthetic workload (when no --trace is given):
   --seed N              generator seed (default ${DEFAULT_WORKLOAD.seed})
 
 Run:
-  --policies LIST       comma-separated, or all (default all)
+  --policies LIST       comma-separated (${SIMULATION_POLICIES.join(',')}) or all (default all)
   --sizes LIST          e.g. 1000,5000 or 100..10k:8 for 8 log-spaced sizes (default ${DEFAULT_SIZES})
   --json                print the results as JSON
   --progress            draw a progress bar on stderr even when it is not a terminal

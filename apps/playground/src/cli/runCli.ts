@@ -61,6 +61,7 @@ async function simulateSource(
     const keys = generateWorkload(source.spec)
     const bar = progressBar(`replaying ${source.spec.kind} through ${runs}`)
     await replayKeys(keys, sweep, { onProgress: (done) => bar?.update(done / keys.length) })
+    sweep.finish()
     bar?.done()
     return {
       workload: describeWorkload(source.spec),
@@ -84,6 +85,7 @@ async function simulateSource(
       name: path,
       decompressor: nodeDecompressor,
     })
+    sweep.finish()
     return {
       workload: `${basename(path)} (${parserOptions.format})`,
       requests: stats.requests,

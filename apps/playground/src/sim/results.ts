@@ -1,5 +1,5 @@
 // A finished (or partial) run, and its CSV and JSON forms for download and the CLI's --json.
-import type { PolicyName } from '@cache/core'
+import type { SimulationPolicyName } from '@cache/core'
 
 import type { SweepRow } from './sweep.js'
 
@@ -9,7 +9,7 @@ export interface SimulationReport {
   workload: string
   requests: number
   distinctKeys: number
-  policies: PolicyName[]
+  policies: SimulationPolicyName[]
   sizes: number[]
   rows: SweepRow[]
 }

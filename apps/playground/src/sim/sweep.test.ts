@@ -1,4 +1,11 @@
-import { createCache, POLICIES, simulate, zipfTrace } from '@cache/core'
+import {
+  createCache,
+  POLICIES,
+  simulate,
+  SIMULATION_POLICIES,
+  zipfTrace,
+  type PolicyName,
+} from '@cache/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
@@ -16,7 +23,9 @@ describe('Sweep', () => {
       POLICIES.flatMap((policy) => [`${policy}@50`, `${policy}@400`]),
     )
     for (const row of rows) {
-      const expected = simulate(trace, createCache({ policy: row.policy, maxSize: row.size }))
+      // Cache policies only in this sweep.
+      const policy = row.policy as PolicyName
+      const expected = simulate(trace, createCache({ policy, maxSize: row.size }))
       expect(row).toMatchObject(expected)
       expect(row.seconds).toBeGreaterThan(0)
       expect(row.opsPerSecond).toBeCloseTo(row.requests / row.seconds)
@@ -37,6 +46,58 @@ describe('Sweep', () => {
       }),
       { numRuns: 20 },
     )
+  })
+})
+
+describe('Sweep with opt', () => {
+  it('keeps the keys, replays OPT over the whole trace at finish, and adds its rows then', () => {
+    const sweep = new Sweep(SIMULATION_POLICIES, [50, 400])
+    // Cut into three batches, one ending mid-way through a reused buffer's worth.
+    for (const [from, to] of [
+      [0, 3000],
+      [3000, 3001],
+      [3001, trace.length],
+    ] as const) {
+      sweep.feed(trace.slice(from, to))
+    }
+    expect(sweep.rows().map((row) => row.policy)).not.toContain('opt')
+    sweep.finish()
+    const rows = sweep.rows()
+    expect(rows.map((row) => `${row.policy}@${row.size}`)).toEqual(
+      SIMULATION_POLICIES.flatMap((policy) => [`${policy}@50`, `${policy}@400`]),
+    )
+    for (const size of [50, 400]) {
+      const row = rows.find((r) => r.policy === 'opt' && r.size === size)!
+      expect(row).toMatchObject(simulate(trace, { policy: 'opt', maxSize: size }))
+      // The limit: no policy of the same size gets more hits.
+      for (const other of rows.filter((r) => r.size === size)) {
+        expect(other.hits).toBeLessThanOrEqual(row.hits)
+      }
+    }
+    sweep.finish() // once only
+    expect(sweep.rows()).toHaveLength(rows.length)
+  })
+
+  it('keeps a copy of each batch, whose buffer the caller reuses', () => {
+    const buffer = new Int32Array(4)
+    const sweep = new Sweep(['opt'], [2])
+    for (const batch of [
+      [1, 2, 3, 1],
+      [2, 3, 1, 2],
+    ]) {
+      buffer.set(batch)
+      sweep.feed(buffer)
+    }
+    sweep.finish()
+    expect(sweep.rows()[0]).toMatchObject(
+      simulate([1, 2, 3, 1, 2, 3, 1, 2], { policy: 'opt', maxSize: 2 }),
+    )
+  })
+
+  it('reports an empty trace as no requests', () => {
+    const sweep = new Sweep(['opt'], [10])
+    sweep.finish()
+    expect(sweep.rows()[0]).toMatchObject({ requests: 0, hits: 0, hitRatio: 0 })
   })
 })
 

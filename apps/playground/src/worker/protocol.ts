@@ -1,5 +1,5 @@
 // The messages between the simulator page and its worker. Plain data only (structured clone).
-import type { PolicyName } from '@cache/core'
+import type { SimulationPolicyName } from '@cache/core'
 
 import type { SimulationReport } from '../sim/results.js'
 import type { SweepRow } from '../sim/sweep.js'
@@ -22,7 +22,7 @@ export interface TraceInfo {
 /** Page → worker. Each load and run has an `id`, echoed by every response about it. */
 export type WorkerRequest =
   | { type: 'load'; id: number; source: TraceSource }
-  | { type: 'run'; id: number; policies: PolicyName[]; sizes: number[] }
+  | { type: 'run'; id: number; policies: SimulationPolicyName[]; sizes: number[] }
   | { type: 'cancel'; id: number }
 
 /** An error, flattened for the trip across `postMessage`. */

@@ -1,5 +1,5 @@
 // The page's side of the worker: one request at a time, as promises, with progress and cancel.
-import type { PolicyName } from '@cache/core'
+import type { SimulationPolicyName } from '@cache/core'
 
 import type { SimulationReport } from '../sim/results.js'
 import type { SweepRow } from '../sim/sweep.js'
@@ -66,7 +66,7 @@ export class SimClient {
 
   /** Runs every policy at every size on the loaded trace. */
   run(
-    policies: PolicyName[],
+    policies: SimulationPolicyName[],
     sizes: number[],
     onProgress: ProgressListener,
   ): Promise<Outcome<SimulationReport>> {

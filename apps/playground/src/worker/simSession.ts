@@ -1,6 +1,6 @@
 // The worker's state and logic, free of worker globals so tests can drive it directly: one loaded
 // trace, at most one load or run at a time, each cancellable between batches.
-import type { PolicyName } from '@cache/core'
+import type { SimulationPolicyName } from '@cache/core'
 
 import { replayKeys } from '../sim/replayKeys.js'
 import type { SimulationReport } from '../sim/results.js'
@@ -102,7 +102,7 @@ export class SimSession {
 
   private async run(
     id: number,
-    policies: PolicyName[],
+    policies: SimulationPolicyName[],
     sizes: number[],
     signal: AbortSignal,
   ): Promise<SimulationReport> {
@@ -123,6 +123,8 @@ export class SimSession {
         name: trace.file.name,
       })
     }
+    // OPT, if chosen, replays the whole trace now that it has been read.
+    sweep.finish()
     const { description, requests, distinctKeys } = trace.info
     return { workload: description, requests, distinctKeys, policies, sizes, rows: sweep.rows() }
   }

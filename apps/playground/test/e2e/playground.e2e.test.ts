@@ -7,7 +7,14 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
-import { createCache, POLICIES, simulate, zipfTrace, type PolicyName } from '@cache/core'
+import {
+  createCache,
+  POLICIES,
+  simulate,
+  SIMULATION_POLICIES,
+  zipfTrace,
+  type SimulationPolicyName,
+} from '@cache/core'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -46,10 +53,17 @@ afterAll(async () => {
 })
 
 /** The table rows without the ops/s column (a timing). */
-function expectedRows(trace: KeyArray, policies: PolicyName[], sizes: number[]): string[][] {
+function expectedRows(
+  trace: KeyArray,
+  policies: SimulationPolicyName[],
+  sizes: number[],
+): string[][] {
   return policies.flatMap((policy) =>
     sizes.map((size) => {
-      const result = simulate(trace, createCache({ policy, maxSize: size }))
+      const result = simulate(
+        trace,
+        policy === 'opt' ? { policy, maxSize: size } : createCache({ policy, maxSize: size }),
+      )
       return [
         policy,
         formatCount(size),
@@ -70,10 +84,10 @@ async function tableRows(target: Page): Promise<string[][]> {
     )
 }
 
-async function choosePolicies(policies: PolicyName[]): Promise<void> {
+async function choosePolicies(policies: SimulationPolicyName[]): Promise<void> {
   for (const box of await page.$$('#policies input[type=checkbox]')) {
     const value = await box.getAttribute('value')
-    await box.setChecked(policies.includes(value as PolicyName))
+    await box.setChecked(policies.includes(value as SimulationPolicyName))
   }
 }
 
@@ -93,7 +107,8 @@ const eventually = <T>(read: () => Promise<T>) =>
 
 describe('the playground in Chromium', () => {
   const spec = { keys: 1000, length: 20_000, skew: 0.9, seed: 7 }
-  const policies: PolicyName[] = [...POLICIES]
+  // Every policy, OPT (the limit) included: a line on the plot and rows in the table.
+  const policies: SimulationPolicyName[] = [...SIMULATION_POLICIES]
   const sizes = [25, 50, 100, 200, 400]
 
   it('runs a Zipf workload and shows the expected numbers in the table and the plot', async () => {
@@ -113,7 +128,7 @@ describe('the playground in Chromium', () => {
     )
     expect(await tableRows(page)).toEqual(expectedRows(trace, policies, sizes))
     expect(await page.locator('#progress-label').innerText()).toBe(
-      'Done: 30 runs of 20,000 requests.',
+      'Done: 35 runs of 20,000 requests.',
     )
 
     // The plot: a canvas of non-zero size with something drawn on it, one series per policy.
@@ -163,7 +178,7 @@ describe('the playground in Chromium', () => {
   it('puts the settings in the URL, so a shared link reproduces the result', async () => {
     const shared = page.url()
     expect(new URL(shared).search).toBe(
-      '?source=zipf&keys=1000&length=20000&skew=0.9&seed=7&policies=lru%2Clfu%2Cfifo%2Csieve%2Cs3fifo%2Ctinylfu&sizes=25%2C50%2C100%2C200%2C400',
+      '?source=zipf&keys=1000&length=20000&skew=0.9&seed=7&policies=lru%2Clfu%2Cfifo%2Csieve%2Cs3fifo%2Ctinylfu%2Copt&sizes=25%2C50%2C100%2C200%2C400',
     )
     const other = await browser!.newPage()
     try {
