@@ -33,6 +33,7 @@ describe('the packed package', () => {
         "const { AsyncCache, cached, CacheConfigError, clearAll } = require('@cache/decorators')",
       ),
       ts: `import { AsyncCache, cached, methodCache, SINGLE_KEY, type CacheStats } from '@cache/decorators'
+import { MemoryL2Server, memoryL2Store, testL2Store, type L2StoreFactory, type MemoryL2Store } from '@cache/decorators/testing'
 
 const parse = cached((text: string): number => Number(text), { maxSize: 100 })
 const n: number = parse('1')
@@ -47,7 +48,12 @@ class Users {
 const pending: Promise<boolean> = methodCache(new Users(), 'all').invalidate()
 const cache = new AsyncCache<number, string>({ maxSize: null })
 const value: Promise<string> = cache.get(1, ({ key }) => String(key))
-export { n, stats, pending, value }
+
+// The testing entry's types resolve from ESM and CJS alike (running it needs vitest).
+const factory: L2StoreFactory<MemoryL2Store> = ({ lockWaitMs }) => memoryL2Store({ lockWaitMs })
+const shared = new AsyncCache<string, number>({ l2: memoryL2Store({ server: new MemoryL2Server() }) })
+const register: typeof testL2Store = testL2Store
+export { n, stats, pending, value, factory, shared, register }
 `,
     })
     expect(result.installed).toEqual(['batch', 'core', 'decorators', 'expiry', 'keys'])

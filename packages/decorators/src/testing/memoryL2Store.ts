@@ -1,0 +1,389 @@
+// An in-memory second tier: a MemoryL2Server stands for the shared server (as one Redis), and
+// each memoryL2Store() on it for one process's connection to it. Values live until their expiry
+// on the server's clock, invalidations reach the other stores on the server, locks have a lease
+// and are released by token, and the server can be disconnected to simulate an outage. It passes
+// `testL2Store`, so tests that use it exercise the same contract as a real store.
+import { CacheConfigError } from '@cache/core'
+
+import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '../l2.js'
+
+/** A value as a {@link MemoryL2Server} holds it. */
+export interface MemoryL2Entry {
+  /** The value, or a kept error when `isError`. Kept as given: not copied, not serialized. */
+  readonly value: unknown
+  /** Whether `value` is a kept error. */
+  readonly isError: boolean
+  /** When the value was loaded, per the writing cache's clock (ms). */
+  readonly fetchedAt: number
+  /** When it expires, on the server's clock (ms; `Infinity`: never). */
+  readonly expiresAt: number
+}
+
+/** A held lock. */
+export interface MemoryL2Lock {
+  /** What only its holder knows: a release with another token does nothing. */
+  readonly token: number
+  /** When the lease ends, on the server's clock: the lock is free from then on. */
+  readonly expiresAt: number
+}
+
+/** Options of {@link MemoryL2Server}. */
+export interface MemoryL2ServerOptions {
+  /**
+   * The server's clock, in ms: expiry and lock leases follow it, so a test can move time with
+   * fake timers (the default reads `Date.now()` at each call) or a clock of its own.
+   * @default () => Date.now()
+   */
+  readonly now?: () => number
+}
+
+/** Options of {@link memoryL2Store}. */
+export interface MemoryL2StoreOptions {
+  /**
+   * The server the store connects to; stores on one server share their values, locks and
+   * invalidations, as processes on one Redis.
+   * @default a new server of its own
+   */
+  readonly server?: MemoryL2Server
+  /**
+   * Distributed single flight (`lock()`); `false` leaves `lock` out, so every instance that
+   * misses loads for itself.
+   * @default true
+   */
+  readonly locks?: boolean
+  /**
+   * How long `lock()` waits for another holder before it gives up (`skipped`), in ms. Waiting
+   * uses `setTimeout`, so fake timers control it.
+   * @default 5_000
+   */
+  readonly lockWaitMs?: number
+  /**
+   * How long a lock lives when its holder never releases it, in ms, on the server's clock.
+   * @default 10_000
+   */
+  readonly lockLeaseMs?: number
+}
+
+/**
+ * What every call of a {@link MemoryL2Store} rejects with while its server is disconnected
+ * (see {@link MemoryL2Server.disconnect}).
+ */
+export class L2UnreachableError extends Error {
+  override readonly name = 'L2UnreachableError' as const
+  /** Stable code to match on. */
+  readonly code = 'ERR_L2_UNREACHABLE' as const
+
+  constructor() {
+    super('The memory L2 server is disconnected (server.disconnect()); server.reconnect() ends it')
+  }
+}
+
+/**
+ * The shared state of in-memory stores: values with their expiry, locks, and the stores
+ * connected to it. Look at `values` and `locks` in tests; move time with its `now` clock.
+ *
+ * @example
+ * ```ts
+ * const server = new MemoryL2Server()
+ * const a = new AsyncCache({ l2: memoryL2Store({ server }) })
+ * const b = new AsyncCache({ l2: memoryL2Store({ server }) }) // another "process"
+ * ```
+ */
+export class MemoryL2Server {
+  /** The server's clock (ms). */
+  readonly now: () => number
+  readonly #values = new Map<string, MemoryL2Entry>()
+  readonly #locks = new Map<string, MemoryL2Lock>()
+  /** The wake-up calls of the `lock()`s waiting on each key. */
+  readonly #waiters = new Map<string, Set<() => void>>()
+  readonly #stores = new Set<MemoryL2Store>()
+  #reachable = true
+  #nextToken = 1
+
+  constructor(options: MemoryL2ServerOptions = {}) {
+    const now = options.now ?? (() => Date.now())
+    if (typeof now !== 'function') {
+      throw new CacheConfigError('now', 'a function returning the time in ms', now)
+    }
+    this.now = now
+  }
+
+  /** The stored values by L2 key (expired ones go when next read). */
+  get values(): ReadonlyMap<string, MemoryL2Entry> {
+    return this.#values
+  }
+
+  /** The held locks by L2 key (a lock whose lease ended goes when next taken). */
+  get locks(): ReadonlyMap<string, MemoryL2Lock> {
+    return this.#locks
+  }
+
+  /** Whether the stores can reach the server; see {@link disconnect}. */
+  get reachable(): boolean {
+    return this.#reachable
+  }
+
+  /** Simulates an outage: every call of the server's stores rejects with L2UnreachableError. */
+  disconnect(): void {
+    this.#reachable = false
+  }
+
+  /**
+   * Ends an outage. Every subscriber of the server's stores is told to drop everything
+   * (`invalidate(null)`), since invalidations sent meanwhile were lost, as a Redis store does
+   * when its subscription comes back.
+   */
+  reconnect(): void {
+    if (this.#reachable) return
+    this.#reachable = true
+    this.broadcast(undefined, null)
+  }
+
+  /** The live record for `key`, or `undefined` (an expired value is removed). */
+  read(key: string): L2Record | undefined {
+    const entry = this.#values.get(key)
+    if (entry === undefined) return undefined
+    const ttlMs = entry.expiresAt - this.now()
+    if (!(ttlMs > 0)) {
+      this.#values.delete(key)
+      return undefined
+    }
+    return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+  }
+
+  /** Stores one write, expiring `ttlMs` from now on the server's clock. */
+  write(write: L2Write): void {
+    const { key, value, isError, fetchedAt, ttlMs } = write
+    if (!(ttlMs > 0)) {
+      this.#values.delete(key)
+      return
+    }
+    this.#values.set(key, { value, isError, fetchedAt, expiresAt: this.now() + ttlMs })
+  }
+
+  /** Removes `key`'s value. */
+  remove(key: string): void {
+    this.#values.delete(key)
+  }
+
+  /** Removes every value. */
+  removeAll(): void {
+    this.#values.clear()
+  }
+
+  /** Tells every store but `from` that `keys` changed (`null`: everything). */
+  broadcast(from: MemoryL2Store | undefined, keys: readonly string[] | null): void {
+    for (const store of this.#stores) if (store !== from) store.deliver(keys)
+  }
+
+  /**
+   * Takes `key`'s lock for `leaseMs`, or waits up to `waitMs` (per `setTimeout`) for its holder:
+   * a value that is there (or arrives) comes back as `loaded`, a freed lock is taken, and a wait
+   * that runs out is `skipped`.
+   */
+  async lock(key: string, waitMs: number, leaseMs: number): Promise<L2LockResult> {
+    const deadline = this.now() + waitMs
+    for (;;) {
+      const record = this.read(key)
+      if (record !== undefined) return { status: 'loaded', record }
+      const held = this.#locks.get(key)
+      const now = this.now()
+      if (held === undefined || held.expiresAt <= now) {
+        const token = this.#nextToken++
+        this.#locks.set(key, { token, expiresAt: now + leaseMs })
+        return {
+          status: 'acquired',
+          release: () => {
+            this.#release(key, token)
+            return Promise.resolve()
+          },
+        }
+      }
+      const remaining = deadline - now
+      if (remaining <= 0) return { status: 'skipped' }
+      // Wake up when the holder releases, or when its lease ends if that comes first.
+      const leaseLeft = held.expiresAt - now
+      const forLease = leaseLeft < remaining
+      const woken = await this.#wait(key, forLease ? leaseLeft : remaining)
+      if (!woken && !forLease) return { status: 'skipped' }
+    }
+  }
+
+  /** Attaches a store: it receives the others' invalidations. */
+  attach(store: MemoryL2Store): void {
+    this.#stores.add(store)
+  }
+
+  /** Detaches a store. */
+  detach(store: MemoryL2Store): void {
+    this.#stores.delete(store)
+  }
+
+  /** Frees `key`'s lock if `token` still holds it, and wakes its waiters either way. */
+  #release(key: string, token: number): void {
+    if (this.#locks.get(key)?.token === token) this.#locks.delete(key)
+    const waiters = this.#waiters.get(key)
+    if (waiters === undefined) return
+    this.#waiters.delete(key)
+    for (const wake of waiters) wake()
+  }
+
+  /** Resolves `true` when `key`'s lock is released, `false` after `ms`. */
+  #wait(key: string, ms: number): Promise<boolean> {
+    let waiters = this.#waiters.get(key)
+    if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()))
+    const set = waiters
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+      const timer = setTimeout(() => {
+        set.delete(wake)
+        if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key)
+        resolve(false)
+      }, ms)
+      set.add(wake)
+    })
+  }
+}
+
+function checkMs(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new CacheConfigError(option, 'a number of milliseconds >= 0', value)
+  }
+  return value
+}
+
+/**
+ * One process's store on a {@link MemoryL2Server}: an `L2Store` for `AsyncCache`'s `l2`
+ * option that needs no server process. Use {@link memoryL2Store} to create one.
+ */
+export class MemoryL2Store implements L2Store {
+  /** The server this store is connected to. */
+  readonly server: MemoryL2Server
+  /** Distributed single flight; absent when created with `locks: false`. */
+  readonly lock?: (key: string) => Promise<L2LockResult>
+  readonly #subscribers = new Set<L2Subscriber>()
+
+  /** Use {@link memoryL2Store}. */
+  constructor(options: MemoryL2StoreOptions = {}) {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new CacheConfigError('options', 'an object of memoryL2Store options', options)
+    }
+    const server = options.server ?? new MemoryL2Server()
+    if (!(server instanceof MemoryL2Server)) {
+      throw new CacheConfigError('server', 'a MemoryL2Server', server)
+    }
+    const waitMs = checkMs('lockWaitMs', options.lockWaitMs, 5_000)
+    const leaseMs = checkMs('lockLeaseMs', options.lockLeaseMs, 10_000)
+    if (options.locks !== undefined && typeof options.locks !== 'boolean') {
+      throw new CacheConfigError('locks', 'a boolean', options.locks)
+    }
+    this.server = server
+    server.attach(this)
+    if (options.locks !== false) {
+      this.lock = async (key) => {
+        await this.#reach()
+        const result = await server.lock(key, waitMs, leaseMs)
+        if (result.status !== 'acquired') return result
+        return {
+          status: 'acquired',
+          // A release that cannot reach the server leaves the lock to its lease.
+          release: async (written) => {
+            await this.#reach()
+            await result.release(written)
+          },
+        }
+      }
+    }
+  }
+
+  /** The records for `keys`, in order; `undefined` for a miss. */
+  async get(keys: readonly string[]): Promise<(L2Record | undefined)[]> {
+    await this.#reach()
+    return keys.map((key) => this.server.read(key))
+  }
+
+  /** Stores `writes`; with `notify`, tells the other stores on the server. */
+  async set(writes: readonly L2Write[], notify: boolean): Promise<void> {
+    await this.#reach()
+    for (const write of writes) this.server.write(write)
+    if (notify) {
+      this.server.broadcast(
+        this,
+        writes.map((write) => write.key),
+      )
+    }
+  }
+
+  /** Deletes `keys` and tells the other stores on the server. */
+  async delete(keys: readonly string[]): Promise<void> {
+    await this.#reach()
+    for (const key of keys) this.server.remove(key)
+    this.server.broadcast(this, keys)
+  }
+
+  /** Deletes every value on the server and tells the other stores. */
+  async clear(): Promise<void> {
+    await this.#reach()
+    this.server.removeAll()
+    this.server.broadcast(this, null)
+  }
+
+  /** Delivers the other stores' invalidations to `subscriber` until the returned call. */
+  subscribe(subscriber: L2Subscriber): () => void {
+    this.#subscribers.add(subscriber)
+    return () => {
+      this.#subscribers.delete(subscriber)
+    }
+  }
+
+  /** Disconnects this store from its server: it receives no more invalidations. */
+  close(): Promise<void> {
+    this.server.detach(this)
+    this.#subscribers.clear()
+    return Promise.resolve()
+  }
+
+  /** An invalidation from another store on the server (called by the server). */
+  deliver(keys: readonly string[] | null): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber.invalidate(keys)
+      } catch (error) {
+        subscriber.error(error)
+      }
+    }
+  }
+
+  /** Settles after a microtask, as a call over a network would; rejects while disconnected. */
+  async #reach(): Promise<void> {
+    await Promise.resolve()
+    if (!this.server.reachable) throw new L2UnreachableError()
+  }
+}
+
+/**
+ * An in-memory `L2Store` for tests and single-process use: values expire on the server's clock,
+ * invalidations reach the other stores on the same {@link MemoryL2Server}, locks have a lease
+ * and are released by token. It passes `testL2Store`.
+ *
+ * @throws {CacheConfigError} naming the first invalid option and its value.
+ * @example
+ * ```ts
+ * import { AsyncCache } from '@cache/decorators'
+ * import { MemoryL2Server, memoryL2Store } from '@cache/decorators/testing'
+ *
+ * const server = new MemoryL2Server()
+ * const a = new AsyncCache({ l2: memoryL2Store({ server }) })
+ * const b = new AsyncCache({ l2: memoryL2Store({ server }) })
+ * await a.get('k', () => 'v')
+ * await a.whenL2Settled()
+ * await b.get('k') // 'v', from the shared tier
+ * ```
+ */
+export function memoryL2Store(options: MemoryL2StoreOptions = {}): MemoryL2Store {
+  return new MemoryL2Store(options)
+}
