@@ -79,7 +79,10 @@ describe('the README', () => {
             skipLibCheck: true,
             types: ['node'],
             typeRoots: [join(root, 'node_modules', '@types')],
-            paths: { '@cache/decorators': [join(pkg, 'src', 'index.ts')] },
+            paths: {
+              '@cache/decorators': [join(pkg, 'src', 'index.ts')],
+              '@cache/decorators/testing': [join(pkg, 'src', 'testing', 'index.ts')],
+            },
           },
           include: ['*.ts'],
         }),

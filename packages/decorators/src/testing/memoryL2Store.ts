@@ -73,6 +73,7 @@ export class L2UnreachableError extends Error {
   /** Stable code to match on. */
   readonly code = 'ERR_L2_UNREACHABLE' as const
 
+  /** Says the server is disconnected, and how to end it. */
   constructor() {
     super('The memory L2 server is disconnected (server.disconnect()); server.reconnect() ends it')
   }
@@ -100,6 +101,7 @@ export class MemoryL2Server {
   #reachable = true
   #nextToken = 1
 
+  /** @throws {CacheConfigError} when `now` is not a function. */
   constructor(options: MemoryL2ServerOptions = {}) {
     const now = options.now ?? (() => Date.now())
     if (typeof now !== 'function') {
