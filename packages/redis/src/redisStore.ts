@@ -1,7 +1,8 @@
 // redisStore(): the L2Store of @cache/decorators on a Redis server. The reads of one tick go as
-// one MGET (with TIME, for the TTLs); writes carry the entry's TTL to Redis; deletes, rewrites and
+// one MGET (with TIME, for the TTLs), batched by @cache/batch's Batcher; writes carry the entry's TTL to Redis; deletes, rewrites and
 // clears are published on the store's channel; every call is bounded and guarded by a circuit
 // breaker.
+import { Batcher } from '@cache/batch'
 import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '@cache/decorators'
 
 import { CircuitBreaker, type BreakerState } from './breaker.js'
@@ -11,12 +12,21 @@ import { Connection, watchConnection, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
-import { ReadBatcher } from './readBatcher.js'
 import { encodeForever, kindOf, MAX_PX, payloadOf, recordOf, timeOf } from './record.js'
 import { WRITE } from './scripts.js'
 import { SingleFlight } from './singleFlight.js'
 
 const SCAN_COUNT = '1000'
+
+/** No record for any of `keys`. */
+function misses(keys: readonly string[]): undefined[] {
+  return new Array<undefined>(keys.length).fill(undefined)
+}
+
+/** One record as `get()`'s answer for one key (a module function: no closure per call). */
+function inArray(record: L2Record | undefined): (L2Record | undefined)[] {
+  return [record]
+}
 
 /**
  * A second tier on Redis for `AsyncCache` and `cached()` of `@cache/decorators`; see
@@ -33,7 +43,8 @@ export class RedisStore implements L2Store {
   readonly #connection: Connection
   readonly #breaker: CircuitBreaker
   readonly #bus: Bus
-  readonly #reads: ReadBatcher<L2Record>
+  /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
+  readonly #reads: Batcher<string, L2Record | undefined>
   readonly #ownsClient: boolean
   readonly #connecting: Promise<void>
   #closed = false
@@ -50,7 +61,9 @@ export class RedisStore implements L2Store {
     this.#breaker = new CircuitBreaker(config.breaker)
     this.#connection = new Connection(client, this.#breaker, config.timeoutMs)
     this.#bus = new Bus(client.duplicate(), this.channel, this.#report)
-    this.#reads = new ReadBatcher((keys) => this.#read(keys), config.maxBatchSize)
+    this.#reads = new Batcher((keys: string[]) => this.#read(keys), {
+      maxBatchSize: config.maxBatchSize,
+    })
     this.#connecting = client.isOpen ? Promise.resolve() : this.#open(client)
     const singleFlight = config.singleFlight
     if (singleFlight !== undefined) {
@@ -113,7 +126,8 @@ export class RedisStore implements L2Store {
 
   /** The records for `keys`; a miss (never a rejection) when Redis fails, reported once. */
   get(keys: readonly string[]): Promise<readonly (L2Record | undefined)[]> {
-    if (keys.length === 1) return this.#reads.load(keys[0]!).then((record) => [record])
+    // #read never rejects and answers every key, so neither does a load.
+    if (keys.length === 1) return this.#reads.load(keys[0]!).then(inArray)
     return Promise.all(keys.map((key) => this.#reads.load(key)))
   }
 
@@ -225,7 +239,7 @@ export class RedisStore implements L2Store {
   /**
    * One batch of reads: MGET, with TIME in the same round trip (Redis's clock, against which
    * the expiry stored in each value gives its time to live). Misses, reported once, when it
-   * fails.
+   * fails: one entry per key always, as the Batcher requires.
    */
   async #read(keys: string[]): Promise<readonly (L2Record | undefined)[]> {
     const sent = Date.now()
@@ -237,7 +251,7 @@ export class RedisStore implements L2Store {
     )
     if (!outcome.ok) {
       if (!outcome.skipped) this.#report(outcome.error)
-      return []
+      return misses(keys)
     }
     const [values, time] = outcome.value
     let redisNow: number
@@ -246,7 +260,7 @@ export class RedisStore implements L2Store {
       redisNow = timeOf(time)
     } catch (cause) {
       this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
-      return []
+      return misses(keys)
     }
     const elapsed = Date.now() - sent
     return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
