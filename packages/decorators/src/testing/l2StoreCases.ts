@@ -2,6 +2,7 @@
 // relies on a store for, one case per promise, each with the message a store author needs when
 // it fails. `testL2Store` registers them with vitest; `l2StoreCases` hands them out to run by
 // hand (the suite's own tests check that broken stores fail the cases they should).
+import { describeValue, type ValueStyle } from '@cache/internal'
 import { expect } from 'vitest'
 
 import type { L2LockResult, L2Record, L2Store } from '../l2.js'
@@ -77,15 +78,15 @@ function acquired(
   return result as Extract<L2LockResult, { status: 'acquired' }>
 }
 
-/** A short rendering of a value for a failure message. */
-function describe(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value !== 'object' || value === null) return String(value)
-  try {
-    return JSON.stringify(value).slice(0, 60)
-  } catch {
-    return Object.prototype.toString.call(value)
-  }
+/** How a value written by a case appears in a failure message. */
+const VALUE_STYLE: ValueStyle = {
+  maxLength: 60,
+  strings: 'json',
+  functions: 'word',
+  arrays: 'short',
+  objects: 'json',
+  errors: true,
+  binary: true,
 }
 
 /** Reads one key. */
@@ -149,7 +150,7 @@ function specs<S extends L2Store>(): Spec<S>[] {
     expect(records, 'get() must answer one entry per key').toHaveLength(writes.length)
     writes.forEach((write, i) => {
       const record = records[i]
-      const what = `value #${i} (${describe(write.value)})`
+      const what = `value #${i} (${describeValue(write.value, VALUE_STYLE)})`
       expect(record, `${what} was written but get() misses it`).toBeDefined()
       expect(record!.value, `${what} must come back equal`).toEqual(write.value)
       expect(record!.isError, `${what} is not an error`).toBe(false)
