@@ -3,6 +3,7 @@ import { stableHash } from '@cache/keys'
 
 import { abortReasonOf } from './abortError.js'
 import { BatchError, describeValue } from './batchError.js'
+import { checkBatcherOptions, configError } from './options.js'
 import { afterPromiseJobs, microtask } from './schedule.js'
 import { SlotIndex } from './slotIndex.js'
 
@@ -181,24 +182,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   )
 }
 
-function isSignal(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false
-  const signal = value as Partial<AbortSignal>
-  return typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function'
-}
-
-function isCount(value: unknown): boolean {
-  return value === Infinity || (Number.isSafeInteger(value) && (value as number) > 0)
-}
-
-function config(name: string, contract: string, value: unknown): BatchError {
-  return new BatchError(
-    'ERR_BATCH_CONFIG',
-    `\`${name}\` must be ${contract}, got: ${describeValue(value)}`,
-    value,
-  )
-}
-
 /**
  * Collects the keys that many callers `load` within a short window and asks `batchFn` for all
  * of them in one call, DataLoader-style: each distinct key once, at most `maxBatchSize` per
@@ -250,30 +233,11 @@ export class Batcher<K, V> {
    */
   constructor(batchFn: BatchFn<K, V>, options: BatcherOptions<K> = {}) {
     if (typeof batchFn !== 'function') {
-      throw config('batchFn', 'a function of (keys, context) returning values', batchFn)
+      throw configError('batchFn', 'a function of (keys, context) returning values', batchFn)
     }
+    checkBatcherOptions(options)
     const { windowMs = 0, maxBatchSize = 100, keyFn, concurrency = Infinity } = options
     const { signal, timeoutMs, cache = false } = options
-    if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 0) {
-      throw config('windowMs', 'a finite number of milliseconds >= 0', windowMs)
-    }
-    if (!isCount(maxBatchSize)) {
-      throw config('maxBatchSize', 'a positive integer or Infinity', maxBatchSize)
-    }
-    if (keyFn !== undefined && typeof keyFn !== 'function') {
-      throw config('keyFn', 'a function of (key) returning its identity', keyFn)
-    }
-    if (!isCount(concurrency)) {
-      throw config('concurrency', 'a positive integer or Infinity', concurrency)
-    }
-    if (
-      timeoutMs !== undefined &&
-      (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    ) {
-      throw config('timeoutMs', 'a finite number of milliseconds > 0', timeoutMs)
-    }
-    if (signal !== undefined && !isSignal(signal)) throw config('signal', 'an AbortSignal', signal)
-    if (typeof cache !== 'boolean') throw config('cache', 'a boolean', cache)
 
     this.#batchFn = batchFn
     this.#windowMs = windowMs

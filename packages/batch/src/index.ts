@@ -6,3 +6,4 @@ export {
   type BatchResult,
 } from './batcher.js'
 export { BatchError, type BatchErrorCode } from './batchError.js'
+export { checkBatcherOptions } from './options.js'

@@ -16,7 +16,10 @@ import type { CacheEvent, CacheEventListener, ErrorContext, ErrorHandler } from 
 import type { Flight, Loader } from './flight.js'
 import { L2Tier } from './l2Tier.js'
 import { LoadRunner } from './loadRunner.js'
-import { expiresAtOf, normalizeOptions, type AsyncCacheOptions, type Config } from './options.js'
+import type { Config } from './config.js'
+import { expiresAtOf } from './expiry.js'
+import type { AsyncCacheOptions } from './options.js'
+import { normalizeOptions } from './validateOptions.js'
 import { register, unregister, type Registrable } from './registry.js'
 import { Removals } from './removals.js'
 import {

@@ -3,7 +3,7 @@
 import { startTimer, stopTimer } from '@cache/internal'
 
 import type { Flight } from './flight.js'
-import type { RetryConfig } from './options.js'
+import type { RetryConfig } from './config.js'
 
 /** What to do after a failed attempt: go again or not, and the error that stands. */
 export interface RetryOutcome {

@@ -2,7 +2,8 @@
 // filled in, built from the checked `Config` (which holds compiled forms the user never wrote).
 import type { PolicyName } from '@cache/core'
 
-import type { BatchOptions, Config } from './options.js'
+import type { Config } from './config.js'
+import type { BatchOptions } from './options.js'
 
 /** A cache's configuration, as `info()` reports it. */
 export interface CacheInfo {

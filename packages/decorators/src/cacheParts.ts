@@ -3,7 +3,7 @@
 // cache itself.
 import type { ErrorHandler, EventSink } from './events.js'
 import type { Flight, Loader } from './flight.js'
-import type { Config } from './options.js'
+import type { Config } from './config.js'
 import type { Counters } from './stats.js'
 import type { Store } from './store.js'
 

@@ -7,13 +7,9 @@ import { promiseOf } from './entry.js'
 import { configError } from './errors.js'
 import type { Loader } from './flight.js'
 import { createKeyer, replaceSignals, signalOf, type KeyOptions, type Keyer } from './keyer.js'
-import {
-  CACHE_OPTION_NAMES,
-  isAsyncFunction,
-  normalizeOptions,
-  type AsyncCacheOptions,
-  type Config,
-} from './options.js'
+import type { Config } from './config.js'
+import type { AsyncCacheOptions } from './options.js'
+import { CACHE_OPTION_NAMES, isAsyncFunction, normalizeOptions } from './validateOptions.js'
 import { markSync, unmarkSync } from './registry.js'
 import type { CacheStats } from './stats.js'
 import { isThenable } from './thenable.js'

@@ -4,7 +4,8 @@ import { startTimer, stopTimer } from '@cache/internal'
 
 import { CacheDisposeError } from './errors.js'
 import type { ErrorHandler } from './events.js'
-import type { Disposer, Pointer } from './options.js'
+import type { Pointer } from './config.js'
+import type { Disposer } from './options.js'
 import { isThenable } from './thenable.js'
 
 // Looked up once: `Symbol.asyncDispose` and `Symbol.dispose` exist on Node 20+ and modern

@@ -80,6 +80,24 @@ export function configError(
   return error
 }
 
+/**
+ * A `CacheConfigError` for `option` from the error a lower package threw about the same value,
+ * which it calls `inner` (`batch.windowMs` here is `windowMs` to `@cache/batch`): that package's
+ * message, with the option named as the user wrote it, and its error as `cause`.
+ */
+export function configErrorFrom(
+  option: string,
+  inner: string,
+  value: unknown,
+  cause: unknown,
+): CacheConfigError {
+  const detail = cause instanceof Error ? cause.message : String(cause)
+  const error = configError(option, `valid (${detail})`, value, cause)
+  const prefix = `\`${inner}\``
+  if (detail.startsWith(prefix)) error.message = `\`${option}\`${detail.slice(prefix.length)}`
+  return error
+}
+
 /** The `CacheConfigError` for a per-call `ttl` that is not a positive number; else `undefined`. */
 export function ttlError(ttl: unknown): CacheConfigError | undefined {
   return typeof ttl !== 'number' || !(ttl > 0)

@@ -1,8 +1,8 @@
 // Turns a call's arguments into its cache key, as the `key`, `skipArgs`, `ignoreArgs`,
 // `ignoreProps` and `paramNames` options say, and finds the caller's AbortSignal among them.
-import { keyTemplate, makeKey, type MakeKeyOptions } from '@cache/keys'
+import { checkKeyOptions, KeyError, keyTemplate, makeKey, type MakeKeyOptions } from '@cache/keys'
 
-import { configError } from './errors.js'
+import { configError, configErrorFrom } from './errors.js'
 
 /** The key options of `cached()`. */
 export interface KeyOptions<A extends readonly unknown[] = readonly unknown[]> {
@@ -104,7 +104,7 @@ export function createKeyer(
     throw configError('key', 'a key template, a function of the arguments or SINGLE_KEY', key)
   }
 
-  const makeKeyOptions = checkMakeKeyOptions(skipArgs, ignoreArgs, ignoreProps, paramNames)
+  const makeKeyOptions = makeKeyOptionsOf(skipArgs, ignoreArgs, ignoreProps, paramNames)
   if (makeKeyOptions === undefined) {
     return {
       keyOf: dropSignals ? (args) => makeKey(withoutSignals(args)) : (args) => makeKey(args),
@@ -126,7 +126,12 @@ function distinct(names: readonly string[]): string[] {
   return names.map((name, i) => (name === '' || names.indexOf(name) !== i ? `\u0000${i}` : name))
 }
 
-function checkMakeKeyOptions(
+/**
+ * `makeKey`'s options for these key options, checked by `@cache/keys`' own `checkKeyOptions`
+ * (one option at a time, so that an error names the option the user passed); `undefined` when
+ * there are none.
+ */
+function makeKeyOptionsOf(
   skipArgs: unknown,
   ignoreArgs: unknown,
   ignoreProps: unknown,
@@ -135,57 +140,45 @@ function checkMakeKeyOptions(
   if (skipArgs === undefined && ignoreArgs === undefined && ignoreProps === undefined) {
     return undefined
   }
-  if (
-    skipArgs !== undefined &&
-    (typeof skipArgs !== 'number' || !Number.isSafeInteger(skipArgs) || skipArgs < 0)
-  ) {
-    throw configError('skipArgs', 'a non-negative integer', skipArgs)
+  const names = distinct(paramNames)
+  checkKeyOption('skipArgs', { skipArgs } as MakeKeyOptions)
+  checkKeyOption('ignoreArgs', { ignoreArgs, paramNames: names } as MakeKeyOptions, paramNames)
+  checkKeyOption('ignoreProps', { ignoreProps } as MakeKeyOptions)
+  return {
+    skipArgs: (skipArgs as number | undefined) ?? 0,
+    ignoreArgs: (ignoreArgs as (number | string)[] | undefined) ?? [],
+    ignoreProps: (ignoreProps as string[] | undefined) ?? [],
+    paramNames: names,
   }
-  if (ignoreArgs !== undefined) {
-    if (!Array.isArray(ignoreArgs)) {
+}
+
+/** Checks one key option with `@cache/keys`; its error becomes a `CacheConfigError` for `option`. */
+function checkKeyOption(
+  option: 'skipArgs' | 'ignoreArgs' | 'ignoreProps',
+  options: MakeKeyOptions,
+  paramNames?: readonly string[],
+): void {
+  try {
+    checkKeyOptions(options)
+  } catch (error) {
+    if (!(error instanceof KeyError)) throw error
+    if (
+      paramNames !== undefined &&
+      typeof error.value === 'string' &&
+      Array.isArray(options.ignoreArgs)
+    ) {
+      // A name not among the parameters: they may have been read from the function's source,
+      // so say so rather than mention a `paramNames` the user never gave.
+      const known = paramNames.filter((name) => name !== '').join(', ')
       throw configError(
-        'ignoreArgs',
-        'an array of argument positions and parameter names',
-        ignoreArgs,
+        option,
+        `names of parameters the function has (${known || 'none could be read: give `paramNames`'})`,
+        error.value,
+        error,
       )
     }
-    for (const arg of ignoreArgs as unknown[]) {
-      if (typeof arg === 'string') {
-        if (!paramNames.includes(arg)) {
-          throw configError(
-            'ignoreArgs',
-            `names of parameters the function has (${paramNames.filter((n) => n !== '').join(', ') || 'none could be read: give `paramNames`'})`,
-            arg,
-          )
-        }
-      } else if (typeof arg !== 'number' || !Number.isSafeInteger(arg) || arg < 0) {
-        throw configError('ignoreArgs', 'non-negative integer positions or parameter names', arg)
-      }
-    }
+    throw configErrorFrom(option, option, error.value, error)
   }
-  if (
-    ignoreProps !== undefined &&
-    (!Array.isArray(ignoreProps) || !ignoreProps.every((prop) => typeof prop === 'string'))
-  ) {
-    throw configError('ignoreProps', 'an array of property names', ignoreProps)
-  }
-  const options: MakeKeyOptions = {
-    skipArgs: skipArgs ?? 0,
-    ignoreArgs: (ignoreArgs as (number | string)[] | undefined) ?? [],
-    ignoreProps: ignoreProps ?? [],
-    paramNames: distinct(paramNames),
-  }
-  try {
-    makeKey([], options) // compiles (and checks) the options once, now
-  } catch (error) {
-    throw configError(
-      'ignoreArgs',
-      `valid key options (${error instanceof Error ? error.message : String(error)})`,
-      options,
-      error,
-    )
-  }
-  return options
 }
 
 // --- signals ---------------------------------------------------------------------------------

@@ -7,4 +7,5 @@ export {
   type KeyTemplateOptions,
 } from './keyTemplate.js'
 export { makeKey, type CacheKey, type MakeKeyOptions } from './makeKey.js'
+export { checkKeyOptions } from './options.js'
 export { stableHash } from './stableHash.js'

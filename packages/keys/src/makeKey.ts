@@ -1,5 +1,5 @@
 import { KeyError, show } from './keyError.js'
-import { checkOptions, checkParamNames } from './options.js'
+import { compileKeyOptions, type KeyOptionsPlan as Plan } from './options.js'
 import { isPlain, stableHash } from './stableHash.js'
 
 /** A key `makeKey` returns: a value a `Map` compares as it should (SameValueZero). */
@@ -29,14 +29,6 @@ export interface MakeKeyOptions {
    * @default []
    */
   readonly ignoreProps?: readonly string[]
-}
-
-/** Options checked and turned into what the hot path reads. */
-interface Plan {
-  readonly skip: number
-  /** `ignored[i]` is true when argument i is left out; shorter than the argument list is fine. */
-  readonly ignored: readonly boolean[]
-  readonly props: readonly string[]
 }
 
 const HASH = /^[0-9a-f]{32}$/
@@ -125,50 +117,8 @@ function omitProps(arg: unknown, props: readonly string[]): unknown {
 function planFor(options: MakeKeyOptions): Plan {
   let plan = plans.get(options)
   if (plan === undefined) {
-    plan = compile(options)
+    plan = compileKeyOptions(options)
     plans.set(options, plan)
   }
   return plan
-}
-
-function compile(options: MakeKeyOptions): Plan {
-  checkOptions(options)
-  const { skipArgs = 0, ignoreArgs = [], ignoreProps = [] } = options
-  const paramNames = checkParamNames(options.paramNames)
-  if (!Number.isSafeInteger(skipArgs) || skipArgs < 0) {
-    throw new KeyError(
-      'ERR_KEY_OPTIONS',
-      `\`skipArgs\` must be a non-negative integer, got: ${show(skipArgs)}`,
-      skipArgs,
-    )
-  }
-  if (!Array.isArray(ignoreArgs)) {
-    throw new KeyError(
-      'ERR_KEY_OPTIONS',
-      `\`ignoreArgs\` must be an array of positions and parameter names, got: ${show(ignoreArgs)}`,
-      ignoreArgs,
-    )
-  }
-  const ignored: boolean[] = []
-  for (const arg of ignoreArgs as readonly unknown[]) {
-    const position = typeof arg === 'string' ? paramNames.indexOf(arg) : arg
-    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
-      throw new KeyError(
-        'ERR_KEY_OPTIONS',
-        typeof arg === 'string'
-          ? `\`ignoreArgs\` names ${show(arg)}, which is not in \`paramNames\` (${paramNames.map((name) => show(name)).join(', ') || 'none given'})`
-          : `\`ignoreArgs\` must hold non-negative integer positions or parameter names, got: ${show(arg)}`,
-        arg,
-      )
-    }
-    ignored[position] = true
-  }
-  if (!Array.isArray(ignoreProps) || !ignoreProps.every((prop) => typeof prop === 'string')) {
-    throw new KeyError(
-      'ERR_KEY_OPTIONS',
-      `\`ignoreProps\` must be an array of property names, got: ${show(ignoreProps)}`,
-      ignoreProps,
-    )
-  }
-  return { skip: skipArgs, ignored, props: ignoreProps }
 }

@@ -1,0 +1,53 @@
+// The cache's configuration as its code reads it: every option checked, defaulted and compiled
+// (by validateOptions.ts), once, when the cache is created.
+import type { PolicyName } from '@cache/core'
+import type { ExpiryResolver } from '@cache/expiry'
+
+import type { CacheEventListener, ErrorHandler } from './events.js'
+import type { L2Store } from './l2.js'
+import type { BatchOptions, Disposer } from './options.js'
+
+/** A `dispose` data pointer, parsed. */
+export interface Pointer {
+  readonly source: string
+  readonly path: readonly string[]
+  readonly ignoreMissing: boolean
+}
+
+/** Retry options with every default filled in. */
+export interface RetryConfig {
+  readonly count: number
+  readonly backoffMs: number
+  readonly maxBackoffMs: number
+  readonly jitter: number
+  readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined
+}
+
+/** Options as the cache reads them: checked, defaulted, compiled. */
+export interface Config {
+  readonly name: string
+  readonly maxSize: number | null
+  readonly policy: PolicyName
+  /** The plain default TTL in ms when given as `ttl` (or a plain duration), else `null`. */
+  readonly ttl: number | null
+  /** `undefined`: values never expire, so the hit path never reads the clock. */
+  readonly expiry: ExpiryResolver | undefined
+  readonly expiration: unknown
+  readonly negativeCache: boolean
+  readonly negativeExpiry: ExpiryResolver
+  readonly negativeExpiration: unknown
+  readonly retry: RetryConfig
+  readonly timeoutMs: number | undefined
+  /** How long past expiry a value is still served: 0 (off) … Infinity. */
+  readonly staleMs: number
+  readonly dispose: boolean
+  readonly disposePointers: readonly Pointer[] | undefined
+  readonly disposer: Disposer<unknown> | undefined
+  readonly disposeOption: unknown
+  readonly onError: ErrorHandler
+  readonly onEvent: CacheEventListener | undefined
+  readonly autoRemoveMs: number | undefined
+  readonly batch: BatchOptions
+  readonly now: () => number
+  readonly l2: L2Store | undefined
+}

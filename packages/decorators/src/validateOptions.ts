@@ -1,0 +1,331 @@
+// Checks every option of AsyncCache once, when a cache is created, and turns them into the
+// `Config` the cache reads. Options that belong to a lower package are checked by that package's
+// own validator (@cache/batch's checkBatcherOptions), with errors naming the option as written.
+import { checkBatcherOptions } from '@cache/batch'
+import { POLICIES, type PolicyName } from '@cache/core'
+import { compileExpiry, parseDuration, type ExpiryResolver, type ExpirySpec } from '@cache/expiry'
+
+import { systemNow } from './clock.js'
+import type { Config, Pointer, RetryConfig } from './config.js'
+import { configError, configErrorFrom } from './errors.js'
+import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
+import { checkL2 } from './l2.js'
+import type { AsyncCacheOptions, BatchOptions, Disposer } from './options.js'
+
+const MAX_SIZE = 2 ** 30
+const DEFAULT_MAX_SIZE = 1000
+const DEFAULT_NEGATIVE_EXPIRATION = 10
+
+/** The option names `AsyncCache` accepts. */
+export const CACHE_OPTION_NAMES: readonly string[] = [
+  'maxSize',
+  'policy',
+  'ttl',
+  'expiration',
+  'negativeCache',
+  'negativeExpiration',
+  'retry',
+  'timeoutMs',
+  'staleWhileRevalidate',
+  'dispose',
+  'onError',
+  'onEvent',
+  'autoRemoveExpired',
+  'batch',
+  'now',
+  'name',
+  'l2',
+]
+
+/** Whether `value` is a function declared `async` (or bound from one). */
+export function isAsyncFunction(value: unknown): boolean {
+  if (typeof value !== 'function') return false
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
+    ?.constructor?.name
+  return name === 'AsyncFunction' || name === 'AsyncGeneratorFunction'
+}
+
+/** Throws a `CacheConfigError` for any name in `options` that is not in `known`. */
+function rejectUnknownOptions(options: object, known: readonly string[]): void {
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      const close = known.find((k) => k.toLowerCase() === name.toLowerCase())
+      throw configError(
+        name,
+        close === undefined
+          ? `one of the known options (${known.join(', ')})`
+          : `spelled \`${close}\``,
+        (options as Record<string, unknown>)[name],
+      )
+    }
+  }
+}
+
+/**
+ * Checks every option and compiles the expirations. Throws `CacheConfigError` naming the first
+ * bad option and its value.
+ */
+export function normalizeOptions(
+  options: AsyncCacheOptions<never, never> | undefined,
+  known: readonly string[] = CACHE_OPTION_NAMES,
+): Config {
+  if (options === undefined) options = {}
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw configError('options', 'an object', options)
+  }
+  rejectUnknownOptions(options, known)
+  const o = options as Record<string, unknown>
+
+  const maxSize = o.maxSize === undefined ? DEFAULT_MAX_SIZE : o.maxSize
+  if (
+    maxSize !== null &&
+    (typeof maxSize !== 'number' || !Number.isInteger(maxSize) || maxSize < 0 || maxSize > MAX_SIZE)
+  ) {
+    throw configError('maxSize', `null or an integer from 0 to ${MAX_SIZE}`, maxSize)
+  }
+
+  const policy = o.policy ?? 'lru'
+  if (!(POLICIES as readonly unknown[]).includes(policy)) {
+    throw configError('policy', `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`, policy)
+  }
+
+  if (o.ttl !== undefined && o.expiration !== undefined) {
+    throw configError('ttl', 'left out when `expiration` is given (give one of them)', o.ttl)
+  }
+  let ttl: number | null = null
+  let expiry: ExpiryResolver | undefined
+  if (o.ttl !== undefined) {
+    if (typeof o.ttl !== 'number' || !(o.ttl > 0)) {
+      throw configError('ttl', 'a positive number of milliseconds or Infinity', o.ttl)
+    }
+    ttl = o.ttl
+    if (ttl !== Infinity) {
+      const ms = ttl
+      expiry = (item) => item.fetchedAt + ms
+    }
+  } else if (o.expiration !== undefined && o.expiration !== null && o.expiration !== false) {
+    expiry = compileSpec('expiration', o.expiration)
+    ttl = plainDuration(o.expiration)
+  }
+
+  const negativeCache = o.negativeCache ?? false
+  if (typeof negativeCache !== 'boolean') {
+    throw configError('negativeCache', 'a boolean', negativeCache)
+  }
+  const negativeExpiration = o.negativeExpiration ?? DEFAULT_NEGATIVE_EXPIRATION
+  const negativeExpiry = compileSpec('negativeExpiration', negativeExpiration)
+
+  const timeoutMs = o.timeoutMs
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+  ) {
+    throw configError('timeoutMs', 'a positive finite number of milliseconds', timeoutMs)
+  }
+
+  const swr = o.staleWhileRevalidate ?? false
+  let staleMs: number
+  if (typeof swr === 'boolean') staleMs = swr ? Infinity : 0
+  else if (typeof swr === 'number' && swr >= 0) staleMs = swr
+  else {
+    throw configError(
+      'staleWhileRevalidate',
+      'a boolean or a non-negative number of milliseconds',
+      swr,
+    )
+  }
+
+  const { dispose, disposePointers, disposer } = checkDispose(o.dispose)
+
+  const onError = o.onError ?? logError
+  checkFunction('onError', onError)
+  checkFunction('onEvent', o.onEvent)
+  const now = o.now ?? systemNow
+  checkFunction('now', now)
+
+  let autoRemoveMs: number | undefined
+  const auto = o.autoRemoveExpired
+  if (typeof auto === 'number') {
+    if (!(auto > 0) || !Number.isFinite(auto)) {
+      throw configError(
+        'autoRemoveExpired',
+        "a positive finite number of milliseconds, a duration such as '12h', or false",
+        auto,
+      )
+    }
+    autoRemoveMs = auto
+  } else if (typeof auto === 'string') {
+    let ms: number
+    try {
+      ms = parseDuration(auto)
+    } catch (error) {
+      throw configError('autoRemoveExpired', "a duration such as '12h'", auto, error)
+    }
+    if (!(ms > 0)) throw configError('autoRemoveExpired', 'a positive duration', auto)
+    autoRemoveMs = ms
+  } else if (auto !== undefined && auto !== false) {
+    throw configError(
+      'autoRemoveExpired',
+      "a positive finite number of milliseconds, a duration such as '12h', or false",
+      auto,
+    )
+  }
+
+  const name = o.name ?? ''
+  if (typeof name !== 'string') throw configError('name', 'a string', name)
+
+  const l2 = checkL2(o.l2)
+  if (l2 !== undefined && maxSize === 0) {
+    throw configError('maxSize', 'above 0 (or null) with `l2`: the L2 needs an L1 in front', 0)
+  }
+
+  return {
+    name,
+    maxSize,
+    policy: policy as PolicyName,
+    ttl,
+    expiry,
+    expiration: o.ttl !== undefined ? undefined : o.expiration,
+    negativeCache,
+    negativeExpiry,
+    negativeExpiration,
+    retry: checkRetry(o.retry),
+    timeoutMs,
+    staleMs,
+    dispose,
+    disposePointers,
+    disposer,
+    disposeOption: o.dispose ?? false,
+    onError: onError as ErrorHandler,
+    onEvent: o.onEvent as CacheEventListener | undefined,
+    autoRemoveMs,
+    batch: checkBatch(o.batch),
+    now: now as () => number,
+    l2,
+  }
+}
+
+function compileSpec(option: string, spec: unknown): ExpiryResolver {
+  try {
+    return compileExpiry(spec as ExpirySpec)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    throw configError(option, `an expiration @cache/expiry accepts (${detail})`, spec, error)
+  }
+}
+
+/** The duration in ms when `spec` is a plain duration (for `stats().ttl`), else `null`. */
+function plainDuration(spec: unknown): number | null {
+  if (typeof spec === 'number' && spec <= 1e8) return parseDuration(spec)
+  if (typeof spec === 'string' && !spec.trim().startsWith('$.')) {
+    try {
+      return parseDuration(spec)
+    } catch {
+      return null
+    }
+  }
+  return null
+}
+
+function checkFunction(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw configError(option, 'a function', value)
+  }
+}
+
+function checkRetry(retry: unknown): RetryConfig {
+  if (retry === undefined) {
+    return { count: 0, backoffMs: 100, maxBackoffMs: 30_000, jitter: 0, shouldRetry: undefined }
+  }
+  if (typeof retry === 'number') retry = { count: retry }
+  if (typeof retry !== 'object' || retry === null) {
+    throw configError('retry', 'a number of retries or { count, backoffMs, … }', retry)
+  }
+  const r = retry as Record<string, unknown>
+  rejectUnknownOptions(r, ['count', 'backoffMs', 'maxBackoffMs', 'jitter', 'shouldRetry'])
+  const { count, backoffMs = 100, maxBackoffMs = 30_000, jitter = 0, shouldRetry } = r
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    throw configError('retry.count', 'a non-negative integer', count)
+  }
+  if (typeof backoffMs !== 'number' || !(backoffMs >= 0) || !Number.isFinite(backoffMs)) {
+    throw configError('retry.backoffMs', 'a non-negative finite number of milliseconds', backoffMs)
+  }
+  if (typeof maxBackoffMs !== 'number' || !(maxBackoffMs >= 0)) {
+    throw configError('retry.maxBackoffMs', 'a non-negative number of milliseconds', maxBackoffMs)
+  }
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    throw configError('retry.jitter', 'a number from 0 to 1', jitter)
+  }
+  checkFunction('retry.shouldRetry', shouldRetry)
+  return {
+    count,
+    backoffMs,
+    maxBackoffMs,
+    jitter,
+    shouldRetry: shouldRetry as RetryConfig['shouldRetry'],
+  }
+}
+
+const BATCH_OPTION_NAMES = ['windowMs', 'maxBatchSize', 'concurrency', 'timeoutMs'] as const
+
+/** The `batch` option: the names this cache takes, each value checked by `@cache/batch` itself. */
+function checkBatch(batch: unknown): BatchOptions {
+  if (batch === undefined) return {}
+  if (typeof batch !== 'object' || batch === null) {
+    throw configError('batch', 'an object of batch options', batch)
+  }
+  const b = batch as Record<string, unknown>
+  rejectUnknownOptions(b, BATCH_OPTION_NAMES)
+  // One option at a time, so that an error names the option that was wrong.
+  for (const name of BATCH_OPTION_NAMES) {
+    const value = b[name]
+    if (value === undefined) continue
+    try {
+      checkBatcherOptions({ [name]: value })
+    } catch (error) {
+      throw configErrorFrom(`batch.${name}`, name, value, error)
+    }
+  }
+  return b
+}
+
+const IGNORE_MISSING = ':ignore_missing'
+
+function checkDispose(option: unknown): {
+  dispose: boolean
+  disposePointers: readonly Pointer[] | undefined
+  disposer: Disposer<unknown> | undefined
+} {
+  if (option === undefined || option === false) {
+    return { dispose: false, disposePointers: undefined, disposer: undefined }
+  }
+  if (option === true) return { dispose: true, disposePointers: undefined, disposer: undefined }
+  if (typeof option === 'function') {
+    return { dispose: true, disposePointers: undefined, disposer: option as Disposer<unknown> }
+  }
+  if (Array.isArray(option)) {
+    const pointers = (option as unknown[]).map((source, i): Pointer => {
+      if (typeof source !== 'string') {
+        throw configError(`dispose[${i}]`, "a data pointer such as '$.clients.db'", source)
+      }
+      const ignoreMissing = source.endsWith(IGNORE_MISSING)
+      const text = ignoreMissing ? source.slice(0, -IGNORE_MISSING.length) : source
+      if (text === '$') return { source, path: [], ignoreMissing }
+      const path = text.startsWith('$.') ? text.slice(2).split('.') : []
+      if (path.length === 0 || path.some((key) => key === '')) {
+        throw configError(
+          `dispose[${i}]`,
+          "a data pointer '$.key[.key…][:ignore_missing]' with no empty key",
+          source,
+        )
+      }
+      return { source, path, ignoreMissing }
+    })
+    return { dispose: true, disposePointers: pointers, disposer: undefined }
+  }
+  throw configError(
+    'dispose',
+    'a boolean, a list of data pointers or a function of the value',
+    option,
+  )
+}
