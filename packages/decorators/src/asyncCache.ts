@@ -1,36 +1,19 @@
 // AsyncCache: a read-through cache over any @cache/core policy, with single-flight loads,
 // retries, timeouts, negative caching, stale-while-revalidate, batching, disposal and statistics.
-// This file holds the public API, the hit path and storing entries. The parts it owns do the rest:
-// the miss path and loads (loadRunner.ts), the second tier (l2Tier.ts), removals (removals.ts).
+// A thin shell: every method hands over to the cache engine (engine.ts), which cached() and
+// @cached use as well.
 import type { BatchFn } from '@cache/batch'
-import type { EvictionReason } from '@cache/core'
-import { startInterval, stopInterval } from '@cache/internal'
 
-import { BatchLoaders } from './batchLoaders.js'
 import type { BatchGetOptions, GetOptions, SetOptions } from './callOptions.js'
-import { cacheInfoOf, type CacheInfo } from './cacheInfo.js'
-import type { CacheParts } from './cacheParts.js'
-import { Entry, promiseOf, viewOf, type CacheEntry } from './entry.js'
-import { configError, ttlError } from './errors.js'
-import type { CacheEvent, CacheEventListener, ErrorContext, ErrorHandler } from './events.js'
-import type { Flight, Loader } from './flight.js'
-import { L2Tier } from './l2Tier.js'
-import { LoadRunner } from './loadRunner.js'
-import type { Config } from './config.js'
-import { expiresAtOf } from './expiry.js'
+import type { CacheInfo } from './cacheInfo.js'
+import { CacheEngine } from './engine.js'
+import { promiseOf, type CacheEntry } from './entry.js'
+import type { CacheEventListener } from './events.js'
+import type { Loader } from './flight.js'
 import type { AsyncCacheOptions } from './options.js'
+import type { Registrable } from './registry.js'
+import type { CacheStats } from './stats.js'
 import { normalizeOptions } from './validateOptions.js'
-import { register, unregister, type Registrable } from './registry.js'
-import { Removals } from './removals.js'
-import {
-  estimateStoreBytes,
-  newCounters,
-  resetCounters,
-  snapshotOf,
-  type CacheStats,
-  type Counters,
-} from './stats.js'
-import { createStore, type Store } from './store.js'
 import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup.js'
 
 // The types of AsyncCache's signatures live beside it; they are exported from here too, so that
@@ -38,47 +21,6 @@ import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup.js'
 export type { BatchGetOptions, GetOptions, SetOptions } from './callOptions.js'
 export type { CacheInfo } from './cacheInfo.js'
 export type { WarmupOptions, WarmupResult } from './warmup.js'
-
-/**
- * What `cached()` needs of a cache beyond its public API: the hit and miss paths with the
- * counting already right. Filled in by AsyncCache's static block (which may read private
- * fields) and never exported from the package.
- */
-export interface CacheInternals {
-  create(config: Config): AsyncCache
-  config(cache: AsyncCache): Config
-  /** The fresh entry for `key`, counting a hit; `undefined` (nothing counted) otherwise. */
-  hit(cache: AsyncCache, key: unknown): Entry | undefined
-  /**
-   * Joins the load in flight for `key` (counting a shared hit), unless there is none or it is a
-   * background refresh; `undefined` then (nothing counted).
-   */
-  join(
-    cache: AsyncCache,
-    key: unknown,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> | undefined
-  /** Everything after a failed `hit`: stale, shared load, miss. */
-  miss(
-    cache: AsyncCache,
-    key: unknown,
-    loader: Loader,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown>
-  /**
-   * The miss path of a sync function: calls `call` (retrying), stores and returns its result, or
-   * throws. A thenable result is handed to an async load (which calls `call` again for retries)
-   * and its promise returned.
-   */
-  missSync(cache: AsyncCache, key: unknown, call: () => unknown): unknown
-}
-
-/** See {@link CacheInternals}. */
-export const internals: CacheInternals = {} as CacheInternals
-
-const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
-
-let presetConfig: Config | undefined
 
 /**
  * A cache of async (or sync) loads over any `@cache/core` eviction policy.
@@ -98,91 +40,28 @@ let presetConfig: Config | undefined
  * ```
  */
 export class AsyncCache<K = unknown, V = unknown> implements Registrable {
-  readonly #config: Config
-  readonly #store: Store<K>
-  readonly #flights = new Map<K, Flight>()
-  /** Shared with the cache's parts, so never replaced: `clear()` resets it in place. */
-  readonly #counters: Counters = newCounters()
-  readonly #now: () => number
-  /** `undefined` while nobody listens: the hot path tests this one field. */
-  #listeners: readonly CacheEventListener<K>[] | undefined = undefined
-  /** Whether any stored entry may expire: if not, `size` needs no scan. */
-  #mayExpire = false
-  #lastExpirationCheck: number | null = null
-  #timer: unknown = undefined
-  /** Made on the first batched call. */
-  #batchLoaders: BatchLoaders<K, V> | undefined = undefined
-  readonly #registration: WeakRef<Registrable>
-  /** Counts, reports and disposes of the entries that leave the store. */
-  readonly #removals: Removals<K>
-  /** The miss path and the loads it starts: stale values, shared loads, retries, timeouts. */
-  readonly #loads: LoadRunner<K>
-  /** The second tier, when `l2` is given. */
-  readonly #l2: L2Tier<K> | undefined = undefined
+  readonly #engine: CacheEngine<K>
 
   /**
    * @param options - see {@link AsyncCacheOptions}.
    * @throws {CacheConfigError} naming the first invalid option and its value.
    */
   constructor(options?: AsyncCacheOptions<K, V>) {
-    const config = presetConfig ?? normalizeOptions(options)
-    presetConfig = undefined
-    this.#config = config
-    this.#now = config.now
-    this.#store = createStore<K>(config.maxSize, config.policy, this.#onRemove)
-    if (config.onEvent !== undefined) this.#listeners = [config.onEvent]
-    const parts = this.#parts()
-    this.#removals = new Removals(parts)
-    if (config.autoRemoveMs !== undefined) this.#timer = autoRemove(this, config.autoRemoveMs)
-    if (config.l2 !== undefined) this.#l2 = new L2Tier(config.l2, parts)
-    this.#loads = new LoadRunner(parts, this.#removals, this.#l2)
-    this.#registration = register(this)
-  }
-
-  static {
-    internals.create = (config) => {
-      presetConfig = config
-      return new AsyncCache()
-    }
-    internals.config = (cache) => cache.#config
-    // The body of #fresh, written out: the hit path of every cached function comes through here.
-    internals.hit = (cache, key) => {
-      const entry = cache.#store.get(key)
-      if (
-        entry === undefined ||
-        (entry.expiresAt !== Infinity && cache.#now() >= entry.expiresAt)
-      ) {
-        return undefined
-      }
-      cache.#counters.hits++
-      if (cache.#listeners !== undefined) cache.#emit({ type: 'hit', key, kind: 'fresh' })
-      return entry
-    }
-    internals.join = (cache, key, signal) => {
-      const flight = cache.#flights.get(key)
-      if (flight === undefined || flight.background) return undefined
-      cache.#counters.dedupHits++
-      cache.#counters.hits++
-      if (cache.#listeners !== undefined) cache.#emit({ type: 'hit', key, kind: 'shared' })
-      return flight.join(signal)
-    }
-    internals.miss = (cache, key, loader, signal) =>
-      cache.#loads.miss(key, loader, signal, undefined)
-    internals.missSync = (cache, key, call) => cache.#loads.loadSync(key, call)
+    // cached() hands over the engine it made from options it checked itself (see cacheOver).
+    this.#engine =
+      options instanceof CacheEngine
+        ? (options as CacheEngine<K>)
+        : new CacheEngine<K>(normalizeOptions(options))
   }
 
   /** The fresh entries held (expired ones are not counted, even before they are removed). */
   get size(): number {
-    if (!this.#mayExpire) return this.#store.size
-    const now = this.#now()
-    let size = 0
-    for (const [, entry] of this.#store.entries()) if (now < entry.expiresAt) size++
-    return size
+    return this.#engine.size
   }
 
   /** The capacity: `null` when unbounded. */
   get maxSize(): number | null {
-    return this.#config.maxSize
+    return this.#engine.config.maxSize
   }
 
   /**
@@ -207,17 +86,18 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     loader?: Loader<K, V> | BatchGetOptions<K, V>,
     options?: GetOptions,
   ): Promise<V | undefined> {
-    const entry = this.#fresh(key)
+    const engine = this.#engine
+    const entry = engine.hit(key)
     if (entry !== undefined) return promiseOf(entry) as Promise<V>
     if (loader === undefined) {
-      return this.#loads.miss(key, undefined, undefined, undefined) as Promise<V | undefined>
+      return engine.miss(key, undefined, undefined, undefined) as Promise<V | undefined>
     }
     if (typeof loader === 'function') {
-      return this.#loads.miss(key, loader, options?.signal, options?.ttl) as Promise<V>
+      return engine.miss(key, loader, options?.signal, options?.ttl) as Promise<V>
     }
-    return this.#loads.miss(
+    return engine.miss(
       key,
-      this.#batchLoaderOf(loader.batchLoader),
+      engine.batchLoaderOf(loader.batchLoader),
       loader.signal,
       loader.ttl,
     ) as Promise<V>
@@ -237,16 +117,17 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * ```
    */
   getMany(keys: Iterable<K>, batchLoader: BatchFn<K, V>, options?: GetOptions): Promise<V[]> {
-    const loader = this.#batchLoaderOf(batchLoader)
+    const engine = this.#engine
+    const loader = engine.batchLoaderOf(batchLoader)
     const signal = options?.signal
     const ttl = options?.ttl
     const loads: Promise<V>[] = []
     for (const key of keys) {
-      const entry = this.#fresh(key)
+      const entry = engine.hit(key)
       loads.push(
         (entry !== undefined
           ? promiseOf(entry)
-          : this.#loads.miss(key, loader, signal, ttl)) as Promise<V>,
+          : engine.miss(key, loader, signal, ttl)) as Promise<V>,
       )
     }
     return Promise.all(loads)
@@ -260,42 +141,13 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * @throws {CacheConfigError} for an invalid `ttl`.
    */
   set(key: K, value: V, options?: SetOptions): this {
-    const ttl = options?.ttl
-    const error = ttl === undefined ? undefined : ttlError(ttl)
-    if (error !== undefined) throw error
-    const fetchedAt = this.#now()
-    const at = expiresAtOf(this.#config, value, fetchedAt, ttl)
-    // An async expiration is not known yet: fresh until it is.
-    const expiresAt = typeof at === 'number' ? at : Infinity
-    this.#flights.delete(key)
-    const entry = this.#put(key, value, false, fetchedAt, expiresAt)
-    if (entry.l2Key !== undefined) {
-      void this.#l2!.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
-    }
-    if (typeof at !== 'number') {
-      at.then(
-        (resolved) => {
-          if (this.#store.peek(key) !== entry) return
-          this.#mayExpire = true
-          entry.expiresAt = resolved
-          entry.staleUntil = this.#staleUntil(resolved)
-          if (entry.l2Key !== undefined) {
-            void this.#l2!.write(entry.l2Key, value, false, fetchedAt, resolved, false)
-          }
-        },
-        (error: unknown) => {
-          if (this.#store.peek(key) === entry) this.#store.delete(key)
-          this.#report(error, { operation: 'expiry', key })
-        },
-      )
-    }
+    this.#engine.set(key, value, options?.ttl)
     return this
   }
 
   /** Whether a fresh entry (a value, or a kept error) exists for `key`. Counts nothing. */
   has(key: K): boolean {
-    const entry = this.#store.peek(key)
-    return entry !== undefined && (entry.expiresAt === Infinity || this.#now() < entry.expiresAt)
+    return this.#engine.has(key)
   }
 
   /**
@@ -304,10 +156,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * is `{ isError: false, value: undefined, … }`; a miss is `undefined`.
    */
   peek(key: K): CacheEntry<V> | undefined {
-    const entry = this.#store.peek(key)
-    if (entry === undefined) return undefined
-    const now = this.#now()
-    return now < entry.staleUntil || now < entry.expiresAt ? viewOf<V>(entry, now) : undefined
+    return this.#engine.peek<V>(key)
   }
 
   /**
@@ -316,15 +165,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * the L2 copy and tells the other instances (in the background: see `whenL2Settled()`).
    */
   delete(key: K): boolean {
-    this.#flights.delete(key)
-    this.#l2?.delete(key)
-    const entry = this.#store.peek(key)
-    if (entry === undefined) return false
-    if (entry.staleUntil !== Infinity && this.#now() >= entry.staleUntil) {
-      this.#removals.expire(key)
-      return false
-    }
-    return this.#store.delete(key)
+    return this.#engine.delete(key)
   }
 
   /**
@@ -333,29 +174,12 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * clears the store (only its own keys) and tells the other instances.
    */
   clear(): void {
-    this.#l2?.clear()
-    this.#clearLocal()
-  }
-
-  #clearLocal(): void {
-    this.#flights.clear()
-    resetCounters(this.#counters)
-    this.#lastExpirationCheck = null
-    this.#mayExpire = false
-    this.#store.clear()
+    this.#engine.clear()
   }
 
   /** Removes every expired entry now (disposing of their resources); returns how many. */
   removeExpired(): number {
-    const now = this.#now()
-    this.#lastExpirationCheck = now
-    if (!this.#mayExpire) return 0
-    const expired: K[] = []
-    for (const [key, entry] of this.#store.entries()) {
-      if (now >= entry.staleUntil) expired.push(key)
-    }
-    for (const key of expired) this.#removals.expire(key)
-    return expired.length
+    return this.#engine.removeExpired()
   }
 
   /**
@@ -379,18 +203,12 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * 1000 of them), so this is not meant for a hot path; listen to events for that.
    */
   stats(): CacheStats {
-    return snapshotOf(this.#counters, {
-      size: this.size,
-      maxSize: this.#config.maxSize,
-      ttl: this.#config.ttl,
-      bytes: estimateStoreBytes(this.#store),
-      lastExpirationCheck: this.#lastExpirationCheck,
-    })
+    return this.#engine.stats()
   }
 
   /** The cache's configuration. */
   info(): CacheInfo {
-    return cacheInfoOf(this.#config)
+    return this.#engine.info()
   }
 
   /**
@@ -405,17 +223,12 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * ```
    */
   on(listener: CacheEventListener<K>): () => void {
-    if (typeof listener !== 'function') throw configError('listener', 'a function', listener)
-    this.#listeners = [...(this.#listeners ?? []), listener]
-    return () => {
-      const rest = (this.#listeners ?? []).filter((l) => l !== listener)
-      this.#listeners = rest.length === 0 ? undefined : rest
-    }
+    return this.#engine.tally.on(listener)
   }
 
   /** Resolves once every disposal this cache has started so far has settled. */
   whenDisposed(): Promise<void> {
-    return this.#removals.whenDisposed()
+    return this.#engine.whenDisposed()
   }
 
   /**
@@ -429,7 +242,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * ```
    */
   whenL2Settled(): Promise<void> {
-    return this.#l2 === undefined ? RESOLVED_UNDEFINED : this.#l2.settled()
+    return this.#engine.whenL2Settled()
   }
 
   /**
@@ -438,119 +251,15 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * listening to the store and leaves the shared L2 as it is (see `clear()` to empty it).
    */
   destroy(): Promise<void> {
-    if (this.#timer !== undefined) stopInterval(this.#timer)
-    this.#timer = undefined
-    unregister(this.#registration)
-    this.#l2?.unsubscribe()
-    this.#clearLocal()
-    return this.whenDisposed()
-  }
-
-  /** The per-key loader `get()` and `getMany()` use for `batchLoader`. */
-  #batchLoaderOf(batchLoader: BatchFn<K, V>): Loader<K, V> {
-    return (this.#batchLoaders ??= new BatchLoaders(this.#config.batch)).loaderOf(batchLoader)
-  }
-
-  // --- the hit path (a miss goes to #loads) ----------------------------------------------
-
-  /** The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). */
-  #fresh(key: K): Entry | undefined {
-    const entry = this.#store.get(key)
-    if (entry === undefined || (entry.expiresAt !== Infinity && this.#now() >= entry.expiresAt)) {
-      return undefined
-    }
-    this.#counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'fresh' })
-    return entry
-  }
-
-  // --- storage ----------------------------------------------------------------------------
-
-  #staleUntil(expiresAt: number): number {
-    const staleMs = this.#config.staleMs
-    if (staleMs === 0) return expiresAt
-    return staleMs === Infinity ? Infinity : expiresAt + staleMs
-  }
-
-  #put(
-    key: K,
-    value: unknown,
-    isError: boolean,
-    fetchedAt: number,
-    expiresAt: number,
-    l2Key?: string,
-  ): Entry {
-    const resources = isError ? undefined : this.#removals.resourcesOf(key, value)
-    const entry = new Entry(
-      value,
-      isError,
-      fetchedAt,
-      expiresAt,
-      isError ? expiresAt : this.#staleUntil(expiresAt),
-      resources,
-    )
-    if (expiresAt !== Infinity) this.#mayExpire = true
-    if (this.#l2 !== undefined) this.#l2.index(key, entry, l2Key)
-    this.#store.set(key, entry)
-    return entry
-  }
-
-  /** Every entry leaving the store comes through here, exactly once. */
-  readonly #onRemove = (key: K, entry: Entry, reason: EvictionReason): void => {
-    if (entry.l2Key !== undefined && reason !== 'set') this.#l2!.unindex(key, entry.l2Key)
-    this.#removals.removed(key, entry, reason)
-  }
-
-  /** What the parts get of the cache (see {@link CacheParts}). Built once, in the constructor. */
-  #parts(): CacheParts<K> {
-    return {
-      config: this.#config,
-      store: this.#store,
-      flights: this.#flights,
-      counters: this.#counters,
-      report: this.#report,
-      listening: () => this.#listeners !== undefined,
-      emit: (event) => {
-        this.#emit(event)
-      },
-      put: (key, value, isError, fetchedAt, expiresAt, l2Key) =>
-        this.#put(key, value, isError, fetchedAt, expiresAt, l2Key),
-      run: (flight, key, loader, ttl) => this.#loads.run(flight, key, loader, ttl, undefined),
-    }
-  }
-
-  // --- reporting --------------------------------------------------------------------------
-
-  #emit(event: CacheEvent<K>): void {
-    for (const listener of this.#listeners!) {
-      try {
-        listener(event)
-      } catch (error) {
-        this.#report(error, { operation: 'event', key: event.key })
-      }
-    }
-  }
-
-  readonly #report: ErrorHandler = (error: unknown, context: ErrorContext): void => {
-    try {
-      this.#config.onError(error, context)
-    } catch {
-      // onError must not throw; there is nowhere left to report to.
-    }
+    return this.#engine.destroy()
   }
 }
 
-/** Starts the `autoRemoveExpired` timer; it holds the cache weakly and stops once it is gone. */
-function autoRemove(cache: { removeExpired(): number }, ms: number): unknown {
-  const ref = new WeakRef(cache)
-  const timer = startInterval(
-    () => {
-      const live = ref.deref()
-      if (live === undefined) stopInterval(timer)
-      else live.removeExpired()
-    },
-    ms,
-    { keepAlive: false },
-  )
-  return timer
+/**
+ * The AsyncCache over `engine`: what `cache` is on a function cached with `cached()`, which
+ * made the engine from options it had checked itself.
+ */
+export function cacheOver<K, V>(engine: CacheEngine<K>): AsyncCache<K, V> {
+  // The constructor tells an engine from options (see there); an engine is no options object.
+  return new AsyncCache<K, V>(engine as unknown as AsyncCacheOptions<K, V>)
 }

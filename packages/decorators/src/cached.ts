@@ -2,8 +2,9 @@
 // key calls, serve hits and send misses to an AsyncCache.
 import { makeKey } from '@cache/keys'
 
-import { internals, type AsyncCache, type CacheInfo } from './asyncCache.js'
+import { cacheOver, type AsyncCache, type CacheInfo } from './asyncCache.js'
 import { promiseOf } from './entry.js'
+import { CacheEngine } from './engine.js'
 import { configError } from './errors.js'
 import type { Loader } from './flight.js'
 import { createKeyer, replaceSignals, signalOf, type KeyOptions, type Keyer } from './keyer.js'
@@ -136,6 +137,8 @@ interface Plan {
 
 /** One cache and its call path (per function, or per instance of a class). */
 interface Binding {
+  readonly engine: CacheEngine
+  /** The public face of `engine`, for the `cache` helper. */
   readonly cache: AsyncCache
   /** Whether the wrapper is async; a sync one turns async if its function returns a promise. */
   readonly mode: { async: boolean }
@@ -293,7 +296,8 @@ function noop(): void {
 
 /** Creates a cache and its call path for `plan`; `shared` puts `this` into the key. */
 function bind(plan: Plan, shared: boolean): Binding {
-  const cache = internals.create(plan.config)
+  const engine = new CacheEngine(plan.config)
+  const cache = cacheOver<unknown, unknown>(engine)
   const mode = { async: plan.async }
   const base = plan.keyer.keyOf
   // Unshared keys ignore `this`: the key function itself is used, one call less per hit.
@@ -301,12 +305,12 @@ function bind(plan: Plan, shared: boolean): Binding {
   const fn = plan.fn
   if (!plan.enabled) {
     const through: Call = (thisArg, args) => fn.apply(thisArg, args)
-    return { cache, mode, keyOf, call: through, miss: through }
+    return { engine, cache, mode, keyOf, call: through, miss: through }
   }
   const asyncMiss: Miss = (thisArg, args, key) => {
     const signal = signalOf(args)
     // Most misses of a key under load join its flight: no loader to build for them.
-    const joined = internals.join(cache, key, signal)
+    const joined = engine.join(key, signal)
     if (joined !== undefined) return joined
     // The loader calls fn with the load's own signal in place of the first caller's: that
     // caller may give up without aborting the load the others still wait on.
@@ -314,34 +318,34 @@ function bind(plan: Plan, shared: boolean): Binding {
       signal === undefined
         ? () => fn.apply(thisArg, args)
         : (context) => fn.apply(thisArg, replaceSignals(args, context.signal))
-    return internals.miss(cache, key, loader, signal)
+    return engine.miss(key, loader, signal, undefined)
   }
   const asyncCall: Call = (thisArg, args) => {
     const key = keyOf(args, thisArg)
-    const entry = internals.hit(cache, key)
+    const entry = engine.hit(key)
     return entry !== undefined ? promiseOf(entry) : asyncMiss(thisArg, args, key)
   }
-  if (plan.async) return { cache, mode, keyOf, call: asyncCall, miss: asyncMiss }
-  markSync(cache)
+  if (plan.async) return { engine, cache, mode, keyOf, call: asyncCall, miss: asyncMiss }
+  markSync(engine)
   const syncMiss: Miss = (thisArg, args, key) => {
     if (mode.async) return asyncMiss(thisArg, args, key)
-    const result = internals.missSync(cache, key, () => fn.apply(thisArg, args))
+    const result = engine.missSync(key, () => fn.apply(thisArg, args))
     if (isThenable(result)) {
       // fn returned a promise: it is async after all, and so is its wrapper from now on.
       mode.async = true
-      unmarkSync(cache)
+      unmarkSync(engine)
     }
     return result
   }
   const syncCall: Call = (thisArg, args) => {
     if (mode.async) return asyncCall(thisArg, args)
     const key = keyOf(args, thisArg)
-    const entry = internals.hit(cache, key)
+    const entry = engine.hit(key)
     if (entry === undefined) return syncMiss(thisArg, args, key)
     if (entry.isError) throw entry.value
     return entry.value
   }
-  return { cache, mode, keyOf, call: syncCall, miss: syncMiss }
+  return { engine, cache, mode, keyOf, call: syncCall, miss: syncMiss }
 }
 
 /** A shared method cache's key: the instance (by `@cache/keys`' rules) and the call's key. */
@@ -355,9 +359,9 @@ function controls(
   binding: Binding,
   thisArg: unknown,
 ): SyncCacheControls<unknown[], unknown> | AsyncCacheControls<unknown[], unknown> {
-  const { cache, mode, keyOf } = binding
+  const { engine, cache, mode, keyOf } = binding
   const info = (): CachedInfo => ({
-    ...cache.info(),
+    ...engine.info(),
     async: mode.async,
     enabled: plan.enabled,
     key: plan.keyer.kind,
@@ -368,27 +372,27 @@ function controls(
   return {
     cache,
     invalidate: (...args: unknown[]) => {
-      const removed = cache.delete(keyOf(args, thisArg))
+      const removed = engine.delete(keyOf(args, thisArg))
       // With a second tier, resolve once the other instances have been told.
-      return l2 ? cache.whenL2Settled().then(() => removed) : result(removed)
+      return l2 ? engine.whenL2Settled().then(() => removed) : result(removed)
     },
     clear: () => {
-      cache.clear()
+      engine.clear()
       if (!mode.async) return undefined
       return l2
-        ? Promise.all([cache.whenDisposed(), cache.whenL2Settled()]).then(noop)
-        : cache.whenDisposed()
+        ? Promise.all([engine.whenDisposed(), engine.whenL2Settled()]).then(noop)
+        : engine.whenDisposed()
     },
-    stats: () => result(cache.stats()),
+    stats: () => result(engine.stats()),
     info: () => result(info()),
-    removeExpired: () => result(cache.removeExpired()),
+    removeExpired: () => result(engine.removeExpired()),
   } as SyncCacheControls<unknown[], unknown> | AsyncCacheControls<unknown[], unknown>
 }
 
 function wrap(fn: AnyFunction, options: unknown): unknown {
   const plan = finish(prepare(options, FUNCTION_OPTION_NAMES), fn, null)
   const binding = bind(plan, false)
-  const { call, miss, cache, mode } = binding
+  const { call, miss, engine, mode } = binding
   let wrapper: (this: unknown, ...args: unknown[]) => unknown
   if (plan.enabled && plan.keyer.plain) {
     // The commonest call, one primitive argument and the default key, is served without
@@ -404,10 +408,10 @@ function wrap(fn: AnyFunction, options: unknown): unknown {
       slot[0] = first
       const key = makeKey(slot)
       slot[0] = undefined
-      const entry = internals.hit(cache, key)
+      const entry = engine.hit(key)
       if (entry === undefined) {
         // A stampede's callers join the load in flight here, allocating nothing either.
-        const joined = mode.async ? internals.join(cache, key, undefined) : undefined
+        const joined = mode.async ? engine.join(key, undefined) : undefined
         return joined ?? miss(this, [first], key)
       }
       if (mode.async) return promiseOf(entry)

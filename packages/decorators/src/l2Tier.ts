@@ -2,7 +2,7 @@
 // (holding the key's distributed lock when the store has one), L2 values kept in L1, writes of
 // L1 values to L2, and other instances' invalidations applied to L1. AsyncCache creates one
 // only when `l2` is given, so a cache without a second tier carries none of this.
-import type { CacheParts } from './cacheParts.js'
+import type { CacheEngine } from './engine.js'
 import type { Entry } from './entry.js'
 import type { Flight, Loader } from './flight.js'
 import {
@@ -14,10 +14,10 @@ import {
   type L2Subscriber,
 } from './l2.js'
 
-/** What {@link L2Tier} needs of its cache. */
+/** What {@link L2Tier} uses of its engine (its pipeline only once a load runs). */
 export type L2TierHost<K> = Pick<
-  CacheParts<K>,
-  'config' | 'store' | 'flights' | 'counters' | 'report' | 'put' | 'run'
+  CacheEngine<K>,
+  'config' | 'store' | 'flights' | 'tally' | 'put' | 'pipeline'
 >
 
 /** The second tier of one cache. */
@@ -33,14 +33,14 @@ export class L2Tier<K> {
       this.#invalidated(keys)
     },
     error: (error) => {
-      this.#host.report(error, { operation: 'l2' })
+      this.#host.tally.report(error, { operation: 'l2' })
     },
   }
 
   constructor(store: L2Store, host: L2TierHost<K>) {
     this.#host = host
     this.#now = host.config.now
-    this.#link = new L2Link(store, host.report)
+    this.#link = new L2Link(store, host.tally.report)
     this.#link.subscribe(new WeakRef(this.#subscriber))
   }
 
@@ -74,7 +74,7 @@ export class L2Tier<K> {
     ttl: number | undefined,
   ): Promise<void> {
     const link = this.#link
-    const counters = this.#host.counters
+    const tally = this.#host.tally
     let record = await link.read(l2Key)
     if (flight.abandoned) return
     let lease: Extract<L2LockResult, { status: 'acquired' }> | undefined
@@ -90,14 +90,14 @@ export class L2Tier<K> {
       }
     }
     if (record !== undefined) {
-      counters.l2Hits++
+      tally.l2Read(true)
       this.#settle(flight, key, record)
       return
     }
-    counters.l2Misses++
-    counters.loads++
+    tally.l2Read(false)
+    tally.loadStarted()
     try {
-      await this.#host.run(flight, key, loader, ttl)
+      await this.#host.pipeline.run(flight, key, loader, ttl, undefined)
     } finally {
       if (lease !== undefined) {
         const written = flight.l2Write === undefined ? false : await flight.l2Write
@@ -112,10 +112,10 @@ export class L2Tier<K> {
     const l2Key = l2KeyOf(key)
     const record = await this.#link.read(l2Key)
     if (record === undefined) {
-      host.counters.l2Misses++
+      host.tally.l2Read(false)
       return undefined
     }
-    host.counters.l2Hits++
+    host.tally.l2Read(true)
     const current = host.store.peek(key)
     if (!host.flights.has(key) && (current === undefined || this.#now() >= current.expiresAt)) {
       this.#fill(key, l2Key, record)
@@ -198,7 +198,7 @@ export class L2Tier<K> {
         store.delete(key)
       }
     } catch (error) {
-      this.#host.report(error, { operation: 'l2' })
+      this.#host.tally.report(error, { operation: 'l2' })
     }
   }
 }

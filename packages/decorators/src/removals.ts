@@ -3,16 +3,13 @@
 // AsyncCache so that the one place deciding what a removal means is easy to find and to check.
 import type { EvictionReason } from '@cache/core'
 
-import type { CacheParts } from './cacheParts.js'
 import { disposeResources, findResources, settleAll } from './dispose.js'
+import type { CacheEngine } from './engine.js'
 import type { Entry } from './entry.js'
 import type { RemovalReason } from './events.js'
 
-/** What {@link Removals} needs of its cache. */
-export type RemovalsHost<K> = Pick<
-  CacheParts<K>,
-  'config' | 'store' | 'counters' | 'report' | 'listening' | 'emit'
->
+/** What {@link Removals} uses of its engine. */
+export type RemovalsHost<K> = Pick<CacheEngine<K>, 'config' | 'store' | 'tally'>
 
 /** A cache's removal handling: counts, reports and disposes of every entry that leaves. */
 export class Removals<K> {
@@ -38,20 +35,14 @@ export class Removals<K> {
 
   /** Every entry leaving the store comes through here, exactly once. */
   removed(key: K, entry: Entry, reason: EvictionReason): void {
-    const host = this.#host
     let removal: RemovalReason
     switch (reason) {
       case 'evict':
-        host.counters.evictions++
-        removal = 'evict'
+      case 'expire':
+        removal = reason
         break
       case 'delete':
         removal = this.#deleteReason
-        if (removal === 'expire') host.counters.expirations++
-        break
-      case 'expire':
-        host.counters.expirations++
-        removal = 'expire'
         break
       case 'set':
         removal = 'replace'
@@ -59,7 +50,7 @@ export class Removals<K> {
       default:
         removal = 'clear'
     }
-    if (host.listening()) host.emit({ type: 'remove', key, reason: removal })
+    this.#host.tally.removed(key, removal)
     if (entry.resources !== undefined) this.#dispose(key, entry.resources)
   }
 
@@ -67,7 +58,7 @@ export class Removals<K> {
   resourcesOf(key: K, value: unknown): unknown[] | undefined {
     const config = this.#host.config
     if (!config.dispose) return undefined
-    return findResources(value, config.disposePointers, key, this.#host.report)
+    return findResources(value, config.disposePointers, key, this.#host.tally.report)
   }
 
   /** Closes now what a loaded value holds when nobody is left to receive it, or it would leak. */
@@ -83,6 +74,6 @@ export class Removals<K> {
 
   #dispose(key: K, resources: readonly unknown[]): void {
     const host = this.#host
-    disposeResources(resources, host.config.disposer, key, host.report, this.#disposals)
+    disposeResources(resources, host.config.disposer, key, host.tally.report, this.#disposals)
   }
 }

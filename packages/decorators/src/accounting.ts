@@ -1,0 +1,148 @@
+// Everything a cache counts and reports, in one place: each method below is one thing that
+// happened, its counter increments and the event it makes (the only place events are made), so
+// that no path of the engine counts a hit, a miss or a load on its own. Events are built only
+// while someone listens; errors nobody can receive go to `onError`.
+import { configError } from './errors.js'
+import type {
+  CacheEvent,
+  CacheEventListener,
+  ErrorContext,
+  ErrorHandler,
+  RemovalReason,
+} from './events.js'
+import { newCounters, recordLoadTime, resetCounters, type Counters } from './stats.js'
+
+/** The counters, listeners and error hook of one cache. */
+export class Tally<K> {
+  /** Never replaced (`reset()` zeroes it in place), so a snapshot can always read it. */
+  readonly counters: Counters = newCounters()
+  /** `undefined` while nobody listens: the hot path tests this one field. */
+  #listeners: readonly CacheEventListener<K>[] | undefined = undefined
+  readonly #onError: ErrorHandler
+
+  constructor(onError: ErrorHandler, onEvent: CacheEventListener<K> | undefined) {
+    this.#onError = onError
+    if (onEvent !== undefined) this.#listeners = [onEvent]
+  }
+
+  // --- what happened -------------------------------------------------------------------------
+
+  /** A call served from a fresh entry: the hot path, so it does nothing else. */
+  hit(key: K): void {
+    this.counters.hits++
+    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'fresh' })
+  }
+
+  /** A call served an expired value under `staleWhileRevalidate`. */
+  staleHit(key: K): void {
+    this.counters.staleHits++
+    this.counters.hits++
+    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'stale' })
+  }
+
+  /** A call that joined the load already in flight for its key. */
+  sharedHit(key: K): void {
+    this.counters.dedupHits++
+    this.counters.hits++
+    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'shared' })
+  }
+
+  /** A call that found nothing usable. */
+  miss(key: K): void {
+    this.counters.misses++
+    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+  }
+
+  /** A loader is about to run (an L2 hit is no load). */
+  loadStarted(): void {
+    this.counters.loads++
+  }
+
+  /** A load produced its value after `attempts` attempts. */
+  loaded(key: K, durationMs: number, attempts: number): void {
+    recordLoadTime(this.counters, durationMs)
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'load', key, durationMs, attempts })
+    }
+  }
+
+  /** Nothing was left of a load to report but its time (every waiter gave up). */
+  loadTime(durationMs: number): void {
+    recordLoadTime(this.counters, durationMs)
+  }
+
+  /** A load failed for good: counted now, reported by {@link loadFailedEvent} once settled. */
+  loadFailed(durationMs: number): void {
+    this.counters.loadErrors++
+    recordLoadTime(this.counters, durationMs)
+  }
+
+  /** The event of a failed load, once its callers are about to get the error. */
+  loadFailedEvent(key: K, error: unknown, durationMs: number, attempts: number): void {
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'loadError', key, error, durationMs, attempts })
+    }
+  }
+
+  /** Attempt number `attempt` is about to be made, `delayMs` after the failure of the last. */
+  retrying(key: K, attempt: number, delayMs: number, error: unknown): void {
+    this.counters.retries++
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'retry', key, attempt, delayMs, error })
+    }
+  }
+
+  /** An attempt exceeded `timeoutMs`. */
+  timedOut(): void {
+    this.counters.timeouts++
+  }
+
+  /** An entry left the store. */
+  removed(key: K, reason: RemovalReason): void {
+    if (reason === 'evict') this.counters.evictions++
+    else if (reason === 'expire') this.counters.expirations++
+    if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason })
+  }
+
+  /** The second tier had the key (`true`) or not. */
+  l2Read(found: boolean): void {
+    if (found) this.counters.l2Hits++
+    else this.counters.l2Misses++
+  }
+
+  /** Zeroes every counter (`clear()`). */
+  reset(): void {
+    resetCounters(this.counters)
+  }
+
+  // --- listeners and errors ------------------------------------------------------------------
+
+  /** Adds a listener; returns the function that removes it. */
+  on(listener: CacheEventListener<K>): () => void {
+    if (typeof listener !== 'function') throw configError('listener', 'a function', listener)
+    this.#listeners = [...(this.#listeners ?? []), listener]
+    return () => {
+      const rest = (this.#listeners ?? []).filter((l) => l !== listener)
+      this.#listeners = rest.length === 0 ? undefined : rest
+    }
+  }
+
+  /** Hands `error`, which no caller can receive, to `onError` (which must not throw). */
+  readonly report = (error: unknown, context: ErrorContext): void => {
+    try {
+      this.#onError(error, context)
+    } catch {
+      // onError must not throw; there is nowhere left to report to.
+    }
+  }
+
+  #emit(event: CacheEvent<K>): void {
+    for (const listener of this.#listeners!) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.report(error, { operation: 'event', key: event.key })
+      }
+    }
+  }
+}

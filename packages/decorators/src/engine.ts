@@ -1,0 +1,294 @@
+// The cache engine: one per cache, behind AsyncCache, cached() and @cached alike, which reach it
+// only through the methods below. It owns the entries, the loads in flight and the parts that
+// work on them: the hit path is here (`hit`, `join`), the miss path in missPath.ts, loads in
+// loadPipeline.ts, the second tier in l2Tier.ts, removals in removals.ts, counting and events in
+// accounting.ts.
+import type { BatchFn } from '@cache/batch'
+import type { EvictionReason } from '@cache/core'
+import { startInterval, stopInterval } from '@cache/internal'
+
+import { Tally } from './accounting.js'
+import { BatchLoaders } from './batchLoaders.js'
+import { cacheInfoOf, type CacheInfo } from './cacheInfo.js'
+import type { Config } from './config.js'
+import { Entry, viewOf, type CacheEntry } from './entry.js'
+import { ttlError } from './errors.js'
+import { expiresAtOf } from './expiry.js'
+import type { Flight, Loader } from './flight.js'
+import { L2Tier } from './l2Tier.js'
+import { LoadPipeline } from './loadPipeline.js'
+import { MissPath } from './missPath.js'
+import { register, unregister, type Registrable } from './registry.js'
+import { Removals } from './removals.js'
+import { estimateStoreBytes, snapshotOf, type CacheStats } from './stats.js'
+import { createStore, type Store } from './store.js'
+
+const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
+
+/** One cache's state and every operation on it. Internal: never exported from the package. */
+export class CacheEngine<K = unknown> implements Registrable {
+  readonly config: Config
+  readonly now: () => number
+  readonly store: Store<K>
+  /** The loads in flight by key: a load stores its result only while it is still its key's. */
+  readonly flights: Map<K, Flight> = new Map<K, Flight>()
+  /** Every counter and event. */
+  readonly tally: Tally<K>
+  /** Counts, reports and disposes of the entries that leave the store. */
+  readonly removals: Removals<K>
+  /** The second tier, when `l2` is given. */
+  readonly l2: L2Tier<K> | undefined = undefined
+  /** Runs loads: attempts, timeouts, retries, keeping the result, settling the waiters. */
+  readonly pipeline: LoadPipeline<K>
+  /** What a call does after a failed hit. */
+  readonly missPath: MissPath<K>
+  /** Whether any stored entry may expire: if not, `size` needs no scan. */
+  #mayExpire = false
+  #lastExpirationCheck: number | null = null
+  #timer: unknown = undefined
+  /** Made on the first batched call. */
+  #batchLoaders: BatchLoaders<K, unknown> | undefined = undefined
+  readonly #registration: WeakRef<Registrable>
+
+  constructor(config: Config) {
+    this.config = config
+    this.now = config.now
+    this.tally = new Tally<K>(config.onError, config.onEvent)
+    this.store = createStore<K>(config.maxSize, config.policy, this.#onRemove)
+    this.removals = new Removals(this)
+    if (config.autoRemoveMs !== undefined) this.#timer = autoRemove(this, config.autoRemoveMs)
+    if (config.l2 !== undefined) this.l2 = new L2Tier(config.l2, this)
+    this.pipeline = new LoadPipeline(this)
+    this.missPath = new MissPath(this)
+    this.#registration = register(this)
+  }
+
+  // --- the hit path ----------------------------------------------------------------------------
+
+  /** The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). */
+  hit(key: K): Entry | undefined {
+    const entry = this.store.get(key)
+    if (entry === undefined || (entry.expiresAt !== Infinity && this.now() >= entry.expiresAt)) {
+      return undefined
+    }
+    this.tally.hit(key)
+    return entry
+  }
+
+  /**
+   * Joins the load in flight for `key` (counting a shared hit), unless there is none or it is a
+   * background refresh; `undefined` then (nothing counted).
+   */
+  join(key: K, signal: AbortSignal | undefined): Promise<unknown> | undefined {
+    const flight = this.flights.get(key)
+    if (flight === undefined || flight.background) return undefined
+    this.tally.sharedHit(key)
+    return flight.join(signal)
+  }
+
+  /** Everything after a failed `hit`: see {@link MissPath.miss}. */
+  miss(
+    key: K,
+    loader: Loader<K> | undefined,
+    signal: AbortSignal | undefined,
+    ttl: number | undefined,
+  ): Promise<unknown> {
+    return this.missPath.miss(key, loader, signal, ttl)
+  }
+
+  /** A sync function's miss: see {@link MissPath.missSync}. */
+  missSync(key: K, call: () => unknown): unknown {
+    return this.missPath.missSync(key, call)
+  }
+
+  /** The per-key loader for `batchLoader` (one Batcher per batch function). */
+  batchLoaderOf(batchLoader: BatchFn<K, unknown>): Loader<K> {
+    return (this.#batchLoaders ??= new BatchLoaders(this.config.batch)).loaderOf(batchLoader)
+  }
+
+  // --- entries ---------------------------------------------------------------------------------
+
+  /** The fresh entries held (expired ones are not counted, even before they are removed). */
+  get size(): number {
+    if (!this.#mayExpire) return this.store.size
+    const now = this.now()
+    let size = 0
+    for (const [, entry] of this.store.entries()) if (now < entry.expiresAt) size++
+    return size
+  }
+
+  /** `AsyncCache#set`: stores `value`, fresh from now (until an async expiration resolves). */
+  set(key: K, value: unknown, ttl: number | undefined): void {
+    const error = ttl === undefined ? undefined : ttlError(ttl)
+    if (error !== undefined) throw error
+    const fetchedAt = this.now()
+    const at = expiresAtOf(this.config, value, fetchedAt, ttl)
+    // An async expiration is not known yet: fresh until it is.
+    const expiresAt = typeof at === 'number' ? at : Infinity
+    this.flights.delete(key)
+    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined)
+    if (entry.l2Key !== undefined) {
+      void this.l2!.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
+    }
+    if (typeof at !== 'number') {
+      at.then(
+        (resolved) => {
+          if (this.store.peek(key) !== entry) return
+          this.#mayExpire = true
+          entry.expiresAt = resolved
+          entry.staleUntil = this.#staleUntil(resolved)
+          if (entry.l2Key !== undefined) {
+            void this.l2!.write(entry.l2Key, value, false, fetchedAt, resolved, false)
+          }
+        },
+        (error: unknown) => {
+          if (this.store.peek(key) === entry) this.store.delete(key)
+          this.tally.report(error, { operation: 'expiry', key })
+        },
+      )
+    }
+  }
+
+  /** Whether a fresh entry exists for `key`. Counts nothing. */
+  has(key: K): boolean {
+    const entry = this.store.peek(key)
+    return entry !== undefined && (entry.expiresAt === Infinity || this.now() < entry.expiresAt)
+  }
+
+  /** The entry for `key` as `peek()` shows it: fresh, or stale but still servable. */
+  peek<V>(key: K): CacheEntry<V> | undefined {
+    const entry = this.store.peek(key)
+    if (entry === undefined) return undefined
+    const now = this.now()
+    return now < entry.staleUntil || now < entry.expiresAt ? viewOf<V>(entry, now) : undefined
+  }
+
+  /** Removes `key`'s entry and forgets its load in flight; `true` if a live entry was removed. */
+  delete(key: K): boolean {
+    this.flights.delete(key)
+    this.l2?.delete(key)
+    const entry = this.store.peek(key)
+    if (entry === undefined) return false
+    if (entry.staleUntil !== Infinity && this.now() >= entry.staleUntil) {
+      this.removals.expire(key)
+      return false
+    }
+    return this.store.delete(key)
+  }
+
+  /** Removes every entry, forgets loads in flight, resets the statistics; clears L2 too. */
+  clear(): void {
+    this.l2?.clear()
+    this.#clearLocal()
+  }
+
+  #clearLocal(): void {
+    this.flights.clear()
+    this.tally.reset()
+    this.#lastExpirationCheck = null
+    this.#mayExpire = false
+    this.store.clear()
+  }
+
+  /** Removes every expired entry now; returns how many. */
+  removeExpired(): number {
+    const now = this.now()
+    this.#lastExpirationCheck = now
+    if (!this.#mayExpire) return 0
+    const expired: K[] = []
+    for (const [key, entry] of this.store.entries()) {
+      if (now >= entry.staleUntil) expired.push(key)
+    }
+    for (const key of expired) this.removals.expire(key)
+    return expired.length
+  }
+
+  /** Stores a result in L1 (as the copy of L2's `l2Key`, when given). */
+  put(
+    key: K,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    l2Key: string | undefined,
+  ): Entry {
+    const resources = isError ? undefined : this.removals.resourcesOf(key, value)
+    const entry = new Entry(
+      value,
+      isError,
+      fetchedAt,
+      expiresAt,
+      isError ? expiresAt : this.#staleUntil(expiresAt),
+      resources,
+    )
+    if (expiresAt !== Infinity) this.#mayExpire = true
+    if (this.l2 !== undefined) this.l2.index(key, entry, l2Key)
+    this.store.set(key, entry)
+    return entry
+  }
+
+  #staleUntil(expiresAt: number): number {
+    const staleMs = this.config.staleMs
+    if (staleMs === 0) return expiresAt
+    return staleMs === Infinity ? Infinity : expiresAt + staleMs
+  }
+
+  /** Every entry leaving the store comes through here, exactly once. */
+  readonly #onRemove = (key: K, entry: Entry, reason: EvictionReason): void => {
+    if (entry.l2Key !== undefined && reason !== 'set') this.l2!.unindex(key, entry.l2Key)
+    this.removals.removed(key, entry, reason)
+  }
+
+  // --- reporting and lifetime ------------------------------------------------------------------
+
+  /** A snapshot of the statistics (scans the entries: not for a hot path). */
+  stats(): CacheStats {
+    return snapshotOf(this.tally.counters, {
+      size: this.size,
+      maxSize: this.config.maxSize,
+      ttl: this.config.ttl,
+      bytes: estimateStoreBytes(this.store),
+      lastExpirationCheck: this.#lastExpirationCheck,
+    })
+  }
+
+  /** The configuration, as `info()` reports it. */
+  info(): CacheInfo {
+    return cacheInfoOf(this.config)
+  }
+
+  /** Resolves once every disposal started so far has settled. */
+  whenDisposed(): Promise<void> {
+    return this.removals.whenDisposed()
+  }
+
+  /** Resolves once everything sent to L2 so far has settled; at once without `l2`. */
+  whenL2Settled(): Promise<void> {
+    return this.l2 === undefined ? RESOLVED_UNDEFINED : this.l2.settled()
+  }
+
+  /** Stops the timer, leaves the registry and L2's invalidations, clears L1. */
+  destroy(): Promise<void> {
+    if (this.#timer !== undefined) stopInterval(this.#timer)
+    this.#timer = undefined
+    unregister(this.#registration)
+    this.l2?.unsubscribe()
+    this.#clearLocal()
+    return this.whenDisposed()
+  }
+}
+
+/** Starts the `autoRemoveExpired` timer; it holds the cache weakly and stops once it is gone. */
+function autoRemove(cache: { removeExpired(): number }, ms: number): unknown {
+  const ref = new WeakRef(cache)
+  const timer = startInterval(
+    () => {
+      const live = ref.deref()
+      if (live === undefined) stopInterval(timer)
+      else live.removeExpired()
+    },
+    ms,
+    { keepAlive: false },
+  )
+  return timer
+}

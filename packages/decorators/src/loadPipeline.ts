@@ -1,0 +1,261 @@
+// One load, from first attempt to settled waiters, written once:
+//
+//   attempt (timeout.ts: under timeoutMs, its own abort signal)
+//     → failed? retry with backoff (retry.ts) while attempts remain
+//     → value: resolve its expiry (expiry.ts)   error: with negativeCache, its negativeExpiration
+//     → keep it: L1, and L2 when the load went through the second tier (l2Tier.ts)
+//     → settle every waiter, count it and report it (accounting.ts)
+//
+// Two drivers step through the same steps: `run` awaits (async functions and AsyncCache), and
+// `runSync` never waits (a cached sync function: retries at once, returns the value before an
+// async expiry is known).
+import type { RetryConfig } from './config.js'
+import type { CacheEngine } from './engine.js'
+import { expiresAtOf } from './expiry.js'
+import type { Flight, Loader } from './flight.js'
+import { backoffOf, retryOutcome, sleep, type RetryOutcome } from './retry.js'
+import { isThenable } from './thenable.js'
+import { attempt } from './timeout.js'
+
+/** What the pipeline uses of its engine. */
+export type PipelineHost<K> = Pick<
+  CacheEngine<K>,
+  'config' | 'now' | 'flights' | 'tally' | 'removals' | 'l2' | 'put'
+>
+
+/** The loads of one cache. */
+export class LoadPipeline<K> {
+  readonly #engine: PipelineHost<K>
+  readonly #retry: RetryConfig
+
+  constructor(engine: PipelineHost<K>) {
+    this.#engine = engine
+    this.#retry = engine.config.retry
+  }
+
+  // --- the drivers ------------------------------------------------------------------------------
+
+  /**
+   * The async driver: runs `flight`'s attempts until one succeeds, the retries run out or every
+   * waiter gives up, then settles it. `first`: the first attempt's result, already obtained
+   * (from a sync function that returned a promise).
+   */
+  async run(
+    flight: Flight,
+    key: K,
+    loader: Loader<K>,
+    ttl: number | undefined,
+    first: PromiseLike<unknown> | undefined,
+  ): Promise<void> {
+    const engine = this.#engine
+    const started = engine.now()
+    for (let n = 1; ; n++) {
+      let value: unknown
+      try {
+        value = await attempt(flight, key, loader, n, first, engine.config.timeoutMs, engine.tally)
+      } catch (caught) {
+        first = undefined
+        if (flight.abandoned) return
+        const outcome = retryOutcome(this.#retry, caught, n)
+        const delayMs = this.#retryDelay(key, outcome, n, false)
+        if (delayMs < 0) return this.#failed(flight, key, outcome.error, started, n, true)
+        if (delayMs > 0) await sleep(flight, delayMs)
+        // Every waiter may have given up while we slept.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+        if (flight.abandoned) return
+        continue
+      }
+      const fetchedAt = engine.now()
+      let expiresAt: number
+      try {
+        const at = expiresAtOf(engine.config, value, fetchedAt, ttl)
+        expiresAt = typeof at === 'number' ? at : await at
+      } catch (error) {
+        // The value cannot be kept under the configured expiration: fail loudly, keep nothing.
+        return this.#failed(flight, key, error, started, n, false)
+      }
+      this.#succeeded(flight, key, value, fetchedAt, expiresAt, started, n)
+      return
+    }
+  }
+
+  /**
+   * The sync driver, for a cached sync function: calls `call` (retrying at once), keeps and
+   * returns its result, or throws. A thenable result is returned as it is, unsettled: the caller
+   * hands it to an async load.
+   */
+  runSync(key: K, call: () => unknown): unknown {
+    const engine = this.#engine
+    const started = engine.now()
+    for (let n = 1; ; n++) {
+      let value: unknown
+      try {
+        value = call()
+      } catch (caught) {
+        const outcome = retryOutcome(this.#retry, caught, n)
+        if (this.#retryDelay(key, outcome, n, true) >= 0) continue
+        void this.#failed(undefined, key, outcome.error, started, n, true)
+        throw outcome.error
+      }
+      if (isThenable(value)) return value
+      const fetchedAt = engine.now()
+      let at: number | PromiseLike<number>
+      try {
+        at = expiresAtOf(engine.config, value, fetchedAt, undefined)
+      } catch (error) {
+        void this.#failed(undefined, key, error, started, n, false)
+        throw error
+      }
+      if (typeof at === 'number') {
+        this.#succeeded(undefined, key, value, fetchedAt, at, started, n)
+      } else {
+        // The caller gets the value now; it is kept once its expiry is known.
+        at.then(
+          (resolved) => {
+            this.#succeeded(undefined, key, value, fetchedAt, resolved, started, n)
+          },
+          (error: unknown) => {
+            engine.tally.report(error, { operation: 'expiry', key })
+          },
+        )
+      }
+      return value
+    }
+  }
+
+  // --- the steps both drivers take ------------------------------------------------------------
+
+  /**
+   * After failed attempt `n`: the wait before the next attempt (counted and reported as a
+   * retry), or -1 when the load has failed for good. A sync function never waits.
+   */
+  #retryDelay(key: K, outcome: RetryOutcome, n: number, sync: boolean): number {
+    if (!outcome.again) return -1
+    const delayMs = sync ? 0 : backoffOf(this.#retry, n)
+    this.#engine.tally.retrying(key, n + 1, delayMs, outcome.error)
+    return delayMs
+  }
+
+  /**
+   * A value's last steps: its load counted, the value kept (L1, and L2 when the load went
+   * through it) while the load is still its key's, and every waiter given it. `flight` is
+   * `undefined` for a sync call, whose caller gets the value from the driver.
+   */
+  #succeeded(
+    flight: Flight | undefined,
+    key: K,
+    value: unknown,
+    fetchedAt: number,
+    expiresAt: number,
+    started: number,
+    attempts: number,
+  ): void {
+    const engine = this.#engine
+    const durationMs = engine.now() - started
+    if (flight === undefined) {
+      this.#keep(undefined, key, value, false, fetchedAt, expiresAt)
+      engine.tally.loaded(key, durationMs, attempts)
+      return
+    }
+    if (flight.abandoned) {
+      engine.tally.loadTime(durationMs)
+      // Nobody is left to receive the value: close what it holds now, or it would leak.
+      engine.removals.discard(key, value)
+      return
+    }
+    if (engine.flights.get(key) === flight) {
+      engine.flights.delete(key)
+      this.#keep(flight, key, value, false, fetchedAt, expiresAt)
+    }
+    flight.settled = true
+    engine.tally.loaded(key, durationMs, attempts)
+    flight.resolve(value)
+  }
+
+  /**
+   * A failed load's last steps: counted; with `negativeCache` (for a loader's own error,
+   * `negative`), the error's expiry resolved and the error kept; every waiter given the error.
+   * A promise when the expiry is async (the async driver waits for it, the sync one does not).
+   */
+  #failed(
+    flight: Flight | undefined,
+    key: K,
+    error: unknown,
+    started: number,
+    attempts: number,
+    negative: boolean,
+  ): Promise<void> | undefined {
+    const engine = this.#engine
+    const durationMs = engine.now() - started
+    engine.tally.loadFailed(durationMs)
+    if (flight?.abandoned === true) return undefined
+    const config = engine.config
+    const fetchedAt = engine.now()
+    let at: number | PromiseLike<number> = -Infinity
+    if (negative && config.negativeCache && flight?.background !== true) {
+      try {
+        at = config.negativeExpiry({ value: error, fetchedAt, isError: true }, fetchedAt)
+      } catch (expiryError) {
+        engine.tally.report(expiryError, { operation: 'expiry', key })
+      }
+    }
+    if (typeof at === 'number') {
+      this.#settleError(flight, key, error, fetchedAt, at, durationMs, attempts)
+      return undefined
+    }
+    return Promise.resolve(at).then(
+      (expiresAt) => {
+        this.#settleError(flight, key, error, fetchedAt, expiresAt, durationMs, attempts)
+      },
+      (expiryError: unknown) => {
+        engine.tally.report(expiryError, { operation: 'expiry', key })
+        this.#settleError(flight, key, error, fetchedAt, -Infinity, durationMs, attempts)
+      },
+    )
+  }
+
+  /** Keeps the error (unless `expiresAt` is -Infinity) and gives it to every waiter. */
+  #settleError(
+    flight: Flight | undefined,
+    key: K,
+    error: unknown,
+    fetchedAt: number,
+    expiresAt: number,
+    durationMs: number,
+    attempts: number,
+  ): void {
+    const engine = this.#engine
+    const keep = expiresAt !== -Infinity
+    if (flight === undefined) {
+      if (keep) this.#keep(undefined, key, error, true, fetchedAt, expiresAt)
+      engine.tally.loadFailedEvent(key, error, durationMs, attempts)
+      return
+    }
+    if (engine.flights.get(key) === flight) {
+      engine.flights.delete(key)
+      if (keep) this.#keep(flight, key, error, true, fetchedAt, expiresAt)
+    }
+    flight.settled = true
+    engine.tally.loadFailedEvent(key, error, durationMs, attempts)
+    if (flight.background && !flight.joined) {
+      engine.tally.report(error, { operation: 'refresh', key })
+    }
+    flight.reject(error)
+  }
+
+  /** Keeps a result in L1, and writes it to L2 when the load went through the second tier. */
+  #keep(
+    flight: Flight | undefined,
+    key: K,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+  ): void {
+    const l2Key = flight?.l2Key
+    this.#engine.put(key, value, isError, fetchedAt, expiresAt, l2Key)
+    if (l2Key !== undefined) {
+      flight!.l2Write = this.#engine.l2!.write(l2Key, value, isError, fetchedAt, expiresAt, false)
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// What a call does after a failed hit: a fresh entry after all, a stale one served while one
+// background load refreshes it, the load already in flight joined, or a new load started (through
+// the second tier when there is one) and handed to the load pipeline. Also a sync function's miss.
+import type { CacheEngine } from './engine.js'
+import { promiseOf } from './entry.js'
+import { ttlError } from './errors.js'
+import { Flight, type Loader } from './flight.js'
+import { isThenable } from './thenable.js'
+
+/** What the miss path uses of its engine. */
+export type MissPathHost<K> = Pick<
+  CacheEngine<K>,
+  'config' | 'now' | 'store' | 'flights' | 'tally' | 'removals' | 'l2' | 'pipeline'
+>
+
+const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
+
+/** The miss path of one cache. */
+export class MissPath<K> {
+  readonly #engine: MissPathHost<K>
+  /** `maxSize: 0`: nothing is stored and loads are not shared; every call goes through. */
+  readonly #passThrough: boolean
+
+  constructor(engine: MissPathHost<K>) {
+    this.#engine = engine
+    this.#passThrough = engine.config.maxSize === 0
+  }
+
+  /**
+   * Everything after a failed hit: a fresh entry after all, a stale one (refreshed in the
+   * background), the load in flight, or a new load (none without `loader`: `undefined`, or the
+   * second tier's value).
+   */
+  miss(
+    key: K,
+    loader: Loader<K> | undefined,
+    signal: AbortSignal | undefined,
+    ttl: number | undefined,
+  ): Promise<unknown> {
+    if (ttl !== undefined) {
+      const error = ttlError(ttl)
+      if (error !== undefined) return Promise.reject(error)
+    }
+    const engine = this.#engine
+    const tally = engine.tally
+    const entry = engine.store.peek(key)
+    if (entry !== undefined) {
+      const now = engine.now()
+      if (now < entry.expiresAt) {
+        tally.hit(key)
+        return promiseOf(entry)
+      }
+      if (now < entry.staleUntil) {
+        if (loader !== undefined) {
+          tally.staleHit(key)
+          if (!engine.flights.has(key)) this.#start(key, loader, ttl, true, undefined)
+          return promiseOf(entry)
+        }
+      } else {
+        engine.removals.expire(key)
+      }
+    }
+    const flight = engine.flights.get(key)
+    if (flight !== undefined) {
+      tally.sharedHit(key)
+      return flight.join(signal)
+    }
+    // A signal's reason may be any value; callers get it as given, as fetch() does.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+    tally.miss(key)
+    if (loader === undefined) {
+      return engine.l2 === undefined ? RESOLVED_UNDEFINED : engine.l2.peek(key)
+    }
+    // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
+    if (engine.l2 === undefined) tally.loadStarted()
+    return this.#start(key, loader, ttl, false, undefined).join(signal)
+  }
+
+  /**
+   * The miss of a cached sync function: the pipeline's sync driver calls `call` (retrying at
+   * once), keeps and returns its result, or throws. A thenable result is handed to an async load
+   * (whose retries call `call` again), whose promise is returned.
+   */
+  missSync(key: K, call: () => unknown): unknown {
+    const tally = this.#engine.tally
+    tally.miss(key)
+    tally.loadStarted()
+    const result = this.#engine.pipeline.runSync(key, call)
+    if (!isThenable(result)) return result
+    // A function not declared async returned a promise: hand it to an async load, which
+    // shares it, applies the timeout and retries, and never keeps a rejection.
+    return this.#start(key, call, undefined, false, result).join(undefined)
+  }
+
+  /** Every waiter gave up: forget the flight, so the next call starts afresh. */
+  readonly #abandon = (flight: Flight, reason: unknown): void => {
+    const key = flight.key as K
+    const flights = this.#engine.flights
+    if (flights.get(key) === flight) flights.delete(key)
+    flight.settled = true
+    flight.reject(reason)
+  }
+
+  /**
+   * Starts a load (counted by the caller, but for a background one) and registers it as the
+   * key's flight: through the second tier when there is one, else straight to the pipeline.
+   */
+  #start(
+    key: K,
+    loader: Loader<K>,
+    ttl: number | undefined,
+    background: boolean,
+    first: PromiseLike<unknown> | undefined,
+  ): Flight {
+    const engine = this.#engine
+    const flight = new Flight(key, background, this.#abandon)
+    if (!this.#passThrough) engine.flights.set(key, flight)
+    if (engine.l2 !== undefined && first === undefined) {
+      engine.l2.load(flight, key, loader, ttl)
+      return flight
+    }
+    if (background) engine.tally.loadStarted()
+    void engine.pipeline.run(flight, key, loader, ttl, first)
+    return flight
+  }
+}
