@@ -53,6 +53,16 @@ export class Tally<K> {
     if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
   }
 
+  /**
+   * A call of a function cached with `enabled: false`: it runs the function and keeps nothing,
+   * so it is what `maxSize: 0` makes of every call, a miss and a load.
+   */
+  uncached(key: K): void {
+    this.counters.misses++
+    this.counters.loads++
+    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+  }
+
   /** A loader is about to run (an L2 hit is no load). */
   loadStarted(): void {
     this.counters.loads++

@@ -94,6 +94,27 @@ describe('cached(async fn): the scenarios of aquiche’s own tests', () => {
     expect((await off.info()).enabled).toBe(false)
   })
 
+  it('counts every call as a miss and a load when enabled is false, as maxSize: 0 does', async () => {
+    const syncOff = cached((n: number) => n * 2, { enabled: false })
+    const asyncOff = cached(async (n: number) => Promise.resolve(n * 2), { enabled: false })
+    const keepsNothing = cached((n: number) => n * 2, { maxSize: 0 })
+    const events: unknown[] = []
+    syncOff.cache.on((event) => events.push(event))
+    for (const n of [1, 1, 2]) {
+      expect(syncOff(n)).toBe(n * 2)
+      expect(keepsNothing(n)).toBe(n * 2)
+      expect(await asyncOff(n)).toBe(n * 2)
+    }
+    for (const stats of [syncOff.stats(), keepsNothing.stats(), await asyncOff.stats()]) {
+      expect(stats).toMatchObject({ hits: 0, misses: 3, loads: 3, hitRatio: 0, size: 0 })
+    }
+    expect(events).toEqual([
+      { type: 'miss', key: 1 },
+      { type: 'miss', key: 1 },
+      { type: 'miss', key: 2 },
+    ])
+  })
+
   it('loads again after clear()', async () => {
     const counter = vi.fn((value: string) => Promise.resolve(value.length))
     const fn = cached(async (value: string) => counter(value))

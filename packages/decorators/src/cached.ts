@@ -304,7 +304,11 @@ function bind(plan: Plan, shared: boolean): Binding {
   const keyOf: KeyOf = shared ? (args, thisArg) => internalKey(thisArg, base(args)) : base
   const fn = plan.fn
   if (!plan.enabled) {
-    const through: Call = (thisArg, args) => fn.apply(thisArg, args)
+    // Caching is off: every call runs the function, and is counted as what it is, a miss.
+    const through: Call = (thisArg, args) => {
+      engine.missUncached(keyOf(args, thisArg))
+      return fn.apply(thisArg, args)
+    }
     return { engine, cache, mode, keyOf, call: through, miss: through }
   }
   const asyncMiss: Miss = (thisArg, args, key) => {

@@ -101,6 +101,11 @@ export class CacheEngine<K = unknown> implements Registrable {
     return this.missPath.missSync(key, call)
   }
 
+  /** A call that bypasses the cache (`enabled: false`): counted as a miss and a load. */
+  missUncached(key: K): void {
+    this.tally.uncached(key)
+  }
+
   /** The per-key loader for `batchLoader` (one Batcher per batch function). */
   batchLoaderOf(batchLoader: BatchFn<K, unknown>): Loader<K> {
     return (this.#batchLoaders ??= new BatchLoaders(this.config.batch)).loaderOf(batchLoader)
