@@ -133,7 +133,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     this.flights.delete(key)
     const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined)
     if (entry.l2Key !== undefined) {
-      void this.l2!.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
+      void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
     }
     if (typeof at !== 'number') {
       at.then(
@@ -143,7 +143,7 @@ export class CacheEngine<K = unknown> implements Registrable {
           entry.expiresAt = resolved
           entry.staleUntil = this.#staleUntil(resolved)
           if (entry.l2Key !== undefined) {
-            void this.l2!.write(entry.l2Key, value, false, fetchedAt, resolved, false)
+            void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false)
           }
         },
         (error: unknown) => {
@@ -171,7 +171,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   /** Removes `key`'s entry and forgets its load in flight; `true` if a live entry was removed. */
   delete(key: K): boolean {
     this.flights.delete(key)
-    this.l2?.delete(key)
+    this.l2?.writes.delete(key)
     const entry = this.store.peek(key)
     if (entry === undefined) return false
     if (entry.staleUntil !== Infinity && this.now() >= entry.staleUntil) {
@@ -183,7 +183,7 @@ export class CacheEngine<K = unknown> implements Registrable {
 
   /** Removes every entry, forgets loads in flight, resets the statistics; clears L2 too. */
   clear(): void {
-    this.l2?.clear()
+    this.l2?.writes.clear()
     this.#clearLocal()
   }
 
@@ -269,7 +269,7 @@ export class CacheEngine<K = unknown> implements Registrable {
 
   /** Resolves once everything sent to L2 so far has settled; at once without `l2`. */
   whenL2Settled(): Promise<void> {
-    return this.l2 === undefined ? RESOLVED_UNDEFINED : this.l2.settled()
+    return this.l2 === undefined ? RESOLVED_UNDEFINED : this.l2.writes.settled()
   }
 
   /** Stops the timer, leaves the registry and L2's invalidations, clears L1. */

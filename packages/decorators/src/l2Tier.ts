@@ -1,6 +1,6 @@
 // A cache's side of its second tier (`l2`): loads that look in L2 before running the loader
-// (holding the key's distributed lock when the store has one), L2 values kept in L1, writes of
-// L1 values to L2, and other instances' invalidations applied to L1. AsyncCache creates one
+// (holding the key's distributed lock when the store has one), L2 values kept in L1, and other
+// instances' invalidations applied to L1; what goes the other way is in l2Write.ts. AsyncCache creates one
 // only when `l2` is given, so a cache without a second tier carries none of this.
 import type { CacheEngine } from './engine.js'
 import type { Entry } from './entry.js'
@@ -13,6 +13,7 @@ import {
   type L2Store,
   type L2Subscriber,
 } from './l2.js'
+import { L2Writes } from './l2Write.js'
 
 /** What {@link L2Tier} uses of its engine (its pipeline only once a load runs). */
 export type L2TierHost<K> = Pick<
@@ -37,11 +38,15 @@ export class L2Tier<K> {
     },
   }
 
+  /** Everything this cache sends to L2: writes, deletes, clears. */
+  readonly writes: L2Writes<K>
+
   constructor(store: L2Store, host: L2TierHost<K>) {
     this.#host = host
     this.#now = host.config.now
     this.#link = new L2Link(store, host.tally.report)
     this.#link.subscribe(new WeakRef(this.#subscriber))
+    this.writes = new L2Writes(this.#link, this.#now)
   }
 
   /** Marks `entry`, about to be stored under `key`, as the L1 copy of `l2Key` (or `key`'s). */
@@ -122,35 +127,6 @@ export class L2Tier<K> {
     }
     if (record.isError) throw record.value
     return record.value
-  }
-
-  /** Writes an entry to L2 for as long as it lives in L1; `true` once stored. */
-  write(
-    l2Key: string,
-    value: unknown,
-    isError: boolean,
-    fetchedAt: number,
-    expiresAt: number,
-    notify: boolean,
-  ): Promise<boolean> {
-    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#now()
-    if (!(ttlMs > 0)) return Promise.resolve(false)
-    return this.#link.write({ key: l2Key, value, isError, fetchedAt, ttlMs }, notify)
-  }
-
-  /** Deletes `key`'s L2 copy and tells the other instances (in the background). */
-  delete(key: K): void {
-    void this.#link.delete(l2KeyOf(key))
-  }
-
-  /** Clears the store and tells the other instances (in the background). */
-  clear(): void {
-    void this.#link.clear()
-  }
-
-  /** Resolves once every write, delete and clear sent so far has settled. */
-  settled(): Promise<void> {
-    return this.#link.settled()
   }
 
   /** Stops applying other instances' invalidations (the cache is being destroyed). */

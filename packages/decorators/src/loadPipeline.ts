@@ -3,7 +3,7 @@
 //   attempt (timeout.ts: under timeoutMs, its own abort signal)
 //     → failed? retry with backoff (retry.ts) while attempts remain
 //     → value: resolve its expiry (expiry.ts)   error: with negativeCache, its negativeExpiration
-//     → keep it: L1, and L2 when the load went through the second tier (l2Tier.ts)
+//     → keep it: L1, and L2 when the load went through the second tier (l2Write.ts)
 //     → settle every waiter, count it and report it (accounting.ts)
 //
 // Two drivers step through the same steps: `run` awaits (async functions and AsyncCache), and
@@ -255,7 +255,14 @@ export class LoadPipeline<K> {
     const l2Key = flight?.l2Key
     this.#engine.put(key, value, isError, fetchedAt, expiresAt, l2Key)
     if (l2Key !== undefined) {
-      flight!.l2Write = this.#engine.l2!.write(l2Key, value, isError, fetchedAt, expiresAt, false)
+      flight!.l2Write = this.#engine.l2!.writes.write(
+        l2Key,
+        value,
+        isError,
+        fetchedAt,
+        expiresAt,
+        false,
+      )
     }
   }
 }
