@@ -7,11 +7,12 @@
 // where a cache (V8's, or a memo) would do the work.
 import objectHash from 'object-hash'
 import safeStableStringify from 'safe-stable-stringify'
-import { Bench } from 'tinybench'
 
 import { keyTemplate, makeKey, stableHash } from '@cache/keys'
 
 import { hash128 } from '../src/hash128.js'
+
+import { type Contender, race } from './race.js'
 
 const N = 1024
 const many = <T>(make: (i: number) => T): T[] => Array.from({ length: N }, (_, i) => make(i))
@@ -40,65 +41,68 @@ const shapes: [string, readonly unknown[]][] = [
   ['null and undefined', [null, undefined]],
   ['bigint', many((i) => BigInt(i) * 1_000_003n)],
   ['small object (4 keys)', many((i) => ({ id: i, name: `ann${i}`, active: true, role: 'admin' }))],
+  [
+    'query object ({ userId, filter: { status, tags: [3] }, page, sort })',
+    many((i) => ({
+      userId: 1000 + i,
+      filter: { status: i % 2 === 0 ? 'open' : 'closed', tags: [i % 7, i % 11, i % 13] },
+      page: i % 10,
+      sort: '-createdAt',
+    })),
+  ],
   [`nested object (${JSON.stringify(bigs[0]).length} B of JSON)`, bigs],
 ]
 
-let sink = 0
-const keep = (value: unknown): number => (sink += typeof value === 'string' ? value.length : 1)
-
-for (const [shape, values] of shapes) {
+const contenders = (values: readonly unknown[]): Contender[] => {
   // A power of two, so that `i & mask` cycles through the values at the cost of one AND.
   const mask = values.length - 1
-  let i = 0
-  const bench = new Bench({ time: 700, warmupTime: 200 })
-  bench
-    .add('stableHash', () => keep(stableHash(values[i++ & mask])))
-    .add('safe-stable-stringify', () => keep(safeStableStringify(values[i++ & mask])))
-    .add('safe-stable-stringify + hash', () =>
-      keep(hash128(safeStableStringify(values[i++ & mask]) ?? '')),
-    )
+  const list: Contender[] = [
+    { name: 'stableHash', run: (i) => stableHash(values[i & mask]) },
+    { name: 'safe-stable-stringify', run: (i) => safeStableStringify(values[i & mask]) },
+    {
+      name: 'safe-stable-stringify + hash',
+      run: (i) => hash128(safeStableStringify(values[i & mask]) ?? ''),
+    },
+  ]
   // object-hash throws on undefined, and JSON.stringify on a bigint.
   if (!values.includes(undefined))
-    bench.add('object-hash', () => keep(objectHash(values[i++ & mask] as object)))
+    list.push({ name: 'object-hash', run: (i) => objectHash(values[i & mask] as object) })
   if (typeof values[0] !== 'bigint')
-    bench.add('JSON.stringify', () => keep(JSON.stringify(values[i++ & mask])))
+    list.push({ name: 'JSON.stringify', run: (i) => JSON.stringify(values[i & mask]) })
   if (typeof values[0] !== 'object' || values[0] === null)
-    bench.add('makeKey([arg])', () => keep(makeKey([values[i++ & mask]])))
-  await bench.run()
+    list.push({ name: 'makeKey([arg])', run: (i) => makeKey([values[i & mask]]) })
+  return list
+}
 
-  const opsOf = (name: string): number => {
-    const result = bench.getTask(name)?.result
-    return result?.state === 'completed' ? result.throughput.mean : Number.NaN
+const only = process.env.BENCH_SHAPE
+console.log(
+  '| input | stableHash ns/call | ' +
+    'vs safe-stable-stringify | vs sss + hash | vs object-hash | vs JSON.stringify | makeKey([arg]) ns/call |',
+)
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+for (const [shape, values] of shapes) {
+  if (only !== undefined && !shape.includes(only)) continue
+  const ns = race(contenders(values))
+  const ours = ns.get('stableHash')!
+  const vs = (name: string): string => {
+    const theirs = ns.get(name)
+    return theirs === undefined ? '-' : (theirs / ours).toFixed(2)
   }
-  const ours = opsOf('stableHash')
-  console.log(`\n${shape}`)
-  console.table(
-    bench.tasks.map((task) => ({
-      task: task.name,
-      'ops/s': Math.round(opsOf(task.name)).toLocaleString('en-US'),
-      'stableHash / this': (ours / opsOf(task.name)).toFixed(2),
-    })),
+  const makeKeyNs = ns.get('makeKey([arg])')
+  console.log(
+    `| ${shape} | ${ours.toFixed(1)} | ${vs('safe-stable-stringify')} | ${vs('safe-stable-stringify + hash')} | ` +
+      `${vs('object-hash')} | ${vs('JSON.stringify')} | ${makeKeyNs === undefined ? '-' : makeKeyNs.toFixed(1)} |`,
   )
 }
 // keyTemplate against the template literal one would write by hand (which escapes nothing).
 {
   const user = { id: 7, org: { slug: 'acme' } }
   const compiled = keyTemplate('org:{user.org.slug}:user:{user.id}', { paramNames: ['user'] })
-  const byHand = (u: typeof user) => `org:${u.org.slug}:user:${u.id}`
-  const bench = new Bench({ time: 700, warmupTime: 200 })
-  bench
-    .add('keyTemplate', () => keep(compiled(user)))
-    .add('template literal', () => keep(byHand(user)))
-  await bench.run()
-  console.log('\nkeyTemplate, two paths')
-  console.table(
-    bench.tasks.map((task) => ({
-      task: task.name,
-      'ops/s':
-        task.result.state === 'completed'
-          ? Math.round(task.result.throughput.mean).toLocaleString('en-US')
-          : task.result.state,
-    })),
-  )
+  const byHand = (u: typeof user): string => `org:${u.org.slug}:user:${u.id}`
+  const ns = race([
+    { name: 'keyTemplate', run: () => compiled(user) },
+    { name: 'template literal', run: () => byHand(user) },
+  ])
+  console.log('\nkeyTemplate, two paths (ns/call)')
+  for (const [name, time] of ns) console.log(`${name}: ${time.toFixed(1)}`)
 }
-if (sink === 0) console.log('')

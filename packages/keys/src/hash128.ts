@@ -27,8 +27,13 @@ export class Hasher {
   private h2 = 0
   private h3 = 0
   private h4 = 0
-  /** `SIZE` units, and 7 more for the zeros that `finish` writes past the end (see `mixTail`). */
-  private readonly units = new Uint16Array(SIZE + 7)
+  /**
+   * `SIZE` units, and 7 more for the zeros that `finish` writes past the end (see `mixTail`), and
+   * one to make whole 32-bit words.
+   */
+  private readonly units = new Uint16Array(SIZE + 8)
+  /** The same memory as 32-bit words: two units each, read in one load (see `mixWords`). */
+  private readonly words = new Int32Array(this.units.buffer)
   /** Units waiting in `units`. */
   private length = 0
   /** Units mixed in already. */
@@ -44,6 +49,12 @@ export class Hasher {
   text(text: string): void {
     const { units } = this
     let length = this.length
+    if (length + text.length < SIZE) {
+      // The common case: the text fits, and the loop needs no check for a full buffer.
+      for (let i = 0; i < text.length; i++) units[length++] = text.charCodeAt(i)
+      this.length = length
+      return
+    }
     for (let i = 0; i < text.length; i++) {
       units[length++] = text.charCodeAt(i)
       if (length === SIZE) {
@@ -55,10 +66,85 @@ export class Hasher {
     this.length = length
   }
 
-  /** Writes a non-negative integer in decimal. */
+  /**
+   * Writes a non-negative integer in decimal, as `String(value)` would, without making that
+   * string for values below 2^31 (lengths, sizes, int32 numbers).
+   */
   int(value: number): void {
-    if (value < 10) this.unit(48 + value)
-    else this.text(String(value))
+    if (value < 10) {
+      this.unit(48 + value)
+      return
+    }
+    if (value > 0x7fffffff) {
+      this.text(String(value))
+      return
+    }
+    let scale = 10
+    while (scale <= value) scale *= 10
+    do {
+      scale /= 10
+      const digit = (value / scale) | 0
+      this.unit(48 + digit)
+      value -= digit * scale
+    } while (scale > 1)
+  }
+
+  /**
+   * Writes `<tag><length>:<text>` (no tag when `tag` is 0), how the key encoding writes strings:
+   * straight into the buffer with one check for room, which there nearly always is.
+   */
+  sized(tag: number, text: string): void {
+    const size = text.length
+    let length = this.length
+    if (length + size + 12 >= SIZE) {
+      if (tag !== 0) this.unit(tag)
+      this.int(size)
+      this.unit(0x3a) // :
+      this.text(text)
+      return
+    }
+    const { units } = this
+    if (tag !== 0) units[length++] = tag
+    length = putDigits(units, length, size)
+    units[length++] = 0x3a // :
+    for (let i = 0; i < size; i++) units[length++] = text.charCodeAt(i)
+    this.length = length
+  }
+
+  /** Writes `<tag><count>:`, the head of a container. */
+  head(tag: number, count: number): void {
+    const length = this.length
+    if (length + 12 >= SIZE || count > 0x7fffffff) {
+      this.unit(tag)
+      this.int(count)
+      this.unit(0x3a) // :
+      return
+    }
+    const { units } = this
+    units[length] = tag
+    const at = putDigits(units, length + 1, count)
+    units[at] = 0x3a // :
+    this.length = at + 1
+  }
+
+  /** Writes `<tag><n>;` for an int32 `n`, as `String(n)` would write it, without making it. */
+  int32(tag: number, n: number): void {
+    let length = this.length
+    if (length + 13 >= SIZE) {
+      this.unit(tag)
+      this.text(String(n))
+      this.unit(0x3b) // ;
+      return
+    }
+    const { units } = this
+    units[length++] = tag
+    if (n < 0) {
+      units[length++] = 0x2d // -
+      n = -n
+    }
+    length = putDigits(units, length, n)
+    units[length++] = 0x3b // ;
+    this.length = length
   }
 
   /** Writes bytes, one code unit each. */
@@ -84,7 +170,8 @@ export class Hasher {
 
   /** Mixes a full buffer. */
   private flush(): void {
-    mixBlocks(this.units, 0, SIZE, this.h1, this.h2, this.h3, this.h4)
+    if (LITTLE_ENDIAN) mixWords(this.words, 0, SIZE >> 1, this.h1, this.h2, this.h3, this.h4)
+    else mixBlocks(this.units, 0, SIZE, this.h1, this.h2, this.h3, this.h4)
     this.h1 = state[0]!
     this.h2 = state[1]!
     this.h3 = state[2]!
@@ -99,11 +186,26 @@ export class Hasher {
     units[length] = units[length + 1] = units[length + 2] = units[length + 3] = 0
     units[length + 4] = units[length + 5] = units[length + 6] = 0
     const whole = length - (length & 7)
-    mixBlocks(units, 0, whole, this.h1, this.h2, this.h3, this.h4)
+    if (LITTLE_ENDIAN) mixWords(this.words, 0, whole >> 1, this.h1, this.h2, this.h3, this.h4)
+    else mixBlocks(units, 0, whole, this.h1, this.h2, this.h3, this.h4)
     mixTail(units, whole, (this.mixed + length) * 2)
     this.h1 = this.h2 = this.h3 = this.h4 = 0
     this.length = this.mixed = 0
   }
+}
+
+/** Writes the decimal digits of `n` (0 to 2^31) at `units[at]`; returns where they end. */
+function putDigits(units: Uint16Array, at: number, n: number): number {
+  // prettier-ignore
+  const end = at + (n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 :
+    n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10)
+  let i = end
+  do {
+    const next = (n / 10) | 0
+    units[--i] = 48 + n - next * 10
+    n = next
+  } while (n !== 0)
+  return end
 }
 
 /**
@@ -116,6 +218,59 @@ export function hashUnits(units: Uint16Array, start: number, end: number): strin
   mixBlocks(units, start, whole, 0, 0, 0, 0)
   mixTail(units, whole, (end - start) * 2)
   return hex32(state[0]!, state[1]!, state[2]!, state[3]!)
+}
+
+/**
+ * Whether typed arrays are little-endian here (every common platform): then two code units,
+ * low one first, are one 32-bit word of the same memory, and `mixWords` reads a block's four
+ * words in four loads instead of eight loads and four shifts.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/** `mixBlocks` over `words[start, end)`: the units `[2 * start, 2 * end)` as 32-bit words. */
+function mixWords(
+  words: Int32Array,
+  start: number,
+  end: number,
+  h1: number,
+  h2: number,
+  h3: number,
+  h4: number,
+): void {
+  for (let i = start; i < end; i += 4) {
+    let k1 = words[i]!
+    let k2 = words[i + 1]!
+    let k3 = words[i + 2]!
+    let k4 = words[i + 3]!
+
+    k1 = Math.imul(k1, C1)
+    k1 = (k1 << 15) | (k1 >>> 17)
+    h1 ^= Math.imul(k1, C2)
+    h1 = (h1 << 19) | (h1 >>> 13)
+    h1 = (Math.imul(h1 + h2, 5) + 0x561ccd1b) | 0
+
+    k2 = Math.imul(k2, C2)
+    k2 = (k2 << 16) | (k2 >>> 16)
+    h2 ^= Math.imul(k2, C3)
+    h2 = (h2 << 17) | (h2 >>> 15)
+    h2 = (Math.imul(h2 + h3, 5) + 0x0bcaa747) | 0
+
+    k3 = Math.imul(k3, C3)
+    k3 = (k3 << 17) | (k3 >>> 15)
+    h3 ^= Math.imul(k3, C4)
+    h3 = (h3 << 15) | (h3 >>> 17)
+    h3 = (Math.imul(h3 + h4, 5) + 0x96cd1c35) | 0
+
+    k4 = Math.imul(k4, C4)
+    k4 = (k4 << 18) | (k4 >>> 14)
+    h4 ^= Math.imul(k4, C1)
+    h4 = (h4 << 13) | (h4 >>> 19)
+    h4 = (Math.imul(h4 + h1, 5) + 0x32ac3b17) | 0
+  }
+  state[0] = h1
+  state[1] = h2
+  state[2] = h3
+  state[3] = h4
 }
 
 /** Mixes the 8-unit blocks of `units[start, end)` into h1..h4; the result goes to `state`. */

@@ -54,7 +54,11 @@ expectTypeOf(keyOf).toEqualTypeOf<typeof keyOf>()
 
 expectTypeOf(new KeyError('ERR_KEY_ARGS', 'm', 1).code).toEqualTypeOf<KeyErrorCode>()
 expectTypeOf<KeyErrorCode>().toEqualTypeOf<
-  'ERR_KEY_ARGS' | 'ERR_KEY_OPTIONS' | 'ERR_KEY_TEMPLATE' | 'ERR_KEY_TEMPLATE_VALUE'
+  | 'ERR_KEY_ARGS'
+  | 'ERR_KEY_OPTIONS'
+  | 'ERR_KEY_TEMPLATE'
+  | 'ERR_KEY_TEMPLATE_VALUE'
+  | 'ERR_KEY_DEPTH'
 >()
 // @ts-expect-error: codes are a closed set
 new KeyError('ERR_NOPE', 'm', 1)

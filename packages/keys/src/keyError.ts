@@ -10,6 +10,8 @@ export type KeyErrorCode =
   | 'ERR_KEY_TEMPLATE'
   /** A template placeholder's path is missing, or leads to a value with no text form. */
   | 'ERR_KEY_TEMPLATE_VALUE'
+  /** `stableHash` or `makeKey` was given a value nested deeper than `MAX_DEPTH` (500) levels. */
+  | 'ERR_KEY_DEPTH'
 
 /**
  * The one error class of `@cache/keys`. `code` says what went wrong, `value` holds the offending

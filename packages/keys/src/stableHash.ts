@@ -1,6 +1,6 @@
 // stableHash: a canonical, self-delimiting encoding of a value, streamed into a 128-bit hash.
 import { giveHasher, type Hasher, hashUnits, takeHasher } from './hash128.js'
-import { constructorName } from './keyError.js'
+import { constructorName, KeyError, show } from './keyError.js'
 import { keyOf } from './keyOf.js'
 
 /**
@@ -62,6 +62,13 @@ function hashEncoded(value: unknown): string {
   giveHasher(hasher)
   return hash
 }
+
+/**
+ * How deep objects may nest (arrays, Maps, Sets, objects and what `[keyOf]()`/`toJSON()` return
+ * each count one level) before `stableHash` throws `ERR_KEY_DEPTH`. The encoder recurses, and this
+ * keeps it well inside the smallest call stack of a common engine even when it starts deep.
+ */
+export const MAX_DEPTH = 500
 
 /*
  * The encoding, written into the hasher as UTF-16 code units. Every value starts with a one-letter
@@ -195,13 +202,17 @@ function hashString(text: string): string {
 function encode(value: unknown, out: Hasher, ancestors: object[]): void {
   switch (typeof value) {
     case 'string':
-      out.unit(Tag.String)
-      sized(value, out)
+      out.sized(Tag.String, value)
       return
     case 'number':
-      out.unit(Tag.Number)
-      out.text(numberText(value))
-      out.unit(Tag.End)
+      // As in hashNumber: int32 values (not -0) are written without making String(n).
+      if ((value | 0) === value && (value !== 0 || 1 / value > 0)) {
+        out.int32(Tag.Number, value)
+      } else {
+        out.unit(Tag.Number)
+        out.text(numberText(value))
+        out.unit(Tag.End)
+      }
       return
     case 'boolean':
       out.unit(value ? Tag.True : Tag.False)
@@ -235,22 +246,23 @@ function encode(value: unknown, out: Hasher, ancestors: object[]): void {
 
 /** `<len>:<text>`. */
 function sized(text: string, out: Hasher): void {
-  out.int(text.length)
-  out.unit(Tag.Colon)
-  out.text(text)
+  out.sized(0, text)
 }
 
 function encodeObject(object: object, out: Hasher, ancestors: object[]): void {
   // Only objects on the current path are tracked: a value shared by two branches is encoded in
   // full in each, as the same data must hash the same however it is shared. Paths are short, so
   // a linear scan beats a Map here.
-  const index = ancestors.lastIndexOf(object)
-  if (index !== -1) {
-    out.unit(Tag.Cycle)
-    out.int(ancestors.length - index)
-    out.unit(Tag.End)
-    return
+  const depth = ancestors.length
+  for (let i = depth - 1; i >= 0; i--) {
+    if (ancestors[i] === object) {
+      out.unit(Tag.Cycle)
+      out.int(depth - i)
+      out.unit(Tag.End)
+      return
+    }
   }
+  if (depth === MAX_DEPTH) throw depthError(object)
   ancestors.push(object)
   if (Array.isArray(object)) encodeArray(object, out, ancestors)
   else encodeContent(object, out, ancestors)
@@ -261,11 +273,28 @@ function encodeContent(object: object, out: Hasher, ancestors: object[]): void {
   const own = (object as Partial<Record<typeof keyOf, unknown>>)[keyOf]
   if (encodeAs(Tag.KeyOf, own, object, out, ancestors)) return
   const proto: unknown = Object.getPrototypeOf(object)
-  if (proto !== Object.prototype && proto !== null && encodeBuiltIn(object, out, ancestors)) return
+  if (proto === Object.prototype) {
+    // The common case, a plain object, skips the built-in and realm checks.
+    const toJSON = (object as { toJSON?: unknown }).toJSON
+    if (!encodeAs(Tag.ToJSON, toJSON, object, out, ancestors)) {
+      encodeProps(object as Record<string, unknown>, out, ancestors)
+    }
+    return
+  }
+  if (proto !== null && encodeBuiltIn(object, out, ancestors)) return
   const toJSON = (object as { toJSON?: unknown }).toJSON
   if (encodeAs(Tag.ToJSON, toJSON, object, out, ancestors)) return
   if (isPlain(proto)) encodeProps(object as Record<string, unknown>, out, ancestors)
   else identity(object, out)
+}
+
+function depthError(object: object): KeyError {
+  return new KeyError(
+    'ERR_KEY_DEPTH',
+    `stableHash reads values nested at most ${MAX_DEPTH} deep (objects, arrays, Maps, Sets); ` +
+      `this one goes deeper, at ${show(object)}`,
+    object,
+  )
 }
 
 /**
@@ -344,9 +373,7 @@ export function isPlain(proto: unknown): boolean {
 }
 
 function encodeArray(array: readonly unknown[], out: Hasher, ancestors: object[]): void {
-  out.unit(Tag.Array)
-  out.int(array.length)
-  out.unit(Tag.Colon)
+  out.head(Tag.Array, array.length)
   for (let i = 0; i < array.length; i++) {
     const item = array[i]
     if (item === undefined && !(i in array)) out.unit(Tag.Hole)
@@ -356,11 +383,9 @@ function encodeArray(array: readonly unknown[], out: Hasher, ancestors: object[]
 
 function encodeProps(object: Record<string, unknown>, out: Hasher, ancestors: object[]): void {
   const keys = sortKeys(Object.keys(object))
-  out.unit(Tag.Object)
-  out.int(keys.length)
-  out.unit(Tag.Colon)
+  out.head(Tag.Object, keys.length)
   for (const key of keys) {
-    sized(key, out)
+    out.sized(0, key)
     encode(object[key], out, ancestors)
   }
 }
