@@ -59,6 +59,7 @@ expectTypeOf<KeyErrorCode>().toEqualTypeOf<
   | 'ERR_KEY_TEMPLATE'
   | 'ERR_KEY_TEMPLATE_VALUE'
   | 'ERR_KEY_DEPTH'
+  | 'ERR_KEY_CLASS'
 >()
 // @ts-expect-error: codes are a closed set
 new KeyError('ERR_NOPE', 'm', 1)

@@ -12,6 +12,8 @@ export type KeyErrorCode =
   | 'ERR_KEY_TEMPLATE_VALUE'
   /** `stableHash` or `makeKey` was given a value nested deeper than `MAX_DEPTH` (500) levels. */
   | 'ERR_KEY_DEPTH'
+  /** A class's `static [keyOf]`, the name its instances' keys carry, is not a non-empty string. */
+  | 'ERR_KEY_CLASS'
 
 /**
  * The one error class of `@cache/keys`. `code` says what went wrong, `value` holds the offending

@@ -1,6 +1,7 @@
 // stableHash: a canonical, self-delimiting encoding of a value, streamed into a 128-bit hash.
 import { giveHasher, type Hasher, hashUnits, takeHasher } from './hash128.js'
-import { constructorName, KeyError, show } from './keyError.js'
+import { classKeyOf } from './classKey.js'
+import { KeyError, show } from './keyError.js'
 import { keyOf } from './keyOf.js'
 
 /**
@@ -17,7 +18,9 @@ import { keyOf } from './keyOf.js'
  *   typed arrays, `DataView` and `Buffer` (by bytes: a `Buffer` equals a `Uint8Array` with the
  *   same bytes);
  * - values with a {@link keyOf} method, then values with a `toJSON()` method (`URL`, Temporal,
- *   decimal libraries…): their class name and the method's result;
+ *   decimal libraries…): their class and the method's result. A class is its name and source
+ *   text (two classes that share a name hash apart, one class hashes alike in every process), or
+ *   its own `static [keyOf]` string when it declares one;
  * - cycles, as references to the ancestor they point back to, so isomorphic graphs hash alike.
  *
  * Anything else (class instances without `[keyOf]()` or `toJSON()`, functions, symbols not from
@@ -27,6 +30,9 @@ import { keyOf } from './keyOf.js'
  * The hash is MurmurHash3 x86_128: fast and well spread, but not cryptographic, so someone who
  * controls the input can craft collisions (see the README).
  *
+ * @throws {KeyError} `ERR_KEY_DEPTH` for a value nested deeper than 500 levels; `ERR_KEY_CLASS`
+ *   for a `static [keyOf]` that is not a non-empty string. Errors thrown by the value's own code
+ *   (getters, `[keyOf]()`, `toJSON()`, Proxy traps) pass through unchanged.
  * @example
  * ```ts
  * stableHash({ b: 2, a: [1, 'x'] }) === stableHash({ a: [1, 'x'], b: 2 }) // true
@@ -78,7 +84,8 @@ export const MAX_DEPTH = 500
  *
  *   u undefined   z null   t true   f false   n<number>;   i<bigint>;   s<len>:<chars>
  *   y<len>:<Symbol.for key>   a<len>:<items, h for a hole>   o<n>:(<len>:<key><value>)*
- *   k<len>:<class name><[keyOf]()>   j<len>:<class name><toJSON()>   w<primitive>
+ *   k<class><[keyOf]()>   j<class><toJSON()>   w<primitive>
+ *   (<class> is <len>:<name><len>:h<source hash> or 0:<len>:n<static [keyOf]>: classKey.ts)
  *   D<time>;   R<len>:<source><len>:<flags>   B<len>:<kind><len>:<bytes, one unit each>
  *   M<n>:<entry hashes>   S<n>:<item hashes>   (each entry's own 128-bit hash, sorted)
  *   ^<k>;  (the k-th ancestor: a cycle)   #<salt><salt><id>;  (identity, process-local)
@@ -298,7 +305,7 @@ function depthError(object: object): KeyError {
 }
 
 /**
- * `<tag><len>:<class name><what method returns>`, for a `[keyOf]()` or `toJSON()` method. False,
+ * `<tag><class><what method returns>`, for a `[keyOf]()` or `toJSON()` method. False,
  * with nothing written, when there is no such method or it returns the object itself: the object
  * is then encoded some other way.
  */
@@ -313,7 +320,7 @@ function encodeAs(
   const replacement: unknown = method.call(object)
   if (replacement === object) return false
   out.unit(tag)
-  sized(constructorName(object), out)
+  out.text(classKeyOf(object))
   encode(replacement, out, ancestors)
   return true
 }
