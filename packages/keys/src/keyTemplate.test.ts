@@ -110,8 +110,8 @@ describe('keyTemplate', () => {
       ['user:{0.a', 'has an unclosed `{` at 5'],
       ['user:0}', 'has a lone `}` at 6'],
       [
-        'user:{}',
-        'has an invalid placeholder `{}` at 5: expected an argument position or name at 6',
+        'user:{-}',
+        'has an invalid placeholder `{-}` at 5: expected an argument position or name at 6',
       ],
       [
         'user:{0.}',
@@ -147,6 +147,65 @@ describe('keyTemplate', () => {
     expect(thrown(() => keyTemplate('{0}', null as never))).toMatchObject({
       code: 'ERR_KEY_OPTIONS',
       message: '`options` must be an object, got: null',
+    })
+  })
+
+  describe('automatic numbering, as in Python’s str.format', () => {
+    it('gives `{}` the first argument, the next `{}` the second, and so on', () => {
+      expect(keyTemplate('id:{}:env:{}')(7, 'prod')).toBe('id:7:env:prod')
+      expect(keyTemplate('{}')('only')).toBe('only')
+      expect(keyTemplate('a:{}:b:{}:c:{}')(1, 2, 3, 4)).toBe('a:1:b:2:c:3')
+    })
+
+    it('reads properties from an automatically numbered argument: `{.id}`, `{[0]}`', () => {
+      expect(keyTemplate('user:{.id}:tag:{[1]}')({ id: 42 }, ['a', 'b'])).toBe('user:42:tag:b')
+    })
+
+    it('lets names go with automatic numbering', () => {
+      // Python allows '{}:{name}'; here a name is a parameter's position, so both read it.
+      const key = keyTemplate('{}:{env}', { paramNames: ['user', 'env'] })
+      expect(key('ann', 'prod')).toBe('ann:prod')
+    })
+
+    it('escapes and separates automatically numbered values like numbered ones', () => {
+      const key = keyTemplate('a:{}:{}')
+      expect(key('x:y', 'z')).toBe('a:x%3Ay:z')
+      expect(key('x', 'y:z')).toBe('a:x:y%3Az')
+      expect(thrown(() => keyTemplate('{}{}')).message).toBe(
+        'Key template "{}{}" needs a character other than a letter, a digit or `%` between `{}` ' +
+          'and `{}`, or two different calls could render the same key',
+      )
+    })
+
+    it('rejects mixing `{}` with `{0}` in one template, either way round', () => {
+      const cases: [string, string][] = [
+        [
+          'id:{}:env:{0}',
+          'Key template "id:{}:env:{0}" cannot switch from automatic field numbering (`{}` at 3) ' +
+            "to manual field numbering (`{0}` at 10), as in Python's str.format: number every " +
+            'placeholder, as in `{0}`, or none, as in `{}`',
+        ],
+        [
+          'id:{0.id}:env:{[1]}',
+          'Key template "id:{0.id}:env:{[1]}" cannot switch from manual field numbering ' +
+            "(`{0.id}` at 3) to automatic field numbering (`{[1]}` at 14), as in Python's " +
+            'str.format: number every placeholder, as in `{0}`, or none, as in `{}`',
+        ],
+      ]
+      for (const [template, message] of cases) {
+        const error = thrown(() => keyTemplate(template))
+        expect(error).toMatchObject({ name: 'KeyError', code: 'ERR_KEY_TEMPLATE', value: template })
+        expect(error.message).toBe(message)
+      }
+    })
+
+    it('names the argument an automatic placeholder took in value errors', () => {
+      expect(thrown(() => keyTemplate('id:{}:env:{}')(7)).message).toBe(
+        'Key template "id:{}:env:{}": `1` must be a string, number, bigint or boolean, got: undefined',
+      )
+      expect(thrown(() => keyTemplate('id:{.x.y}')({})).message).toBe(
+        'Key template "id:{.x.y}": `0.x` is undefined, so `{.x.y}` cannot be read',
+      )
     })
   })
 

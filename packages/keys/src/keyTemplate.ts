@@ -29,6 +29,8 @@ export const SINGLE_KEY: KeyTemplate = () => 'single'
 interface Placeholder {
   /** As written between the braces, for messages: `user[id]`. */
   readonly source: string
+  /** The path as messages name it: the source, with the position a `{}` or `{.id}` took. */
+  readonly label: string
   readonly index: number
   /** The property names to read, in order. */
   readonly path: readonly string[]
@@ -46,6 +48,9 @@ const INDEX = /\d+/y
  *
  * - `{0}`, `{1}`… are arguments by position; `{user}` is the argument named `user` in
  *   `paramNames`.
+ * - `{}` takes the argument after the one the previous `{}` took, starting at the first, as in
+ *   Python's `str.format` (`'id:{}:env:{}'`); `{.id}` and `{[0]}` too. A template numbers all its
+ *   placeholders or none: mixing `{}` with `{0}` is an error, as in Python.
  * - `.name`, `[name]`, `[0]` and `["any text"]` read properties (getters and array indexes too).
  * - `{{` and `}}` write literal braces.
  *
@@ -105,6 +110,12 @@ export function keyTemplate<A extends readonly unknown[] = readonly unknown[]>(
 /** Splits a template into literal text and placeholders, with an error at the first fault. */
 class Parser {
   private at = 0
+  /** How placeholders are numbered so far, once one is: `{}` or `{0}`. */
+  private mode: 'automatic' | 'manual' | undefined
+  /** Where the first numbered placeholder starts, for messages. */
+  private firstNumbered = 0
+  /** The argument the next `{}` takes. */
+  private autoIndex = 0
   private readonly literals: string[] = []
   private readonly placeholders: Placeholder[] = []
 
@@ -146,14 +157,25 @@ class Parser {
     return { literals: this.literals, placeholders: this.placeholders }
   }
 
-  /** `{` head (`.name` | `[name]` | `[0]` | `["text"]`)* `}`, with `at` on the `{`. */
+  /**
+   * `{` [head] (`.name` | `[name]` | `[0]` | `["text"]`)* `}`, with `at` on the `{`. Without a
+   * head, the placeholder takes the argument after the previous one without a head, as in
+   * Python's `str.format`: `{}`, `{.id}` and `{[0]}` number themselves.
+   */
   private placeholder(): Placeholder {
     const start = this.at++
     const path: string[] = []
-    const position = this.match(INDEX)
-    const index = position === undefined ? this.paramIndex(start) : Number(position)
+    const next = this.template[this.at]
+    const auto = next === '}' || next === '.' || next === '['
+    const position = auto ? undefined : this.match(INDEX)
+    if (auto || position !== undefined) this.numbering(auto, start)
+    const index = auto
+      ? this.autoIndex++
+      : position === undefined
+        ? this.paramIndex(start)
+        : Number(position)
     // The head as messages name it: the parameter, or the position as a number (`{07}` is `7`).
-    const names = [position === undefined ? this.paramNames[index]! : String(index)]
+    const names = [position === undefined && !auto ? this.paramNames[index]! : String(index)]
     for (;;) {
       const char = this.template[this.at]
       if (char === '}') break
@@ -169,10 +191,35 @@ class Parser {
         throw this.fault(start, 'a `.name`, `[name]`, `["name"]` or the closing `}`')
       }
       path.push(property)
-      names.push(this.template.slice(start + 1, this.at))
+      names.push(`${auto ? index : ''}${this.template.slice(start + 1, this.at)}`)
     }
     this.at++
-    return { source: this.template.slice(start + 1, this.at - 1), index, path, names }
+    const source = this.template.slice(start + 1, this.at - 1)
+    return { source, label: auto ? `${index}${source}` : source, index, path, names }
+  }
+
+  /**
+   * Python's rule: a template numbers its placeholders itself (`{}`) or has them numbered by hand
+   * (`{0}`), never both, or `'{}:{0}'` would leave a reader guessing. Names (`{user}`) go with
+   * either.
+   */
+  private numbering(auto: boolean, start: number): void {
+    const mode = auto ? 'automatic' : 'manual'
+    if (this.mode === undefined) {
+      this.mode = mode
+      this.firstNumbered = start
+    } else if (this.mode !== mode) {
+      const first = this.template.slice(
+        this.firstNumbered,
+        this.template.indexOf('}', this.firstNumbered) + 1,
+      )
+      const here = this.template.slice(start, this.template.indexOf('}', start) + 1)
+      throw this.error(
+        `cannot switch from ${this.mode} field numbering (\`${first}\` at ${this.firstNumbered}) ` +
+          `to ${mode} field numbering (\`${here || this.template.slice(start)}\` at ${start}), as in Python's str.format: ` +
+          'number every placeholder, as in `{0}`, or none, as in `{}`',
+      )
+    }
   }
 
   /** The position of the parameter a placeholder names, with `at` on the name. */
@@ -255,7 +302,7 @@ function render(placeholder: Placeholder, args: readonly unknown[], template: st
     case 'boolean':
       return String(value)
     default:
-      throw valueError(template, placeholder, placeholder.source, value)
+      throw valueError(template, placeholder, placeholder.label, value)
   }
 }
 
@@ -268,7 +315,7 @@ function valueError(
   return new KeyError(
     'ERR_KEY_TEMPLATE_VALUE',
     `Key template ${JSON.stringify(template)}: \`${path}\` ` +
-      (path === placeholder.source
+      (path === placeholder.label
         ? `must be a string, number, bigint or boolean, got: ${show(value)}`
         : `is ${show(value)}, so \`{${placeholder.source}}\` cannot be read`),
     value,
