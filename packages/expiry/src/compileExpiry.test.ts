@@ -200,9 +200,19 @@ describe('compileExpiry', () => {
       )
     })
 
-    it('reads a property inherited from a prototype other than Object.prototype', () => {
+    it('reads own properties and class getters, never inherited data or methods', () => {
+      // One grammar with dispose targets (compilePointer): inherited data is not the value's own.
       const token: unknown = Object.create({ expiration: '2h' })
-      expect(compileExpiry('$.token.expiration')(item({ token }), NOW)).toBe(FETCHED + 2 * H)
+      const error = catchParseError(() => compileExpiry('$.token.expiration')(item({ token }), NOW))
+      expect(error.input).toBe('$.token.expiration')
+      class Token {
+        expiration(): string {
+          return '1h'
+        }
+      }
+      expect(() => compileExpiry('$.token.expiration')(item({ token: new Token() }), NOW)).toThrow(
+        ExpiryParseError,
+      )
     })
 
     it("does not see Object.prototype's members as data", () => {
@@ -224,9 +234,45 @@ describe('compileExpiry', () => {
       expect(resolve(item({ token: 1 }), NOW)).toBe(Infinity)
     })
 
+    it('takes null options as omitted', () => {
+      // It used to throw a TypeError reading ignoreMissing from null.
+      expect(compileExpiry('10 minutes', null)(item(1), NOW)).toBe(FETCHED + 10 * M)
+      expect(() => compileExpiry('$.missing', null)(item({}), NOW)).toThrow(ExpiryParseError)
+    })
+
     it('passes ignoreMissing on to a pointer a function returns', () => {
       const resolve = compileExpiry(() => '$.missing', { ignoreMissing: true })
       expect(resolve(item({}), NOW)).toBe(Infinity)
+    })
+
+    it('reads the shared pointer grammar: $, [index] and Map number keys', () => {
+      expect(compileExpiry('$')(item('1h'), NOW)).toBe(FETCHED + H)
+      expect(compileExpiry('$.items[1]')(item({ items: ['1s', '2s'] }), NOW)).toBe(FETCHED + 2 * S)
+      const byNumber = new Map([[7, '1m']])
+      expect(compileExpiry('$.m[7]')(item({ m: byNumber }), NOW)).toBe(FETCHED + M)
+      expect(compileExpiry('$[0]:ignore_missing')(item([]), NOW)).toBe(Infinity)
+    })
+
+    it('rejects a pointer with * when compiled: an expiration is one value', () => {
+      const error = catchParseError(() => compileExpiry('$.tokens.*'))
+      expect(error.kind).toBe('expiration')
+      expect(error.input).toBe('$.tokens.*')
+      expect(error.message).toBe(
+        "Invalid expiration '$.tokens.*': expected a data pointer without *: an expiration is " +
+          'one value',
+      )
+    })
+
+    it('rejects a malformed pointer when compiled, with the grammar in the message', () => {
+      for (const spec of ['$a', '$[x]', '$.a[0', '$.a.']) {
+        const error = catchParseError(() => compileExpiry(spec))
+        expect(error.kind).toBe('expiration')
+        expect(error.message).toBe(
+          `Invalid expiration '${spec}': expected a data pointer '$.key[.key…][:ignore_missing]' ` +
+            'with no empty key, where a key is a name or * (every value), and [0] reads an ' +
+            "index: '$', '$.a.b', '$.a[0]', '$.a.*'",
+        )
+      }
     })
 
     it('rejects a malformed value at the path when it is resolved', () => {

@@ -1,4 +1,5 @@
 import { unixTimestampToMs } from './calendar.js'
+import { EXPECTED_POINTER, parsePointer, pointerFrom } from './compilePointer.js'
 import { ExpiryParseError } from './expiryParseError.js'
 import { toText } from './inputText.js'
 import { dateTextToParts, datePartsToMs, parseDate, type DateParts } from './parseDate.js'
@@ -86,7 +87,6 @@ const EXPECTED =
 const EXPECTED_TEXT =
   "a duration ('30', '10:15:30', 'P4D', '1d 2h'), a datetime ('2012-04-23T09:15:00Z'), a date " +
   "('2012-04-23'), a time of day with a zone ('11:05:00Z') or a data pointer ('$.token.expiration')"
-const EXPECTED_POINTER = "a data pointer '$.key[.key…][:ignore_missing]' with no empty key"
 
 const never: Resolve = () => Infinity
 const expired: Resolve = () => -Infinity
@@ -120,21 +120,22 @@ const timeOfDay =
  *
  * compileExpiry('P4Y') // throws ExpiryParseError: years have no fixed length
  * ```
+ * `options` may be omitted, `undefined` or `null`.
  * @throws {@link ExpiryParseError} when the spec is malformed.
  */
 export function compileExpiry(
   spec: StaticExpirySpec,
-  options?: ExpiryOptions,
+  options?: ExpiryOptions | null,
 ): ExpiryResolver<unknown, number>
 export function compileExpiry<V = unknown>(
   spec: ExpirySpec<V>,
-  options?: ExpiryOptions,
+  options?: ExpiryOptions | null,
 ): ExpiryResolver<V>
 export function compileExpiry<V = unknown>(
   spec: ExpirySpec<V>,
-  options: ExpiryOptions = {},
+  options?: ExpiryOptions | null,
 ): ExpiryResolver<V> {
-  const resolve = compile(spec, options.ignoreMissing === true)
+  const resolve = compile(spec, options?.ignoreMissing === true)
   return (item, now) => resolve(item, now, 0)
 }
 
@@ -185,7 +186,7 @@ function compileObject(spec: object | null, ignoreMissing: boolean): Resolve {
 
 function compileText(text: string, input: unknown, ignoreMissing: boolean): Resolve {
   const trimmed = text.trim()
-  if (trimmed.startsWith('$.')) return compilePointer(trimmed, ignoreMissing)
+  if (trimmed.startsWith('$')) return compileExpiryPointer(trimmed, ignoreMissing)
   // aquiche's order: a duration first, so '09:15:00' waits 9h15m and '1494012444' 47 years.
   const duration = parseDurationText(trimmed)
   if (duration !== undefined) return interval(duration)
@@ -199,23 +200,27 @@ function compileText(text: string, input: unknown, ignoreMissing: boolean): Reso
   throw new ExpiryParseError('expiration', input, EXPECTED_TEXT)
 }
 
-const IGNORE_MISSING = ':ignore_missing'
-
-function compilePointer(pointer: string, ignoreMissing: boolean): Resolve {
-  const suffixed = pointer.endsWith(IGNORE_MISSING)
-  const tolerant = ignoreMissing || suffixed
-  const path = pointer.slice(2, suffixed ? -IGNORE_MISSING.length : undefined)
-  const keys = path.split('.')
-  if (keys.includes('')) throw new ExpiryParseError('expiration', pointer, EXPECTED_POINTER)
+function compileExpiryPointer(text: string, ignoreMissing: boolean): Resolve {
+  const steps = parsePointer(text)
+  if (steps === undefined) throw new ExpiryParseError('expiration', text, EXPECTED_POINTER)
+  const pointer = pointerFrom(text, steps)
+  if (pointer.wildcard) {
+    throw new ExpiryParseError(
+      'expiration',
+      text,
+      'a data pointer without *: an expiration is one value',
+    )
+  }
+  const tolerant = ignoreMissing || pointer.ignoreMissing
   return (item, now, depth) => {
-    const found = lookup(item.value, keys)
+    const found = pointer.read(item.value, MISSING)
     if (found === MISSING) {
       if (tolerant) return Infinity
       throw new ExpiryParseError(
         'expiration',
-        pointer,
+        text,
         `the cached value to hold a value at this path (end the pointer with ` +
-          `'${IGNORE_MISSING}' or set ignoreMissing to let a missing value never expire)`,
+          `':ignore_missing' or set ignoreMissing to let a missing value never expire)`,
       )
     }
     return follow(found, item, now, depth, ignoreMissing)
@@ -223,26 +228,6 @@ function compilePointer(pointer: string, ignoreMissing: boolean): Resolve {
 }
 
 const MISSING: unique symbol = Symbol('missing')
-
-/** The value at `keys` inside objects and Maps, or MISSING. */
-function lookup(root: unknown, keys: readonly string[]): unknown {
-  let current = root
-  for (const key of keys) {
-    if (current instanceof Map) {
-      if (!current.has(key)) return MISSING
-      current = current.get(key)
-    } else if ((typeof current === 'object' && current !== null) || typeof current === 'function') {
-      // Own properties and class getters count; Object.prototype's `toString` & co. do not.
-      if (!(key in current) || (key in Object.prototype && !Object.hasOwn(current, key))) {
-        return MISSING
-      }
-      current = (current as Record<string, unknown>)[key]
-    } else {
-      return MISSING
-    }
-  }
-  return current
-}
 
 function compileFunction(fn: ExpiryFunction, ignoreMissing: boolean): Resolve {
   return (item, now, depth) => {

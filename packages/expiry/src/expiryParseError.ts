@@ -1,11 +1,11 @@
 import { describeValue, type ValueStyle } from '@cache/internal'
 
 /** Which parser rejected the input: the name of the thing the input was meant to be. */
-export type ExpiryParseKind = 'duration' | 'datetime' | 'date' | 'time' | 'expiration'
+export type ExpiryParseKind = 'duration' | 'datetime' | 'date' | 'time' | 'expiration' | 'pointer'
 
 /**
- * The one error of `@cache/expiry`: an input that is not a duration, datetime, date, time of day
- * or expiration spec. `input` holds the offending value itself, `expected` says in words what
+ * The one error of `@cache/expiry`: an input that is not a duration, datetime, date, time of day,
+ * expiration spec or data pointer. `input` holds the offending value itself, `expected` says in words what
  * would have been accepted, and the message names both. Parsers never fall back to a default.
  *
  * @example

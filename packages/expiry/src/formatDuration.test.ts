@@ -66,4 +66,39 @@ describe('formatDuration', () => {
     expect(error.input).toBe(ms)
     expect(error.expected).toBe('a finite number of milliseconds to format')
   })
+
+  it('rejects 1e308 and other numbers whose microseconds overflow, with ExpiryParseError', () => {
+    // It used to throw a RangeError from BigInt(Infinity).
+    for (const ms of [1e308, -1e308, Number.MAX_VALUE, 1.8e305]) {
+      for (const style of ['human', 'iso'] as const) {
+        const error = catchParseError(() => formatDuration(ms, { style }))
+        expect(error.input).toBe(ms)
+        expect(error.message).toBe(
+          `Invalid duration ${String(ms)}: expected a number of milliseconds to format of ` +
+            'magnitude below 1.79e305 (its count of microseconds must fit a number, or ' +
+            'parseDuration could not read it back)',
+        )
+      }
+    }
+  })
+
+  it('formats the largest durations it accepts so that parseDuration reads them back', () => {
+    // Exactly up to 2^53 µs (about 285 years); beyond, parseDuration's arithmetic in doubles
+    // leaves the last digit or so.
+    for (const ms of [2 ** 53 / 1000, -(2 ** 53) / 1000, 9_007_199_254.5]) {
+      expect(parseDuration(formatDuration(ms))).toBe(ms)
+      expect(parseDuration(formatDuration(ms, { style: 'iso' }))).toBe(ms)
+    }
+    for (const ms of [1.7e305, -1.7e305, 1e300]) {
+      for (const style of ['human', 'iso'] as const) {
+        expect(parseDuration(formatDuration(ms, { style })) / ms).toBeCloseTo(1, 12)
+      }
+    }
+  })
+
+  it('takes null options as omitted', () => {
+    expect(formatDuration(0, null)).toBe('0s')
+    expect(formatDuration(5_400_000, null)).toBe('1h 30m')
+    expect(formatDuration(5_400_000, undefined)).toBe('1h 30m')
+  })
 })

@@ -11,6 +11,11 @@ export interface FormatDurationOptions {
   style?: 'human' | 'iso'
 }
 
+const EXPECTED = 'a finite number of milliseconds to format'
+const EXPECTED_SIZE =
+  'a number of milliseconds to format of magnitude below 1.79e305 (its count of microseconds ' +
+  'must fit a number, or parseDuration could not read it back)'
+
 const US_PER_MS = 1000n
 const US_PER_S = 1_000_000n
 const US_PER_M = 60n * US_PER_S
@@ -29,14 +34,23 @@ const US_PER_D = 24n * US_PER_H
  * formatDuration(43_200_000, { style: 'iso' }) // 'PT12H'
  * formatDuration(4_000.5, { style: 'iso' }) // 'PT4.0005S'
  * ```
- * @throws {@link ExpiryParseError} when `ms` is not a finite number.
+ * `options` may be omitted, `undefined` or `null`.
+ *
+ * @throws {@link ExpiryParseError} when `ms` is not a finite number, or is so large (above about
+ *   1.79e305) that its microseconds overflow a number.
  */
-export function formatDuration(ms: number, options: FormatDurationOptions = {}): string {
+export function formatDuration(ms: number, options?: FormatDurationOptions | null): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-    throw new ExpiryParseError('duration', ms, 'a finite number of milliseconds to format')
+    throw new ExpiryParseError('duration', ms, EXPECTED)
   }
   // BigInt keeps every digit exact whatever the magnitude, so the text always round-trips.
-  let micros = BigInt(Math.round(ms * 1000))
+  const rounded = Math.round(ms * 1000)
+  if (!Number.isFinite(rounded)) {
+    // Above about 1.8e305 ms, the count of microseconds overflows a number: parseDuration could
+    // not read such a duration back.
+    throw new ExpiryParseError('duration', ms, EXPECTED_SIZE)
+  }
+  let micros = BigInt(rounded)
   const sign = micros < 0n ? '-' : ''
   if (micros < 0n) micros = -micros
   const days = micros / US_PER_D
@@ -45,7 +59,7 @@ export function formatDuration(ms: number, options: FormatDurationOptions = {}):
   const seconds = (micros % US_PER_M) / US_PER_S
   const subSecond = micros % US_PER_S
 
-  if (options.style === 'iso') {
+  if (options?.style === 'iso') {
     if (micros === 0n) return 'PT0S'
     let time = ''
     if (hours > 0n) time += `${hours}H`

@@ -7,6 +7,7 @@ describe('@cache/expiry', () => {
     expect(Object.keys(expiry).sort()).toEqual([
       'ExpiryParseError',
       'compileExpiry',
+      'compilePointer',
       'formatDuration',
       'parseDate',
       'parseDateTime',

@@ -7,6 +7,7 @@ export {
   type ExpirySpec,
   type StaticExpirySpec,
 } from './compileExpiry.js'
+export { compilePointer, type DataPointer, type PointerMatch } from './compilePointer.js'
 export { ExpiryParseError, type ExpiryParseKind } from './expiryParseError.js'
 export { formatDuration, type FormatDurationOptions } from './formatDuration.js'
 export { parseDate, type DateInput, type DateParts } from './parseDate.js'

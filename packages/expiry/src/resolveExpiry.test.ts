@@ -120,6 +120,11 @@ describe('resolveExpiry', () => {
     ).toBe(Infinity)
   })
 
+  it('takes null options as omitted', () => {
+    const item = fetchedAt('2022-09-29T00:00:00Z', 1)
+    expect(resolveExpiry('10 minutes', item, undefined, null)).toBe(item.fetchedAt + 600_000)
+  })
+
   it.each<[unknown]>([['P4Y'], ['abc'], [''], [Number.NaN], ['2012-13-01']])(
     'throws ExpiryParseError for %s',
     (spec) => {

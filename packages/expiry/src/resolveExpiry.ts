@@ -15,7 +15,7 @@ import {
  * @param spec - When the item expires; see {@link ExpirySpec}.
  * @param item - The cached value and when it was fetched.
  * @param now - The current epoch ms, used for a time of day ("today at 11:05 UTC").
- * @param options - See {@link ExpiryOptions}.
+ * @param options - See {@link ExpiryOptions}; may be `null`.
  * @example
  * ```ts
  * const item = { value: { token: { exp: 1_700_000_000 } }, fetchedAt: Date.now(), isError: false }
@@ -31,19 +31,19 @@ export function resolveExpiry(
   spec: StaticExpirySpec,
   item: CachedItem,
   now?: number,
-  options?: ExpiryOptions,
+  options?: ExpiryOptions | null,
 ): number
 export function resolveExpiry<V>(
   spec: ExpirySpec<V>,
   item: CachedItem<V>,
   now?: number,
-  options?: ExpiryOptions,
+  options?: ExpiryOptions | null,
 ): number | Promise<number>
 export function resolveExpiry<V>(
   spec: ExpirySpec<V>,
   item: CachedItem<V>,
   now?: number,
-  options?: ExpiryOptions,
+  options?: ExpiryOptions | null,
 ): number | Promise<number> {
   return compileExpiry(spec, options)(item, now)
 }
