@@ -1,10 +1,10 @@
 // The class part of the key of a value read through [keyOf]() or toJSON(): which class made it,
 // told apart from every other class in the process and the same in every process.
-import { hash128 } from './hash128.js'
+import { giveHasher, takeHasher } from './hash128.js'
 import { KeyError, show } from './keyError.js'
 import { keyOf } from './keyOf.js'
 
-/** A constructor's class key, worked out once: `<len>:<name><len>:<discriminator>`. */
+/** The class key of each prototype's instances, worked out once. */
 const keys = new WeakMap<object, string>()
 
 /** The key of objects with no constructor function: `Object.create(null)`, odd prototypes. */
@@ -16,7 +16,7 @@ const NO_CLASS = sized('') + sized('')
  * - a class with its own string `static [keyOf]` (`static [keyOf] = 'billing.Money'`): an empty
  *   name and `n<that string>`, so the key survives renaming the class, editing it, and any
  *   bundler or minifier;
- * - any other class: its name and `h<16 hex digits>`, a hash of its source text
+ * - any other class: its name and `h<4 code units>`, 64 bits of a hash of its source text
  *   (`Function.prototype.toString`), which is the same in every process running the same code
  *   and differs between two classes that merely share a name.
  *
@@ -30,9 +30,13 @@ const NO_CLASS = sized('') + sized('')
 export function classKeyOf(object: object): string {
   const proto: unknown = Object.getPrototypeOf(object)
   if (proto === null) return PLAIN_NULL
+  // Cached by prototype, which the instances of a class share, to save reading `constructor`.
+  const known = keys.get(proto as object)
+  if (known !== undefined) return known
   const ctor: unknown = (proto as { constructor?: unknown }).constructor
-  if (typeof ctor !== 'function') return NO_CLASS
-  return keys.get(ctor) ?? register(ctor)
+  const key = typeof ctor === 'function' ? register(ctor) : NO_CLASS
+  keys.set(proto as object, key)
+  return key
 }
 
 function register(ctor: object): string {
@@ -51,10 +55,18 @@ function register(ctor: object): string {
   } else {
     const source = Function.prototype.toString.call(ctor)
     const { name } = ctor as { name: unknown }
-    key = sized(typeof name === 'string' ? name : '') + sized(`h${hash128(source).slice(0, 16)}`)
+    key = sized(typeof name === 'string' ? name : '') + sized(`h${sourceHash(source)}`)
   }
-  keys.set(ctor, key)
   return key
+}
+
+/** The first 64 bits of the source text's hash, as 4 code units (shorter to hash than hex). */
+function sourceHash(source: string): string {
+  const hasher = takeHasher()
+  hasher.text(source)
+  const raw = hasher.raw()
+  giveHasher(hasher)
+  return raw.slice(0, 4)
 }
 
 function sized(text: string): string {

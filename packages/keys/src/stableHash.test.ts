@@ -379,7 +379,7 @@ describe('stableHash', () => {
         "args": "0a8a334d2b9ebe6c2d1ede31072a5422",
         "bytes": "efd47d49ccff1f8d2be82696a0a20f9c",
         "collections": "6aaa5a156f3fd615e6e26b53c50ae1e7",
-        "keyed": "c0bb31e81d9fc14f92a7e2de0f3e14fe",
+        "keyed": "40027cdf7c285fff7b23cee8b8f8af53",
         "number": "6e9bb62a3d21625d428dc728428dc728",
         "string": "bdd976fb1e5ef266a68563a41031804c",
         "undefined": "c4b0f3fd7155b1a57155b1a57155b1a5",

@@ -85,7 +85,7 @@ export const MAX_DEPTH = 500
  *   u undefined   z null   t true   f false   n<number>;   i<bigint>;   s<len>:<chars>
  *   y<len>:<Symbol.for key>   a<len>:<items, h for a hole>   o<n>:(<len>:<key><value>)*
  *   k<class><[keyOf]()>   j<class><toJSON()>   w<primitive>
- *   (<class> is <len>:<name><len>:h<source hash> or 0:<len>:n<static [keyOf]>: classKey.ts)
+ *   (<class> is <len>:<name>5:h<source hash, 4 units> or 0:<len>:n<static [keyOf]>: classKey.ts)
  *   D<time>;   R<len>:<source><len>:<flags>   B<len>:<kind><len>:<bytes, one unit each>
  *   M<n>:<entry hashes>   S<n>:<item hashes>   (each entry's own 128-bit hash, sorted)
  *   ^<k>;  (the k-th ancestor: a cycle)   #<salt><salt><id>;  (identity, process-local)
