@@ -20,7 +20,6 @@ const NO_CLASS = sized('') + sized('')
  *   (`Function.prototype.toString`), which is the same in every process running the same code
  *   and differs between two classes that merely share a name.
  *
- *
  * Two classes with the same name and source text are one class here: the same class loaded again
  * (hot module reload, a package loaded as both ESM and CJS) keeps its keys. Classes made by one
  * factory function are alike in both and need a `static [keyOf]` each to be told apart.
@@ -40,7 +39,6 @@ export function classKeyOf(object: object): string {
 }
 
 function register(ctor: object): string {
-  let key: string
   if (Object.hasOwn(ctor, keyOf)) {
     const name: unknown = (ctor as unknown as Record<typeof keyOf, unknown>)[keyOf]
     if (typeof name !== 'string' || name === '') {
@@ -51,13 +49,11 @@ function register(ctor: object): string {
         name,
       )
     }
-    key = sized('') + sized(`n${name}`)
-  } else {
-    const source = Function.prototype.toString.call(ctor)
-    const { name } = ctor as { name: unknown }
-    key = sized(typeof name === 'string' ? name : '') + sized(`h${sourceHash(source)}`)
+    return sized('') + sized(`n${name}`)
   }
-  return key
+  const source = Function.prototype.toString.call(ctor)
+  const { name } = ctor as { name: unknown }
+  return sized(typeof name === 'string' ? name : '') + sized(`h${sourceHash(source)}`)
 }
 
 /** The first 64 bits of the source text's hash, as 4 code units (shorter to hash than hex). */
