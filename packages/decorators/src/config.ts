@@ -1,18 +1,11 @@
 // The cache's configuration as its code reads it: every option checked, defaulted and compiled
 // (by validateOptions.ts), once, when the cache is created.
 import type { PolicyName } from '@cache/core'
-import type { ExpiryResolver } from '@cache/expiry'
+import type { DataPointer, ExpiryResolver } from '@cache/expiry'
 
 import type { CacheEventListener, ErrorHandler } from './events.js'
 import type { L2Store } from './l2.js'
 import type { BatchOptions, Disposer } from './options.js'
-
-/** A `dispose` data pointer, parsed. */
-export interface Pointer {
-  readonly source: string
-  readonly path: readonly string[]
-  readonly ignoreMissing: boolean
-}
 
 /** Retry options with every default filled in. */
 export interface RetryConfig {
@@ -41,7 +34,7 @@ export interface Config {
   /** How long past expiry a value is still served: 0 (off) … Infinity. */
   readonly staleMs: number
   readonly dispose: boolean
-  readonly disposePointers: readonly Pointer[] | undefined
+  readonly disposePointers: readonly DataPointer[] | undefined
   readonly disposer: Disposer<unknown> | undefined
   readonly disposeOption: unknown
   readonly onError: ErrorHandler

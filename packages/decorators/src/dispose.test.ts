@@ -182,6 +182,55 @@ describe('dispose: data pointers', () => {
   })
 })
 
+describe('dispose: the pointer grammar of @cache/expiry', () => {
+  it("closes every value a wildcard names, and '*' closes every own value", () => {
+    const wildcard = new AsyncCache<string, { clients: Record<string, Resource> }>({
+      dispose: ['$.clients.*'],
+    })
+    const [http, db] = [new Resource('http'), new Resource('db')]
+    wildcard.set('k', { clients: { http, db } })
+    wildcard.clear()
+    expect([http.closed, db.closed]).toEqual([1, 1])
+
+    const whole = new AsyncCache<string, Record<string, unknown>>({ dispose: '*' })
+    const [a, b] = [new Resource('a'), new Resource('b')]
+    whole.set('k', { a, b, count: 2 })
+    whole.clear()
+    expect([a.closed, b.closed]).toEqual([1, 1])
+  })
+
+  it('reads array items by index', () => {
+    const cache = new AsyncCache<string, { pool: Resource[] }>({ dispose: ['$.pool[1]'] })
+    const [first, second] = [new Resource('first'), new Resource('second')]
+    cache.set('k', { pool: [first, second] })
+    cache.clear()
+    expect([first.closed, second.closed]).toEqual([0, 1])
+  })
+
+  it('never reaches inherited members, as expiration pointers never do', () => {
+    const onError = vi.fn()
+    const inherited = new Resource('inherited')
+    const value: object = Object.create({ client: inherited }) as object
+    const cache = new AsyncCache<string, object>({ dispose: ['$.client'], onError })
+    cache.set('k', value)
+    cache.clear()
+    expect(inherited.closed).toBe(0)
+    expect(onError).toHaveBeenCalledTimes(1)
+    expect(onError.mock.calls[0]![0]).toMatchObject({ code: 'ERR_CACHE_DISPOSE', key: 'k' })
+  })
+
+  it('rejects what is not a pointer when the cache is created', () => {
+    for (const bad of ['$.', '$.a..b', 'clients', '$.a[x]']) {
+      expect(() => new AsyncCache({ dispose: [bad] })).toThrow(
+        `\`dispose[0]\` must be a data pointer '$.key[.key…][:ignore_missing]' with no empty key, got: ${JSON.stringify(bad)}`,
+      )
+    }
+    expect(() => new AsyncCache({ dispose: '**' as never })).toThrow(
+      '`dispose` must be a boolean, \'*\', a list of data pointers or a function of the value, got: "**"',
+    )
+  })
+})
+
 describe('dispose: a function', () => {
   it('is called with the value and the key', () => {
     const dispose = vi.fn()

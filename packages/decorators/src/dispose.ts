@@ -1,10 +1,10 @@
 // Closing what cached values hold when their entries leave the cache, and waiting for those
 // closings at shutdown.
+import type { DataPointer } from '@cache/expiry'
 import { startTimer, stopTimer } from '@cache/internal'
 
 import { CacheDisposeError } from './errors.js'
 import type { ErrorHandler } from './events.js'
-import type { Pointer } from './config.js'
 import type { Disposer } from './options.js'
 import { isThenable } from './thenable.js'
 
@@ -24,45 +24,30 @@ function noop(): void {
 
 /**
  * The resources in `value` that `dispose` will close: the value itself, or what the pointers
- * find in it. A pointer that finds nothing (without `:ignore_missing`) is reported, not thrown:
- * the caller still gets its value.
+ * find in it (each value a wildcard names). A pointer that finds nothing (without
+ * `:ignore_missing`) is reported, not thrown: the caller still gets its value.
  */
 export function findResources(
   value: unknown,
-  pointers: readonly Pointer[] | undefined,
+  pointers: readonly DataPointer[] | undefined,
   key: unknown,
   onError: ErrorHandler,
 ): unknown[] | undefined {
   if (pointers === undefined) return isResource(value) ? [value] : undefined
   let resources: unknown[] | undefined
   for (const pointer of pointers) {
-    let current: unknown = value
-    let found = true
-    for (const name of pointer.path) {
-      if (current instanceof Map) {
-        found = current.has(name)
-        current = current.get(name)
-      } else if (isResource(current) && name in (current as object)) {
-        current = (current as Record<string, unknown>)[name]
-      } else {
-        found = false
-      }
-      if (!found) break
+    const { values, missing } = pointer.readAll(value)
+    if (missing && !pointer.ignoreMissing) {
+      onError(
+        new CacheDisposeError(
+          key,
+          `dispose pointer '${pointer.source}' found nothing in the value (end it with ':ignore_missing' if that is expected)`,
+          value,
+        ),
+        { operation: 'dispose', key },
+      )
     }
-    if (!found) {
-      if (!pointer.ignoreMissing) {
-        onError(
-          new CacheDisposeError(
-            key,
-            `dispose pointer '${pointer.source}' found nothing in the value (end it with ':ignore_missing' if that is expected)`,
-            value,
-          ),
-          { operation: 'dispose', key },
-        )
-      }
-      continue
-    }
-    if (isResource(current)) (resources ??= []).push(current)
+    for (const found of values) if (isResource(found)) (resources ??= []).push(found)
   }
   return resources
 }

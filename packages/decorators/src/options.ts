@@ -64,11 +64,14 @@ export type Disposer<V> = (resource: V, key: unknown) => void | PromiseLike<void
  * What to dispose of when an entry leaves the cache (evicted, expired, invalidated, replaced,
  * cleared):
  * - `true`: the value, through `Symbol.asyncDispose`, `Symbol.dispose` or `close()`;
- * - a list of data pointers into the value (`'$.clients.db'`), each disposed of likewise; a
- *   pointer ending in `':ignore_missing'` may find nothing;
+ * - a list of data pointers into the value (`'$.clients.db'`, `'$.pool[0]'`, `'$.clients.*'`),
+ *   each value found disposed of likewise; a pointer ending in `':ignore_missing'` may find
+ *   nothing. The grammar is `@cache/expiry`'s `compilePointer`: own properties only, never
+ *   inherited members;
+ * - `'*'`: every own enumerable value of the value (as `['$.*']`);
  * - a function, called with the value.
  */
-export type DisposeOption<V> = boolean | readonly string[] | Disposer<V>
+export type DisposeOption<V> = boolean | '*' | readonly string[] | Disposer<V>
 
 /** Options of `new AsyncCache()`; every one is checked when the cache is created. */
 export interface AsyncCacheOptions<K = unknown, V = unknown> {

@@ -3,10 +3,17 @@
 // own validator (@cache/batch's checkBatcherOptions), with errors naming the option as written.
 import { checkBatcherOptions } from '@cache/batch'
 import { POLICIES, type PolicyName } from '@cache/core'
-import { compileExpiry, parseDuration, type ExpiryResolver, type ExpirySpec } from '@cache/expiry'
+import {
+  compileExpiry,
+  compilePointer,
+  parseDuration,
+  type DataPointer,
+  type ExpiryResolver,
+  type ExpirySpec,
+} from '@cache/expiry'
 
 import { systemNow } from './clock.js'
-import type { Config, Pointer, RetryConfig } from './config.js'
+import type { Config, RetryConfig } from './config.js'
 import { configError, configErrorFrom } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
 import { checkL2 } from './l2.js'
@@ -289,11 +296,27 @@ function checkBatch(batch: unknown): BatchOptions {
   return b
 }
 
-const IGNORE_MISSING = ':ignore_missing'
+/** What a `dispose` pointer must look like, in the words of the message users have seen. */
+const EXPECTED_DISPOSE_POINTER = "a data pointer '$.key[.key…][:ignore_missing]' with no empty key"
+
+/**
+ * A `dispose` target, compiled by `@cache/expiry`'s `compilePointer`: the grammar expiration
+ * pointers use too (`$`, `$.a.b`, `$.a[0]`, `$.a.*`, `:ignore_missing`; own properties only).
+ */
+function disposePointer(source: unknown, option: string): DataPointer {
+  if (typeof source !== 'string') {
+    throw configError(option, "a data pointer such as '$.clients.db'", source)
+  }
+  try {
+    return compilePointer(source)
+  } catch {
+    throw configError(option, EXPECTED_DISPOSE_POINTER, source)
+  }
+}
 
 function checkDispose(option: unknown): {
   dispose: boolean
-  disposePointers: readonly Pointer[] | undefined
+  disposePointers: readonly DataPointer[] | undefined
   disposer: Disposer<unknown> | undefined
 } {
   if (option === undefined || option === false) {
@@ -303,29 +326,19 @@ function checkDispose(option: unknown): {
   if (typeof option === 'function') {
     return { dispose: true, disposePointers: undefined, disposer: option as Disposer<unknown> }
   }
+  // '*' as the whole option: every own enumerable value of the value, as aquiche's "*".
+  if (option === '*') {
+    return { dispose: true, disposePointers: [compilePointer('$.*')], disposer: undefined }
+  }
   if (Array.isArray(option)) {
-    const pointers = (option as unknown[]).map((source, i): Pointer => {
-      if (typeof source !== 'string') {
-        throw configError(`dispose[${i}]`, "a data pointer such as '$.clients.db'", source)
-      }
-      const ignoreMissing = source.endsWith(IGNORE_MISSING)
-      const text = ignoreMissing ? source.slice(0, -IGNORE_MISSING.length) : source
-      if (text === '$') return { source, path: [], ignoreMissing }
-      const path = text.startsWith('$.') ? text.slice(2).split('.') : []
-      if (path.length === 0 || path.some((key) => key === '')) {
-        throw configError(
-          `dispose[${i}]`,
-          "a data pointer '$.key[.key…][:ignore_missing]' with no empty key",
-          source,
-        )
-      }
-      return { source, path, ignoreMissing }
-    })
+    const pointers = (option as unknown[]).map((source, i) =>
+      disposePointer(source, `dispose[${String(i)}]`),
+    )
     return { dispose: true, disposePointers: pointers, disposer: undefined }
   }
   throw configError(
     'dispose',
-    'a boolean, a list of data pointers or a function of the value',
+    "a boolean, '*', a list of data pointers or a function of the value",
     option,
   )
 }
