@@ -3,7 +3,13 @@
  * signal has one (as `AbortController#abort()` always gives), else a new `AbortError`.
  */
 export function abortReasonOf(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason
+  let reason: unknown
+  try {
+    reason = signal.reason
+  } catch {
+    // A signal-like object whose `reason` getter throws: the reason is unknown, not a crash.
+    reason = undefined
+  }
   return reason === undefined ? createAbortError() : reason
 }
 

@@ -6,14 +6,17 @@ import { describeValue as describeAny, type ValueStyle } from '@cache/internal'
  *   not an array, `Map` or plain object, returned the wrong number of values, or left a key out
  *   of a `Map` or object);
  * - `'ERR_BATCH_TIMEOUT'`: the batch function did not settle within `timeoutMs`;
- * - `'ERR_BATCH_CONFIG'`: an option given to `new Batcher()` is invalid.
+ * - `'ERR_BATCH_CONFIG'`: an option given to `new Batcher()` is invalid;
+ * - `'ERR_BATCH_KEY'`: the default `keyFn` could not give an object key an identity (`stableHash`
+ *   threw, for example on a getter that throws or a revoked Proxy; the error is the `cause`).
  */
-export type BatchErrorCode = 'ERR_BATCH_FN' | 'ERR_BATCH_TIMEOUT' | 'ERR_BATCH_CONFIG'
+export type BatchErrorCode =
+  'ERR_BATCH_FN' | 'ERR_BATCH_TIMEOUT' | 'ERR_BATCH_CONFIG' | 'ERR_BATCH_KEY'
 
 /**
- * The error `@cache/batch` gives for a misbehaving batch function, a timeout or a bad option.
- * `code` says which; `value` holds the offending value (what the batch function returned or
- * threw, or the option's value); `cause` holds the original error when one was wrapped.
+ * The error `@cache/batch` gives for a misbehaving batch function, a timeout, a bad option or a
+ * key without an identity. `code` says which; `value` holds the offending value (what the batch
+ * function returned or threw, the option's value, or the key); `cause` holds the original error when one was wrapped.
  *
  * @example
  * ```ts

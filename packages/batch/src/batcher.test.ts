@@ -256,6 +256,29 @@ describe('batching', () => {
     expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1]])
   })
 
+  it('rejects a load whose object key stableHash cannot hash with ERR_BATCH_KEY, and only that load', async () => {
+    const batchFn = vi.fn(async (keys: object[]) => keys.map(() => 'v'))
+    const batcher = new Batcher(batchFn)
+    const boom = new Error('getter')
+    const key = {
+      get id(): number {
+        throw boom
+      },
+    }
+    const bad = rejection(batcher.load(key))
+    expect(await batcher.load({ id: 1 })).toBe('v')
+    const error = await bad
+    expect(error).toBeInstanceOf(BatchError)
+    expect(error).toMatchObject({
+      code: 'ERR_BATCH_KEY',
+      message: 'key an object has no identity: stableHash threw Error: getter',
+      cause: boom,
+    })
+    // toMatchObject would read the getter.
+    expect((error as BatchError).value).toBe(key)
+    expect(batchFn).toHaveBeenCalledTimes(1)
+  })
+
   it('passes the batch function a signal that is not aborted', async () => {
     let context: BatchContext | undefined
     const batcher = new Batcher(async (keys: number[], ctx) => {

@@ -3,8 +3,8 @@ import { stableHash } from '@cache/keys'
 
 import { abortReasonOf } from './abortError.js'
 import { BatchError, describeValue } from './batchError.js'
-import { checkBatcherOptions, configError } from './options.js'
 import { afterPromiseJobs, microtask } from './schedule.js'
+import { type BatcherOptions, configError, readBatcherOptions } from './options.js'
 import { SlotIndex } from './slotIndex.js'
 
 /**
@@ -36,60 +36,6 @@ export type BatchFn<K, V> = (
   keys: K[],
   context: BatchContext,
 ) => PromiseLike<BatchResult<K, V>> | BatchResult<K, V>
-
-/** Options of {@link Batcher}; all are validated when the batcher is created. */
-export interface BatcherOptions<K> {
-  /**
-   * How long a window collects loads, in milliseconds, from its first load; when it ends, its
-   * last batch is dispatched. `0` collects the loads made in the same tick, including those made
-   * by promise callbacks of that tick, and dispatches after them (like DataLoader); more uses a
-   * timer (the Python `async-cache` batcher uses 5 ms).
-   * @default 0
-   */
-  windowMs?: number | undefined
-  /**
-   * The most distinct keys in one batch. A full batch is closed and dispatched without waiting
-   * for its window to end (with `windowMs: 0`, at the end of the tick with the others); the
-   * window goes on in a new batch. A positive integer, or `Infinity`.
-   * @default 100
-   */
-  maxBatchSize?: number | undefined
-  /**
-   * Maps a key to its identity: loads of the same identity in one batch share one slot and one
-   * promise (a load made after its key's batch filled up goes into the next batch). The default keeps primitives as they are and hashes objects with `stableHash`, so
-   * `{ id: 1 }` and another `{ id: 1 }` are one key. Give your own when keys mix strings and
-   * objects (an object's hash is a string) or when a cheaper identity exists (`(q) => q.id`).
-   * @default (key) => typeof key === 'object' && key !== null ? stableHash(key) : key
-   */
-  keyFn?: ((key: K) => unknown) | undefined
-  /**
-   * The most batches in flight at once. Batches that are ready beyond it wait, in order, for one
-   * to settle. A positive integer, or `Infinity`.
-   * @default Infinity
-   */
-  concurrency?: number | undefined
-  /**
-   * Aborting it rejects every load not yet settled with `signal.reason` (an `AbortError`
-   * unless another reason was given), aborts the signal given to running batches, and makes the
-   * batcher dispatch nothing more: later loads reject at once with the same reason.
-   * @default undefined
-   */
-  signal?: AbortSignal | undefined
-  /**
-   * Rejects a batch's loads with a `BatchError` (`ERR_BATCH_TIMEOUT`) when the batch function
-   * has not settled within this many milliseconds, and frees its `concurrency` slot. The batch
-   * function's `context.signal` is aborted with that error. `undefined` waits forever.
-   * @default undefined
-   */
-  timeoutMs?: number | undefined
-  /**
-   * Keeps each key's promise after its batch (like DataLoader's default), so a later `load` of
-   * the same key is not asked again until `clear`ed. Failed loads are never kept. Off by
-   * default: `@cache/decorators` holds the cache, with expiry and eviction.
-   * @default false
-   */
-  cache?: boolean | undefined
-}
 
 const OPEN = 0 // collecting loads
 const READY = 1 // closed, waiting for a concurrency slot
@@ -227,17 +173,16 @@ export class Batcher<K, V> {
 
   /**
    * @param batchFn - Loads a batch of distinct keys; see {@link BatchFn}.
-   * @param options - See {@link BatcherOptions}.
+   * @param options - See {@link BatcherOptions}; omitted, `undefined` and `null` mean all defaults.
    * @throws {@link BatchError} `ERR_BATCH_CONFIG` when `batchFn` is not a function or an option
-   * is invalid.
+   * is invalid (or `options` is neither an object nor omitted).
    */
-  constructor(batchFn: BatchFn<K, V>, options: BatcherOptions<K> = {}) {
+  constructor(batchFn: BatchFn<K, V>, options?: BatcherOptions<K> | null) {
     if (typeof batchFn !== 'function') {
       throw configError('batchFn', 'a function of (keys, context) returning values', batchFn)
     }
-    checkBatcherOptions(options)
-    const { windowMs = 0, maxBatchSize = 100, keyFn, concurrency = Infinity } = options
-    const { signal, timeoutMs, cache = false } = options
+    const { windowMs, maxBatchSize, keyFn, concurrency, signal, timeoutMs, cache } =
+      readBatcherOptions<K>(options)
 
     this.#batchFn = batchFn
     this.#windowMs = windowMs
@@ -249,8 +194,15 @@ export class Batcher<K, V> {
     this.#plain = keyFn === undefined && !cache
     this.#signal = signal
     if (signal !== undefined) {
-      if (signal.aborted) this.#abort()
-      else signal.addEventListener('abort', this.#abort, { once: true })
+      // A signal-like object of another realm or a polyfill may throw here: a bad option too.
+      let aborted: boolean
+      try {
+        aborted = signal.aborted
+        if (!aborted) signal.addEventListener('abort', this.#abort, { once: true })
+      } catch (error) {
+        throw configError('signal', 'an AbortSignal', signal, error)
+      }
+      if (aborted) this.#abort()
     }
   }
 
@@ -381,11 +333,24 @@ export class Batcher<K, V> {
     return this
   }
 
-  /** The identity of `key` (see {@link BatcherOptions.keyFn}); throws what `keyFn` throws. */
+  /**
+   * The identity of `key` (see {@link BatcherOptions.keyFn}). Throws what a given `keyFn`
+   * throws, the caller's own error; a `BatchError` (`ERR_BATCH_KEY`) if `stableHash` fails.
+   */
   #idOf(key: K): unknown {
     const keyFn = this.#keyFn
     if (keyFn !== undefined) return keyFn(key)
-    return typeof key === 'object' && key !== null ? stableHash(key) : key
+    if (typeof key !== 'object' || key === null) return key
+    try {
+      return stableHash(key)
+    } catch (error) {
+      throw new BatchError(
+        'ERR_BATCH_KEY',
+        `key ${describeValue(key)} has no identity: stableHash threw ${describeValue(error)}`,
+        key,
+        error,
+      )
+    }
   }
 
   /** Starts a batch, and a window if none is open. */

@@ -1,9 +1,3 @@
-export {
-  Batcher,
-  type BatchContext,
-  type BatcherOptions,
-  type BatchFn,
-  type BatchResult,
-} from './batcher.js'
+export { Batcher, type BatchContext, type BatchFn, type BatchResult } from './batcher.js'
 export { BatchError, type BatchErrorCode } from './batchError.js'
-export { checkBatcherOptions } from './options.js'
+export { checkBatcherOptions, type BatcherOptions } from './options.js'
