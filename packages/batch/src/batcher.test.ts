@@ -145,13 +145,52 @@ describe('batching', () => {
     expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1, 2, 3], [4]])
   })
 
-  it('puts a key asked for after its batch filled in the next batch', async () => {
+  it('shares the load of a key asked for again after its batch filled, in the same window', async () => {
     const batchFn = doubler()
     const batcher = new Batcher(batchFn, { maxBatchSize: 2 })
     const loads = [1, 2, 1].map((key) => batcher.load(key))
-    expect(loads[2]).not.toBe(loads[0])
+    expect(loads[2]).toBe(loads[0])
     expect(await Promise.all(loads)).toEqual([2, 4, 2])
-    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1, 2], [1]])
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1, 2]])
+  })
+
+  it.each([30, 0])(
+    'loads a b c d e f g a of one window (windowMs %i) as batches of 3, 3 and 1, a once',
+    async (windowMs) => {
+      const batchFn = vi.fn(async (keys: string[]) => keys.map((key) => key.toUpperCase()))
+      const batcher = new Batcher(batchFn, { windowMs, maxBatchSize: 3 })
+      const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'a']
+      const loads = keys.map((key) => batcher.load(key))
+      expect(loads[7]).toBe(loads[0])
+      await vi.advanceTimersByTimeAsync(windowMs)
+      expect(await Promise.all(loads)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'A'])
+      expect(batchFn.mock.calls.map((call) => call[0])).toEqual([
+        ['a', 'b', 'c'],
+        ['d', 'e', 'f'],
+        ['g'],
+      ])
+      expect(batchFn).toHaveBeenCalledTimes(3)
+    },
+  )
+
+  it('shares a load with a batch of the window that was already dispatched (windowMs 30)', async () => {
+    const batchFn = doubler()
+    const batcher = new Batcher(batchFn, { windowMs: 30, maxBatchSize: 2 })
+    const first = [batcher.load(1), batcher.load(2)]
+    await vi.advanceTimersByTimeAsync(10)
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1, 2]])
+    const again = batcher.load(2)
+    const third = batcher.load(3)
+    expect(again).toBe(first[1])
+    await vi.advanceTimersByTimeAsync(20)
+    expect(await Promise.all([...first, again, third])).toEqual([2, 4, 4, 6])
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([[1, 2], [3]])
+    // A new window asks again.
+    const later = batcher.load(2)
+    expect(later).not.toBe(first[1])
+    await vi.advanceTimersByTimeAsync(30)
+    expect(await later).toBe(4)
+    expect(batchFn).toHaveBeenCalledTimes(3)
   })
 
   it('dispatches full batches of a windowMs 0 window with the rest, after the tick’s promise jobs', async () => {

@@ -37,50 +37,64 @@ export type BatchFn<K, V> = (
   context: BatchContext,
 ) => PromiseLike<BatchResult<K, V>> | BatchResult<K, V>
 
-const OPEN = 0 // collecting loads
+/** The most slots a batch's arrays are allocated with up front (see Batch). */
+const MAX_PRESIZE = 4096
+
 const READY = 1 // closed, waiting for a concurrency slot
 const RUNNING = 2 // batch function called, not settled
 const DONE = 3 // every load settled
 
-/** The most slots a batch's arrays are allocated with up front (see Batch). */
-const MAX_PRESIZE = 4096
+/**
+ * The loads of one window, by window slot: what finds a duplicate key across all the batches
+ * of the window. Values are `unknown` in here so that `Batcher<K, V>` stays covariant in `V`;
+ * `load()` casts at the boundary.
+ */
+class Window<K> {
+  /** Each slot's identity (the key itself unless `keyFn` or an object key says otherwise). */
+  readonly ids: unknown[] = []
+  /** Each slot's promise, handed to the loads of a duplicate key. */
+  readonly promises: Promise<unknown>[] = []
+  /**
+   * Each slot's key, once one differs from its identity; until then `undefined`, the
+   * identities being the keys, which saves a store per load.
+   */
+  keys: K[] | undefined = undefined
+  /** Slots taken. */
+  size = 0
+  /** The batch collecting loads, if any. */
+  current: Batch<K> | undefined = undefined
+}
 
 /**
- * One batch: parallel arrays indexed by slot, so a load costs array stores, not objects. Values
- * are `unknown` in here so that `Batcher<K, V>` stays covariant in `V` (a `Batcher<K, User>` is
- * a `Batcher<K, unknown>`); `load()` casts at the boundary.
+ * One batch: the keys handed to the batch function and each key's resolving functions, in
+ * arrays indexed by the batch's slots; its slot `i` is the window's slot `start + i`.
  *
- * The arrays are allocated with as many slots as the batcher's previous batch had (up to
- * MAX_PRESIZE), and filled by index: growing three arrays push by push, copying each one at
- * every growth, cost about as much per load as the lookup that dedupes it. `keys` is cut to `size`
- * when the batch closes, before the batch function sees it.
+ * The batch's arrays are allocated with as many slots as the batcher's previous batch had (up
+ * to MAX_PRESIZE) and filled by index, which saves the copies of growing them push by push. They
+ * are per batch, not per window: arrays of a whole window, grown to 10k loads and more, measured
+ * twice the GC time, and of a small batch they die young.
  */
 class Batch<K> {
+  readonly window: Window<K>
+  readonly start: number
   readonly keys: K[]
   /**
    * Each slot's resolving functions, interleaved: `resolve` at `2 * slot`, `reject` at
    * `2 * slot + 1`. One array instead of two: one allocation and one bounds check less a load.
    */
   readonly settlers: ((outcome: unknown) => void)[]
-  /** Each slot's promise, handed to the loads of a duplicate key. */
-  readonly promises: Promise<unknown>[]
   /** Slots taken. */
   size = 0
-  /**
-   * Each slot's identity, once one differs from its key (`keyFn`, object keys); until then
-   * `undefined`, the keys being their own identities, which saves a store per load. Set to a
-   * copy of the keys, if still undefined, when the batch function is called.
-   */
-  ids: unknown[] | undefined = undefined
-  state: number = OPEN
+  state: number = READY
   /** The timeout timer while RUNNING. */
   timer: unknown = undefined
   controller: AbortController | undefined = undefined
 
-  constructor(slots: number) {
+  constructor(window: Window<K>, slots: number) {
+    this.window = window
+    this.start = window.size
     this.keys = new Array<K>(slots)
     this.settlers = new Array<(outcome: unknown) => void>(2 * slots)
-    this.promises = new Array<Promise<unknown>>(slots)
   }
 }
 
@@ -153,15 +167,13 @@ export class Batcher<K, V> {
   readonly #timeoutMs: number | undefined
   readonly #signal: AbortSignal | undefined
   readonly #cache: Map<unknown, Promise<unknown>> | undefined
-  /** The batch collecting loads, if any. */
-  #current: Batch<K> | undefined = undefined
+  /** The window collecting loads, if any; its end (a tick's end, or a timer) closes it. */
+  #window: Window<K> | undefined = undefined
+  /** Identity → slot in #window, for duplicates to share a slot; reset when the window ends. */
+  readonly #index = new SlotIndex()
+  #windowTimer: unknown = undefined
   /** Slots of the last batch closed, up to MAX_PRESIZE: the next batch starts with as many. */
   #sizeHint = 0
-  /** Identity → slot in #current, for duplicates to share a slot; reset when a batch closes. */
-  readonly #index = new SlotIndex()
-  /** Whether a window is open: its end (a tick's end, or a timer) will dispatch #current. */
-  #windowOpen = false
-  #windowTimer: unknown = undefined
   /** Closed batches waiting for a concurrency slot, oldest first. */
   readonly #ready: Batch<K>[] = []
   readonly #running: Set<Batch<K>> = new Set()
@@ -221,11 +233,11 @@ export class Batcher<K, V> {
     // This path is kept short so that V8 inlines `load` into the caller's loop (TurboFan
     // inlines functions of up to 460 bytes of bytecode); everything else is in #loadAny.
     if (this.#plain && (typeof key !== 'object' || key === null)) {
-      const batch = this.#current
-      if (batch === undefined) return this.#join(this.#open(), key, key, false) as Promise<V>
-      const slot = this.#index.slotOf(batch.ids ?? batch.keys, batch.size, key)
-      if (slot >= 0) return batch.promises[slot] as Promise<V>
-      return this.#join(batch, key, key, false) as Promise<V>
+      const window = this.#window
+      if (window === undefined) return this.#join(this.#open(), key, key, false) as Promise<V>
+      const slot = this.#index.slotOf(window.ids, window.size, key)
+      if (slot >= 0) return window.promises[slot] as Promise<V>
+      return this.#join(window, key, key, false) as Promise<V>
     }
     return this.#loadAny(key) as Promise<V>
   }
@@ -246,36 +258,40 @@ export class Batcher<K, V> {
       const hit = cache.get(id)
       if (hit !== undefined) return hit
     }
-    let batch = this.#current
-    if (batch === undefined) {
-      batch = this.#open()
+    let window = this.#window
+    if (window === undefined) {
+      window = this.#open()
     } else {
-      const slot = this.#index.slotOf(batch.ids ?? batch.keys, batch.size, id)
-      if (slot >= 0) return batch.promises[slot]!
+      const slot = this.#index.slotOf(window.ids, window.size, id)
+      if (slot >= 0) return window.promises[slot]!
     }
-    const promise = this.#join(batch, key, id, id !== key)
+    const promise = this.#join(window, key, id, id !== key)
     if (cache !== undefined) cache.set(id, promise)
     return promise
   }
 
-  /** Gives `key`, of identity `id`, a new slot in `batch`; `mapped` if `id` is not `key` itself. */
-  #join(batch: Batch<K>, key: K, id: unknown, mapped: boolean): Promise<unknown> {
+  /** Gives `key`, of identity `id`, a new slot in `window`; `mapped` if `id` is not `key` itself. */
+  #join(window: Window<K>, key: K, id: unknown, mapped: boolean): Promise<unknown> {
+    const batch = window.current ?? this.#startBatch(window)
     const slot = batch.size
     // The shared executor stores the resolving functions in the batch in `enlisting`, written
     // only when the batch changes (see enlist).
     if (enlisting !== batch) enlisting = batch
     const promise = new Promise<unknown>(enlist)
     batch.keys[slot] = key
-    batch.promises[slot] = promise
     batch.size = slot + 1
-    // The index has recorded `id` at this slot already (or the batch is still scanned).
-    const ids = batch.ids
-    if (ids !== undefined) ids.push(id)
+    const at = window.size
+    // The index has recorded `id` at this window slot already (or the window is still scanned).
+    window.ids.push(id)
+    window.promises.push(promise)
+    window.size = at + 1
+    const keys = window.keys
+    if (keys !== undefined) keys.push(key)
     else if (mapped) {
-      // The first identity that may differ from its key: the earlier slots' are their keys.
-      const first: unknown[] = batch.keys.slice(0, slot)
-      first.push(id)
-      batch.ids = first
+      // The first key that differs from its identity: the earlier slots' are their identities.
+      const first = window.ids.slice(0, at) as K[]
+      first.push(key)
+      window.keys = first
     }
     if (slot + 1 >= this.#maxBatchSize) this.#closeFull(batch)
     return promise
@@ -353,47 +369,49 @@ export class Batcher<K, V> {
     }
   }
 
-  /** Starts a batch, and a window if none is open. */
-  #open(): Batch<K> {
-    const batch = new Batch<K>(this.#sizeHint)
-    this.#current = batch
-    if (!this.#windowOpen) {
-      this.#windowOpen = true
-      if (this.#windowMs === 0) afterPromiseJobs(this.#endWindow)
-      // Not unref()ed, unlike the timeout timer: until it fires, no batch function runs, so
-      // nothing else may keep the process alive for the callers awaiting this window.
-      else
-        this.#windowTimer = startTimer(this.#endWindow, this.#windowMs, {
-          keepAlive: true,
-        })
-    }
+  /** Starts a window. */
+  #open(): Window<K> {
+    const window = new Window<K>()
+    this.#window = window
+    if (this.#windowMs === 0) afterPromiseJobs(this.#endWindow)
+    // Not unref()ed, unlike the timeout timer: until it fires, no batch function runs, so
+    // nothing else may keep the process alive for the callers awaiting this window.
+    else this.#windowTimer = startTimer(this.#endWindow, this.#windowMs, { keepAlive: true })
+    return window
+  }
+
+  /** Starts a batch in `window`. */
+  #startBatch(window: Window<K>): Batch<K> {
+    const batch = new Batch<K>(window, this.#sizeHint)
+    window.current = batch
     return batch
   }
 
-  /** Ends the window: the batch still open is dispatched with those that filled up in it. */
+  /** Ends the window: its last batch is dispatched with those that filled up in it. */
   readonly #endWindow = (): void => {
-    this.#windowOpen = false
     this.#windowTimer = undefined
-    const batch = this.#current
-    if (batch !== undefined) this.#close(batch)
+    const window = this.#window
+    if (window === undefined) return // aborted meanwhile
+    this.#seal(window)
     this.#drain()
   }
 
-  /** Stops collecting into `batch`, the current one, and queues it for dispatch. */
-  #close(batch: Batch<K>): void {
-    this.#seal(batch)
-    batch.state = READY
-    this.#ready.push(batch)
+  /** Ends collecting into `window`, the current one: its batch still open is closed. */
+  #seal(window: Window<K>): void {
+    this.#window = undefined
+    this.#index.reset()
+    const batch = window.current
+    if (batch !== undefined) this.#close(batch)
   }
 
-  /** Ends collecting into `batch`, the current one: its keys are final. */
-  #seal(batch: Batch<K>): void {
-    this.#current = undefined
-    this.#index.reset()
+  /** Stops collecting into `batch`, its window's current one, and queues it for dispatch. */
+  #close(batch: Batch<K>): void {
+    batch.window.current = undefined
     if (enlisting === batch) enlisting = undefined // don't hold it past its window
     const size = batch.size
     if (batch.keys.length !== size) batch.keys.length = size // unused presized slots
     this.#sizeHint = size < MAX_PRESIZE ? size : MAX_PRESIZE
+    this.#ready.push(batch)
   }
 
   #closeFull(batch: Batch<K>): void {
@@ -441,8 +459,8 @@ export class Batcher<K, V> {
     }
     const batchFn = this.#batchFn
     // The batch function may sort or otherwise change `keys` in place: results given as a Map
-    // or an object are matched (and failures evicted) by the identities as they were asked for.
-    batch.ids ??= batch.keys.slice()
+    // or an object are matched (and failures evicted) by the window's identities and keys, as
+    // they were asked for.
     let result: unknown
     try {
       result = batchFn(batch.keys, { signal })
@@ -515,7 +533,7 @@ export class Batcher<K, V> {
 
   #complete(batch: Batch<K>, result: unknown): void {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
-    const { keys, settlers } = batch
+    const { window, start, settlers } = batch
     const n = batch.size
     const array = Array.isArray(result) ? (result as unknown[]) : undefined
     const plain =
@@ -532,19 +550,21 @@ export class Batcher<K, V> {
       return
     }
     // A Map is looked up by key, then by identity; a plain object by String(identity).
-    const ids = batch.ids ?? keys
-    // Slots whose load was rejected, for evicting them from the cache; allocated on first use.
+    const ids = window.ids
+    const keys = window.keys ?? ids
+    // Window slots whose load was rejected, for evicting them from the cache; made on first use.
     let failed: number[] | undefined
     for (let i = 0; i < n; i++) {
+      const slot = start + i
       const value =
         array !== undefined
           ? array[i]
           : plain
-            ? fromRecord(result as Record<string, unknown>, ids[i])
-            : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
+            ? fromRecord(result as Record<string, unknown>, ids[slot])
+            : fromMap(result as ReadonlyMap<unknown, unknown>, keys[slot], ids[slot])
       if (value instanceof Error) {
         settlers[2 * i + 1]!(value)
-        ;(failed ??= []).push(i)
+        ;(failed ??= []).push(slot)
       } else {
         settlers[2 * i]!(value)
       }
@@ -553,14 +573,18 @@ export class Batcher<K, V> {
     this.#drain()
   }
 
-  /** Drops the failed slots (all when `failed` is undefined) from the cache, if still theirs. */
+  /**
+   * Drops the failed window slots (all of the batch's when `failed` is undefined) from the
+   * cache, if still theirs.
+   */
   #evict(batch: Batch<K>, failed: number[] | undefined): void {
     const cache = this.#cache!
-    const ids: readonly unknown[] = batch.ids ?? batch.keys
-    const promises = batch.promises
+    const window = batch.window
+    const ids: readonly unknown[] = window.ids
+    const promises = window.promises
     const n = failed === undefined ? batch.size : failed.length
     for (let j = 0; j < n; j++) {
-      const i = failed === undefined ? j : failed[j]!
+      const i = failed === undefined ? batch.start + j : failed[j]!
       const id = ids[i]
       if (cache.get(id) === promises[i]) cache.delete(id)
     }
@@ -572,13 +596,9 @@ export class Batcher<K, V> {
     this.#plain = false
     const reason = abortReasonOf(this.#signal!)
     this.#abortReason = reason
+    const window = this.#window
+    if (window !== undefined) this.#seal(window) // its last batch joins the ready ones
     const pending: Batch<K>[] = [...this.#ready, ...this.#running]
-    const current = this.#current
-    if (current !== undefined) {
-      this.#seal(current)
-      pending.push(current)
-    }
-    this.#windowOpen = false
     if (this.#windowTimer !== undefined) stopTimer(this.#windowTimer)
     this.#windowTimer = undefined
     this.#ready.length = 0

@@ -70,26 +70,26 @@ describe('SlotIndex', () => {
 })
 
 /**
- * What a batcher with `maxBatchSize` does with loads of `keys` made in one tick, done the
- * straightforward way: a Map per batch from identity to slot.
+ * What a batcher with `maxBatchSize` does with loads of `keys` made in one tick (one window),
+ * done the straightforward way: one Map for the window from identity to (batch, slot), so a key
+ * loaded again after its batch filled shares that batch's load.
  */
 function modelBatches(keys: readonly unknown[], maxBatchSize: number) {
   const batches: unknown[][] = []
   const slots: [batch: number, slot: number][] = []
   let batch: unknown[] = []
-  let seen = new Map<unknown, number>()
+  const seen = new Map<unknown, [batch: number, slot: number]>()
   for (const key of keys) {
-    let slot = seen.get(key)
-    if (slot === undefined) {
-      slot = batch.length
-      seen.set(key, slot)
+    let place = seen.get(key)
+    if (place === undefined) {
+      place = [batches.length, batch.length]
+      seen.set(key, place)
       batch.push(key)
     }
-    slots.push([batches.length, slot])
+    slots.push(place)
     if (batch.length === maxBatchSize) {
       batches.push(batch)
       batch = []
-      seen = new Map()
     }
   }
   if (batch.length > 0) batches.push(batch)
@@ -97,7 +97,7 @@ function modelBatches(keys: readonly unknown[], maxBatchSize: number) {
 }
 
 describe('Batcher deduplication', () => {
-  it('makes the batches, promises and results of a Map per batch, for any keys with duplicates', async () => {
+  it('makes the batches, promises and results of one Map per window, for any keys with duplicates', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(anyId, { maxLength: 400, size: 'max' }),
