@@ -1,6 +1,6 @@
 /**
- * How many slots a batch dedupes by scanning its identities before it indexes them: a loop of a
- * few `===` beats hashing, and batches this small touch no table and no `Map` at all.
+ * How many slots a window dedupes by scanning its identities before it indexes them: a loop of a
+ * few `===` beats hashing, and windows this small touch no table and no `Map` at all.
  */
 export const SCAN_SLOTS = 8
 
@@ -8,33 +8,51 @@ export const SCAN_SLOTS = 8
 const INITIAL_BUCKETS = 64
 /**
  * The biggest table kept as the spare: 2^14 buckets, 128 KiB in Node (a word a bucket; half that
- * with pointer compression), enough for 12,288 keys. A bigger one, grown for a bigger batch, is
- * left to the GC when its batch closes.
+ * with pointer compression), enough for 12,288 keys. A bigger one, grown for a bigger window, is
+ * left to the GC when its window ends.
  */
 const MAX_SPARE_BUCKETS = 1 << 14
 /** A bucket holds `stamp << SLOT_BITS | slot`, or anything without the current stamp if empty. */
 const SLOT_BITS = 22
-/** Slots past this one (4 million keys in one batch) are indexed by the `Map`. */
+/** Slots past this one (4 million keys in one window) are indexed by the `Map`. */
 const MAX_SLOT = (1 << SLOT_BITS) - 1
 /** Stamps are 1 to 255, so that a bucket stays a small integer (below 2^30). */
 const LAST_STAMP = 255
 /** Fibonacci hashing: multiplying by 2^32 / φ spreads consecutive ids across the table. */
 const GOLDEN = 0x9e3779b1
+/** Strings up to this length are hashed into the table; longer ones go to the `Map`. */
+const MAX_HASHED_LENGTH = 64
+/**
+ * Mixed into every string hash: chosen per process, so that keys crafted to collide (and make
+ * lookups linear) in one process do not collide in another.
+ */
+const SEED = (Math.random() * 0x100000000) | 0
 
 /**
- * One table, shared by all batchers, that no batch is using: the next batch to outgrow its scan
+ * A 32-bit hash of a short string (FNV-1a over its UTF-16 code units, seeded), whose high bits
+ * pick its bucket. A few multiplications for a key like 'user:42', and no allocation: cheaper
+ * than the `get` and `set` of a `Map`, which would also grow and clear its own table per window.
+ */
+function hashString(id: string): number {
+  let hash = SEED ^ id.length
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  return Math.imul(hash ^ (hash >>> 16), GOLDEN)
+}
+
+/**
+ * One table, shared by all batchers, that no window is using: the next window to outgrow its scan
  * takes it instead of allocating and growing its own, so that a batcher made per request (as
- * DataLoader advises) costs no table, and big batches no regrowth, once the process is warm.
+ * DataLoader advises) costs no table, and big windows no regrowth, once the process is warm.
  */
 let spare: number[] | undefined
 /** The epoch in which the spare's stamps were handed out. */
 let spareEpoch = 0
-/** The next stamp to hand out, for all tables: a stamp marks the buckets of one batch. */
+/** The next stamp to hand out, for all tables: a stamp marks the buckets of one window. */
 let nextStamp = 1
 /**
  * Bumped when the stamps start again at 1: a table whose stamps are of an older epoch is zeroed
- * before reuse, so that an old bucket can never pass for one of the current batch. (Once every
- * 255 batches, so the cost of zeroing is spread thin.)
+ * before reuse, so that an old bucket can never pass for one of the current window. (Once every
+ * 255 windows, so the cost of zeroing is spread thin.)
  */
 let epoch = 0
 
@@ -46,7 +64,7 @@ export function skipStampsForTesting(left: number): void {
   nextStamp = Math.max(nextStamp, LAST_STAMP + 1 - left)
 }
 
-/** An empty table, for a batch that has none. */
+/** An empty table, for a window that has none. */
 const NONE: number[] = []
 
 /**
@@ -58,63 +76,83 @@ function isSmall(id: unknown): id is number {
   return typeof id === 'number' && (id << 1) >> 1 === id
 }
 
+/** Whether `id` is a string short enough to hash into the table. */
+function isHashed(id: unknown): id is string {
+  return typeof id === 'string' && id.length <= MAX_HASHED_LENGTH
+}
+
+/** Whether `id` goes in the table (a small integer or a short string) rather than the `Map`. */
+function isTabled(id: unknown): id is number | string {
+  return isSmall(id) || isHashed(id)
+}
+
+/** The table hash of an identity that {@link isTabled}. */
+function hashOf(id: number | string): number {
+  return typeof id === 'number' ? Math.imul(id, GOLDEN) : hashString(id)
+}
+
 /** SameValueZero, as `Map` compares its keys: `===`, except that NaN equals NaN. */
 function sameValueZero(a: unknown, b: unknown): boolean {
   return a === b || (a !== a && b !== b)
 }
 
 /**
- * Maps the identities of the batch being collected to their slots, so that a load of an identity
- * already in the batch shares its slot. One per batcher, reused by each batch it collects:
- * `reset()` empties it for the next one.
+ * Maps the identities of the window being collected to their window slots, so that a load of an
+ * identity already in the window shares its slot, whichever of the window's batches holds it.
+ * One per batcher, reused by each window it collects: `reset()` empties it for the next one.
  *
  * It picks the cheapest structure for what it holds:
- * - up to {@link SCAN_SLOTS} slots, nothing: a lookup scans the batch's identities;
- * - small integers (the common database id): an open-addressing hash table with linear probing,
- *   one small integer per bucket, `stamp << SLOT_BITS | slot`; a bucket's id is the batch's
- *   identity at that slot. A lookup is a multiplication and a probe or two, and a miss fills
- *   the empty bucket it ended on; it allocates nothing and stores no pointer (no GC write
- *   barrier), and the table, a word a bucket, stays small in the CPU cache. A bucket belongs
- *   to the current batch only if it bears the batch's stamp, so the table is emptied by taking
- *   a new stamp, not by clearing it;
- * - any other identity (strings, other numbers, objects from `keyFn`): a `Map`, which compares
- *   with SameValueZero, as one `Map` of every identity would.
+ * - up to {@link SCAN_SLOTS} slots, nothing: a lookup scans the window's identities;
+ * - small integers (the common database id) and strings up to 64 characters (`'user:42'`, and
+ *   the `stableHash` of object keys): an open-addressing hash table with linear probing, one
+ *   small integer per bucket, `stamp << SLOT_BITS | slot`; a bucket's id is the window's
+ *   identity at that slot. A lookup is a hash (a multiplication for an integer, a few per
+ *   string character) and a probe or two, and a miss fills the empty bucket it ended on; it
+ *   allocates nothing and stores no pointer (no GC write barrier), and the table, a word a
+ *   bucket, stays small in the CPU cache. A bucket belongs to the current window only if it
+ *   bears the window's stamp, so the table is emptied by taking a new stamp, not by clearing it;
+ * - any other identity (longer strings, other numbers, objects from `keyFn`): a `Map`, which
+ *   compares with SameValueZero, as one `Map` of every identity would.
  */
 export class SlotIndex {
-  /** The buckets; {@link NONE} until the batch outgrows the scan. */
+  /** The buckets; {@link NONE} until the window outgrows the scan. */
   #table: number[] = NONE
   /** `buckets - 1`, `buckets` being a power of two. */
   #mask = 0
   /** `32 - log2(buckets)`: the bucket is the top bits of `id * GOLDEN`. */
   #shift = 0
-  /** The table doubles before a batch gets this many slots: 3/4 of its buckets. */
+  /** The table doubles before a window gets this many slots: 3/4 of its buckets. */
   #limit = 0
-  /** The current batch's stamp, shifted in place: `stamp << SLOT_BITS`. */
+  /** The current window's stamp, shifted in place: `stamp << SLOT_BITS`. */
   #tag = 0
   /** The epoch of #tag. */
   #epoch = 0
-  /** The identities that are not small integers, once the batch outgrows the scan. */
+  /** The identities that are not tabled, once the window outgrows the scan. */
   #others: Map<unknown, number> | undefined = undefined
 
   /**
-   * The slot of `id` in the batch whose identities, by slot, are the first `n` of `ids`; or, if
+   * The slot of `id` in the window whose identities, by slot, are the first `n` of `ids`; or, if
    * it has none, -1, and `id` is recorded at slot `n`: the caller must put it there (or, while
    * no array of identities exists, a key whose identity it is).
    */
   slotOf(ids: readonly unknown[], n: number, id: unknown): number {
     if (n <= SCAN_SLOTS) {
       for (let slot = 0; slot < n; slot++) if (sameValueZero(ids[slot], id)) return slot
-      // The new slot is the first one past the scan: index the batch so far.
+      // The new slot is the first one past the scan: index the window so far.
       if (n === SCAN_SLOTS) this.#start(ids)
       else return -1
     }
-    if (!isSmall(id) || n > MAX_SLOT) return this.#other(ids, id, n)
+    let hash: number
+    if (isSmall(id)) hash = Math.imul(id, GOLDEN)
+    else if (isHashed(id)) hash = hashString(id)
+    else return this.#other(ids, id, n)
+    if (n > MAX_SLOT) return this.#other(ids, id, n)
     if (n >= this.#limit) this.#grow(ids, n)
     // Linear probing from the hash's bucket up to the first empty one, where a miss goes.
     const table = this.#table
     const tag = this.#tag
     const mask = this.#mask
-    let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+    let bucket = hash >>> this.#shift
     for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === tag; entry = table[bucket]!) {
       const slot = entry & MAX_SLOT
       if (ids[slot] === id) return slot
@@ -142,8 +180,8 @@ export class SlotIndex {
 
   /** {@link slotOf} for an identity that is not a small integer, or past {@link MAX_SLOT}. */
   #other(ids: readonly unknown[], id: unknown, n: number): number {
-    if (n > MAX_SLOT && isSmall(id)) {
-      // A small integer may be in the table, from a slot before MAX_SLOT.
+    if (n > MAX_SLOT && isTabled(id)) {
+      // It may be in the table, from a slot before MAX_SLOT.
       const slot = this.#lookUp(ids, id)
       if (slot >= 0) return slot
     }
@@ -154,10 +192,10 @@ export class SlotIndex {
     return -1
   }
 
-  /** The slot of the small integer `id` in the table, or -1. */
-  #lookUp(ids: readonly unknown[], id: number): number {
+  /** The slot of `id`, which {@link isTabled}, in the table, or -1. */
+  #lookUp(ids: readonly unknown[], id: number | string): number {
     const table = this.#table
-    let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+    let bucket = hashOf(id) >>> this.#shift
     for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === this.#tag; entry = table[bucket]!) {
       const slot = entry & MAX_SLOT
       if (ids[slot] === id) return slot
@@ -184,7 +222,7 @@ export class SlotIndex {
     }
     for (let slot = 0; slot < SCAN_SLOTS; slot++) {
       const id = ids[slot]
-      if (!isSmall(id)) (this.#others ??= new Map<unknown, number>()).set(id, slot)
+      if (!isTabled(id)) (this.#others ??= new Map<unknown, number>()).set(id, slot)
     }
     this.#index(ids, SCAN_SLOTS)
   }
@@ -197,21 +235,21 @@ export class SlotIndex {
     this.#limit = buckets * 0.75
   }
 
-  /** Puts the small integers among the first `n` of `ids`, all distinct, in the table. */
+  /** Puts the identities among the first `n` of `ids` that {@link isTabled}, all distinct, in the table. */
   #index(ids: readonly unknown[], n: number): void {
     const table = this.#table
     const tag = this.#tag
     const mask = this.#mask
     for (let slot = 0; slot < n; slot++) {
       const id = ids[slot]
-      if (!isSmall(id)) continue
-      let bucket = Math.imul(id, GOLDEN) >>> this.#shift
+      if (!isTabled(id)) continue
+      let bucket = hashOf(id) >>> this.#shift
       while ((table[bucket]! & ~MAX_SLOT) === tag) bucket = (bucket + 1) & mask
       table[bucket] = tag | slot
     }
   }
 
-  /** Doubles the table and puts the batch's small integers, the first `n` of `ids`, in again. */
+  /** Doubles the table and puts the window's tabled identities, the first `n` of `ids`, in again. */
   #grow(ids: readonly unknown[], n: number): void {
     // Holey (a hole check per read) but filled natively, unlike zeros pushed one by one.
     this.#use(new Array<number>(this.#table.length * 2).fill(0))
