@@ -119,8 +119,23 @@ function noop(): void {
   // nothing to do
 }
 
+/**
+ * `value instanceof Error`, false where even asking throws (a Proxy whose `getPrototypeOf` trap
+ * throws, a revoked one): such a value is no Error.
+ */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error
+  } catch {
+    return false
+  }
+}
+
+/** `reason` if an Error, else an Error naming it (a string as it is) with it as `cause`. */
 function toError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason), { cause: reason })
+  if (isError(reason)) return reason
+  const message = typeof reason === 'string' ? reason : describeValue(reason)
+  return new Error(message, { cause: reason })
 }
 
 function isPlainObject(value: object): boolean {
@@ -308,7 +323,17 @@ export class Batcher<K, V> {
    */
   loadMany(keys: Iterable<K>): Promise<(V | Error)[]> {
     const loads: Promise<V | Error>[] = []
-    for (const key of keys) loads.push(this.load(key).then(undefined, toError))
+    try {
+      for (const key of keys) loads.push(this.load(key).then(undefined, toError))
+    } catch (error) {
+      // Not iterable, or an iterator that throws: the keys given so far still load and settle.
+      throw new BatchError(
+        'ERR_BATCH_KEY',
+        `loadMany needs an iterable of keys; iterating ${describeValue(keys)} threw ${describeValue(error)}`,
+        keys,
+        error,
+      )
+    }
     return Promise.all(loads)
   }
 
@@ -322,7 +347,7 @@ export class Batcher<K, V> {
     const id = this.#idOf(key)
     if (!cache.has(id)) {
       let promise: Promise<unknown>
-      if (value instanceof Error) {
+      if (isError(value)) {
         promise = Promise.reject(value)
         // A primed failure waits for a caller; don't report it as unhandled meanwhile.
         promise.catch(noop)
@@ -471,9 +496,19 @@ export class Batcher<K, V> {
       )
       return
     }
-    if (isThenable(result)) {
+    let thenable: boolean
+    try {
+      thenable = isThenable(result)
+    } catch (error) {
+      this.#fail(
+        batch,
+        fnError(`batchFn returned a value whose then could not be read`, result, error),
+      )
+      return
+    }
+    if (thenable) {
       try {
-        result.then(
+        ;(result as PromiseLike<unknown>).then(
           (value) => {
             this.#complete(batch, value)
           },
@@ -535,14 +570,28 @@ export class Batcher<K, V> {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
     const { window, start, settlers } = batch
     const n = batch.size
-    const array = Array.isArray(result) ? (result as unknown[]) : undefined
-    const plain =
-      array === undefined && typeof result === 'object' && result !== null && isPlainObject(result)
+    let array: unknown[] | undefined
+    let plain = false
     let error: BatchError | undefined
-    if (array !== undefined) {
-      if (array.length !== n) error = wrongLength(array, n)
-    } else if (!plain && !isMapLike(result)) {
-      error = unsupported(result)
+    try {
+      array = Array.isArray(result) ? (result as unknown[]) : undefined
+      plain =
+        array === undefined &&
+        typeof result === 'object' &&
+        result !== null &&
+        isPlainObject(result)
+      if (array !== undefined) {
+        if (array.length !== n) error = wrongLength(array, n)
+      } else if (!plain && !isMapLike(result)) {
+        error = unsupported(result)
+      }
+    } catch (cause) {
+      // A Proxy whose traps throw, a revoked one, a getter that throws: not a result we can read.
+      error = fnError(
+        `batchFn returned a result that could not be read: ${describeValue(cause)}`,
+        result,
+        cause,
+      )
     }
     if (error !== undefined) {
       this.#rejectAll(batch, error)
@@ -554,19 +603,41 @@ export class Batcher<K, V> {
     const keys = window.keys ?? ids
     // Window slots whose load was rejected, for evicting them from the cache; made on first use.
     let failed: number[] | undefined
-    for (let i = 0; i < n; i++) {
-      const slot = start + i
-      const value =
-        array !== undefined
-          ? array[i]
-          : plain
-            ? fromRecord(result as Record<string, unknown>, ids[slot])
-            : fromMap(result as ReadonlyMap<unknown, unknown>, keys[slot], ids[slot])
-      if (value instanceof Error) {
-        settlers[2 * i + 1]!(value)
-        ;(failed ??= []).push(slot)
-      } else {
-        settlers[2 * i]!(value)
+    let i = 0
+    while (i < n) {
+      // The try is outside the loop: a value that cannot be read (a getter or a Proxy trap that
+      // throws) fails its own key, and the loop goes on after it.
+      try {
+        for (; i < n; i++) {
+          const slot = start + i
+          const value =
+            array !== undefined
+              ? array[i]
+              : plain
+                ? fromRecord(result as Record<string, unknown>, ids[slot])
+                : fromMap(result as ReadonlyMap<unknown, unknown>, keys[slot], ids[slot])
+          if (value instanceof Error) {
+            settlers[2 * i + 1]!(value)
+            ;(failed ??= []).push(slot)
+          } else {
+            // Resolving reads an object's `then`; read it here first, so that one that throws
+            // (a revoked Proxy) fails this key with ERR_BATCH_FN rather than with its TypeError.
+            if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+              void (value as { then?: unknown }).then
+            }
+            settlers[2 * i]!(value)
+          }
+        }
+      } catch (cause) {
+        settlers[2 * i + 1]!(
+          fnError(
+            `batchFn's value for the key ${describeValue(keys[start + i])} could not be read: ${describeValue(cause)}`,
+            result,
+            cause,
+          ),
+        )
+        ;(failed ??= []).push(start + i)
+        i++
       }
     }
     if (failed !== undefined && this.#cache !== undefined) this.#evict(batch, failed)
