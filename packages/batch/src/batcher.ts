@@ -131,6 +131,11 @@ function isError(value: unknown): value is Error {
   }
 }
 
+/** Reads `value.then`, as resolving a promise with `value` will: throws what that throws. */
+function readThen(value: object): unknown {
+  return (value as { then?: unknown }).then
+}
+
 /** `reason` if an Error, else an Error naming it (a string as it is) with it as `cause`. */
 function toError(reason: unknown): Error {
   if (isError(reason)) return reason
@@ -623,7 +628,7 @@ export class Batcher<K, V> {
             // Resolving reads an object's `then`; read it here first, so that one that throws
             // (a revoked Proxy) fails this key with ERR_BATCH_FN rather than with its TypeError.
             if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
-              void (value as { then?: unknown }).then
+              readThen(value)
             }
             settlers[2 * i]!(value)
           }
