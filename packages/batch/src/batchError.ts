@@ -7,8 +7,10 @@ import { describeValue as describeAny, type ValueStyle } from '@cache/internal'
  *   of a `Map` or object);
  * - `'ERR_BATCH_TIMEOUT'`: the batch function did not settle within `timeoutMs`;
  * - `'ERR_BATCH_CONFIG'`: an option given to `new Batcher()` is invalid;
- * - `'ERR_BATCH_KEY'`: the default `keyFn` could not give an object key an identity (`stableHash`
- *   threw, for example on a getter that throws or a revoked Proxy; the error is the `cause`).
+ * - `'ERR_BATCH_KEY'`: a key or value the batcher cannot use: the default `keyFn` could not give
+ *   an object key an identity (`stableHash` threw, for example on a getter that throws or a
+ *   revoked Proxy), `loadMany` was given something it cannot iterate, or `prime` a value whose
+ *   `then` cannot be read; the error is the `cause`.
  */
 export type BatchErrorCode =
   'ERR_BATCH_FN' | 'ERR_BATCH_TIMEOUT' | 'ERR_BATCH_CONFIG' | 'ERR_BATCH_KEY'

@@ -622,6 +622,85 @@ describe('a misbehaving batch function', () => {
   })
 })
 
+describe('hostile results and arguments', () => {
+  function revokedProxy(): object {
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    return proxy
+  }
+
+  it('rejects every key with ERR_BATCH_FN when the result is a revoked Proxy, then keeps working', async () => {
+    let calls = 0
+    // Returned as it is, not from an async function (whose promise would read `then` itself).
+    const batcher = new Batcher((keys: number[]) =>
+      calls++ === 0 ? (revokedProxy() as never) : keys,
+    )
+    const errors = await Promise.all([rejection(batcher.load(1)), rejection(batcher.load(2))])
+    expect(errors[0]).toBe(errors[1])
+    expect(errors[0]).toBeInstanceOf(BatchError)
+    expect(errors[0]).toMatchObject({
+      code: 'ERR_BATCH_FN',
+      message: 'batchFn returned a value whose then could not be read',
+    })
+    expect((errors[0] as BatchError).cause).toBeInstanceOf(TypeError)
+    expect(await batcher.load(3)).toBe(3)
+  })
+
+  it('fails only the key whose value cannot be read, with ERR_BATCH_FN', async () => {
+    const boom = new Error('getter')
+    const batcher = new Batcher(async (keys: string[]) => {
+      const record: Record<string, unknown> = { a: 'A', c: 'C' }
+      Object.defineProperty(record, 'b', {
+        enumerable: true,
+        get() {
+          throw boom
+        },
+      })
+      return keys.map((key) => (key === 'd' ? revokedProxy() : key)).length === 4
+        ? Object.assign(record, { d: revokedProxy() })
+        : record
+    })
+    const loads = ['a', 'b', 'c', 'd'].map((key) =>
+      batcher.load(key).catch((error: unknown) => error),
+    )
+    const [a, b, c, d] = await Promise.all(loads)
+    expect([a, c]).toEqual(['A', 'C'])
+    expect(b).toMatchObject({
+      code: 'ERR_BATCH_FN',
+      message: 'batchFn\'s value for the key "b" could not be read: Error: getter',
+      cause: boom,
+    })
+    expect(d).toMatchObject({ code: 'ERR_BATCH_FN' })
+    expect((d as BatchError).message).toMatch(
+      /^batchFn's value for the key "d" could not be read: TypeError/,
+    )
+  })
+
+  it('throws ERR_BATCH_KEY from loadMany when keys cannot be iterated', () => {
+    const batcher = new Batcher(doubler())
+    let error: unknown
+    try {
+      void batcher.loadMany(5 as never)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(BatchError)
+    expect(error).toMatchObject({
+      code: 'ERR_BATCH_KEY',
+      message:
+        'loadMany needs an iterable of keys; iterating 5 threw TypeError: keys is not iterable',
+      value: 5,
+    })
+  })
+
+  it('throws ERR_BATCH_KEY from prime when the value’s then cannot be read', () => {
+    const batcher = new Batcher(doubler(), { cache: true })
+    const value = revokedProxy()
+    expect(() => batcher.prime(1, value as never)).toThrow(BatchError)
+    expect(() => batcher.prime(1, value as never)).toThrow(/^prime needs a value or an Error/)
+  })
+})
+
 describe('concurrency', () => {
   it('runs at most concurrency batches at once, the others in order when one settles', async () => {
     const pending: { keys: number[]; done: (values: number[]) => void }[] = []

@@ -345,6 +345,9 @@ export class Batcher<K, V> {
   /**
    * With `cache: true`, stores `value` (an `Error` to store a failure) for `key` unless the
    * key is already cached or being loaded; a no-op without the cache. Returns the batcher.
+   *
+   * @throws {@link BatchError} `ERR_BATCH_KEY` when the default `keyFn` cannot hash `key`, or
+   * reading `value.then` throws (a revoked Proxy); what a given `keyFn` throws.
    */
   prime(key: K, value: V | Error): this {
     const cache = this.#cache
@@ -354,11 +357,24 @@ export class Batcher<K, V> {
       let promise: Promise<unknown>
       if (isError(value)) {
         promise = Promise.reject(value)
-        // A primed failure waits for a caller; don't report it as unhandled meanwhile.
-        promise.catch(noop)
       } else {
+        if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+          try {
+            readThen(value) // as Promise.resolve will
+          } catch (error) {
+            throw new BatchError(
+              'ERR_BATCH_KEY',
+              `prime needs a value or an Error; reading then of ${describeValue(value)} threw ${describeValue(error)}`,
+              value,
+              error,
+            )
+          }
+        }
         promise = Promise.resolve(value)
       }
+      // A primed failure (or a primed promise that rejects) waits for a caller; don't report it
+      // as unhandled meanwhile.
+      promise.catch(noop)
       cache.set(id, promise)
     }
     return this
