@@ -45,56 +45,62 @@ const RUNNING = 2 // batch function called, not settled
 const DONE = 3 // every load settled
 
 /**
- * The loads of one window, by window slot: what finds a duplicate key across all the batches
- * of the window. Values are `unknown` in here so that `Batcher<K, V>` stays covariant in `V`;
- * `load()` casts at the boundary.
+ * One window: the batches it was split into, in order. Every batch but the last holds exactly
+ * `maxBatchSize` slots, so the window's slot `w` is slot `w % maxBatchSize` of batch
+ * `w / maxBatchSize`: a duplicate is found across the window's batches without a window-wide
+ * array (two pushes per load that measured a quarter of a load's cost).
  */
 class Window<K> {
-  /** Each slot's identity (the key itself unless `keyFn` or an object key says otherwise). */
-  readonly ids: unknown[] = []
-  /** Each slot's promise, handed to the loads of a duplicate key. */
-  readonly promises: Promise<unknown>[] = []
-  /**
-   * Each slot's key, once one differs from its identity; until then `undefined`, the
-   * identities being the keys, which saves a store per load.
-   */
-  keys: K[] | undefined = undefined
-  /** Slots taken. */
+  readonly batches: Batch<K>[] = []
+  /** Each batch's identities (its `ids`, else its `keys`), for the index to compare with. */
+  readonly chunks: (readonly unknown[])[] = []
+  /** Slots taken, over all its batches. */
   size = 0
   /** The batch collecting loads, if any. */
   current: Batch<K> | undefined = undefined
 }
 
 /**
- * One batch: the keys handed to the batch function and each key's resolving functions, in
- * arrays indexed by the batch's slots; its slot `i` is the window's slot `start + i`.
+ * One batch: parallel arrays indexed by slot, so a load costs array stores, not objects. Values
+ * are `unknown` in here so that `Batcher<K, V>` stays covariant in `V` (a `Batcher<K, User>` is
+ * a `Batcher<K, unknown>`); `load()` casts at the boundary.
  *
- * The batch's arrays are allocated with as many slots as the batcher's previous batch had (up
- * to MAX_PRESIZE) and filled by index, which saves the copies of growing them push by push. They
- * are per batch, not per window: arrays of a whole window, grown to 10k loads and more, measured
- * twice the GC time, and of a small batch they die young.
+ * The arrays are allocated with as many slots as the batcher's previous batch had (up to
+ * MAX_PRESIZE), and filled by index: growing three arrays push by push, copying each one at
+ * every growth, cost about as much per load as the lookup that dedupes it. `keys` is cut to `size`
+ * when the batch closes. They are per batch, not per window: arrays of a whole window, grown to
+ * 10k loads and more, measured twice the GC time; a small batch's die young.
  */
 class Batch<K> {
   readonly window: Window<K>
-  readonly start: number
+  /** Its place among its window's batches. */
+  readonly index: number
   readonly keys: K[]
   /**
    * Each slot's resolving functions, interleaved: `resolve` at `2 * slot`, `reject` at
    * `2 * slot + 1`. One array instead of two: one allocation and one bounds check less a load.
    */
   readonly settlers: ((outcome: unknown) => void)[]
+  /** Each slot's promise, handed to the loads of a duplicate key. */
+  readonly promises: Promise<unknown>[]
   /** Slots taken. */
   size = 0
+  /**
+   * Each slot's identity, once one differs from its key (`keyFn`, object keys); until then
+   * `undefined`, the keys being their own identities, which saves a store per load.
+   */
+  ids: unknown[] | undefined = undefined
   state: number = READY
   /** The timeout timer while RUNNING. */
   timer: unknown = undefined
   controller: AbortController | undefined = undefined
 
-  constructor(window: Window<K>, slots: number) {
+  constructor(window: Window<K>, index: number, slots: number) {
     this.window = window
-    this.start = window.size
+    this.index = index
     this.keys = new Array<K>(slots)
     this.settlers = new Array<(outcome: unknown) => void>(2 * slots)
+    this.promises = new Array<Promise<unknown>>(slots)
   }
 }
 
@@ -255,8 +261,8 @@ export class Batcher<K, V> {
     if (this.#plain && (typeof key !== 'object' || key === null)) {
       const window = this.#window
       if (window === undefined) return this.#join(this.#open(), key, key, false) as Promise<V>
-      const slot = this.#index.slotOf(window.ids, window.size, key)
-      if (slot >= 0) return window.promises[slot] as Promise<V>
+      const slot = this.#index.slotOf(window.chunks, this.#maxBatchSize, window.size, key)
+      if (slot >= 0) return this.#promiseAt(window, slot) as Promise<V>
       return this.#join(window, key, key, false) as Promise<V>
     }
     return this.#loadAny(key) as Promise<V>
@@ -282,12 +288,21 @@ export class Batcher<K, V> {
     if (window === undefined) {
       window = this.#open()
     } else {
-      const slot = this.#index.slotOf(window.ids, window.size, id)
-      if (slot >= 0) return window.promises[slot]!
+      const slot = this.#index.slotOf(window.chunks, this.#maxBatchSize, window.size, id)
+      if (slot >= 0) return this.#promiseAt(window, slot)
     }
     const promise = this.#join(window, key, id, id !== key)
     if (cache !== undefined) cache.set(id, promise)
     return promise
+  }
+
+  /** The promise at window slot `slot` (see Window). */
+  #promiseAt(window: Window<K>, slot: number): Promise<unknown> {
+    const batches = window.batches
+    const size = this.#maxBatchSize
+    return batches.length === 1
+      ? batches[0]!.promises[slot]!
+      : batches[(slot / size) | 0]!.promises[slot % size]!
   }
 
   /** Gives `key`, of identity `id`, a new slot in `window`; `mapped` if `id` is not `key` itself. */
@@ -299,19 +314,18 @@ export class Batcher<K, V> {
     if (enlisting !== batch) enlisting = batch
     const promise = new Promise<unknown>(enlist)
     batch.keys[slot] = key
+    batch.promises[slot] = promise
     batch.size = slot + 1
-    const at = window.size
-    // The index has recorded `id` at this window slot already (or the window is still scanned).
-    window.ids.push(id)
-    window.promises.push(promise)
-    window.size = at + 1
-    const keys = window.keys
-    if (keys !== undefined) keys.push(key)
+    window.size++
+    // The index has recorded `id` at this slot already (or the window is still scanned).
+    const ids = batch.ids
+    if (ids !== undefined) ids.push(id)
     else if (mapped) {
-      // The first key that differs from its identity: the earlier slots' are their identities.
-      const first = window.ids.slice(0, at) as K[]
-      first.push(key)
-      window.keys = first
+      // The first identity that may differ from its key: the earlier slots' are their keys.
+      const first: unknown[] = batch.keys.slice(0, slot)
+      first.push(id)
+      batch.ids = first
+      window.chunks[batch.index] = first
     }
     if (slot + 1 >= this.#maxBatchSize) this.#closeFull(batch)
     return promise
@@ -428,7 +442,9 @@ export class Batcher<K, V> {
 
   /** Starts a batch in `window`. */
   #startBatch(window: Window<K>): Batch<K> {
-    const batch = new Batch<K>(window, this.#sizeHint)
+    const batch = new Batch<K>(window, window.batches.length, this.#sizeHint)
+    window.batches.push(batch)
+    window.chunks.push(batch.keys)
     window.current = batch
     return batch
   }
@@ -504,12 +520,12 @@ export class Batcher<K, V> {
       )
     }
     const batchFn = this.#batchFn
-    // The batch function may sort or otherwise change `keys` in place: results given as a Map
-    // or an object are matched (and failures evicted) by the window's identities and keys, as
-    // they were asked for.
+    // A copy: the batch function may sort or otherwise change `keys` in place, while results
+    // given as a Map or an object are matched (and failures evicted) by the keys and identities
+    // as they were asked for, and the window's later loads may still look them up.
     let result: unknown
     try {
-      result = batchFn(batch.keys, { signal })
+      result = batchFn(batch.keys.slice(), { signal })
     } catch (error) {
       this.#fail(
         batch,
@@ -589,7 +605,7 @@ export class Batcher<K, V> {
 
   #complete(batch: Batch<K>, result: unknown): void {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
-    const { window, start, settlers } = batch
+    const { keys, settlers } = batch
     const n = batch.size
     let array: unknown[] | undefined
     let plain = false
@@ -620,9 +636,8 @@ export class Batcher<K, V> {
       return
     }
     // A Map is looked up by key, then by identity; a plain object by String(identity).
-    const ids = window.ids
-    const keys = window.keys ?? ids
-    // Window slots whose load was rejected, for evicting them from the cache; made on first use.
+    const ids = batch.ids ?? keys
+    // Slots whose load was rejected, for evicting them from the cache; made on first use.
     let failed: number[] | undefined
     let i = 0
     while (i < n) {
@@ -630,16 +645,15 @@ export class Batcher<K, V> {
       // throws) fails its own key, and the loop goes on after it.
       try {
         for (; i < n; i++) {
-          const slot = start + i
           const value =
             array !== undefined
               ? array[i]
               : plain
-                ? fromRecord(result as Record<string, unknown>, ids[slot])
-                : fromMap(result as ReadonlyMap<unknown, unknown>, keys[slot], ids[slot])
+                ? fromRecord(result as Record<string, unknown>, ids[i])
+                : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
           if (value instanceof Error) {
             settlers[2 * i + 1]!(value)
-            ;(failed ??= []).push(slot)
+            ;(failed ??= []).push(i)
           } else {
             // Resolving reads an object's `then`; read it here first, so that one that throws
             // (a revoked Proxy) fails this key with ERR_BATCH_FN rather than with its TypeError.
@@ -652,12 +666,12 @@ export class Batcher<K, V> {
       } catch (cause) {
         settlers[2 * i + 1]!(
           fnError(
-            `batchFn's value for the key ${describeValue(keys[start + i])} could not be read: ${describeValue(cause)}`,
+            `batchFn's value for the key ${describeValue(keys[i])} could not be read: ${describeValue(cause)}`,
             result,
             cause,
           ),
         )
-        ;(failed ??= []).push(start + i)
+        ;(failed ??= []).push(i)
         i++
       }
     }
@@ -665,18 +679,14 @@ export class Batcher<K, V> {
     this.#drain()
   }
 
-  /**
-   * Drops the failed window slots (all of the batch's when `failed` is undefined) from the
-   * cache, if still theirs.
-   */
+  /** Drops the failed slots (all when `failed` is undefined) from the cache, if still theirs. */
   #evict(batch: Batch<K>, failed: number[] | undefined): void {
     const cache = this.#cache!
-    const window = batch.window
-    const ids: readonly unknown[] = window.ids
-    const promises = window.promises
+    const ids: readonly unknown[] = batch.ids ?? batch.keys
+    const promises = batch.promises
     const n = failed === undefined ? batch.size : failed.length
     for (let j = 0; j < n; j++) {
-      const i = failed === undefined ? batch.start + j : failed[j]!
+      const i = failed === undefined ? j : failed[j]!
       const id = ids[i]
       if (cache.get(id) === promises[i]) cache.delete(id)
     }

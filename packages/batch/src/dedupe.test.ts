@@ -24,6 +24,14 @@ const anyId: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('1', '2', 'a', 'NaN', '') },
 )
 
+/** `ids` in arrays of `size` (the last one shorter), as a window keeps them in its batches. */
+function chunked(ids: readonly unknown[], size: number): unknown[][] {
+  if (size === Infinity) return [[...ids]]
+  const chunks: unknown[][] = []
+  for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size))
+  return chunks
+}
+
 describe('SlotIndex', () => {
   it('finds what a linear scan with SameValueZero finds, across batches, indexes and stamp restarts', () => {
     const op = fc.oneof(
@@ -32,27 +40,33 @@ describe('SlotIndex', () => {
       { weight: 1, arbitrary: fc.record({ skip: fc.integer({ min: 1, max: 3 }) }) },
     )
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 600, size: 'max' }), (ops) => {
-        // Three indexes at once, as three batchers collecting in the same tick: they hand the
-        // spare table to each other as their batches close.
-        const indexes = [new SlotIndex(), new SlotIndex(), new SlotIndex()]
-        const batches: unknown[][] = [[], [], []]
-        for (const o of ops) {
-          if ('skip' in o) {
-            skipStampsForTesting(o.skip)
-          } else if ('reset' in o) {
-            indexes[o.index]!.reset()
-            batches[o.index] = []
-          } else {
-            const ids = batches[o.index]!
-            const expected = modelSlotOf(ids, o.id)
-            // Slots past `n` are garbage, as in a batch's presized arrays: here, the id itself.
-            expect(indexes[o.index]!.slotOf([...ids, o.id], ids.length, o.id)).toBe(expected)
-            if (expected === -1) ids.push(o.id)
+      // The window's identities come in chunks of `size`, as in its batches of maxBatchSize.
+      fc.property(
+        fc.array(op, { maxLength: 600, size: 'max' }),
+        fc.constantFrom(Infinity, 1, 3, 8, 50),
+        (ops, size) => {
+          // Three indexes at once, as three batchers collecting in the same tick: they hand the
+          // spare table to each other as their batches close.
+          const indexes = [new SlotIndex(), new SlotIndex(), new SlotIndex()]
+          const batches: unknown[][] = [[], [], []]
+          for (const o of ops) {
+            if ('skip' in o) {
+              skipStampsForTesting(o.skip)
+            } else if ('reset' in o) {
+              indexes[o.index]!.reset()
+              batches[o.index] = []
+            } else {
+              const ids = batches[o.index]!
+              const expected = modelSlotOf(ids, o.id)
+              // Slots past `n` are garbage, as in a batch's presized arrays: here, the id itself.
+              const chunks = chunked([...ids, o.id], size)
+              expect(indexes[o.index]!.slotOf(chunks, size, ids.length, o.id)).toBe(expected)
+              if (expected === -1) ids.push(o.id)
+            }
           }
-        }
-        for (const index of indexes) index.reset()
-      }),
+          for (const index of indexes) index.reset()
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -61,9 +75,9 @@ describe('SlotIndex', () => {
     const index = new SlotIndex()
     const ids: unknown[] = []
     for (let i = 0; i < 3 * SCAN_SLOTS; i++) {
-      expect(index.slotOf(ids, ids.length, i * 7)).toBe(-1)
+      expect(index.slotOf([ids], Infinity, ids.length, i * 7)).toBe(-1)
       ids.push(i * 7)
-      for (let j = 0; j <= i; j++) expect(index.slotOf(ids, ids.length, j * 7)).toBe(j)
+      for (let j = 0; j <= i; j++) expect(index.slotOf([ids], Infinity, ids.length, j * 7)).toBe(j)
     }
     index.reset()
   })

@@ -91,6 +91,18 @@ function hashOf(id: number | string): number {
   return typeof id === 'number' ? Math.imul(id, GOLDEN) : hashString(id)
 }
 
+/**
+ * A window's identities, by window slot, in the arrays of its batches: every batch but the last
+ * has exactly `size` slots (the batcher's `maxBatchSize`, `Infinity` for one batch), so the
+ * window's slot `w` is slot `w % size` of batch `w / size`, and no window-wide array is kept.
+ */
+export type Chunks = readonly (readonly unknown[])[]
+
+/** The identity at window slot `slot`. (`slot / Infinity` is 0 and `slot % Infinity` is `slot`.) */
+function idAt(chunks: Chunks, size: number, slot: number): unknown {
+  return chunks.length === 1 ? chunks[0]![slot] : chunks[(slot / size) | 0]![slot % size]
+}
+
 /** SameValueZero, as `Map` compares its keys: `===`, except that NaN equals NaN. */
 function sameValueZero(a: unknown, b: unknown): boolean {
   return a === b || (a !== a && b !== b)
@@ -131,23 +143,24 @@ export class SlotIndex {
   #others: Map<unknown, number> | undefined = undefined
 
   /**
-   * The slot of `id` in the window whose identities, by slot, are the first `n` of `ids`; or, if
-   * it has none, -1, and `id` is recorded at slot `n`: the caller must put it there (or, while
-   * no array of identities exists, a key whose identity it is).
+   * The slot of `id` in the window whose identities, by slot, are the first `n` of `chunks` (see
+   * {@link Chunks}, each of `size` slots but the last); or, if it has none, -1, and `id` is
+   * recorded at slot `n`: the caller must put it there.
    */
-  slotOf(ids: readonly unknown[], n: number, id: unknown): number {
+  slotOf(chunks: Chunks, size: number, n: number, id: unknown): number {
     if (n <= SCAN_SLOTS) {
-      for (let slot = 0; slot < n; slot++) if (sameValueZero(ids[slot], id)) return slot
+      for (let slot = 0; slot < n; slot++)
+        if (sameValueZero(idAt(chunks, size, slot), id)) return slot
       // The new slot is the first one past the scan: index the window so far.
-      if (n === SCAN_SLOTS) this.#start(ids)
+      if (n === SCAN_SLOTS) this.#start(chunks, size)
       else return -1
     }
     let hash: number
     if (isSmall(id)) hash = Math.imul(id, GOLDEN)
     else if (isHashed(id)) hash = hashString(id)
-    else return this.#other(ids, id, n)
-    if (n > MAX_SLOT) return this.#other(ids, id, n)
-    if (n >= this.#limit) this.#grow(ids, n)
+    else return this.#other(chunks, size, id, n)
+    if (n > MAX_SLOT) return this.#other(chunks, size, id, n)
+    if (n >= this.#limit) this.#grow(chunks, size, n)
     // Linear probing from the hash's bucket up to the first empty one, where a miss goes.
     const table = this.#table
     const tag = this.#tag
@@ -155,7 +168,7 @@ export class SlotIndex {
     let bucket = hash >>> this.#shift
     for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === tag; entry = table[bucket]!) {
       const slot = entry & MAX_SLOT
-      if (ids[slot] === id) return slot
+      if (idAt(chunks, size, slot) === id) return slot
       bucket = (bucket + 1) & mask
     }
     table[bucket] = tag | n
@@ -179,10 +192,10 @@ export class SlotIndex {
   }
 
   /** {@link slotOf} for an identity that is not a small integer, or past {@link MAX_SLOT}. */
-  #other(ids: readonly unknown[], id: unknown, n: number): number {
+  #other(chunks: Chunks, size: number, id: unknown, n: number): number {
     if (n > MAX_SLOT && isTabled(id)) {
       // It may be in the table, from a slot before MAX_SLOT.
-      const slot = this.#lookUp(ids, id)
+      const slot = this.#lookUp(chunks, size, id)
       if (slot >= 0) return slot
     }
     const others = (this.#others ??= new Map<unknown, number>())
@@ -193,19 +206,19 @@ export class SlotIndex {
   }
 
   /** The slot of `id`, which {@link isTabled}, in the table, or -1. */
-  #lookUp(ids: readonly unknown[], id: number | string): number {
+  #lookUp(chunks: Chunks, size: number, id: number | string): number {
     const table = this.#table
     let bucket = hashOf(id) >>> this.#shift
     for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === this.#tag; entry = table[bucket]!) {
       const slot = entry & MAX_SLOT
-      if (ids[slot] === id) return slot
+      if (idAt(chunks, size, slot) === id) return slot
       bucket = (bucket + 1) & this.#mask
     }
     return -1
   }
 
   /** Takes a stamp and a table (the spare if any), and indexes the first SCAN_SLOTS slots. */
-  #start(ids: readonly unknown[]): void {
+  #start(chunks: Chunks, size: number): void {
     if (nextStamp > LAST_STAMP) {
       nextStamp = 1
       epoch++
@@ -221,10 +234,10 @@ export class SlotIndex {
       this.#use(table)
     }
     for (let slot = 0; slot < SCAN_SLOTS; slot++) {
-      const id = ids[slot]
+      const id = idAt(chunks, size, slot)
       if (!isTabled(id)) (this.#others ??= new Map<unknown, number>()).set(id, slot)
     }
-    this.#index(ids, SCAN_SLOTS)
+    this.#index(chunks, size, SCAN_SLOTS)
   }
 
   #use(table: number[]): void {
@@ -236,12 +249,12 @@ export class SlotIndex {
   }
 
   /** Puts the identities among the first `n` of `ids` that {@link isTabled}, all distinct, in the table. */
-  #index(ids: readonly unknown[], n: number): void {
+  #index(chunks: Chunks, size: number, n: number): void {
     const table = this.#table
     const tag = this.#tag
     const mask = this.#mask
     for (let slot = 0; slot < n; slot++) {
-      const id = ids[slot]
+      const id = idAt(chunks, size, slot)
       if (!isTabled(id)) continue
       let bucket = hashOf(id) >>> this.#shift
       while ((table[bucket]! & ~MAX_SLOT) === tag) bucket = (bucket + 1) & mask
@@ -250,9 +263,9 @@ export class SlotIndex {
   }
 
   /** Doubles the table and puts the window's tabled identities, the first `n` of `ids`, in again. */
-  #grow(ids: readonly unknown[], n: number): void {
+  #grow(chunks: Chunks, size: number, n: number): void {
     // Holey (a hole check per read) but filled natively, unlike zeros pushed one by one.
     this.#use(new Array<number>(this.#table.length * 2).fill(0))
-    this.#index(ids, n)
+    this.#index(chunks, size, n)
   }
 }
