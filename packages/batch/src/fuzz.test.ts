@@ -3,7 +3,7 @@
 // caller's own error: an Error a batch function put in a slot, what a keyFn threw, the abort
 // reason); never another error, a load left pending once its batch function settled or timed
 // out, an unhandled rejection (vitest fails the run on one), or a change to Object.prototype.
-// Runs are bounded; FUZZ_RUNS=2000 pnpm test src/fuzz.test.ts runs longer.
+// Runs are bounded; `pnpm fuzz` (FUZZ_RUNS=2000) runs longer.
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
