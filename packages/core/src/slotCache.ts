@@ -309,8 +309,25 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     if (this.#weights !== undefined) {
       this.#totalWeight += weight - this.#weights[slot]!
       this.#weights[slot] = weight
-      while (this.#totalWeight > this.maxWeight) this.#remove(this.victim(), 'evict')
+      if (this.#totalWeight > this.maxWeight) this.#makeRoomFor(slot, key)
     }
+  }
+
+  // A heavier re-set evicts other entries, never the one being set: should the policy pick it
+  // (FIFO's oldest, LFU's least used), it leaves the policy's structures while the others go and
+  // comes back as a new entry. The loop stops when it is alone, whatever float rounding says.
+  #makeRoomFor(slot: number, key: K): void {
+    let unlinked = false
+    while (this.#totalWeight > this.maxWeight && this.keyIndex.size - this.phantoms > 1) {
+      const victim = this.victim()
+      if (victim === slot) {
+        this.unlink(slot)
+        unlinked = true
+      } else {
+        this.#remove(victim, 'evict')
+      }
+    }
+    if (unlinked) this.insert(slot, key, false)
   }
 
   // Stores a new key, evicting as the policy decides until it fits. `phantom` is the key's
@@ -333,9 +350,10 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
         slot = victim
       }
     } else {
+      // `size > 0`: with fractional weights the total of an emptied cache may round above 0.
       while (
         this.keyIndex.size - this.phantoms >= this.maxSize ||
-        this.#totalWeight + weight > this.maxWeight
+        (this.#totalWeight + weight > this.maxWeight && this.keyIndex.size - this.phantoms > 0)
       ) {
         this.#remove(this.victim(), 'evict')
       }

@@ -252,6 +252,57 @@ export function testConformance(policy: PolicyName, create: CacheFactory): void 
       expect(cache.peek('c')).toBe('xxxxxxxx')
     })
 
+    // issue 17, item 1: the eviction loop of a re-set picked the slot being re-set.
+    it('keeps a key re-set to a heavier value and evicts the others instead', () => {
+      const evicted: [string, number, EvictionReason][] = []
+      const weighted = () =>
+        create<string, { w: number }>({
+          maxSize: 3,
+          maxWeight: 3,
+          weigh: (value) => value.w,
+          onEvict: (key, value, reason) => evicted.push([key, value.w, reason]),
+        })
+      const fifoCase = weighted()
+      fifoCase.set('a', { w: 1 }).set('b', { w: 1 }).set('a', { w: 3 })
+      expect(fifoCase.has('a')).toBe(true)
+      expect(fifoCase.get('a')).toEqual({ w: 3 })
+      expect(fifoCase.has('b')).toBe(false)
+      expect([fifoCase.size, fifoCase.weight]).toEqual([1, 3])
+      expect(evicted).toEqual([
+        ['a', 1, 'set'],
+        ['b', 1, 'evict'],
+      ])
+
+      evicted.length = 0
+      const lfuCase = weighted()
+      lfuCase.set('a', { w: 1 }).set('b', { w: 1 })
+      lfuCase.get('b')
+      lfuCase.get('b')
+      lfuCase.delete('a')
+      lfuCase.set('a', { w: 1 }).set('a', { w: 3 })
+      expect(lfuCase.has('a')).toBe(true)
+      expect(lfuCase.get('a')).toEqual({ w: 3 })
+      expect(lfuCase.has('b')).toBe(false)
+      expect([lfuCase.size, lfuCase.weight]).toEqual([1, 3])
+      expect(evicted).toEqual([
+        ['a', 1, 'delete'],
+        ['a', 1, 'set'],
+        ['b', 1, 'evict'],
+      ])
+    })
+
+    it('stays usable after a re-set that makes room among many entries', () => {
+      const cache = create<number, number>({ maxSize: 10, maxWeight: 10, weigh: (value) => value })
+      for (let i = 0; i < 10; i++) cache.set(i, 1)
+      cache.set(0, 5)
+      expect(cache.get(0)).toBe(5)
+      expect([cache.size, cache.weight]).toEqual([6, 10])
+      for (let i = 10; i < 20; i++) cache.set(i, 1)
+      expect(cache.weight).toBeLessThanOrEqual(10)
+      expect(cache.size).toBeLessThanOrEqual(10)
+      expect(cache.get(19)).toBe(1)
+    })
+
     it('rejects bad options with a CacheConfigError naming the value', () => {
       const bad: [Partial<CacheOptions<unknown, unknown>>, string][] = [
         [{ maxSize: 0 }, '`maxSize` must be a positive integer up to 1073741824, got: 0'],
