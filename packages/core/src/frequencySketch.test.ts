@@ -53,4 +53,17 @@ describe('FrequencySketch', () => {
     sketch.clear()
     expect(sketch.frequency(3)).toBe(0)
   })
+
+  it('keeps every estimate when it grows, and its sample size', () => {
+    const sketch = new FrequencySketch(256, 100_000)
+    const hashes = Array.from({ length: 2000 }, (_, i) => Math.imul(i + 1, 0x9e3779b1))
+    hashes.forEach((hash, i) => {
+      for (let n = 0; n <= i % 5; n++) sketch.increment(hash)
+    })
+    const before = hashes.map((hash) => sketch.frequency(hash))
+    expect(sketch.grow(100)).toBe(false)
+    expect(sketch.grow(5000)).toBe(true)
+    expect(hashes.map((hash) => sketch.frequency(hash))).toEqual(before)
+    expect(sketch.sampleSize).toBe(1_000_000)
+  })
 })

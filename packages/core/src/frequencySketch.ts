@@ -12,16 +12,36 @@ const WORDS_PER_BLOCK = 16
 export class FrequencySketch {
   /** Increments between two halvings. */
   readonly sampleSize: number
-  readonly #table: Uint32Array
-  readonly #blockMask: number
+  #table: Uint32Array
+  #blockMask: number
   #additions = 0
 
-  /** @param capacity - the cache's `maxSize`; the table has `nextPow2(max(capacity, 256))` 64-bit words. */
-  constructor(capacity: number) {
+  /**
+   * @param capacity - how many entries to count for: the table has `nextPow2(max(capacity, 256))`
+   * 64-bit words; @param maxSize - the cache's `maxSize` (the sample is `10 × maxSize`), when the
+   * table starts smaller and {@link grow}s with the cache.
+   */
+  constructor(capacity: number, maxSize: number = capacity) {
     const words64 = nextPowerOfTwo(Math.max(capacity, 256))
     this.#table = new Uint32Array(words64 * 2)
     this.#blockMask = this.#table.length / WORDS_PER_BLOCK - 1
-    this.sampleSize = 10 * capacity
+    this.sampleSize = 10 * maxSize
+  }
+
+  /**
+   * Makes the table fit `capacity` entries; whether it grew, in which case every block a caller
+   * keeps (see {@link blockOf}) is stale. Each doubling copies the table into both halves: a
+   * hash's block is then its old one or the copy of it, so every estimate stays what it was.
+   */
+  grow(capacity: number): boolean {
+    const length = nextPowerOfTwo(Math.max(capacity, 256)) * 2
+    const old = this.#table
+    if (length <= old.length) return false
+    const table = new Uint32Array(length)
+    for (let at = 0; at < length; at += old.length) table.set(old, at)
+    this.#table = table
+    this.#blockMask = length / WORDS_PER_BLOCK - 1
+    return true
   }
 
   /**

@@ -72,4 +72,23 @@ describe('KeyIndex', () => {
       { numRuns: 300 },
     )
   })
+
+  it('keeps every key when reserve() makes room for more', () => {
+    const index = new KeyIndex<number | string>(4)
+    for (let i = 0; i < 4; i++) {
+      index.set(i * 7919, i)
+      index.set(`s${i}`, 10 + i)
+    }
+    index.reserve(2)
+    index.reserve(1000)
+    for (let i = 4; i < 1000; i++) index.set(i * 7919, i)
+    expect(index.size).toBe(1004)
+    for (let i = 0; i < 1000; i++) expect(index.get(i * 7919)).toBe(i)
+    expect([index.get('s3'), index.delete(0), index.get(0), index.size]).toEqual([
+      13,
+      true,
+      undefined,
+      1003,
+    ])
+  })
 })

@@ -1,6 +1,6 @@
 // Key → slot, for every policy. Integer keys (int32, the common numeric id) live in an
-// open-addressing table over two typed arrays, sized once for the cache's slots so it never
-// grows: a lookup is a multiply and one or two array reads, several times faster than a `Map`,
+// open-addressing table over two typed arrays, sized for the cache's slot capacity and rebuilt
+// only when that capacity doubles (see `reserve`): a lookup is a multiply and one or two array reads, several times faster than a `Map`,
 // and the table takes 16 to 32 bytes per slot of capacity, less than a `Map` holding as many. Every other key (strings,
 // floats, NaN, objects, ...) goes to a `Map`. Keys compare as in a `Map` (SameValueZero): -0 is
 // the integer 0.
@@ -10,7 +10,7 @@ const EMPTY = 0
 /** A key → slot index: a typed table for int32 keys, a `Map` for the rest. */
 export class KeyIndex<K> {
   readonly #map = new Map<K, number>()
-  readonly #capacity: number
+  #capacity: number
   // Created by the first integer key: a cache of strings never pays for them. Per position, the
   // key and slot + 1 (EMPTY = free); at most half the positions are used.
   #intKeys: Int32Array | undefined
@@ -25,6 +25,24 @@ export class KeyIndex<K> {
   /** @param capacity - the most keys held at once. */
   constructor(capacity: number) {
     this.#capacity = capacity
+  }
+
+  /**
+   * Makes room for `capacity` keys: the cache's slot arrays grew. An existing integer table is
+   * rebuilt at the new size (at most half full again); a lookup never checks for room.
+   */
+  reserve(capacity: number): void {
+    if (capacity <= this.#capacity) return
+    this.#capacity = capacity
+    const keys = this.#intKeys
+    const slots = this.#intSlots
+    if (keys === undefined || slots === undefined) return
+    if (this.#mask + 1 >= Math.min(2 ** 31, capacity * 2)) return
+    this.#createTable()
+    this.#intCount = 0
+    for (let at = 0; at < slots.length; at++) {
+      if (slots[at] !== EMPTY) this.#setInt(keys[at]!, slots[at]! - 1)
+    }
   }
 
   /** How many keys are held. */

@@ -1,4 +1,4 @@
-import { NIL, SlotCache } from './slotCache.js'
+import { grown, NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
 
 /** Options of {@link LFUCache}. */
@@ -25,16 +25,17 @@ export class LFUCache<K, V> extends SlotCache<K, V> {
   /** Always `'lfu'`. */
   readonly policy: PolicyName = 'lfu'
   // Entries within a bucket: `next` toward the bucket's tail (least recent).
-  readonly #next: Int32Array
-  readonly #prev: Int32Array
-  readonly #bucketOf: Int32Array
-  // Buckets, indexed like slots from a pool of `maxSize` (never more non-empty buckets than entries).
-  readonly #frequency: Float64Array
-  readonly #head: Int32Array
-  readonly #tail: Int32Array
-  readonly #bucketNext: Int32Array
-  readonly #bucketPrev: Int32Array
-  readonly #freeBuckets: Int32Array
+  #next: Int32Array
+  #prev: Int32Array
+  #bucketOf: Int32Array
+  // Buckets, indexed like slots from a pool as large as the slot capacity (never more non-empty
+  // buckets than entries), grown with it.
+  #frequency: Float64Array
+  #head: Int32Array
+  #tail: Int32Array
+  #bucketNext: Int32Array
+  #bucketPrev: Int32Array
+  #freeBuckets: Int32Array
   #freeTop = 0
   #bucketFill = 0
   #lowest = NIL
@@ -43,7 +44,7 @@ export class LFUCache<K, V> extends SlotCache<K, V> {
   /** @param options - see {@link CacheOptions}. */
   constructor(options: LFUCacheOptions<K, V>) {
     super(options)
-    const n = this.maxSize
+    const n = this.capacity
     this.#next = new Int32Array(n)
     this.#prev = new Int32Array(n)
     this.#bucketOf = new Int32Array(n)
@@ -69,6 +70,18 @@ export class LFUCache<K, V> extends SlotCache<K, V> {
     }
     this.hit(slot)
     return this.valList[slot]
+  }
+
+  protected resize(capacity: number): void {
+    this.#next = grown(this.#next, capacity)
+    this.#prev = grown(this.#prev, capacity)
+    this.#bucketOf = grown(this.#bucketOf, capacity)
+    this.#frequency = grown(this.#frequency, capacity)
+    this.#head = grown(this.#head, capacity)
+    this.#tail = grown(this.#tail, capacity)
+    this.#bucketNext = grown(this.#bucketNext, capacity)
+    this.#bucketPrev = grown(this.#bucketPrev, capacity)
+    this.#freeBuckets = grown(this.#freeBuckets, capacity)
   }
 
   protected insert(slot: number): void {

@@ -1,7 +1,7 @@
 // Doubly linked lists threaded through typed arrays: the queues of FIFO, S3-FIFO and W-TinyLFU
 // (LRU and SIEVE keep one list each, with plain fields for its ends). One pair of `next`/`prev` arrays serves every list a policy keeps, since an entry is
 // in one list at a time; each list is just a head, a tail and a length.
-import { NIL, SlotCache } from './slotCache.js'
+import { grown, NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions } from './types.js'
 
 /**
@@ -10,9 +10,9 @@ import type { CacheOptions } from './types.js'
  */
 export abstract class LinkedSlotCache<K, V> extends SlotCache<K, V> {
   /** Toward the tail (older). */
-  protected readonly next: Int32Array
+  protected next: Int32Array
   /** Toward the head (newer). */
-  protected readonly prev: Int32Array
+  protected prev: Int32Array
   /** `heads[list]`: the newest slot of each list, or `NIL`. */
   protected readonly heads: Int32Array
   /** `tails[list]`: the oldest slot of each list, or `NIL`. */
@@ -26,11 +26,17 @@ export abstract class LinkedSlotCache<K, V> extends SlotCache<K, V> {
    */
   constructor(options: CacheOptions<K, V>, lists: number, phantomSlots = 0) {
     super(options, phantomSlots)
-    this.next = new Int32Array(this.slotCount)
-    this.prev = new Int32Array(this.slotCount)
+    this.next = new Int32Array(this.capacity)
+    this.prev = new Int32Array(this.capacity)
     this.heads = new Int32Array(lists).fill(NIL)
     this.tails = new Int32Array(lists).fill(NIL)
     this.lengths = new Int32Array(lists)
+  }
+
+  /** Grows the links; a policy that keeps more per-slot arrays grows them and calls this. */
+  protected resize(capacity: number): void {
+    this.next = grown(this.next, capacity)
+    this.prev = grown(this.prev, capacity)
   }
 
   /** Links `slot` at the head of `list`. */

@@ -1,4 +1,4 @@
-import { NIL, SlotCache } from './slotCache.js'
+import { grown, NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions, PolicyName, SetOptions } from './types.js'
 
 /** Options of {@link LRUCache}. */
@@ -21,16 +21,16 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
   readonly policy: PolicyName = 'lru'
   // One list threaded through typed arrays; head = most recent. Plain fields for the ends (not
   // the shared multi-list arrays) keep the hit path to a handful of loads and stores.
-  readonly #next: Int32Array
-  readonly #prev: Int32Array
+  #next: Int32Array
+  #prev: Int32Array
   #head = NIL
   #tail = NIL
 
   /** @param options - see {@link CacheOptions}. */
   constructor(options: LRUCacheOptions<K, V>) {
     super(options)
-    this.#next = new Int32Array(this.maxSize)
-    this.#prev = new Int32Array(this.maxSize)
+    this.#next = new Int32Array(this.capacity)
+    this.#prev = new Int32Array(this.capacity)
   }
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; makes it most recent. */
@@ -115,6 +115,11 @@ export class LRUCache<K, V> extends SlotCache<K, V> {
     else this.#next[prev] = next
     if (next === NIL) this.#tail = prev
     else this.#prev[next] = prev
+  }
+
+  protected resize(capacity: number): void {
+    this.#next = grown(this.#next, capacity)
+    this.#prev = grown(this.#prev, capacity)
   }
 
   protected victim(): number {

@@ -1,6 +1,6 @@
 import { CacheConfigError } from './errors.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
-import { NIL } from './slotCache.js'
+import { grown, NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
 
 const SMALL = 0
@@ -49,8 +49,8 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
   readonly mainCapacity: number
   /** The promotion threshold in use. */
   readonly promotionThreshold: number
-  readonly #frequency: Uint8Array
-  readonly #queueOf: Uint8Array
+  #frequency: Uint8Array
+  #queueOf: Uint8Array
   // Ghosts keep their slots (key mapped, value released) in a third list, GHOST, as long as the
   // main queue: ghosting an evicted key costs no index operation, a returning ghost is revived in
   // place, and a miss costs the three index operations of an LRU (look up, drop the oldest ghost's
@@ -78,8 +78,8 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     }
     this.mainCapacity = this.maxSize - small
     this.promotionThreshold = promotionThreshold
-    this.#frequency = new Uint8Array(this.slotCount)
-    this.#queueOf = new Uint8Array(this.slotCount)
+    this.#frequency = new Uint8Array(this.capacity)
+    this.#queueOf = new Uint8Array(this.capacity)
     this.#ghostCapacity = this.slotCount - this.maxSize
   }
 
@@ -135,6 +135,12 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
         frequency[tail] = 0
       }
     }
+  }
+
+  protected override resize(capacity: number): void {
+    super.resize(capacity)
+    this.#frequency = grown(this.#frequency, capacity)
+    this.#queueOf = grown(this.#queueOf, capacity)
   }
 
   protected *order(): Generator<number, void, undefined> {

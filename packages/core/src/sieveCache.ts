@@ -1,4 +1,4 @@
-import { NIL, SlotCache } from './slotCache.js'
+import { grown, NIL, SlotCache } from './slotCache.js'
 import type { CacheOptions, PolicyName, SetOptions } from './types.js'
 
 /** Options of {@link SieveCache}. */
@@ -23,9 +23,9 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
   readonly policy: PolicyName = 'sieve'
   // One queue threaded through typed arrays (head = newest), with plain fields for its ends, as
   // in LRUCache: the miss path is a handful of loads and stores besides the Map operations.
-  readonly #next: Int32Array
-  readonly #prev: Int32Array
-  readonly #visited: Uint8Array
+  #next: Int32Array
+  #prev: Int32Array
+  #visited: Uint8Array
   #head = NIL
   #tail = NIL
   #hand = NIL
@@ -33,9 +33,9 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
   /** @param options - see {@link CacheOptions}. */
   constructor(options: SieveCacheOptions<K, V>) {
     super(options)
-    this.#next = new Int32Array(this.maxSize)
-    this.#prev = new Int32Array(this.maxSize)
-    this.#visited = new Uint8Array(this.maxSize)
+    this.#next = new Int32Array(this.capacity)
+    this.#prev = new Int32Array(this.capacity)
+    this.#visited = new Uint8Array(this.capacity)
   }
 
   /** The value for `key`, or `undefined` on a miss or an expired entry; marks it visited. */
@@ -102,6 +102,12 @@ export class SieveCache<K, V> extends SlotCache<K, V> {
     if (head === NIL) this.#tail = slot
     else this.#prev[head] = slot
     this.#head = slot
+  }
+
+  protected resize(capacity: number): void {
+    this.#next = grown(this.#next, capacity)
+    this.#prev = grown(this.#prev, capacity)
+    this.#visited = grown(this.#visited, capacity)
   }
 
   protected hit(slot: number): void {

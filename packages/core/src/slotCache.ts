@@ -17,6 +17,37 @@ import { isPositiveOrInfinity, validateOptions } from './validate.js'
 /** A slot index that means "no slot" in the policies' typed-array links. */
 export const NIL = -1
 
+// How many slots a new cache's arrays hold; they double as entries arrive, up to `maxSize` (plus
+// phantoms), so a large bound costs memory only when it is used.
+let initialCapacity = 256
+
+/**
+ * Sets the slot capacity new caches start with and returns the previous one. For tests, which
+ * make caches grow several times with few entries; not exported from the package.
+ */
+export function setInitialCapacity(capacity: number): number {
+  const previous = initialCapacity
+  initialCapacity = capacity
+  return previous
+}
+
+/** A copy of `array` with room for `capacity` elements, the new ones 0. */
+export function grown<A extends Int32Array | Uint8Array | Float64Array>(
+  array: A,
+  capacity: number,
+): A {
+  const copy = new (array.constructor as new (length: number) => A)(capacity)
+  copy.set(array)
+  return copy
+}
+
+function grownList<T>(list: (T | undefined)[], capacity: number): (T | undefined)[] {
+  // A fresh array filled up front stays packed and exactly sized (pushing would over-allocate).
+  const copy = new Array<T | undefined>(capacity).fill(undefined)
+  for (let i = 0; i < list.length; i++) copy[i] = list[i]
+  return copy
+}
+
 /**
  * The base class of every policy: storage, TTL, weights, eviction callbacks and iteration.
  * Subclasses implement the protected hooks; users never see this class by name.
@@ -37,10 +68,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
    * operation and recognising it costs none beyond the lookup every `get` and `set` makes.
    */
   protected phantoms = 0
-  /** How many slots the arrays hold: `maxSize`, plus the phantoms a policy may keep. */
+  /** How many slots the arrays may grow to: `maxSize`, plus the phantoms a policy may keep. */
   protected readonly slotCount: number
-  protected readonly keyList: (K | undefined)[]
-  protected readonly valList: (V | undefined)[]
+  /** How many slots the arrays hold now; {@link takeSlot} doubles it when a new slot is needed. */
+  protected capacity: number
+  protected keyList: (K | undefined)[]
+  protected valList: (V | undefined)[]
 
   readonly #defaultTtl: number
   /** No default TTL and no weights: a `set` without options needs no expiry or weight work. */
@@ -58,7 +91,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   /** Absolute expiry per slot (Infinity = never), created by the first entry that expires. */
   protected expires: Float64Array | undefined
   // Weight per slot, created only when `maxWeight` is finite.
-  readonly #weights: Float64Array | undefined
+  #weights: Float64Array | undefined
   #totalWeight = 0
   // Eviction callbacks run after the structure is consistent again: a re-entrant or throwing
   // `onEvict` can never observe or leave a half-done operation. The queue's arrays are reused.
@@ -73,15 +106,16 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     validateOptions(options)
     this.maxSize = options.maxSize
     this.slotCount = options.maxSize + phantomSlots
-    this.keyIndex = new KeyIndex(this.slotCount)
+    this.capacity = Math.min(this.slotCount, initialCapacity)
+    this.keyIndex = new KeyIndex(this.capacity)
     this.maxWeight = options.maxWeight ?? Infinity
     this.#defaultTtl = options.ttl ?? Infinity
     this.#now = options.now ?? Date.now
     this.#weigh = options.weigh
     this.#onEvict = options.onEvict
-    this.keyList = new Array<K | undefined>(this.slotCount).fill(undefined)
-    this.valList = new Array<V | undefined>(this.slotCount).fill(undefined)
-    this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.slotCount)
+    this.keyList = new Array<K | undefined>(this.capacity).fill(undefined)
+    this.valList = new Array<V | undefined>(this.capacity).fill(undefined)
+    this.#weights = this.maxWeight === Infinity ? undefined : new Float64Array(this.capacity)
     this.plainSets = this.#defaultTtl === Infinity && this.#weights === undefined
     this.plainRemovals = this.#weights === undefined && this.#onEvict === undefined
   }
@@ -103,6 +137,12 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   protected abstract order(): Generator<number, void, undefined>
   /** Forgets every entry's policy state (after `clear()`). */
   protected abstract reset(): void
+
+  /**
+   * Grows the policy's per-slot arrays to `capacity` slots (see {@link grown}); the base class has
+   * grown its own. Called before the first slot past the old capacity is used.
+   */
+  protected abstract resize(capacity: number): void
 
   /** Records `set` on an existing key; by default the same as a hit. */
   protected update(slot: number): void {
@@ -401,7 +441,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   }
 
   #freeSlot(slot: number): void {
-    this.#free ??= new Int32Array(this.slotCount)
+    this.#free ??= new Int32Array(this.capacity)
     this.#free[this.#freeTop++] = slot
   }
 
@@ -421,7 +461,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       if (ttl !== Infinity) at = this.#now() + ttl
     }
     if (at !== Infinity && this.expires === undefined) {
-      this.expires = new Float64Array(this.slotCount).fill(Infinity)
+      this.expires = new Float64Array(this.capacity).fill(Infinity)
     }
     return at
   }
@@ -472,9 +512,32 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     }
   }
 
-  /** A slot for a new entry when the cache is not full; for policies' own fast paths. */
+  /**
+   * A slot for a new entry when the cache is not full; for policies' own fast paths. The arrays
+   * grow here, the one place a slot past the used ones is taken, so reads never check capacity.
+   */
   protected takeSlot(): number {
-    return this.#freeTop > 0 ? this.#free![--this.#freeTop]! : this.#fill++
+    if (this.#freeTop > 0) return this.#free![--this.#freeTop]!
+    if (this.#fill === this.capacity) this.#grow()
+    return this.#fill++
+  }
+
+  // Doubles every per-slot array, up to `slotCount`. Only slots below `#fill` were ever used, and
+  // all of them are, so there is never room to reclaim.
+  #grow(): void {
+    const capacity = Math.min(this.slotCount, this.capacity * 2)
+    this.keyList = grownList(this.keyList, capacity)
+    this.valList = grownList(this.valList, capacity)
+    if (this.#weights !== undefined) this.#weights = grown(this.#weights, capacity)
+    if (this.#free !== undefined) this.#free = grown(this.#free, capacity)
+    if (this.expires !== undefined) {
+      const expires = new Float64Array(capacity).fill(Infinity)
+      expires.set(this.expires)
+      this.expires = expires
+    }
+    this.keyIndex.reserve(capacity)
+    this.resize(capacity)
+    this.capacity = capacity
   }
 
   /** Queues a departure for `onEvict`; for policies' own fast paths. */

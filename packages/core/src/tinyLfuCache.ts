@@ -2,7 +2,7 @@ import { CacheConfigError } from './errors.js'
 import { FrequencySketch } from './frequencySketch.js'
 import { hashKey } from './hashKey.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
-import { NIL } from './slotCache.js'
+import { grown, NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
 
 const WINDOW = 0
@@ -18,6 +18,8 @@ const HILL_CLIMBER_STEP_DECAY = 0.98
 const HILL_CLIMBER_RESTART_THRESHOLD = 0.05
 // The most entries one climb moves between window and main, as in Caffeine.
 const QUEUE_TRANSFER_THRESHOLD = 1000
+// Caches up to this many entries get their whole sketch up front (see the constructor).
+const SKETCH_START = 16_384
 
 /** Options of {@link TinyLFUCache}. */
 export interface TinyLFUCacheOptions<K, V> extends CacheOptions<K, V> {
@@ -58,9 +60,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   readonly policy: PolicyName = 'tinylfu'
   readonly #sketch: FrequencySketch
   // Each entry's sketch block and counter hash, computed once at insert so hits mix no hashes.
-  readonly #blocks: Int32Array
-  readonly #counterHashes: Int32Array
-  readonly #segmentOf: Uint8Array
+  #blocks: Int32Array
+  #counterHashes: Int32Array
+  #segmentOf: Uint8Array
   readonly #adaptive: boolean
   #maxWindow: number
   #maxProtected: number
@@ -91,11 +93,13 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     this.#adaptive = adaptive
     this.#random = seed | 0
     this.#stepSize = -HILL_CLIMBER_STEP_PERCENT * max
-    this.#sketch = new FrequencySketch(max)
+    // Sized for the slots the cache has at first, or more: a large `maxSize` costs memory only as
+    // entries arrive, while caches up to SKETCH_START entries never see their sketch grow.
+    this.#sketch = new FrequencySketch(Math.max(this.capacity, Math.min(max, SKETCH_START)), max)
     this.#untilClimb = adaptive ? this.#sketch.sampleSize : Infinity
-    this.#blocks = new Int32Array(max)
-    this.#counterHashes = new Int32Array(max)
-    this.#segmentOf = new Uint8Array(max)
+    this.#blocks = new Int32Array(this.capacity)
+    this.#counterHashes = new Int32Array(this.capacity)
+    this.#segmentOf = new Uint8Array(this.capacity)
   }
 
   /** How many entries the window holds at most now (hill climbing moves it). */
@@ -167,6 +171,19 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
       return victim
     }
     return candidate
+  }
+
+  protected override resize(capacity: number): void {
+    super.resize(capacity)
+    this.#blocks = grown(this.#blocks, capacity)
+    this.#counterHashes = grown(this.#counterHashes, capacity)
+    this.#segmentOf = grown(this.#segmentOf, capacity)
+    if (this.#sketch.grow(capacity)) {
+      // Each entry's block moved to its copy or stayed: recompute them (the counter hash stays).
+      for (const slot of this.order()) {
+        this.#blocks[slot] = this.#sketch.blockOf(this.#sketch.mix(hashKey(this.keyList[slot])))
+      }
+    }
   }
 
   protected *order(): Generator<number, void, undefined> {

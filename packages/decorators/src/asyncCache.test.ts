@@ -767,3 +767,17 @@ describe('invalid options', () => {
     expect(loader).not.toHaveBeenCalled()
   })
 })
+
+describe('a large maxSize', () => {
+  // issue 17, item 2: the documented maximum used to allocate every slot up front.
+  it('costs memory only as entries arrive', () => {
+    const before = process.memoryUsage()
+    const cache = new AsyncCache<string, number>({ maxSize: 2 ** 30 })
+    cache.set('a', 1).set('b', 2)
+    const after = process.memoryUsage()
+    expect([cache.maxSize, cache.has('a'), cache.has('b')]).toEqual([2 ** 30, true, true])
+    expect(
+      after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers,
+    ).toBeLessThan(10 * 2 ** 20)
+  })
+})
