@@ -6,6 +6,7 @@ import { S3FIFOCache, type S3FIFOCacheOptions } from './s3fifoCache.js'
 import { SieveCache, type SieveCacheOptions } from './sieveCache.js'
 import { TinyLFUCache, type TinyLFUCacheOptions } from './tinyLfuCache.js'
 import type { EvictionCache, PolicyName } from './types.js'
+import { readOptions } from './validate.js'
 
 /** Every policy name, in the order the docs list them. */
 export const POLICIES: readonly PolicyName[] = ['lru', 'lfu', 'fifo', 'sieve', 's3fifo', 'tinylfu']
@@ -50,10 +51,8 @@ export function createCache<K, V>(
 ): TinyLFUCache<K, V>
 export function createCache<K, V>(options: CreateCacheOptions<K, V>): EvictionCache<K, V>
 export function createCache<K, V>(options: CreateCacheOptions<K, V>): EvictionCache<K, V> {
-  if (typeof options !== 'object' || (options as unknown) === null) {
-    throw new CacheConfigError('options', 'an object with a `policy` and a `maxSize`', options)
-  }
-  const policy: unknown = options.policy ?? 'lru'
+  const read = readOptions(options, ['policy'], 'an object with a `policy` and a `maxSize`')
+  const policy: unknown = read.policy ?? 'lru'
   switch (policy) {
     case 'lru':
       return new LRUCache(options)

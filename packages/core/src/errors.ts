@@ -34,9 +34,17 @@ export class CacheConfigError extends CacheError {
   /** The name of the offending option. */
   readonly option: string
 
-  /** @param option - the option's name; @param expected - what it must be; @param value - what it was. */
-  constructor(option: string, expected: string, value: unknown) {
-    super('ERR_CACHE_CONFIG', `\`${option}\` must be ${expected}, got: ${describe(value)}`, value)
+  /**
+   * @param option - the option's name; @param expected - what it must be; @param value - what it
+   * was; @param options - `cause`: the error reading the option threw, if any.
+   */
+  constructor(option: string, expected: string, value: unknown, options?: ErrorOptions) {
+    super(
+      'ERR_CACHE_CONFIG',
+      `\`${option}\` must be ${expected}, got: ${describe(value)}`,
+      value,
+      options,
+    )
     this.name = 'CacheConfigError'
     this.option = option
   }

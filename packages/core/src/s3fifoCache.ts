@@ -2,6 +2,7 @@ import { CacheConfigError } from './errors.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
 import { grown, NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
+import { readOptions, validateOptions } from './validate.js'
 
 const SMALL = 0
 const MAIN = 1
@@ -61,10 +62,14 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
 
   /** @param options - see {@link S3FIFOCacheOptions}. */
   constructor(options: S3FIFOCacheOptions<K, V>) {
-    // The ghosts' slots come on top of maxSize; bad options get 1 here and their error below.
-    const small = smallQueueSize(options)
-    super(options, 3, Math.max(1, options.maxSize - small))
-    const { smallRatio = 0.1, promotionThreshold = 1 } = options
+    // Every option is read once and the shared ones validated before any arithmetic: the ghosts'
+    // slots (on top of maxSize) are computed from them.
+    const base = validateOptions(options)
+    const { smallRatio = 0.1, promotionThreshold = 1 } = readOptions(
+      options,
+      ['smallRatio', 'promotionThreshold'],
+      'an object',
+    )
     if (typeof smallRatio !== 'number' || !(smallRatio > 0 && smallRatio < 1)) {
       throw new CacheConfigError('smallRatio', 'a number between 0 and 1 (exclusive)', smallRatio)
     }
@@ -76,6 +81,8 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     ) {
       throw new CacheConfigError('promotionThreshold', 'an integer from 1 to 3', promotionThreshold)
     }
+    const small = Math.max(1, Math.round(base.maxSize * smallRatio))
+    super(base, 3, Math.max(1, base.maxSize - small))
     this.mainCapacity = this.maxSize - small
     this.promotionThreshold = promotionThreshold
     this.#frequency = new Uint8Array(this.capacity)
@@ -172,21 +179,4 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     this.#frequency.fill(0)
     this.#ghosting = NIL
   }
-}
-
-// The small queue's share of `maxSize`, at least one entry; 1 for options the constructor rejects.
-function smallQueueSize({
-  maxSize,
-  smallRatio = 0.1,
-}: {
-  maxSize: number
-  smallRatio?: number
-}): number {
-  const valid =
-    Number.isSafeInteger(maxSize) &&
-    maxSize > 0 &&
-    typeof smallRatio === 'number' &&
-    smallRatio > 0 &&
-    smallRatio < 1
-  return valid ? Math.max(1, Math.round(maxSize * smallRatio)) : 1
 }

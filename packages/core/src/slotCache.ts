@@ -102,8 +102,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   #queueLength = 0
 
   /** @param options - see {@link CacheOptions}; invalid ones throw `CacheConfigError`. */
-  constructor(options: CacheOptions<K, V>, phantomSlots = 0) {
-    validateOptions(options)
+  constructor(cacheOptions: CacheOptions<K, V>, phantomSlots = 0) {
+    const options = validateOptions(cacheOptions)
     this.maxSize = options.maxSize
     this.slotCount = options.maxSize + phantomSlots
     this.capacity = Math.min(this.slotCount, initialCapacity)

@@ -4,6 +4,7 @@ import { hashKey } from './hashKey.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
 import { grown, NIL } from './slotCache.js'
 import type { CacheOptions, PolicyName } from './types.js'
+import { readOptions } from './validate.js'
 
 const WINDOW = 0
 const PROBATION = 1
@@ -77,7 +78,11 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   /** @param options - see {@link TinyLFUCacheOptions}. */
   constructor(options: TinyLFUCacheOptions<K, V>) {
     super(options, 3)
-    const { windowRatio = 0.01, adaptive = true, seed = 0x2545f491 } = options
+    const {
+      windowRatio = 0.01,
+      adaptive = true,
+      seed = 0x2545f491,
+    } = readOptions(options, ['windowRatio', 'adaptive', 'seed'], 'an object')
     if (typeof windowRatio !== 'number' || !(windowRatio > 0 && windowRatio < 1)) {
       throw new CacheConfigError('windowRatio', 'a number between 0 and 1 (exclusive)', windowRatio)
     }

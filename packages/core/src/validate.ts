@@ -5,12 +5,39 @@ import type { CacheOptions } from './types.js'
 /** The largest `maxSize` accepted: slots are indexed by 32-bit integers. */
 export const MAX_SLOTS: number = 2 ** 30
 
-/** Throws {@link CacheConfigError} unless `options` are valid for any policy. */
-export function validateOptions<K, V>(options: CacheOptions<K, V>): void {
+const BASE_OPTIONS = ['maxSize', 'ttl', 'maxWeight', 'weigh', 'onEvict', 'now'] as const
+
+/**
+ * Reads each named option once into a plain object, so that what is validated is what is used:
+ * a getter is never read twice. `options` must be an object; one whose options cannot be read
+ * (a revoked Proxy, a getter that throws) gives a CacheConfigError with the error as `cause`.
+ */
+export function readOptions<T extends object, N extends keyof T & string>(
+  options: T,
+  names: readonly N[],
+  expected: string,
+): Pick<T, N> {
   if (typeof options !== 'object' || (options as unknown) === null) {
-    throw new CacheConfigError('options', 'an object with a `maxSize`', options)
+    throw new CacheConfigError('options', expected, options)
   }
-  const { maxSize, ttl, maxWeight, weigh, onEvict, now } = options
+  const snapshot = {} as Pick<T, N>
+  try {
+    for (const name of names) snapshot[name] = options[name]
+  } catch (error) {
+    throw new CacheConfigError('options', `${expected} whose options can be read`, options, {
+      cause: error,
+    })
+  }
+  return snapshot
+}
+
+/**
+ * Throws {@link CacheConfigError} unless `options` are valid for any policy; returns the options
+ * read once (see {@link readOptions}), which the cache then uses.
+ */
+export function validateOptions<K, V>(options: CacheOptions<K, V>): CacheOptions<K, V> {
+  const snapshot = readOptions(options, BASE_OPTIONS, 'an object with a `maxSize`')
+  const { maxSize, ttl, maxWeight, weigh, onEvict, now } = snapshot
   if (
     typeof maxSize !== 'number' ||
     !Number.isInteger(maxSize) ||
@@ -28,6 +55,7 @@ export function validateOptions<K, V>(options: CacheOptions<K, V>): void {
   checkFunction('weigh', weigh)
   checkFunction('onEvict', onEvict)
   checkFunction('now', now)
+  return snapshot
 }
 
 /** A positive number, `Infinity` included; NaN, zero and negatives are not. */

@@ -781,3 +781,34 @@ describe('a large maxSize', () => {
     ).toBeLessThan(10 * 2 ** 20)
   })
 })
+
+describe('options read once', () => {
+  // issue 17, item 4: what is validated must be what is used.
+  it('reads each option once', () => {
+    let reads = 0
+    const options = {
+      get maxSize(): number {
+        return reads++ === 0 ? 2 : ('x' as never)
+      },
+    }
+    const cache = new AsyncCache<number, number>(options)
+    for (let i = 0; i < 5; i++) cache.set(i, i)
+    expect([reads, cache.maxSize, cache.has(4), cache.has(0)]).toEqual([1, 2, true, false])
+  })
+
+  it('turns options that cannot be read into a CacheConfigError with the cause', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    let error: unknown
+    try {
+      new AsyncCache(proxy)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(CacheConfigError)
+    expect((error as CacheConfigError).message).toBe(
+      '`options` must be an object whose options can be read, got: [unreadable object]',
+    )
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
+  })
+})

@@ -52,9 +52,21 @@ export function isAsyncFunction(value: unknown): boolean {
   return name === 'AsyncFunction' || name === 'AsyncGeneratorFunction'
 }
 
-/** Throws a `CacheConfigError` for any name in `options` that is not in `known`. */
-function rejectUnknownOptions(options: object, known: readonly string[]): void {
-  for (const name of Object.keys(options)) {
+/**
+ * The `known` options of `options`, each read once (what is checked is what is used); throws a
+ * `CacheConfigError` for any name in `options` that is not in `known`, or, with the error as
+ * `cause`, when reading throws (a getter, a revoked Proxy).
+ */
+function readOptions(options: object, known: readonly string[]): Record<string, unknown> {
+  const snapshot: Record<string, unknown> = {}
+  let names: string[]
+  try {
+    names = Object.keys(options)
+    for (const name of known) snapshot[name] = (options as Record<string, unknown>)[name]
+  } catch (error) {
+    throw configError('options', 'an object whose options can be read', options, error)
+  }
+  for (const name of names) {
     if (!known.includes(name)) {
       const close = known.find((k) => k.toLowerCase() === name.toLowerCase())
       throw configError(
@@ -62,9 +74,18 @@ function rejectUnknownOptions(options: object, known: readonly string[]): void {
         close === undefined
           ? `one of the known options (${known.join(', ')})`
           : `spelled \`${close}\``,
-        (options as Record<string, unknown>)[name],
+        describeUnknown(options, name),
       )
     }
+  }
+  return snapshot
+}
+
+function describeUnknown(options: object, name: string): unknown {
+  try {
+    return (options as Record<string, unknown>)[name]
+  } catch {
+    return undefined
   }
 }
 
@@ -80,8 +101,7 @@ export function normalizeOptions(
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw configError('options', 'an object', options)
   }
-  rejectUnknownOptions(options, known)
-  const o = options as Record<string, unknown>
+  const o = readOptions(options, known)
 
   const maxSize = o.maxSize === undefined ? DEFAULT_MAX_SIZE : o.maxSize
   if (
@@ -248,8 +268,7 @@ function checkRetry(retry: unknown): RetryConfig {
   if (typeof retry !== 'object' || retry === null) {
     throw configError('retry', 'a number of retries or { count, backoffMs, … }', retry)
   }
-  const r = retry as Record<string, unknown>
-  rejectUnknownOptions(r, ['count', 'backoffMs', 'maxBackoffMs', 'jitter', 'shouldRetry'])
+  const r = readOptions(retry, ['count', 'backoffMs', 'maxBackoffMs', 'jitter', 'shouldRetry'])
   const { count, backoffMs = 100, maxBackoffMs = 30_000, jitter = 0, shouldRetry } = r
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
     throw configError('retry.count', 'a non-negative integer', count)
@@ -281,8 +300,7 @@ function checkBatch(batch: unknown): BatchOptions {
   if (typeof batch !== 'object' || batch === null) {
     throw configError('batch', 'an object of batch options', batch)
   }
-  const b = batch as Record<string, unknown>
-  rejectUnknownOptions(b, BATCH_OPTION_NAMES)
+  const b = readOptions(batch, BATCH_OPTION_NAMES)
   // One option at a time, so that an error names the option that was wrong.
   for (const name of BATCH_OPTION_NAMES) {
     const value = b[name]
