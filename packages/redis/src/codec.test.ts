@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { CodecError, jsonSerializer } from './codec.js'
+import { CodecError, jsonSerializer, MAX_DEPTH } from './codec.js'
 
 const roundTrip = (value: unknown): unknown => jsonSerializer.decode(jsonSerializer.encode(value))
 
@@ -140,5 +140,44 @@ describe('jsonSerializer', () => {
   it('rejects malformed text', () => {
     expect(() => jsonSerializer.decode('{"$t":"?"}')).toThrow(/unknown tag/)
     expect(() => jsonSerializer.decode('not json')).toThrow(SyntaxError)
+  })
+})
+
+describe('deep nesting', () => {
+  function nested(depth: number, wrap: (inner: unknown) => unknown): unknown {
+    let value: unknown = 1
+    for (let i = 0; i < depth; i++) value = wrap(value)
+    return value
+  }
+
+  it('round-trips values nested as deep as MAX_DEPTH', () => {
+    for (const wrap of [
+      (x: unknown) => [x],
+      (x: unknown) => ({ a: x }),
+      (x: unknown) => new Set([x]),
+    ]) {
+      const value = nested(MAX_DEPTH, wrap)
+      expect(roundTrip(value)).toEqual(value)
+    }
+  })
+
+  // issue 17, item 8: encode overflowed the stack at about 1,350 levels.
+  it('refuses a deeper value with a CodecError naming the depth, whatever the depth', () => {
+    for (const depth of [MAX_DEPTH + 1, 1350, 2000, 100_000]) {
+      const value = nested(depth, (x) => [x])
+      expect(() => jsonSerializer.encode(value)).toThrow(CodecError)
+      expect(() => jsonSerializer.encode(value)).toThrow(
+        `a value nested deeper than 512 levels cannot be stored at $${'[0]'.repeat(8)}…${'[0]'.repeat(8)}`,
+      )
+    }
+  })
+
+  it('refuses to decode text nested deeper than MAX_DEPTH, without overflowing the stack', () => {
+    for (const depth of [MAX_DEPTH + 2, 100_000]) {
+      const text = '['.repeat(depth) + ']'.repeat(depth)
+      expect(() => jsonSerializer.decode(text)).toThrow(
+        new TypeError('malformed cache record: nested deeper than 512 levels'),
+      )
+    }
   })
 })

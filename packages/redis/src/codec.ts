@@ -32,6 +32,13 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
 const TAG = '$t'
 
+/**
+ * The deepest nesting of objects and arrays {@link jsonSerializer} encodes or decodes. Deeper
+ * values are refused with a `CodecError` (and a decode with a `TypeError`) rather than overflow
+ * the stack: encoding recurses, and 512 levels stay far from the limit wherever it is called.
+ */
+export const MAX_DEPTH = 512
+
 const TYPED_ARRAYS = {
   Int8Array,
   Uint8Array,
@@ -109,6 +116,10 @@ class Encoder {
 
   #object(value: object): Json {
     if (this.#ancestors.has(value)) throw this.#error('a cycle cannot be stored')
+    // The ancestors are exactly the objects this one is nested in.
+    if (this.#ancestors.size >= MAX_DEPTH) {
+      throw this.#error(`a value nested deeper than ${MAX_DEPTH} levels cannot be stored`)
+    }
     this.#ancestors.add(value)
     try {
       return this.#objectNode(value)
@@ -200,13 +211,18 @@ class Encoder {
   }
 
   #error(message: string): CodecError {
-    const path = this.#path
+    // A deep path shows its first and last steps only: the message stays readable.
+    const steps = this.#path
+    const shown = steps.length > 20 ? [...steps.slice(0, 8), '…', ...steps.slice(-8)] : steps
+    const path = shown
       .map((segment) =>
         typeof segment === 'number'
           ? `[${segment}]`
-          : /^[A-Za-z_$][\w$]*$|^<.*>$/.test(segment)
-            ? `.${segment}`
-            : `[${JSON.stringify(segment)}]`,
+          : segment === '…'
+            ? segment
+            : /^[A-Za-z_$][\w$]*$|^<.*>$/.test(segment)
+              ? `.${segment}`
+              : `[${JSON.stringify(segment)}]`,
       )
       .join('')
     return new CodecError(message, `$${path}`)
@@ -217,14 +233,18 @@ function malformed(detail: string): Error {
   return new TypeError(`malformed cache record: ${detail}`)
 }
 
-/** Decodes one parsed JSON node. */
-function decodeNode(node: unknown): unknown {
+/** Decodes one parsed JSON node, `depth` objects deep. */
+function decodeNode(node: unknown, depth = 0): unknown {
   if (typeof node !== 'object' || node === null) return node
-  if (Array.isArray(node)) return node.map(decodeNode)
+  // Counted in decoded objects and arrays, as the encoder counts them: what encode() wrote always
+  // decodes, and no text read from Redis can overflow the stack.
+  if (depth > MAX_DEPTH) throw malformed(`nested deeper than ${MAX_DEPTH} levels`)
+  const inner = (x: unknown): unknown => decodeNode(x, depth + 1)
+  if (Array.isArray(node)) return node.map(inner)
   const record = node as Record<string, unknown>
   if (!Object.hasOwn(record, TAG)) {
     const out: Record<string, unknown> = {}
-    for (const key of Object.keys(record)) define(out, key, decodeNode(record[key]))
+    for (const key of Object.keys(record)) define(out, key, inner(record[key]))
     return out
   }
   const v = record.v
@@ -238,9 +258,9 @@ function decodeNode(node: unknown): unknown {
     case 'D':
       return new Date(v === null ? NaN : (v as number))
     case 'M':
-      return new Map((v as [unknown, unknown][]).map(([k, x]) => [decodeNode(k), decodeNode(x)]))
+      return new Map((v as [unknown, unknown][]).map(([k, x]) => [inner(k), inner(x)]))
     case 'S':
-      return new Set((v as unknown[]).map(decodeNode))
+      return new Set((v as unknown[]).map(inner))
     case 'R': {
       const [source, flags] = v as [string, string]
       return new RegExp(source, flags)
@@ -257,23 +277,23 @@ function decodeNode(node: unknown): unknown {
     }
     case 'O': {
       const out: Record<string, unknown> = {}
-      for (const [key, x] of v as [string, unknown][]) define(out, key, decodeNode(x))
+      for (const [key, x] of v as [string, unknown][]) define(out, key, inner(x))
       return out
     }
     case 'E':
-      return decodeError(v as Record<string, unknown>)
+      return decodeError(v as Record<string, unknown>, inner)
     default:
       throw malformed(`unknown tag ${String(record[TAG])}`)
   }
 }
 
-function decodeError(node: Record<string, unknown>): Error {
+function decodeError(node: Record<string, unknown>, inner: (node: unknown) => unknown): Error {
   const name = String(node.name)
   const message = String(node.message)
   let error: Error
   if (name === 'AggregateError') {
     error = new AggregateError(
-      Array.isArray(node.errors) ? (decodeNode(node.errors) as []) : [],
+      Array.isArray(node.errors) ? (inner(node.errors) as []) : [],
       message,
     )
   } else {
@@ -282,8 +302,8 @@ function decodeError(node: Record<string, unknown>): Error {
     if (error.name !== name) define(error, 'name', name, false)
   }
   if (typeof node.stack === 'string') define(error, 'stack', node.stack, false)
-  if (Object.hasOwn(node, 'cause')) define(error, 'cause', decodeNode(node.cause), false)
-  for (const [key, x] of node.props as [string, unknown][]) define(error, key, decodeNode(x))
+  if (Object.hasOwn(node, 'cause')) define(error, 'cause', inner(node.cause), false)
+  for (const [key, x] of node.props as [string, unknown][]) define(error, key, inner(x))
   return error
 }
 

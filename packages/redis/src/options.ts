@@ -93,38 +93,92 @@ const KNOWN = [
   'onError',
 ]
 
+/** The longest delay `setTimeout` takes; a longer one fires at once, with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function positive(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new CacheConfigError(option, 'a positive finite number of milliseconds', value)
+  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER_MS)) {
+    throw new CacheConfigError(
+      option,
+      `a positive finite number of milliseconds up to ${MAX_TIMER_MS}`,
+      value,
+    )
   }
   return value
 }
 
-function integer(option: string, value: unknown, fallback: number): number {
+function integer(option: string, value: unknown, fallback: number, max = Infinity): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new CacheConfigError(option, 'a positive integer', value)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new CacheConfigError(
+      option,
+      max === Infinity ? 'a positive integer' : `a positive integer up to ${max}`,
+      value,
+    )
   }
   return value
 }
 
-/** `value` as an options object whose names are all `known`; `option` is its name, '' at the top. */
+/**
+ * `value` as an options object whose names are all `known`, read once into a plain record (a
+ * getter is never read twice; one that throws, or a revoked Proxy, is a CacheConfigError with the
+ * error as `cause`); `option` is its name, '' at the top.
+ */
 function object(option: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+  const name = option || 'options'
   if (typeof value !== 'object' || value === null) {
-    throw new CacheConfigError(option || 'options', 'an object of options', value)
+    throw new CacheConfigError(name, 'an object of options', value)
   }
-  const record = value as Record<string, unknown>
-  for (const name of Object.keys(record)) {
-    if (!known.includes(name)) {
-      throw new CacheConfigError(
-        option === '' ? name : `${option}.${name}`,
-        `one of the known options (${known.join(', ')})`,
-        record[name],
-      )
+  const record: Record<string, unknown> = {}
+  let unknownName: string | undefined
+  try {
+    for (const key of Object.keys(value)) {
+      record[key] = (value as Record<string, unknown>)[key]
+      if (!known.includes(key)) {
+        unknownName = key
+        break
+      }
     }
+  } catch (error) {
+    throw new CacheConfigError(name, 'an object of options that can be read', value, {
+      cause: error,
+    })
+  }
+  if (unknownName !== undefined) {
+    throw new CacheConfigError(
+      option === '' ? unknownName : `${option}.${unknownName}`,
+      `one of the known options (${known.join(', ')})`,
+      record[unknownName],
+    )
   }
   return record
+}
+
+/**
+ * Throws unless `url` is what the client can connect to: `redis://` or `rediss://`, a host, a
+ * port from 1 to 65535 if any, and no path but a database number (`/0`).
+ */
+function checkUrl(url: unknown): void {
+  const expected =
+    'a redis:// or rediss:// URL with a host, an optional port from 1 to 65535 and no path but a database number'
+  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
+    throw new CacheConfigError('url', 'a redis:// or rediss:// URL', url)
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch (error) {
+    throw new CacheConfigError('url', expected, url, { cause: error })
+  }
+  if (
+    parsed.hostname === '' ||
+    parsed.port === '0' ||
+    !/^(\/\d*)?$/.test(parsed.pathname) ||
+    parsed.hash !== ''
+  ) {
+    throw new CacheConfigError('url', expected, url)
+  }
 }
 
 /**
@@ -138,9 +192,7 @@ export function checkOptions(options: unknown): StoreConfig {
   if ((url === undefined) === (client === undefined)) {
     throw new CacheConfigError('url', 'given, or `client` (one of them)', url)
   }
-  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
-    throw new CacheConfigError('url', 'a redis:// or rediss:// URL', url)
-  }
+  if (url !== undefined) checkUrl(url)
   if (client !== undefined) {
     const c = client as Record<string, unknown> | null
     const methods = ['sendCommand', 'duplicate', 'connect', 'subscribe', 'on']
@@ -189,7 +241,7 @@ export function checkOptions(options: unknown): StoreConfig {
     const f =
       sf === true ? {} : object('singleFlight', sf, ['lockTtlMs', 'waitMs', 'pollMs', 'maxPollMs'])
     singleFlight = {
-      lockTtlMs: integer('singleFlight.lockTtlMs', f.lockTtlMs, 10_000),
+      lockTtlMs: integer('singleFlight.lockTtlMs', f.lockTtlMs, 10_000, MAX_TIMER_MS),
       waitMs: positive('singleFlight.waitMs', f.waitMs, 5_000),
       pollMs: positive('singleFlight.pollMs', f.pollMs, 25),
       maxPollMs: positive('singleFlight.maxPollMs', f.maxPollMs, 500),
@@ -199,7 +251,7 @@ export function checkOptions(options: unknown): StoreConfig {
     throw new CacheConfigError('onError', 'a function', o.onError)
   }
   return {
-    url: url,
+    url: url as string | undefined,
     client: client as RedisClientLike | undefined,
     prefix,
     serializer: serializer as Serializer,
