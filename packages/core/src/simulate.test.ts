@@ -34,3 +34,18 @@ describe('simulate', () => {
     expect(simulate([], new LRUCache({ maxSize: 1 })).hitRatio).toBe(0)
   })
 })
+
+describe('simulate options (issue 17, item 7)', () => {
+  it('takes null options as omitted', () => {
+    const result = simulate([1], new LRUCache<number, unknown>({ maxSize: 2 }), null)
+    expect(result).toEqual({ requests: 1, hits: 0, misses: 1, hitRatio: 0, evictions: 0 })
+  })
+
+  it('rejects a cache that is not an object with a CacheConfigError', () => {
+    for (const cache of [null, undefined, 42]) {
+      expect(() => simulate([1], cache as never)).toThrow(
+        new CacheConfigError('cache', 'a cache with get() and set()', cache),
+      )
+    }
+  })
+})

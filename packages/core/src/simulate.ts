@@ -5,7 +5,7 @@ import { POLICIES } from './createCache.js'
 import { CacheConfigError } from './errors.js'
 import { replayOptimal } from './optimal.js'
 import type { EvictionCache, PolicyName } from './types.js'
-import { MAX_SLOTS } from './validate.js'
+import { MAX_SLOTS, readOptions } from './validate.js'
 
 /**
  * A policy that only {@link simulate} can replay, never a cache: it must see the whole trace in
@@ -60,7 +60,8 @@ export interface SimulateOptions {
 
 /**
  * Replays `accesses` against `cache`: each key is read with `get`, and stored with `set` when it
- * misses. Hit ratio counts cold misses, as the literature does.
+ * misses. Hit ratio counts cold misses, as the literature does. `options` may be omitted,
+ * `undefined` or `null`.
  *
  * Given an {@link OfflinePolicy} instead of a cache, replays the trace under that policy: with
  * `{ policy: 'opt', maxSize }`, the hits of Belady's OPT, the most any policy of that size can
@@ -78,9 +79,12 @@ export interface SimulateOptions {
 export function simulate<K>(
   accesses: Iterable<K>,
   cache: EvictionCache<K, unknown> | OfflinePolicy,
-  options: SimulateOptions = {},
+  options?: SimulateOptions | null,
 ): SimulationResult {
-  const { onProgress, progressEvery = 65536 } = options
+  const { onProgress, progressEvery = 65536 } =
+    options === undefined || options === null
+      ? {}
+      : readOptions(options, ['onProgress', 'progressEvery'], 'an object of options')
   if (typeof (accesses as Partial<Iterable<K>> | null)?.[Symbol.iterator] !== 'function') {
     throw new CacheConfigError('accesses', 'an iterable of keys', accesses)
   }

@@ -56,3 +56,62 @@ describe('workloads', () => {
     )
   })
 })
+
+describe('workload options (issue 17, items 3 and 7)', () => {
+  const generators = { zipfTrace, uniformTrace, loopTrace, scanMixTrace } as const
+
+  it('scanMixTrace rejects a scan that would never end instead of hanging', () => {
+    const base = { length: 100, keys: 20, hotKeys: 4 }
+    for (const scanEvery of [0, -1, 1.5, NaN, '3']) {
+      expect(() => scanMixTrace({ ...base, scanEvery: scanEvery as number })).toThrow(
+        new CacheConfigError('scanEvery', 'a positive integer', scanEvery),
+      )
+    }
+    for (const scanLength of [0, -5, Infinity, {}]) {
+      expect(() => scanMixTrace({ ...base, scanLength: scanLength as number })).toThrow(
+        new CacheConfigError('scanLength', 'a positive integer', scanLength),
+      )
+    }
+    expect(() => scanMixTrace({ ...base, skew: -1 })).toThrow(
+      new CacheConfigError('skew', 'a non-negative finite number', -1),
+    )
+    expect(() => scanMixTrace({ ...base, hotKeys: '2' as never })).toThrow(
+      new CacheConfigError('hotKeys', 'an integer from 1 to 19', '2'),
+    )
+  })
+
+  it.each(Object.entries(generators))('%s rejects missing options and huge sizes', (_, make) => {
+    const generate = make as (options?: unknown) => Int32Array
+    expect(() => generate()).toThrow(
+      new CacheConfigError('options', 'an object with a `length` and `keys`', undefined),
+    )
+    expect(() => generate(null)).toThrow(
+      new CacheConfigError('options', 'an object with a `length` and `keys`', null),
+    )
+    expect(() => generate({ length: 2 ** 53, keys: 1, skew: 1 })).toThrow(
+      new CacheConfigError('length', 'a non-negative integer up to 268435456', 2 ** 53),
+    )
+    expect(() => generate({ length: 1, keys: 2 ** 31, skew: 1 })).toThrow(
+      new CacheConfigError('keys', 'a positive integer up to 268435456', 2 ** 31),
+    )
+    expect(() => generate({ length: 1, keys: 5, skew: 1, seed: 1n })).toThrow(
+      new CacheConfigError('seed', 'an integer', 1n),
+    )
+  })
+
+  it('uniformTrace({ length: 2 ** 53, keys: 1 }) is a CacheConfigError, not a RangeError', () => {
+    expect(() => uniformTrace({ length: 2 ** 53, keys: 1 })).toThrow(CacheConfigError)
+  })
+
+  it('reads each option once', () => {
+    let reads = 0
+    const options = {
+      keys: 3,
+      get length(): number {
+        return reads++ === 0 ? 4 : 2 ** 53
+      },
+    }
+    expect([...loopTrace(options)]).toEqual([0, 1, 2, 0])
+    expect(reads).toBe(1)
+  })
+})
