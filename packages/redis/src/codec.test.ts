@@ -181,3 +181,34 @@ describe('deep nesting', () => {
     }
   })
 })
+
+describe('unreadable values', () => {
+  it('refuses a value whose reading throws with a CodecError naming where it is', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    const getter = new Error('getter')
+    const throwing = Object.defineProperty({}, 'b', {
+      enumerable: true,
+      get() {
+        throw getter
+      },
+    })
+    for (const [value, path, cause] of [
+      [proxy, '$', TypeError],
+      [{ a: proxy }, '$.a', TypeError],
+      [{ a: [throwing] }, '$.a[0]', Error],
+    ] as const) {
+      let error: unknown
+      try {
+        jsonSerializer.encode(value)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(CodecError)
+      expect((error as CodecError).message).toBe(
+        `a value that cannot be read (reading it threw) cannot be stored at ${path}`,
+      )
+      expect((error as Error).cause).toBeInstanceOf(cause)
+    }
+  })
+})

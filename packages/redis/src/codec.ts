@@ -20,9 +20,12 @@ export class CodecError extends Error {
   /** Where the value is, as a path from the root (`'$.user.avatar'`). */
   readonly path: string
 
-  /** @param message - what the value is; @param path - where it is. */
-  constructor(message: string, path: string) {
-    super(`${message} at ${path}`)
+  /**
+   * @param message - what the value is; @param path - where it is; @param options - `cause`:
+   * what reading the value threw, if that is why.
+   */
+  constructor(message: string, path: string, options?: ErrorOptions) {
+    super(`${message} at ${path}`, options)
     this.path = path
   }
 }
@@ -201,13 +204,35 @@ class Encoder {
     return { [TAG]: 'E', v: node }
   }
 
+  /** The root value's node; what reading the value throws becomes a CodecError. */
+  root(value: unknown): Json {
+    try {
+      return this.node(value)
+    } catch (error) {
+      throw this.#unreadable(error)
+    }
+  }
+
   #at(segment: string | number, value: unknown): Json {
     this.#path.push(segment)
     try {
       return this.node(value)
+    } catch (error) {
+      // Caught here, where the path still leads to the value: a getter, `toJSON` or Proxy trap
+      // that throws, or a revoked Proxy, makes a value that cannot be stored.
+      throw this.#unreadable(error)
     } finally {
       this.#path.pop()
     }
+  }
+
+  #unreadable(error: unknown): CodecError {
+    if (error instanceof CodecError) return error
+    const codecError = this.#error(
+      'a value that cannot be read (reading it threw) cannot be stored',
+    )
+    Object.defineProperty(codecError, 'cause', { value: error, configurable: true, writable: true })
+    return codecError
   }
 
   #error(message: string): CodecError {
@@ -324,7 +349,7 @@ function decodeError(node: Record<string, unknown>, inner: (node: unknown) => un
  */
 export const jsonSerializer: Serializer = {
   encode(value: unknown): string {
-    return JSON.stringify(new Encoder().node(value))
+    return JSON.stringify(new Encoder().root(value))
   },
   decode(text: string): unknown {
     return decodeNode(JSON.parse(text))

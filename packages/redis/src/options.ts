@@ -132,13 +132,17 @@ function object(option: string, value: unknown, known: readonly string[]): Recor
   }
   const record: Record<string, unknown> = {}
   let unknownName: string | undefined
+  let unknownValue: unknown
   try {
     for (const key of Object.keys(value)) {
-      record[key] = (value as Record<string, unknown>)[key]
+      const read = (value as Record<string, unknown>)[key]
       if (!known.includes(key)) {
+        // Not assigned to `record`: an own `__proto__` key would set its prototype.
         unknownName = key
+        unknownValue = read
         break
       }
+      record[key] = read
     }
   } catch (error) {
     throw new CacheConfigError(name, 'an object of options that can be read', value, {
@@ -149,10 +153,20 @@ function object(option: string, value: unknown, known: readonly string[]): Recor
     throw new CacheConfigError(
       option === '' ? unknownName : `${option}.${unknownName}`,
       `one of the known options (${known.join(', ')})`,
-      record[unknownName],
+      unknownValue,
     )
   }
   return record
+}
+
+/** Whether `value` is an object with these methods; `false` when reading them throws. */
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function')
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -194,9 +208,7 @@ export function checkOptions(options: unknown): StoreConfig {
   }
   if (url !== undefined) checkUrl(url)
   if (client !== undefined) {
-    const c = client as Record<string, unknown> | null
-    const methods = ['sendCommand', 'duplicate', 'connect', 'subscribe', 'on']
-    if (typeof c !== 'object' || c === null || methods.some((m) => typeof c[m] !== 'function')) {
+    if (!hasMethods(client, ['sendCommand', 'duplicate', 'connect', 'subscribe', 'on'])) {
       throw new CacheConfigError(
         'client',
         'a node-redis client (createClient() of `redis`)',
@@ -213,13 +225,7 @@ export function checkOptions(options: unknown): StoreConfig {
     )
   }
   const serializer = o.serializer ?? jsonSerializer
-  const s = serializer as Record<string, unknown> | null
-  if (
-    typeof s !== 'object' ||
-    s === null ||
-    typeof s.encode !== 'function' ||
-    typeof s.decode !== 'function'
-  ) {
+  if (!hasMethods(serializer, ['encode', 'decode'])) {
     throw new CacheConfigError(
       'serializer',
       'an object with encode(value) and decode(text)',
