@@ -110,7 +110,7 @@ const KEY_STYLE: ValueStyle = {
   maxLength: 60,
   strings: 'json',
   functions: 'word',
-  arrays: 'bracket',
+  arrays: 'tag',
   objects: 'tag',
 }
 

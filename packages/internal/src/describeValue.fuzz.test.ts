@@ -8,7 +8,7 @@ const style: fc.Arbitrary<ValueStyle> = fc.record({
   maxLength: fc.integer({ min: 0, max: 200 }),
   strings: fc.constantFrom('json', 'single'),
   functions: fc.constantFrom('word', 'bracket'),
-  arrays: fc.constantFrom('short', 'bracket', 'words'),
+  arrays: fc.constantFrom('short', 'bracket', 'words', 'tag'),
   objects: fc.constantFrom('json', 'tag', 'name', 'words'),
   errors: fc.boolean(),
   binary: fc.boolean(),

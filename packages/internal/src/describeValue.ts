@@ -12,8 +12,11 @@ export interface ValueStyle {
   readonly strings: 'json' | 'single'
   /** `'word'`: `function f`; `'bracket'`: `[Function f]`. */
   readonly functions: 'word' | 'bracket'
-  /** `'short'`: `array(2)`; `'bracket'`: `[Array(2)]`; `'words'`: `an array of length 2`. */
-  readonly arrays: 'short' | 'bracket' | 'words'
+  /**
+   * `'short'`: `array(2)`; `'bracket'`: `[Array(2)]`; `'words'`: `an array of length 2`; `'tag'`:
+   * `[object Array]`.
+   */
+  readonly arrays: 'short' | 'bracket' | 'words' | 'tag'
   /**
    * `'json'`: JSON text (`[object Tag]` when there is none); `'tag'`: `[object Map]`; `'name'`:
    * `[object Widget]` by constructor name; `'words'`: `a Map`, `a Widget`, `an object`.
@@ -77,6 +80,7 @@ function renderObject(value: object, style: ValueStyle): string {
     return cut(`${name}: ${message}`, style.maxLength)
   }
   if (Array.isArray(value)) {
+    if (style.arrays === 'tag') return '[object Array]'
     const length = lengthOf(value)
     if (style.arrays === 'short') return `array(${length})`
     return style.arrays === 'bracket' ? `[Array(${length})]` : `an array of length ${length}`
