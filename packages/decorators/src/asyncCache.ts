@@ -48,10 +48,9 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    */
   constructor(options?: AsyncCacheOptions<K, V>) {
     // cached() hands over the engine it made from options it checked itself (see cacheOver).
-    this.#engine =
-      options instanceof CacheEngine
-        ? (options as CacheEngine<K>)
-        : new CacheEngine<K>(normalizeOptions(options))
+    this.#engine = isEngine(options)
+      ? (options as CacheEngine<K>)
+      : new CacheEngine<K>(normalizeOptions(options))
   }
 
   /** The fresh entries held (expired ones are not counted, even before they are removed). */
@@ -262,4 +261,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
 export function cacheOver<K, V>(engine: CacheEngine<K>): AsyncCache<K, V> {
   // The constructor tells an engine from options (see there); an engine is no options object.
   return new AsyncCache<K, V>(engine as unknown as AsyncCacheOptions<K, V>)
+}
+
+// `instanceof` reads the prototype, which a revoked Proxy refuses: such options go on to
+// normalizeOptions, which names them in a CacheConfigError.
+function isEngine<K>(options: unknown): options is CacheEngine<K> {
+  try {
+    return options instanceof CacheEngine
+  } catch {
+    return false
+  }
 }
