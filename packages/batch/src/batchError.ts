@@ -1,4 +1,4 @@
-import { describeValue as describeAny, type ValueStyle } from '@cache/internal'
+import { describeValue as describeAny, VALUE_STYLES } from '@cache/internal'
 
 /**
  * What went wrong, as a stable string to match on:
@@ -49,17 +49,7 @@ export class BatchError extends Error {
   }
 }
 
-/** How batch's messages render a value: strings quoted and cut at 40, objects in words. */
-const BATCH_STYLE: ValueStyle = {
-  maxLength: 40,
-  strings: 'json',
-  functions: 'word',
-  arrays: 'words',
-  objects: 'words',
-  errors: true,
-}
-
 /** Renders a value for an error message: strings quoted, objects by their tag, all short; never throws. */
 export function describeValue(value: unknown): string {
-  return describeAny(value, BATCH_STYLE)
+  return describeAny(value, VALUE_STYLES.batch)
 }

@@ -1,5 +1,5 @@
 // Error classes of @cache/core: each has a stable `code` to match on and names the bad value.
-import { describeValue, type ValueStyle } from '@cache/internal'
+import { describeValue, VALUE_STYLES } from '@cache/internal'
 
 /** Codes carried by {@link CacheError} and its subclasses. */
 export type CacheErrorCode = 'ERR_CACHE_CONFIG' | 'ERR_CACHE_WEIGHT' | 'ERR_CACHE_TTL'
@@ -75,16 +75,7 @@ export class CacheWeightError extends CacheError {
   }
 }
 
-/** How core's messages render a value: strings and objects as JSON, cut at 200 characters. */
-const CORE_STYLE: ValueStyle = {
-  maxLength: 200,
-  strings: 'json',
-  functions: 'word',
-  arrays: 'short',
-  objects: 'json',
-}
-
 /** A short rendering of any value for an error message; never throws. */
 export function describe(value: unknown): string {
-  return describeValue(value, CORE_STYLE)
+  return describeValue(value, VALUE_STYLES.core)
 }

@@ -1,7 +1,7 @@
 // Error classes of @cache/decorators, and the helper that builds @cache/core's CacheConfigError
 // with a `cause` (its constructor takes none).
 import { CacheConfigError } from '@cache/core'
-import { describeValue, type ValueStyle } from '@cache/internal'
+import { describeValue, VALUE_STYLES } from '@cache/internal'
 
 /** Codes carried by the errors this package defines itself. */
 export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE'
@@ -105,16 +105,7 @@ export function ttlError(ttl: unknown): CacheConfigError | undefined {
     : undefined
 }
 
-/** How a key is rendered in messages: strings quoted and cut at 60, objects by their tag. */
-const KEY_STYLE: ValueStyle = {
-  maxLength: 60,
-  strings: 'json',
-  functions: 'word',
-  arrays: 'tag',
-  objects: 'tag',
-}
-
 /** A short rendering of a key for messages; never throws. */
 function describeKey(key: unknown): string {
-  return describeValue(key, KEY_STYLE)
+  return describeValue(key, VALUE_STYLES.decoratorsKey)
 }

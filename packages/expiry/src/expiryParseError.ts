@@ -1,4 +1,4 @@
-import { describeValue, type ValueStyle } from '@cache/internal'
+import { describeValue, VALUE_STYLES } from '@cache/internal'
 
 /** Which parser rejected the input: the name of the thing the input was meant to be. */
 export type ExpiryParseKind = 'duration' | 'datetime' | 'date' | 'time' | 'expiration' | 'pointer'
@@ -43,17 +43,7 @@ export class ExpiryParseError extends Error {
   }
 }
 
-/** How expiry's messages render a value: `'abc'`, `NaN`, `[Function f]`, JSON cut at 60. */
-const EXPIRY_STYLE: ValueStyle = {
-  maxLength: 60,
-  strings: 'single',
-  functions: 'bracket',
-  arrays: 'bracket',
-  objects: 'json',
-  binary: true,
-}
-
 /** A short, one-line picture of a value for error messages; never throws. */
 export function show(value: unknown): string {
-  return describeValue(value, EXPIRY_STYLE)
+  return describeValue(value, VALUE_STYLES.expiry)
 }

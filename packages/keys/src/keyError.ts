@@ -1,4 +1,4 @@
-import { describeValue, type ValueStyle } from '@cache/internal'
+import { describeValue, VALUE_STYLES } from '@cache/internal'
 
 /** What went wrong, as a stable string users can match on. */
 export type KeyErrorCode =
@@ -42,18 +42,9 @@ export class KeyError extends Error {
   }
 }
 
-/** How keys' messages render a value: `"abc"`, `12n`, `[Function f]`, `[Array(2)]`, `[object Map]`. */
-const KEYS_STYLE: ValueStyle = {
-  maxLength: 60,
-  strings: 'json',
-  functions: 'bracket',
-  arrays: 'bracket',
-  objects: 'name',
-}
-
 /** A short, one-line picture of a value for error messages; never throws. */
 export function show(value: unknown): string {
-  return describeValue(value, KEYS_STYLE)
+  return describeValue(value, VALUE_STYLES.keys)
 }
 
 /** The name of an object's constructor, `'Object'` for a null-prototype object, `''` if unknown. */
