@@ -701,3 +701,63 @@ describe('invalid options are rejected when the wrapper is created', () => {
     )
   })
 })
+
+describe('cached() reads its options once', () => {
+  // issue 17, item 4: what is validated must be what is used, getters included.
+  it('reads each option once, enabled and key options too', () => {
+    const reads = { maxSize: 0, enabled: 0, key: 0 }
+    const options = {
+      get maxSize(): number {
+        return reads.maxSize++ === 0 ? 2 : ('x' as never)
+      },
+      get enabled(): boolean {
+        return reads.enabled++ === 0 ? true : ('x' as never)
+      },
+      get key(): string {
+        return reads.key++ === 0 ? 'id:{0}' : (42 as never)
+      },
+    }
+    const calls = vi.fn((id: number) => id * 10)
+    const fn = cached(calls, options)
+    expect([fn(1), fn(1), fn(2)]).toEqual([10, 10, 20])
+    expect(calls).toHaveBeenCalledTimes(2)
+    expect(reads).toEqual({ maxSize: 1, enabled: 1, key: 1 })
+  })
+
+  it('gives a CacheConfigError for options that cannot be read (a revoked Proxy)', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    expect(() => cached((a: number) => a, proxy)).toThrow(CacheConfigError)
+    expect(() => cached((a: number) => a, proxy)).toThrow(
+      '`options` must be an object whose options can be read, got: [unreadable object]',
+    )
+  })
+})
+
+describe('hostile option values found by the fuzz suite', () => {
+  const revoked = (): object => {
+    const { proxy, revoke } = Proxy.revocable([], {})
+    revoke()
+    return proxy
+  }
+
+  it.each(['paramNames', 'ignoreArgs', 'ignoreProps', 'dispose', 'l2'])(
+    'a revoked Proxy as `%s` is a CacheConfigError naming it, not a TypeError',
+    (name) => {
+      let error: unknown
+      try {
+        cached((a: number) => Promise.resolve(a), { [name]: revoked() })
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(CacheConfigError)
+      expect((error as CacheConfigError).message).toMatch(new RegExp(`^\`${name}\` must be `))
+    },
+  )
+
+  it('an expiration of -Infinity is accepted as always expired, with no plain ttl in stats()', () => {
+    const fn = cached((a: number) => a, { expiration: Number.NEGATIVE_INFINITY })
+    expect([fn(1), fn(1)]).toEqual([1, 1])
+    expect(fn.stats()).toMatchObject({ ttl: null, hits: 0, misses: 2 })
+  })
+})

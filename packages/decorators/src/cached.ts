@@ -10,7 +10,12 @@ import type { Loader } from './flight.js'
 import { createKeyer, replaceSignals, signalOf, type KeyOptions, type Keyer } from './keyer.js'
 import type { Config } from './config.js'
 import type { AsyncCacheOptions } from './options.js'
-import { CACHE_OPTION_NAMES, isAsyncFunction, normalizeOptions } from './validateOptions.js'
+import {
+  CACHE_OPTION_NAMES,
+  isAsyncFunction,
+  normalizeOptions,
+  readOptions,
+} from './validateOptions.js'
 import { markSync, unmarkSync } from './registry.js'
 import type { CacheStats } from './stats.js'
 import { isThenable } from './thenable.js'
@@ -214,12 +219,14 @@ interface DecoratorContext {
 }
 
 function isMethodContext(value: unknown): value is DecoratorContext {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'kind' in value &&
-    typeof (value as { addInitializer?: unknown }).addInitializer === 'function'
-  )
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return 'kind' in value && typeof (value as DecoratorContext).addInitializer === 'function'
+  } catch {
+    // A revoked Proxy or a throwing trap is no decorator context; as options, it gets a
+    // CacheConfigError when they are read.
+    return false
+  }
 }
 
 function prepare(options: unknown, known: readonly string[]): Prepared {
@@ -227,7 +234,8 @@ function prepare(options: unknown, known: readonly string[]): Prepared {
   if (typeof options !== 'object' || options === null) {
     throw configError('options', 'an object of cache options', options)
   }
-  const o = options as CachedMethodOptions
+  // One snapshot, each option read once: what is checked is what is used, getters included.
+  const o = readOptions(options, known) as CachedMethodOptions
   const config = normalizeOptions(o, known)
   const enabled = o.enabled ?? true
   if (typeof enabled !== 'boolean') throw configError('enabled', 'a boolean', enabled)

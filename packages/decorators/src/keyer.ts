@@ -1,5 +1,6 @@
 // Turns a call's arguments into its cache key, as the `key`, `skipArgs`, `ignoreArgs`,
 // `ignoreProps` and `paramNames` options say, and finds the caller's AbortSignal among them.
+import { isArray } from '@cache/internal'
 import { checkKeyOptions, KeyError, keyTemplate, makeKey, type MakeKeyOptions } from '@cache/keys'
 
 import { configError, configErrorFrom } from './errors.js'
@@ -64,7 +65,7 @@ export function createKeyer(
   let paramNames = options.paramNames
   if (paramNames !== undefined) {
     if (
-      !Array.isArray(paramNames) ||
+      !isArray(paramNames) ||
       !paramNames.every((name) => typeof name === 'string' && name !== '')
     ) {
       throw configError('paramNames', 'an array of non-empty parameter names', paramNames)
@@ -165,7 +166,7 @@ function checkKeyOption(
     if (
       paramNames !== undefined &&
       typeof error.value === 'string' &&
-      Array.isArray(options.ignoreArgs)
+      isArray(options.ignoreArgs)
     ) {
       // A name not among the parameters: they may have been read from the function's source,
       // so say so rather than mention a `paramNames` the user never gave.

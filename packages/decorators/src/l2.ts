@@ -129,12 +129,21 @@ export function checkL2(value: unknown): L2Store | undefined {
   const expected = 'an L2 store with get, set, delete and clear methods (such as redisStore())'
   if (typeof value !== 'object' || value === null) throw configError('l2', expected, value)
   const store = value as Record<string, unknown>
+  const read = (name: string): unknown => {
+    try {
+      return store[name]
+    } catch (error) {
+      // A revoked Proxy or a throwing getter: the typed error, with what was thrown as cause.
+      throw configError('l2', expected, value, error)
+    }
+  }
   for (const name of REQUIRED) {
-    if (typeof store[name] !== 'function') throw configError('l2', expected, value)
+    if (typeof read(name) !== 'function') throw configError('l2', expected, value)
   }
   for (const name of OPTIONAL) {
-    if (store[name] !== undefined && typeof store[name] !== 'function') {
-      throw configError(`l2.${name}`, 'a function, or left out', store[name])
+    const method = read(name)
+    if (method !== undefined && typeof method !== 'function') {
+      throw configError(`l2.${name}`, 'a function, or left out', method)
     }
   }
   return value as L2Store

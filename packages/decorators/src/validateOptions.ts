@@ -11,6 +11,7 @@ import {
   type ExpiryResolver,
   type ExpirySpec,
 } from '@cache/expiry'
+import { isArray } from '@cache/internal'
 
 import { systemNow } from './clock.js'
 import type { Config, RetryConfig } from './config.js'
@@ -57,7 +58,7 @@ export function isAsyncFunction(value: unknown): boolean {
  * `CacheConfigError` for any name in `options` that is not in `known`, or, with the error as
  * `cause`, when reading throws (a getter, a revoked Proxy).
  */
-function readOptions(options: object, known: readonly string[]): Record<string, unknown> {
+export function readOptions(options: object, known: readonly string[]): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {}
   let names: string[]
   try {
@@ -243,15 +244,16 @@ function compileSpec(option: string, spec: unknown): ExpiryResolver {
 
 /** The duration in ms when `spec` is a plain duration (for `stats().ttl`), else `null`. */
 function plainDuration(spec: unknown): number | null {
-  if (typeof spec === 'number' && spec <= 1e8) return parseDuration(spec)
-  if (typeof spec === 'string' && !spec.trim().startsWith('$.')) {
-    try {
-      return parseDuration(spec)
-    } catch {
-      return null
-    }
+  const duration =
+    (typeof spec === 'number' && spec <= 1e8) ||
+    (typeof spec === 'string' && !spec.trim().startsWith('$.'))
+  if (!duration) return null
+  try {
+    return parseDuration(spec)
+  } catch {
+    // A spec compileExpiry accepted in another form (-Infinity: always expired): no plain ttl.
+    return null
   }
-  return null
 }
 
 function checkFunction(option: string, value: unknown): void {
@@ -348,10 +350,8 @@ function checkDispose(option: unknown): {
   if (option === '*') {
     return { dispose: true, disposePointers: [compilePointer('$.*')], disposer: undefined }
   }
-  if (Array.isArray(option)) {
-    const pointers = (option as unknown[]).map((source, i) =>
-      disposePointer(source, `dispose[${String(i)}]`),
-    )
+  if (isArray(option)) {
+    const pointers = option.map((source, i) => disposePointer(source, `dispose[${String(i)}]`))
     return { dispose: true, disposePointers: pointers, disposer: undefined }
   }
   throw configError(

@@ -1,3 +1,5 @@
+import { isArray } from '@cache/internal'
+
 import { KeyError, show } from './keyError.js'
 import { compileKeyOptions, type KeyOptionsPlan as Plan } from './options.js'
 import { isPlain, stableHash } from './stableHash.js'
@@ -63,7 +65,7 @@ const plans = new WeakMap<MakeKeyOptions, Plan>()
  * ```
  */
 export function makeKey(args: readonly unknown[], options?: MakeKeyOptions): CacheKey {
-  if (!Array.isArray(args)) {
+  if (!isArray(args)) {
     throw new KeyError(
       'ERR_KEY_ARGS',
       `\`args\` must be an array of arguments, got: ${show(args)}`,

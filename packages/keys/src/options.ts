@@ -1,5 +1,7 @@
 // Checks of the options of makeKey and keyTemplate, with the same messages in both, and
 // checkKeyOptions, which layers above call instead of repeating makeKey's rules.
+import { isArray } from '@cache/internal'
+
 import { KeyError, show } from './keyError.js'
 import type { MakeKeyOptions } from './makeKey.js'
 
@@ -17,7 +19,7 @@ export function checkOptions(value: unknown): asserts value is object {
 /** Checks a `paramNames` option: an array of distinct strings. Returns it, typed. */
 export function checkParamNames(value: unknown): readonly string[] {
   if (value === undefined) return []
-  if (!Array.isArray(value)) {
+  if (!isArray(value)) {
     throw new KeyError(
       'ERR_KEY_OPTIONS',
       `\`paramNames\` must be an array of parameter names, got: ${show(value)}`,
@@ -59,7 +61,7 @@ export function compileKeyOptions(options: MakeKeyOptions): KeyOptionsPlan {
       skipArgs,
     )
   }
-  if (!Array.isArray(ignoreArgs)) {
+  if (!isArray(ignoreArgs)) {
     throw new KeyError(
       'ERR_KEY_OPTIONS',
       `\`ignoreArgs\` must be an array of positions and parameter names, got: ${show(ignoreArgs)}`,
@@ -80,7 +82,7 @@ export function compileKeyOptions(options: MakeKeyOptions): KeyOptionsPlan {
     }
     ignored[position] = true
   }
-  if (!Array.isArray(ignoreProps) || !ignoreProps.every((prop) => typeof prop === 'string')) {
+  if (!isArray(ignoreProps) || !ignoreProps.every((prop) => typeof prop === 'string')) {
     throw new KeyError(
       'ERR_KEY_OPTIONS',
       `\`ignoreProps\` must be an array of property names, got: ${show(ignoreProps)}`,
