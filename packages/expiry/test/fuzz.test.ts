@@ -1,8 +1,9 @@
 // Hostile input for every public entry point of @cache/expiry: the outcome is a result or an
 // ExpiryParseError (code ERR_EXPIRY_PARSE), never another error, a hang or a crash, and
 // Object.prototype is left as it was. Runs are bounded; `pnpm fuzz` runs many more (FUZZ_RUNS).
+import { assertPrototypesUnchanged } from '@cache/internal/testing'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 import {
   compileExpiry,
@@ -156,19 +157,9 @@ const item: fc.Arbitrary<CachedItem> = fc.record({
   isError: fc.boolean(),
 })
 
-let prototypeBefore: string
-
-function describeObjectPrototype(): string {
-  const names = Reflect.ownKeys(Object.prototype).map(String).sort()
-  return JSON.stringify([names, Object.getPrototypeOf(Object.prototype)])
-}
-
 describe('@cache/expiry under hostile input', () => {
-  beforeAll(() => {
-    prototypeBefore = describeObjectPrototype()
-  })
   afterAll(() => {
-    expect(describeObjectPrototype()).toBe(prototypeBefore)
+    assertPrototypesUnchanged()
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 

@@ -1,8 +1,9 @@
 // Hostile input for every public entry point of @cache/keys: the outcome is a result or a
 // KeyError with its code, never another error, a hang or a crash, and Object.prototype is left
 // as it was. Runs are bounded; `pnpm fuzz` runs many more (FUZZ_RUNS).
+import { assertPrototypesUnchanged } from '@cache/internal/testing'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 
 import { KeyError, keyTemplate, makeKey, SINGLE_KEY, stableHash } from '../src/index.js'
 
@@ -107,19 +108,9 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
   }),
 )
 
-let prototypeBefore: string
-
-function describeObjectPrototype(): string {
-  const names = Reflect.ownKeys(Object.prototype).map(String).sort()
-  return JSON.stringify([names, Object.getPrototypeOf(Object.prototype)])
-}
-
 describe('@cache/keys under hostile input', () => {
-  beforeAll(() => {
-    prototypeBefore = describeObjectPrototype()
-  })
   afterAll(() => {
-    expect(describeObjectPrototype()).toBe(prototypeBefore)
+    assertPrototypesUnchanged()
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 

@@ -14,20 +14,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { CodecError, jsonSerializer } from './codec.js'
-import { checkOptions } from './options.js'
-
-const OPTION_NAMES = [
-  'url',
-  'client',
-  'prefix',
-  'serializer',
-  'timeoutMs',
-  'connectTimeoutMs',
-  'breaker',
-  'singleFlight',
-  'maxBatchSize',
-  'onError',
-]
+import { checkOptions, OPTION_NAMES } from './options.js'
 
 const url = fc.oneof(
   fc.constantFrom(

@@ -80,7 +80,8 @@ export interface StoreConfig {
   readonly onError: ((error: unknown) => void) | undefined
 }
 
-const KNOWN = [
+/** Every option `redisStore()` takes (any other name is refused). */
+export const OPTION_NAMES: readonly string[] = [
   'url',
   'client',
   'prefix',
@@ -201,7 +202,7 @@ function checkUrl(url: unknown): void {
  * @throws {CacheConfigError} naming the first invalid option and its value.
  */
 export function checkOptions(options: unknown): StoreConfig {
-  const o = object('', options, KNOWN)
+  const o = object('', options, OPTION_NAMES)
   const { url, client } = o
   if ((url === undefined) === (client === undefined)) {
     throw new CacheConfigError('url', 'given, or `client` (one of them)', url)
