@@ -1,5 +1,6 @@
 // One load in flight for a key: the promise its callers share, who waits on it, and the signal
 // its loader gets. Each waiter may give up on its own; the load is aborted only when all have.
+import type { L2Lease } from './l2.js'
 
 /** What a loader receives. */
 export interface LoadContext<K = unknown> {
@@ -76,6 +77,11 @@ export class Flight {
   l2Key: string | undefined = undefined
   /** The write of the loaded value to the second tier: resolves `true` once stored. */
   l2Write: Promise<boolean> | undefined = undefined
+  /**
+   * The key's distributed lock while this load holds it: handed to the L2 write of the value
+   * (which releases it), else released when the load ends.
+   */
+  lease: L2Lease | undefined = undefined
   readonly #onAbandon: (flight: Flight, reason: unknown) => void
 
   constructor(

@@ -35,6 +35,8 @@ export type { LoadContext, Loader } from './flight.js'
 export type { KeyOptions } from './keyer.js'
 export {
   l2KeyOf,
+  type L2Lease,
+  type L2LockOptions,
   type L2LockResult,
   type L2Record,
   type L2Store,

@@ -62,7 +62,14 @@ describe('reads: L1, then L2, then the loader', () => {
     expect(storeA.calls.set).toEqual([
       {
         writes: [
-          { key: l2KeyOf('k'), value: 'v', isError: false, fetchedAt: 1_000_000, ttlMs: 60_000 },
+          {
+            key: l2KeyOf('k'),
+            value: 'v',
+            isError: false,
+            fetchedAt: 1_000_000,
+            ttlMs: 60_000,
+            ageMs: 0,
+          },
         ],
         notify: false,
       },
@@ -94,7 +101,17 @@ describe('reads: L1, then L2, then the loader', () => {
     await a.whenL2Settled()
     const values = await Promise.all([b.get('k', () => 'x'), b.get('k', () => 'y')])
     expect(values).toEqual(['v', 'v'])
-    expect(storeB.calls.get).toHaveLength(1)
+    // With a lock, the read is the lock call (read or lock, one round trip): no get().
+    expect([storeB.calls.lock.length, storeB.calls.get.length]).toEqual([1, 0])
+  })
+
+  it('reads with get() before loading when the store has no lock', async () => {
+    const { a, b, storeB } = twoInstances({ lock: false })
+    await a.get('k', () => 'v')
+    await a.whenL2Settled()
+    const values = await Promise.all([b.get('k', () => 'x'), b.get('k', () => 'y')])
+    expect(values).toEqual(['v', 'v'])
+    expect(storeB.calls.get).toEqual([[l2KeyOf('k')]])
   })
 
   it('consults L2 on get(key) without a loader, and keeps what it finds', async () => {
@@ -299,6 +316,40 @@ describe('distributed single flight', () => {
     expect(server.locks.size).toBe(0)
     expect(server.values.size).toBe(0)
   })
+
+  it("asks for a lease as long as the load's own bound: timeouts, retries and backoffs", async () => {
+    const server = new FakeServer()
+    const bounded = new FakeL2(server)
+    const unbounded = new FakeL2(server)
+    const retry = { count: 2, backoffMs: 100 }
+    const a = new AsyncCache<string, string>({ l2: bounded, timeoutMs: 1_000, retry })
+    const b = new AsyncCache<string, string>({ l2: unbounded })
+    await a.get('k', () => 'v')
+    await b.get('j', () => 'v')
+    // 3 attempts of 1,000 ms, and backoffs of 100 and 200 ms between them.
+    expect(bounded.calls.lockOptions).toEqual([{ leaseMs: 3_300 }])
+    // No timeout, no bound: the store's own default lease.
+    expect(unbounded.calls.lockOptions).toEqual([{}])
+  })
+
+  it('orders its L2 write by when the load started: a delete during the load wins', async () => {
+    const { a, b, server, storeA } = twoInstances({ lock: false })
+    // a does not hear the delete (a lost message): only the ordering keeps its value out.
+    storeA.subscribers.clear()
+    const gate = deferred<string>()
+    const load = a.get('k', () => gate.promise)
+    await flush(5)
+    vi.advanceTimersByTime(50)
+    b.delete('k') // the source changed and was invalidated while a was loading
+    await b.whenL2Settled()
+    vi.advanceTimersByTime(50)
+    gate.resolve('read before the delete')
+    await expect(load).resolves.toBe('read before the delete')
+    await a.whenL2Settled()
+    expect(storeA.calls.set.map(({ writes }) => writes[0]?.ageMs)).toEqual([100])
+    expect(server.values.has(l2KeyOf('k'))).toBe(false)
+    await expect(b.get('k', () => 'fresh')).resolves.toBe('fresh')
+  })
 })
 
 describe('faults: L2 never fails a call', () => {
@@ -309,7 +360,7 @@ describe('faults: L2 never fails a call', () => {
     await expect(a.get('k', () => 'v')).resolves.toBe('v')
     await a.whenL2Settled()
     expect(a.has('k')).toBe(true)
-    expect(errors).toEqual([down, down, down]) // get, lock, set
+    expect(errors).toEqual([down, down]) // the read-or-lock, the write
   })
 
   it('treats a store that throws synchronously like one that rejects', async () => {

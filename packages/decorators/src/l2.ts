@@ -36,6 +36,22 @@ export interface L2Write {
    * at the same moment or before, never after.
    */
   readonly ttlMs: number
+  /**
+   * How long ago, in ms, the load that produced `value` started reading its source (0, or
+   * absent: now, as for a `set()`). The value is as of that moment, and the store orders it
+   * by it: see the ordering rule of {@link L2Store}.
+   */
+  readonly ageMs?: number
+}
+
+/** Options of {@link L2Store.lock}. */
+export interface L2LockOptions {
+  /**
+   * How long the lock may be held, in ms: the bound of the load it protects (its timeout,
+   * retries included). A lock whose holder has gone is free after this. Absent: the store's
+   * own default lease.
+   */
+  readonly leaseMs?: number
 }
 
 /** What {@link L2Store.lock} found. */
@@ -49,6 +65,13 @@ export type L2LockResult =
        * stop waiting and load for themselves.
        */
       release(written: boolean): Promise<void>
+      /**
+       * Stores `write` (the locked key's loaded value, under the ordering rule of
+       * {@link L2Store}) and releases the lock, in one step: the waiting instances read it.
+       * Optional: without it the cache calls `set()`, then `release()`. Rejects as `set()`
+       * does; the lock is released (or left to its lease) either way.
+       */
+      commit?(write: L2Write): Promise<void>
     }
   | {
       /** Another instance loaded the value while this caller waited. */
@@ -59,6 +82,9 @@ export type L2LockResult =
       /** No lock (the store is unavailable, or waiting timed out): load without one. */
       readonly status: 'skipped'
     }
+
+/** A lock {@link L2Store.lock} acquired. */
+export type L2Lease = Extract<L2LockResult, { status: 'acquired' }>
 
 /** What a cache asks of its store when it subscribes. */
 export interface L2Subscriber {
@@ -79,6 +105,17 @@ export interface L2Subscriber {
  * Every method must settle, and should settle promptly (bound your network calls). A method
  * that throws or rejects is reported to the cache's `onError` and treated as a miss or a no-op:
  * callers never see it.
+ *
+ * **Ordering: an older write never overwrites newer data.** A write is as of the moment its
+ * load started (`now - ageMs`); a delete and a clear are as of the moment they are called. A
+ * store keeps the newest: it drops a write as of a moment before the value it already holds
+ * for the key, before the key's last delete (a delete leaves a short-lived tombstone), or
+ * before the last clear, and a write as of a moment older than it remembers deletes for (its
+ * tombstones' lifetime). Dropped writes resolve: they lost to newer data, they did not fail.
+ * A store that talks over a network also gives every write and lock a deadline (the moment
+ * its caller stops waiting for it): a command that reaches the server after that does
+ * nothing, so a write reported as failed cannot land later. Expiry is absolute: a value
+ * lives until the moment fixed when it was written, however late the command arrives.
  */
 export interface L2Store {
   /** The records for `keys`, in order; `undefined` for a miss. */
@@ -101,7 +138,7 @@ export interface L2Store {
    * Distributed single flight: takes `key`'s lock, or waits for the instance holding it to load
    * the value. Without it, every instance that misses loads for itself.
    */
-  lock?(key: string): Promise<L2LockResult>
+  lock?(key: string, options?: L2LockOptions): Promise<L2LockResult>
 }
 
 const HASH = /^[0-9a-f]{32}$/
@@ -226,10 +263,10 @@ export class L2Link {
   }
 
   /** Takes `key`'s lock or waits for its value; `skipped` without `lock` or on a failure. */
-  async lock(key: string): Promise<L2LockResult> {
+  async lock(key: string, options: L2LockOptions): Promise<L2LockResult> {
     if (this.store.lock === undefined) return SKIPPED
     try {
-      return await this.store.lock(key)
+      return await this.store.lock(key, options)
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return SKIPPED
@@ -237,15 +274,25 @@ export class L2Link {
   }
 
   /** Releases a lock from {@link lock}; never rejects. */
-  async release(
-    result: Extract<L2LockResult, { status: 'acquired' }>,
-    written: boolean,
-  ): Promise<void> {
+  async release(result: L2Lease, written: boolean): Promise<void> {
     try {
       await result.release(written)
     } catch (error) {
       this.#report(error, { operation: 'l2' })
     }
+  }
+
+  /**
+   * Writes the value of a locked key and releases the lock: in one step when the store can
+   * (`commit`), else `set()` then `release()`. Resolves `true` once stored, `false` on a failure
+   * (reported); the lock is released either way.
+   */
+  commit(lease: L2Lease, write: L2Write): Promise<boolean> {
+    if (lease.commit !== undefined) return this.#track(write.key, () => lease.commit!(write))
+    return this.write(write, false).then(async (written) => {
+      await this.release(lease, written)
+      return written
+    })
   }
 
   /** Writes one value; resolves `true` once stored, `false` on a failure (reported). */

@@ -8,12 +8,13 @@ import type { Flight, Loader } from './flight.js'
 import {
   L2Link,
   l2KeyOf,
-  type L2LockResult,
+  type L2LockOptions,
   type L2Record,
   type L2Store,
   type L2Subscriber,
 } from './l2.js'
 import { L2Writes } from './l2Write.js'
+import { loadBoundMs } from './retry.js'
 
 /** What {@link L2Tier} uses of its engine (its pipeline only once a load runs). */
 export type L2TierHost<K> = Pick<
@@ -26,6 +27,8 @@ export class L2Tier<K> {
   readonly #host: L2TierHost<K>
   readonly #now: () => number
   readonly #link: L2Link
+  /** The lease a load asks for when it takes a key's lock: the load's own bound. */
+  readonly #lockOptions: L2LockOptions
   /** L2 key → the key of the L1 entry holding it, to apply other instances' invalidations. */
   readonly #index = new Map<string, K>()
   /** What the store calls; the store holds it weakly, the tier (so the cache) strongly. */
@@ -45,6 +48,8 @@ export class L2Tier<K> {
     this.#host = host
     this.#now = host.config.now
     this.#link = new L2Link(store, host.tally.report)
+    const leaseMs = loadBoundMs(host.config.retry, host.config.timeoutMs)
+    this.#lockOptions = leaseMs === undefined ? {} : { leaseMs }
     this.#link.subscribe(new WeakRef(this.#subscriber))
     this.writes = new L2Writes(this.#link, this.#now)
   }
@@ -63,7 +68,8 @@ export class L2Tier<K> {
   /**
    * Starts a load through the second tier: its value in L2; else, holding the key's distributed
    * lock (when the store has one), the loader, whose value goes to L1 and L2; or the value
-   * another instance loaded while this one waited on the lock.
+   * another instance loaded while this one waited on the lock. With a lock, the read and the
+   * lock are one call (one round trip before the loader).
    */
   load(flight: Flight, key: K, loader: Loader<K>, ttl: number | undefined): void {
     // Hashed before the load starts, so that a key that cannot be hashed throws to the caller.
@@ -80,17 +86,17 @@ export class L2Tier<K> {
   ): Promise<void> {
     const link = this.#link
     const tally = this.#host.tally
-    let record = await link.read(l2Key)
-    if (flight.abandoned) return
-    let lease: Extract<L2LockResult, { status: 'acquired' }> | undefined
-    if (record === undefined) {
-      const lock = await link.lock(l2Key)
-      if (lock.status === 'acquired') lease = lock
+    let record: L2Record | undefined
+    if (link.store.lock === undefined) {
+      record = await link.read(l2Key)
+      if (flight.abandoned) return
+    } else {
+      const lock = await link.lock(l2Key, this.#lockOptions)
+      if (lock.status === 'acquired') flight.lease = lock
       else if (lock.status === 'loaded' && lock.record.ttlMs > 0) record = lock.record
       // Every waiter may have given up while we waited on the lock.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (flight.abandoned) {
-        if (lease !== undefined) await link.release(lease, false)
+        this.#releaseIfHeld(flight)
         return
       }
     }
@@ -104,11 +110,17 @@ export class L2Tier<K> {
     try {
       await this.#host.pipeline.run(flight, key, loader, ttl, undefined)
     } finally {
-      if (lease !== undefined) {
-        const written = flight.l2Write === undefined ? false : await flight.l2Write
-        await link.release(lease, written)
-      }
+      // Not handed to a write (the load failed, was abandoned or was not kept): release it.
+      this.#releaseIfHeld(flight)
     }
+  }
+
+  /** Releases the lock `flight` still holds, telling the waiters nothing was written. */
+  #releaseIfHeld(flight: Flight): void {
+    const lease = flight.lease
+    if (lease === undefined) return
+    flight.lease = undefined
+    void this.#link.release(lease, false)
   }
 
   /** `get(key)` without a loader, on an L1 miss: the L2 value, kept in L1, or `undefined`. */

@@ -1,7 +1,9 @@
 // Everything a cache sends to its second tier, in the background: the values it keeps (the load
 // pipeline's keep step, and set()), deletes and clears, which also tell the other instances.
-// Failures go to `onError` through the link; `settled()` waits for what was sent so far.
-import { l2KeyOf, type L2Link } from './l2.js'
+// Each value carries how old it is (when its load started), so that the store can drop it if a
+// newer value or a newer delete got there first. Failures go to `onError` through the link;
+// `settled()` waits for what was sent so far.
+import { l2KeyOf, type L2Lease, type L2Link, type L2Write } from './l2.js'
 
 /** The writes of one cache to its second tier. */
 export class L2Writes<K> {
@@ -16,6 +18,7 @@ export class L2Writes<K> {
   /**
    * Writes an entry to L2 for as long as it lives in L1 (nothing once it has expired); `true`
    * once stored. `notify`: tell the other instances to drop their copies (a `set()`).
+   * `startedAt`: when the load that produced it started (a `set()`: now).
    */
   write(
     l2Key: string,
@@ -24,10 +27,29 @@ export class L2Writes<K> {
     fetchedAt: number,
     expiresAt: number,
     notify: boolean,
+    startedAt: number = this.#now(),
   ): Promise<boolean> {
-    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - this.#now()
-    if (!(ttlMs > 0)) return Promise.resolve(false)
-    return this.#link.write({ key: l2Key, value, isError, fetchedAt, ttlMs }, notify)
+    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt)
+    if (write === undefined) return Promise.resolve(false)
+    return this.#link.write(write, notify)
+  }
+
+  /**
+   * Writes the value a load produced while holding the key's distributed lock, and releases
+   * the lock (in one step when the store can); a value already expired only releases it.
+   */
+  commit(
+    lease: L2Lease,
+    l2Key: string,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    startedAt: number,
+  ): Promise<boolean> {
+    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt)
+    if (write === undefined) return this.#link.release(lease, false).then(() => false)
+    return this.#link.commit(lease, write)
   }
 
   /** Deletes `key`'s L2 copy and tells the other instances. */
@@ -43,5 +65,21 @@ export class L2Writes<K> {
   /** Resolves once every write, delete and clear sent so far has settled. */
   settled(): Promise<void> {
     return this.#link.settled()
+  }
+
+  /** The write of an entry, living as long as its L1 copy; `undefined` once it has expired. */
+  #writeOf(
+    key: string,
+    value: unknown,
+    isError: boolean,
+    fetchedAt: number,
+    expiresAt: number,
+    startedAt: number,
+  ): L2Write | undefined {
+    const now = this.#now()
+    const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - now
+    if (!(ttlMs > 0)) return undefined
+    const ageMs = Math.max(0, now - startedAt)
+    return { key, value, isError, fetchedAt, ttlMs, ageMs }
   }
 }

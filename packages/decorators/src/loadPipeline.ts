@@ -153,7 +153,7 @@ export class LoadPipeline<K> {
     const engine = this.#engine
     const durationMs = engine.now() - started
     if (flight === undefined) {
-      this.#keep(undefined, key, value, false, fetchedAt, expiresAt)
+      this.#keep(undefined, key, value, false, fetchedAt, expiresAt, started)
       engine.tally.loaded(key, durationMs, attempts)
       return
     }
@@ -165,7 +165,7 @@ export class LoadPipeline<K> {
     }
     if (engine.flights.get(key) === flight) {
       engine.flights.delete(key)
-      this.#keep(flight, key, value, false, fetchedAt, expiresAt)
+      this.#keep(flight, key, value, false, fetchedAt, expiresAt, started)
     }
     flight.settled = true
     engine.tally.loaded(key, durationMs, attempts)
@@ -226,14 +226,15 @@ export class LoadPipeline<K> {
   ): void {
     const engine = this.#engine
     const keep = expiresAt !== -Infinity
+    const startedAt = fetchedAt - durationMs
     if (flight === undefined) {
-      if (keep) this.#keep(undefined, key, error, true, fetchedAt, expiresAt)
+      if (keep) this.#keep(undefined, key, error, true, fetchedAt, expiresAt, startedAt)
       engine.tally.loadFailedEvent(key, error, durationMs, attempts)
       return
     }
     if (engine.flights.get(key) === flight) {
       engine.flights.delete(key)
-      if (keep) this.#keep(flight, key, error, true, fetchedAt, expiresAt)
+      if (keep) this.#keep(flight, key, error, true, fetchedAt, expiresAt, startedAt)
     }
     flight.settled = true
     engine.tally.loadFailedEvent(key, error, durationMs, attempts)
@@ -243,7 +244,11 @@ export class LoadPipeline<K> {
     flight.reject(error)
   }
 
-  /** Keeps a result in L1, and writes it to L2 when the load went through the second tier. */
+  /**
+   * Keeps a result in L1, and writes it to L2 when the load went through the second tier (with
+   * the key's lock, when the load holds it: the write releases it). `startedAt`: when the load
+   * started, which orders the L2 write against deletes made meanwhile.
+   */
   #keep(
     flight: Flight | undefined,
     key: K,
@@ -251,18 +256,18 @@ export class LoadPipeline<K> {
     isError: boolean,
     fetchedAt: number,
     expiresAt: number,
+    startedAt: number,
   ): void {
     const l2Key = flight?.l2Key
     this.#engine.put(key, value, isError, fetchedAt, expiresAt, l2Key)
-    if (l2Key !== undefined) {
-      flight!.l2Write = this.#engine.l2!.writes.write(
-        l2Key,
-        value,
-        isError,
-        fetchedAt,
-        expiresAt,
-        false,
-      )
+    if (l2Key === undefined) return
+    const writes = this.#engine.l2!.writes
+    const lease = flight!.lease
+    if (lease === undefined) {
+      flight!.l2Write = writes.write(l2Key, value, isError, fetchedAt, expiresAt, false, startedAt)
+      return
     }
+    flight!.lease = undefined
+    flight!.l2Write = writes.commit(lease, l2Key, value, isError, fetchedAt, expiresAt, startedAt)
   }
 }

@@ -25,6 +25,19 @@ export function retryOutcome(retry: RetryConfig, error: unknown, attempt: number
   }
 }
 
+/**
+ * The longest a load can take with `timeoutMs` per attempt and `retry`'s attempts and backoffs
+ * (jitter only shortens a backoff); `undefined` when attempts have no timeout (no bound).
+ */
+export function loadBoundMs(retry: RetryConfig, timeoutMs: number | undefined): number | undefined {
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return undefined
+  let bound = timeoutMs * (retry.count + 1)
+  for (let n = 1; n <= retry.count; n++) {
+    bound += Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (n - 1))
+  }
+  return bound
+}
+
 /** The wait before retry number `attempt` (1 = after the first failure). */
 export function backoffOf(retry: RetryConfig, attempt: number): number {
   const delay = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempt - 1))

@@ -3,7 +3,14 @@
 // a failure to inject, and a lock wait that a test may shorten. One `FakeServer` shared by
 // several stores stands for one Redis shared by several processes. The Redis store is tested
 // against a real server in @cache/redis.
-import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '../src/index.js'
+import type {
+  L2LockOptions,
+  L2LockResult,
+  L2Record,
+  L2Store,
+  L2Subscriber,
+  L2Write,
+} from '../src/index.js'
 import { MemoryL2Server, memoryL2Store, type MemoryL2Store } from '../src/testing/index.js'
 
 /** The shared state: values with their expiry, held locks, the stores on it. */
@@ -20,24 +27,34 @@ export interface FakeCalls {
   delete: string[][]
   clear: number
   lock: string[]
+  /** The options of each `lock()` call (the lease the load asked for). */
+  lockOptions: (L2LockOptions | undefined)[]
   release: boolean[]
 }
 
 /** One instance's store on a {@link FakeServer}. */
 export class FakeL2 implements L2Store {
   readonly server: FakeServer
-  readonly calls: FakeCalls = { get: [], set: [], delete: [], clear: 0, lock: [], release: [] }
+  readonly calls: FakeCalls = {
+    get: [],
+    set: [],
+    delete: [],
+    clear: 0,
+    lock: [],
+    lockOptions: [],
+    release: [],
+  }
   readonly subscribers: Set<L2Subscriber> = new Set()
   /** Set to make every call reject with it. */
   failWith: Error | undefined = undefined
-  lock?: (key: string) => Promise<L2LockResult>
+  lock?: (key: string, options?: L2LockOptions) => Promise<L2LockResult>
   #waitMs = 1_000
   #store: MemoryL2Store
 
   constructor(server: FakeServer, options: { lock?: boolean } = {}) {
     this.server = server
     this.#store = this.#connect()
-    if (options.lock !== false) this.lock = (key) => this.#lock(key)
+    if (options.lock !== false) this.lock = (key, lockOptions) => this.#lock(key, lockOptions)
   }
 
   /** How long `lock()` waits for another holder before giving up, in ms. */
@@ -94,10 +111,15 @@ export class FakeL2 implements L2Store {
     return store
   }
 
-  async #lock(key: string): Promise<L2LockResult> {
+  /**
+   * The memory store's lock, recorded; its result has no `commit`, so the cache writes with
+   * `set()` (recorded too) and then releases.
+   */
+  async #lock(key: string, options: L2LockOptions | undefined): Promise<L2LockResult> {
     this.calls.lock.push(key)
+    this.calls.lockOptions.push(options)
     await this.#fault()
-    const result = await this.#store.lock!(key)
+    const result = await this.#store.lock!(key, options)
     if (result.status !== 'acquired') return result
     return {
       status: 'acquired',

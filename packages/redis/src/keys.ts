@@ -1,5 +1,6 @@
 // Where a store's data lives in Redis: `<prefix><32 hex digits>` for values,
-// `<prefix>lock:<32 hex digits>` for locks, `<prefix>invalidate` for the channel.
+// `<prefix>lock:<32 hex digits>` for locks, `<prefix>cleared` for the moment of the last
+// clear(), `<prefix>invalidate` for the channel.
 
 /** The Redis key of an L2 key's value. */
 export function valueKey(prefix: string, key: string): string {
@@ -9,6 +10,11 @@ export function valueKey(prefix: string, key: string): string {
 /** The Redis key of an L2 key's distributed lock. */
 export function lockKey(prefix: string, key: string): string {
   return `${prefix}lock:${key}`
+}
+
+/** The Redis key holding when the prefix was last cleared (writes older than that are dropped). */
+export function clearedKey(prefix: string): string {
+  return `${prefix}cleared`
 }
 
 /** The pub/sub channel of a prefix. */

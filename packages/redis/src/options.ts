@@ -60,6 +60,16 @@ export interface RedisStoreOptions {
    */
   readonly maxBatchSize?: number
   /**
+   * How long a delete or a clear is remembered, in ms: a write whose load started before a
+   * delete of its key (or a clear) is dropped, so that a slow load or a command delayed by a
+   * paused server cannot bring deleted data back. Each delete leaves a small key (a
+   * tombstone) for this long; a write whose load started longer ago than this is dropped too,
+   * since it can no longer be ordered (it stays in the writer's L1). Set it above your
+   * slowest load.
+   * @default 60_000
+   */
+  readonly tombstoneMs?: number
+  /**
    * Receives errors no caller gets (a lost connection, a failed read, unreadable data).
    * @default the `onError` of the caches using the store (console.error when there is none)
    */
@@ -77,6 +87,7 @@ export interface StoreConfig {
   readonly breaker: Required<BreakerOptions>
   readonly singleFlight: Required<SingleFlightOptions> | undefined
   readonly maxBatchSize: number
+  readonly tombstoneMs: number
   readonly onError: ((error: unknown) => void) | undefined
 }
 
@@ -91,6 +102,7 @@ export const OPTION_NAMES: readonly string[] = [
   'breaker',
   'singleFlight',
   'maxBatchSize',
+  'tombstoneMs',
   'onError',
 ]
 
@@ -267,6 +279,7 @@ export function checkOptions(options: unknown): StoreConfig {
     breaker,
     singleFlight,
     maxBatchSize: integer('maxBatchSize', o.maxBatchSize, 100),
+    tombstoneMs: integer('tombstoneMs', o.tombstoneMs, 60_000, MAX_TIMER_MS),
     onError: o.onError as ((error: unknown) => void) | undefined,
   }
 }

@@ -1,30 +1,46 @@
 import { describe, expect, it } from 'vitest'
 
 import { jsonSerializer } from './codec.js'
-import { channelOf, lockKey, valueKey, valuePattern } from './keys.js'
-import { decodeEntry, encodeForever, payloadOf, recordOf, timeOf } from './record.js'
+import { channelOf, clearedKey, lockKey, valueKey, valuePattern } from './keys.js'
+import { decodeEntry, encodeEntry, payloadOf, recordOf, timeOf } from './record.js'
 
 describe('entries in Redis', () => {
   it('lays out a value or an error with its expiry and load time', () => {
     const entry = { value: { a: 1 }, isError: false, fetchedAt: 1_700 }
-    const forever = encodeForever(entry, payloadOf(entry, jsonSerializer))
-    expect(forever).toBe('v|1700|{"a":1}')
-    expect(decodeEntry(forever, jsonSerializer)).toEqual({ ...entry, expiresAt: Infinity })
+    const forever = encodeEntry(entry, Infinity, 1_650, payloadOf(entry, jsonSerializer))
+    expect(forever).toBe('v|1650|1700|{"a":1}')
+    expect(decodeEntry(forever, jsonSerializer)).toEqual({
+      ...entry,
+      expiresAt: Infinity,
+      version: 1_650,
+    })
     expect(
       decodeEntry(
-        'e9000|5|{"$t":"E","v":{"name":"Error","message":"x","props":[]}}',
+        'e9000|4|5|{"$t":"E","v":{"name":"Error","message":"x","props":[]}}',
         jsonSerializer,
       ),
     ).toMatchObject({
       isError: true,
       fetchedAt: 5,
       expiresAt: 9_000,
+      version: 4,
       value: new Error('x'),
     })
   })
 
   it('refuses data it did not write', () => {
-    for (const data of ['', 'x|1|1', 'v|1', 'v||1', 'vabc|1|1', 'v1|x|1', 'v1']) {
+    for (const data of [
+      '',
+      'x|1|1|1',
+      'v|1|1',
+      'v|1||1',
+      'v||1|1',
+      'vabc|1|1|1',
+      'v1|x|1|1',
+      'v1|1|x|1',
+      'v1',
+      't|1|',
+    ]) {
       expect(() => decodeEntry(data, jsonSerializer), data).toThrow(TypeError)
     }
     expect(() =>
@@ -36,14 +52,15 @@ describe('entries in Redis', () => {
   })
 
   it("gives a record the time Redis keeps the key, less the round trip's time", () => {
-    expect(recordOf('v2000|1|1', 1_000, 30, jsonSerializer)).toEqual({
+    expect(recordOf('v2000|1|1|1', 1_000, 30, jsonSerializer)).toEqual({
       value: 1,
       isError: false,
       fetchedAt: 1,
       ttlMs: 970,
     })
-    expect(recordOf(Buffer.from('v|1|1'), 1_000, 30, jsonSerializer)?.ttlMs).toBe(Infinity)
-    expect(recordOf('v1020|1|1', 1_000, 30, jsonSerializer)).toBeUndefined()
+    expect(recordOf(Buffer.from('v|1|1|1'), 1_000, 30, jsonSerializer)?.ttlMs).toBe(Infinity)
+    expect(recordOf('v1020|1|1|1', 1_000, 30, jsonSerializer)).toBeUndefined()
+    expect(recordOf('t|1|', 1_000, 30, jsonSerializer)).toBeUndefined() // a tombstone
     expect(recordOf(null, 0, 0, jsonSerializer)).toBeUndefined()
     expect(recordOf(false, 0, 0, jsonSerializer)).toBeUndefined()
   })
@@ -57,9 +74,10 @@ describe('entries in Redis', () => {
 describe('keys', () => {
   it('names values, locks and the channel under the prefix', () => {
     const hash = 'a'.repeat(32)
-    expect([valueKey('u:', hash), lockKey('u:', hash), channelOf('u:')]).toEqual([
+    expect([valueKey('u:', hash), lockKey('u:', hash), clearedKey('u:'), channelOf('u:')]).toEqual([
       `u:${hash}`,
       `u:lock:${hash}`,
+      'u:cleared',
       'u:invalidate',
     ])
   })

@@ -1,8 +1,12 @@
 // How one cache entry is laid out in a Redis string: a kind letter, its expiry time on Redis's
-// own clock (empty: none), its load time, then the serializer's text:
-// `v<expiresAt>|<fetchedAt>|<text>` for a value, `e…` for an error kept by negative caching.
-// The expiry is the same moment as the key's PEXPIREAT, so a reader that knows Redis's time
-// (TIME, in the same round trip) keeps its L1 copy exactly as long as Redis keeps the key.
+// own clock (empty: none), its version, its load time, then the serializer's text:
+// `v<expiresAt>|<version>|<fetchedAt>|<text>` for a value, `e…` for an error kept by negative
+// caching, and `t|<version>|` for a tombstone (a delete, remembered for a while so that an
+// older write cannot bring the value back). The version is the moment, on Redis's clock, that
+// the value is as of (when its load started), or that the key was deleted: the scripts compare
+// it before writing (scripts.ts). The expiry is the same moment as the key's PEXPIREAT, so a
+// reader that knows Redis's time (TIME, in the same round trip) keeps its L1 copy exactly as
+// long as Redis keeps the key.
 import type { L2Record } from '@cache/decorators'
 
 import type { Serializer } from './codec.js'
@@ -14,13 +18,15 @@ export interface StoredEntry {
   readonly fetchedAt: number
 }
 
-/** An entry read back, with its expiry on Redis's clock (`Infinity`: none). */
+/** An entry read back, with its expiry on Redis's clock (`Infinity`: none) and its version. */
 export interface ReadEntry extends StoredEntry {
   readonly expiresAt: number
+  readonly version: number
 }
 
 const VALUE = 'v'
 const ERROR = 'e'
+const TOMBSTONE = 't'
 
 /** Lifetimes beyond this many ms (about 4,000 years) are stored without an expiry. */
 export const MAX_PX: number = 2 ** 47
@@ -43,13 +49,24 @@ export function payloadOf(entry: StoredEntry, serializer: Serializer): string {
   return text
 }
 
-/** The whole string of an entry that never expires (one that expires is built by WRITE). */
-export function encodeForever(entry: StoredEntry, payload: string): string {
-  return `${kindOf(entry)}|${entry.fetchedAt}|${payload}`
+/** The whole string of an entry, as the scripts store it (`expiresAt` Infinity: none). */
+export function encodeEntry(
+  entry: StoredEntry,
+  expiresAt: number,
+  version: number,
+  payload: string,
+): string {
+  const at = expiresAt === Infinity ? '' : String(expiresAt)
+  return `${kindOf(entry)}${at}|${version}|${entry.fetchedAt}|${payload}`
+}
+
+/** Whether `data` is a tombstone (a deleted key's marker). */
+export function isTombstone(data: string): boolean {
+  return data[0] === TOMBSTONE
 }
 
 /**
- * The entry stored as `data`.
+ * The entry stored as `data` (not a tombstone).
  *
  * @throws a `TypeError` for data this package did not write, or what `serializer.decode` throws.
  */
@@ -57,23 +74,28 @@ export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
   const kind = data[0]
   const first = data.indexOf('|')
   const second = first === -1 ? -1 : data.indexOf('|', first + 1)
+  const third = second === -1 ? -1 : data.indexOf('|', second + 1)
   const expiry = data.slice(1, first)
   const expiresAt = expiry === '' ? Infinity : Number(expiry)
-  const fetchedAt = Number(data.slice(first + 1, second))
+  const version = Number(data.slice(first + 1, second))
+  const fetchedAt = Number(data.slice(second + 1, third))
   if (
     (kind !== VALUE && kind !== ERROR) ||
-    second === -1 ||
+    third === -1 ||
     Number.isNaN(expiresAt) ||
     second === first + 1 ||
+    Number.isNaN(version) ||
+    third === second + 1 ||
     Number.isNaN(fetchedAt)
   ) {
     throw new TypeError(`not a cache entry: ${JSON.stringify(data.slice(0, 40))}`)
   }
   return {
-    value: serializer.decode(data.slice(second + 1)),
+    value: serializer.decode(data.slice(third + 1)),
     isError: kind === ERROR,
     fetchedAt,
     expiresAt,
+    version,
   }
 }
 
@@ -90,7 +112,7 @@ export function timeOf(reply: unknown): number {
  * The record for one key of a reply: `data` (a string, a Buffer with a type mapping, or
  * `null`/`false` when absent), read when Redis's clock said `redisNow`; its time to live is
  * what is left then, less the `elapsedMs` the round trip took, so that the L1 copy never
- * outlives the L2 one. `undefined` when absent or already expired.
+ * outlives the L2 one. `undefined` when absent, deleted (a tombstone) or already expired.
  *
  * @throws what {@link decodeEntry} throws.
  */
@@ -105,6 +127,7 @@ export function recordOf(
   if (typeof data === 'string') text = data
   else if (Buffer.isBuffer(data)) text = data.toString('utf8')
   else throw new TypeError(`not a cache entry: a ${typeof data} reply`)
+  if (isTombstone(text)) return undefined
   const entry = decodeEntry(text, serializer)
   const ttlMs = entry.expiresAt - redisNow - elapsedMs
   if (!(ttlMs > 0)) return undefined

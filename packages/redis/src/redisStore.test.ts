@@ -15,7 +15,7 @@ function reader() {
     if (args[0] !== 'MGET') return 'OK'
     return args
       .slice(1)
-      .map((key) => (key === 'p:miss' ? null : `v${NOW_S * 1_000 + 60_000}|1|"${key.slice(2)}"`))
+      .map((key) => (key === 'p:miss' ? null : `v${NOW_S * 1_000 + 60_000}|1|1|"${key.slice(2)}"`))
   })
 }
 
@@ -28,6 +28,7 @@ describe('redisStore reads', () => {
     expect(results.map(([record]) => record?.value)).toEqual(['a', 'b', undefined, 'd', 'e'])
     const sent = () => client.calls.map((call) => call.args)
     expect(sent()).toEqual([
+      ['TIME'], // the store learns Redis's clock once connected
       ['MGET', 'p:a', 'p:b', 'p:miss'],
       ['TIME'],
       ['MGET', 'p:d', 'p:e'],
@@ -46,7 +47,11 @@ describe('redisStore reads', () => {
       ['a', 'b', 'a'],
       ['b'],
     ])
-    expect(client.calls.map((call) => call.args)).toEqual([['MGET', 'p:a', 'p:b'], ['TIME']])
+    expect(client.calls.map((call) => call.args)).toEqual([
+      ['TIME'],
+      ['MGET', 'p:a', 'p:b'],
+      ['TIME'],
+    ])
     await store.close()
   })
 

@@ -1,20 +1,31 @@
 // redisStore(): the L2Store of @cache/decorators on a Redis server. The reads of one tick go as
-// one MGET (with TIME, for the TTLs), batched by @cache/batch's Batcher; writes carry the entry's TTL to Redis; deletes, rewrites and
-// clears are published on the store's channel; every call is bounded and guarded by a circuit
-// breaker.
+// one MGET (with TIME, for the TTLs), batched by @cache/batch's Batcher; a load reads or locks
+// its key in one script. Writes are versioned and carry an absolute expiry and a deadline on
+// Redis's clock (serverClock.ts): an older write never overwrites a newer value, delete or
+// clear, and a late one does nothing. Deletes leave tombstones; deletes, rewrites and clears
+// are published on the store's channel; every call is bounded and guarded by a circuit breaker.
 import { Batcher } from '@cache/batch'
-import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '@cache/decorators'
+import type {
+  L2LockOptions,
+  L2LockResult,
+  L2Record,
+  L2Store,
+  L2Subscriber,
+  L2Write,
+} from '@cache/decorators'
 
 import { CircuitBreaker, type BreakerState } from './breaker.js'
 import { clientFor, closeClient, type RedisClientLike } from './client.js'
 import { Bus } from './bus.js'
 import { Connection, watchConnection, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
-import { channelOf, valueKey, valuePattern } from './keys.js'
+import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
-import { encodeForever, kindOf, MAX_PX, payloadOf, recordOf, timeOf } from './record.js'
-import { WRITE } from './scripts.js'
+import { recordOf, timeOf } from './record.js'
+import { DELETE, WRITE } from './scripts.js'
+import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
+import { writeArgs, type WriteContext } from './writeArgs.js'
 
 const SCAN_COUNT = '1000'
 
@@ -37,9 +48,15 @@ export class RedisStore implements L2Store {
   readonly prefix: string
   /** The pub/sub channel its invalidations go through. */
   readonly channel: string
-  /** Distributed single flight; absent when `singleFlight: false`. */
-  readonly lock?: (key: string) => Promise<L2LockResult>
+  /**
+   * Reads a key or takes its lock (one round trip), or waits for the instance holding it;
+   * absent when `singleFlight: false`.
+   */
+  readonly lock?: (key: string, options?: L2LockOptions) => Promise<L2LockResult>
   readonly #config: StoreConfig
+  readonly #clock = new ServerClock()
+  /** What each write's arguments depend on (writeArgs.ts). */
+  readonly #writing: WriteContext
   readonly #connection: Connection
   readonly #breaker: CircuitBreaker
   readonly #bus: Bus
@@ -64,18 +81,31 @@ export class RedisStore implements L2Store {
     this.#reads = new Batcher((keys: string[]) => this.#read(keys), {
       maxBatchSize: config.maxBatchSize,
     })
-    this.#connecting = client.isOpen ? Promise.resolve() : this.#open(client)
+    this.#writing = {
+      serializer: config.serializer,
+      clock: this.#clock,
+      timeoutMs: config.timeoutMs,
+      tombstoneMs: config.tombstoneMs,
+    }
+    // Learn Redis's clock as soon as the connection is up (again): writes are stamped with it.
+    client.on('ready', () => {
+      void this.#syncClock()
+    })
+    this.#connecting = client.isOpen ? this.#syncClock() : this.#open(client)
     const singleFlight = config.singleFlight
     if (singleFlight !== undefined) {
       const flights = new SingleFlight(
-        this.#connection,
-        this.#bus,
-        this.prefix,
-        this.#recordOf,
-        this.#report,
+        {
+          ...this.#writing,
+          connection: this.#connection,
+          bus: this.#bus,
+          prefix: this.prefix,
+          read: this.#recordOf,
+          report: this.#report,
+        },
         singleFlight,
       )
-      this.lock = (key) => flights.lock(key)
+      this.lock = (key, lockOptions) => flights.lock(key, lockOptions)
     }
   }
 
@@ -132,20 +162,21 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Writes each entry to expire with its TTL (on Redis's clock, in one script call). Rejects
-   * with `ERR_REDIS_ENCODE` for a value the serializer refuses (its key is removed from Redis,
-   * so no older value outlives it there), and with the Redis error when the writes fail. With
-   * `notify`, tells the other instances.
+   * Writes each entry (one script call each) under the ordering rule: an entry whose load
+   * started before the value there, the key's last delete or the last clear is dropped, and one
+   * that reaches Redis after its deadline does nothing. Expiry is absolute, fixed now on Redis's
+   * clock. Rejects with `ERR_REDIS_ENCODE` for a value the serializer refuses (its key is
+   * removed from Redis, so no older value outlives it there), and with the Redis error when the
+   * writes fail. With `notify`, tells the other instances.
    */
   async set(writes: readonly L2Write[], notify: boolean): Promise<void> {
-    const commands: ((client: RedisClientLike) => Promise<unknown>)[] = []
     const refused: string[] = []
+    const stamped: { key: string; args: string[] }[] = []
     let encodeError: RedisStoreError | undefined
     for (const write of writes) {
       const key = valueKey(this.prefix, write.key)
-      let payload: string
       try {
-        payload = payloadOf(write, this.#config.serializer)
+        stamped.push({ key, args: writeArgs(write, this.#writing) })
       } catch (cause) {
         refused.push(key)
         encodeError ??= new RedisStoreError(
@@ -153,54 +184,60 @@ export class RedisStore implements L2Store {
           `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${messageOf(cause)}`,
           { key: write.key, cause },
         )
-        continue
-      }
-      if (write.ttlMs === Infinity || write.ttlMs > MAX_PX) {
-        const data = encodeForever(write, payload)
-        commands.push((client) => client.sendCommand(['SET', key, data]))
-      } else {
-        // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
-        const args = [
-          kindOf(write),
-          String(write.fetchedAt),
-          payload,
-          String(Math.ceil(write.ttlMs)),
-        ]
-        commands.push((client) => WRITE.run(client, [key], args))
       }
     }
-    if (refused.length > 0) commands.push((client) => client.sendCommand(['UNLINK', ...refused]))
-    if (notify) {
-      const message = this.#bus.invalidation(writes.map((w) => w.key))
-      commands.push((client) => client.sendCommand(['PUBLISH', this.channel, message]))
-    }
-    if (commands.length > 0) {
-      const outcome = await this.#connection.call('Writing', (client) =>
-        Promise.all(commands.map((command) => command(client))),
-      )
+    if (stamped.length > 0 || refused.length > 0 || notify) {
+      const cleared = clearedKey(this.prefix)
+      const outcome = await this.#connection.call('Writing', async (client) => {
+        await this.#knowClock(client)
+        const commands: Promise<unknown>[] = []
+        for (const { key, args } of stamped) commands.push(WRITE.run(client, [key, cleared], args))
+        if (refused.length > 0) commands.push(client.sendCommand(['UNLINK', ...refused]))
+        if (notify) {
+          const message = this.#bus.invalidation(writes.map((w) => w.key))
+          commands.push(client.sendCommand(['PUBLISH', this.channel, message]))
+        }
+        return Promise.all(commands)
+      })
       // A loaded value not stored while Redis is skipped is no news; an explicit write is.
       if (!outcome.ok && (notify || !outcome.skipped)) throw outcome.error
     }
     if (encodeError !== undefined) throw encodeError
   }
 
-  /** Deletes `keys` (UNLINK) and tells the other instances. Rejects when Redis is not reached. */
+  /**
+   * Deletes `keys`, leaving tombstones that drop writes whose loads started before now, and
+   * tells the other instances. Rejects when Redis is not reached.
+   */
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return
-    const outcome = await this.#connection.call('Deleting', (client) =>
-      Promise.all([
-        client.sendCommand(['UNLINK', ...keys.map((key) => valueKey(this.prefix, key))]),
-        client.sendCommand(['PUBLISH', this.channel, this.#bus.invalidation(keys)]),
-      ]),
-    )
+    const redisKeys = keys.map((key) => valueKey(this.prefix, key))
+    const outcome = await this.#connection.call('Deleting', async (client) => {
+      await this.#knowClock(client)
+      const args = [
+        String(Math.floor(this.#clock.now())),
+        String(this.#config.tombstoneMs),
+        this.channel,
+        this.#bus.invalidation(keys),
+      ]
+      return DELETE.run(client, redisKeys, args)
+    })
     if (!outcome.ok) throw outcome.error
   }
 
   /**
-   * Removes this store's keys, and only those (SCAN + UNLINK by prefix, never FLUSHDB), then
-   * tells the other instances. Rejects when Redis is not reached.
+   * Removes this store's keys, and only those (SCAN + UNLINK by prefix, never FLUSHDB), after
+   * marking the moment (writes whose loads started before it are dropped), then tells the other
+   * instances. Rejects when Redis is not reached.
    */
   async clear(): Promise<void> {
+    const mark = await this.#connection.call('Clearing', async (client) => {
+      await this.#knowClock(client)
+      const now = String(Math.floor(this.#clock.now()))
+      const tombstoneMs = String(this.#config.tombstoneMs)
+      return client.sendCommand(['SET', clearedKey(this.prefix), now, 'PX', tombstoneMs])
+    })
+    if (!mark.ok) throw mark.error
     const pattern = valuePattern(this.prefix)
     let cursor = '0'
     do {
@@ -236,6 +273,25 @@ export class RedisStore implements L2Store {
     }
   }
 
+  /** Reads Redis's TIME once, for the clock; a failure is left to the next command. */
+  async #syncClock(): Promise<void> {
+    const client = this.#connection.client
+    if (!client.isReady) return
+    try {
+      await this.#knowClock(client, true)
+    } catch {
+      // Not connected after all: the reconnection's 'ready' syncs again.
+    }
+  }
+
+  /** Makes sure the clock has seen a TIME reply (`always`: takes a new sample anyway). */
+  async #knowClock(client: RedisClientLike, always = false): Promise<void> {
+    if (this.#clock.known && !always) return
+    const sent = Date.now()
+    const time = await client.sendCommand(['TIME'])
+    this.#clock.sample(sent, Date.now(), timeOf(time))
+  }
+
   /**
    * One batch of reads: MGET, with TIME in the same round trip (Redis's clock, against which
    * the expiry stored in each value gives its time to live). Misses, reported once, when it
@@ -262,7 +318,9 @@ export class RedisStore implements L2Store {
       this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
       return misses(keys)
     }
-    const elapsed = Date.now() - sent
+    const received = Date.now()
+    this.#clock.sample(sent, received, redisNow)
+    const elapsed = received - sent
     return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
   }
 

@@ -36,40 +36,117 @@ export class Script {
 const NOW = `local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`
 
+/** The version in the head of an entry or tombstone (`v<at>|<version>|…`), or nil. */
+const VERSION_OF = `local function version_of(key)
+  return tonumber(string.match(redis.call('GETRANGE', key, 0, 63), '^%a%d*|(%d+)|'))
+end`
+
 /**
- * Writes one entry that expires. KEYS: the key; ARGV: the kind letter, the load time, the
- * serializer's text, the time to live in ms. The expiry, computed on Redis's clock, goes both
- * into the value (for readers) and into PEXPIREAT (for Redis), so the two are one moment.
+ * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the expiry
+ * (ms on Redis's clock, '' for none), the version, the load time, the serializer's text, the
+ * deadline, the tombstones' lifetime. Returns 1 when written, 0 when dropped (newer data, or
+ * already expired), -1 when the command arrived after its deadline (it does nothing).
+ */
+function writeFunction(first: number): string {
+  const a = (n: number): string => `ARGV[${first + n}]`
+  return `local function write_entry(key, cleared)
+  if now > tonumber(${a(5)}) then return -1 end
+  local version = tonumber(${a(2)})
+  if version < now - tonumber(${a(6)}) then return 0 end
+  local at = ${a(1)}
+  if at ~= '' and tonumber(at) <= now then return 0 end
+  local clear = redis.call('GET', cleared)
+  if clear and version < tonumber(clear) then return 0 end
+  local current = version_of(key)
+  if current and current > version then return 0 end
+  redis.call('SET', key, ${a(0)} .. at .. '|' .. ${a(2)} .. '|' .. ${a(3)} .. '|' .. ${a(4)})
+  if at ~= '' then redis.call('PEXPIREAT', key, at) end
+  return 1
+end`
+}
+
+/**
+ * Writes one entry under the ordering rule: a write as of a moment before the value there, the
+ * key's tombstone or the last clear is dropped, and one that arrives after its deadline does
+ * nothing. KEYS: the key, the clear marker; ARGV: see {@link writeFunction}. The expiry is
+ * absolute (fixed when the value was produced), both in the entry and in PEXPIREAT.
  */
 export const WRITE: Script = new Script(`${NOW}
-local at = string.format('%.0f', now + tonumber(ARGV[4]))
-redis.call('SET', KEYS[1], ARGV[1] .. at .. '|' .. ARGV[2] .. '|' .. ARGV[3])
-redis.call('PEXPIREAT', KEYS[1], at)
+${VERSION_OF}
+${writeFunction(1)}
+return write_entry(KEYS[1], KEYS[2])`)
+
+/**
+ * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
+ * value there is not newer than the delete, then tells the other instances. KEYS: the keys;
+ * ARGV: the delete's version, the tombstones' lifetime, the channel, the message.
+ */
+export const DELETE: Script = new Script(`${VERSION_OF}
+local tombstone = 't|' .. ARGV[1] .. '|'
+local version = tonumber(ARGV[1])
+for _, key in ipairs(KEYS) do
+  local current = version_of(key)
+  if not (current and current > version) then
+    redis.call('SET', key, tombstone, 'PX', ARGV[2])
+  end
+end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1`)
 
 /**
- * Reads one key or takes its lock. KEYS: the value, the lock; ARGV: the token, the lock's
- * time to live in ms. Returns `{ value, TIME }` when the value is there, `1` when the lock was
- * taken, `0` when another instance holds it.
+ * Reads one key or takes its lock, in one round trip. A value with less than the minimum time
+ * to live left counts as absent, so that when every instance's copy expires at once, one
+ * instance takes the lock and the others wait for its value. KEYS: the value, the lock; ARGV:
+ * the token, the lease (ms), the deadline, the minimum time to live (ms). Replies
+ * `{ value, TIME }` for a value, `{ 1, TIME }` when the lock was taken, `{ 0, TIME, PTTL }`
+ * when another instance holds it (the holder is then told that someone waits: a `+` after
+ * its token), `{ -1, TIME }` when the command arrived after its deadline (it takes nothing).
  */
-export const READ_OR_LOCK: Script = new Script(`local value = redis.call('GET', KEYS[1])
-if value then
-  return { value, redis.call('TIME') }
+export const READ_OR_LOCK: Script = new Script(`${NOW}
+local value = redis.call('GET', KEYS[1])
+if value and string.sub(value, 1, 1) ~= 't' then
+  local at = string.match(value, '^%a(%d*)|')
+  -- nil: not an entry; returned as it is, for the reader to report it
+  if at == nil or at == '' or tonumber(at) - now >= tonumber(ARGV[4]) then
+    return { value, now }
+  end
 end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+if now > tonumber(ARGV[3]) then return { -1, now } end
+local held = redis.call('GET', KEYS[2])
+if not held then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+  return { 1, now }
+end
+if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[2], '+') end
+return { 0, now, redis.call('PTTL', KEYS[2]) }`)
+
+/** Frees the lock if the token holds it; tells its waiters (if any) `message`. */
+const RELEASE_FUNCTION = `local function release(lock, token, channel, message)
+  local held = redis.call('GET', lock)
+  if held ~= token and held ~= token .. '+' then return 0 end
+  redis.call('DEL', lock)
+  if held ~= token then redis.call('PUBLISH', channel, message) end
   return 1
-end
-return 0`)
+end`
 
 /**
  * Releases a lock if this token still holds it (a lock that expired and was taken by another
- * instance is left alone), then tells the waiting instances. KEYS: the lock; ARGV: the token,
- * the channel, the message. Returns `1` when released.
+ * instance is left alone), telling the waiting instances only when there are some. KEYS: the
+ * lock; ARGV: the token, the channel, the message. Returns `1` when released.
  */
-export const RELEASE: Script = new Script(`local released = 0
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  released = 1
-end
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return released`)
+export const RELEASE: Script = new Script(`${RELEASE_FUNCTION}
+return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
+
+/**
+ * Writes the locked key's value (as {@link WRITE}) and releases the lock (as {@link RELEASE}),
+ * in one round trip. KEYS: the key, the clear marker, the lock; ARGV: the token, the channel,
+ * the message for "written", the message for "not written", then WRITE's arguments. Returns
+ * WRITE's answer.
+ */
+export const COMMIT: Script = new Script(`${NOW}
+${VERSION_OF}
+${writeFunction(5)}
+${RELEASE_FUNCTION}
+local written = write_entry(KEYS[1], KEYS[2])
+release(KEYS[3], ARGV[1], ARGV[2], written == 1 and ARGV[3] or ARGV[4])
+return written`)

@@ -1,17 +1,22 @@
-// The waiting side of distributed single flight, on stub clients and fake timers (a unit test
-// of the backoff and the wake-up; the real thing runs against redis-server in test/).
+// Distributed single flight on stub clients and fake timers: the arguments of each script, the
+// backoff, the wake-up, leases and late replies (a unit test; the real thing runs against
+// redis-server in test/).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { stubClient } from '../test/stubClient.js'
 import { CircuitBreaker } from './breaker.js'
 import { Bus } from './bus.js'
-import { Connection } from './connection.js'
 import { jsonSerializer } from './codec.js'
+import { Connection } from './connection.js'
 import { recordOf } from './record.js'
+import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
+import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 
+const NOW = 1_000_000
+
 beforeEach(() => {
-  vi.useFakeTimers({ now: 0 })
+  vi.useFakeTimers({ now: NOW })
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -23,33 +28,47 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
   const bus = new Bus(client, 'p:invalidate', () => {})
   const read = (data: unknown, redisNow: number, elapsed: number) =>
     recordOf(data, redisNow, elapsed, jsonSerializer)
-  const flight = new SingleFlight(connection, bus, 'p:', read, () => {}, {
-    lockTtlMs: 10_000,
-    waitMs,
-    pollMs: 25,
-    maxPollMs: 200,
-  })
-  return { flight, bus, calls: client.calls, publish: client.publish }
+  const flight = new SingleFlight(
+    {
+      connection,
+      bus,
+      prefix: 'p:',
+      read,
+      report: () => {},
+      serializer: jsonSerializer,
+      clock: new ServerClock(),
+      timeoutMs: 500,
+      tombstoneMs: 60_000,
+    },
+    { lockTtlMs: 10_000, waitMs, pollMs: 25, maxPollMs: 200 },
+  )
+  const scripts = () => client.calls.filter((call) => call.args[0] === 'EVALSHA')
+  return { flight, bus, calls: client.calls, scripts, publish: client.publish }
 }
 
 describe('SingleFlight', () => {
-  it('takes a free lock with SET NX PX and a token, in one script call', async () => {
-    const { flight, calls } = flights(() => 1)
+  it('reads or takes the lock in one script call, with a token, a lease and a deadline', async () => {
+    const { flight, calls } = flights(() => [1, NOW])
     const result = await flight.lock('k')
     expect(result.status).toBe('acquired')
     expect(calls).toHaveLength(1)
-    expect(calls[0]!.args.slice(0, 5)).toEqual([
+    const [command, sha, count, value, lock, token, lease, deadline, minTtl] = calls[0]!.args
+    expect([command, sha, count, value, lock]).toEqual([
       'EVALSHA',
-      expect.any(String),
+      READ_OR_LOCK.sha,
       '2',
       'p:k',
       'p:lock:k',
     ])
-    expect(calls[0]!.args[6]).toBe('10000')
+    expect(token).toMatch(/^[0-9a-f-]{36}$/)
+    // The lease: lockTtlMs (the cache bounds no load) plus one call to write the value.
+    expect([lease, deadline, minTtl]).toEqual(['10500', String(NOW + 500), '10'])
+    await flight.lock('k', { leaseMs: 3_000 })
+    expect(calls[1]!.args[6]).toBe('3500')
   })
 
   it('polls a held lock with doubling waits, then gives up after waitMs', async () => {
-    const { flight, calls } = flights(() => 0, 1_000)
+    const { flight, calls } = flights(() => [0, NOW, 60_000], 1_000)
     const result = flight.lock('k')
     await vi.advanceTimersByTimeAsync(1_000)
     await expect(result).resolves.toEqual({ status: 'skipped' })
@@ -57,10 +76,24 @@ describe('SingleFlight', () => {
     expect(gaps).toEqual([25, 50, 100, 200, 200, 200, 200, 25]) // the last check at the deadline
   })
 
+  it('waits no longer than the holder’s lease, then takes the lock', async () => {
+    // The holder's lease ends at NOW + 30 and nobody releases it.
+    const { flight, calls } = flights(() => {
+      const now = Date.now()
+      return now >= NOW + 30 ? [1, now] : [0, now, NOW + 30 - now]
+    })
+    const result = flight.lock('k')
+    await vi.advanceTimersByTimeAsync(25) // the first poll: the lease has 5 ms left
+    expect(calls).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(10)
+    await expect(result).resolves.toMatchObject({ status: 'acquired' })
+    expect(calls.map((call) => call.at - NOW)).toEqual([0, 25, 31])
+  })
+
   it('wakes on the holder’s notice and reads the value it wrote', async () => {
     let filled = false
     const { flight, bus, calls, publish } = flights(() =>
-      filled ? ['v9000|7|"value"', ['8', '0']] : 0,
+      filled ? ['v9000|6|7|"value"', 8_000] : [0, NOW, 5_000],
     )
     await bus.started
     const result = flight.lock('k')
@@ -74,12 +107,65 @@ describe('SingleFlight', () => {
     expect(calls).toHaveLength(2)
   })
 
-  it('stops waiting when the holder gives up without a value', async () => {
-    const { flight, bus, publish } = flights(() => 0)
+  it('tries again at once when the holder gives up without a value', async () => {
+    let released = false
+    const { flight, bus, calls, publish } = flights(() => (released ? [1, NOW] : [0, NOW, 5_000]))
     await bus.started
     const result = flight.lock('k')
     await vi.advanceTimersByTimeAsync(5)
+    released = true
     publish(bus.filled('k', false))
+    await expect(result).resolves.toMatchObject({ status: 'acquired' })
+    expect(calls).toHaveLength(2)
+  })
+
+  it('takes nothing from a reply that says the call arrived after its deadline', async () => {
+    const { flight } = flights(() => [-1, NOW])
+    await expect(flight.lock('k')).resolves.toEqual({ status: 'skipped' })
+  })
+
+  it('frees the lock a timed-out call may have taken, by its token', async () => {
+    const { flight, calls } = flights((args) =>
+      args[1] === READ_OR_LOCK.sha ? new Promise(() => {}) : 1,
+    )
+    const result = flight.lock('k')
+    await vi.advanceTimersByTimeAsync(500)
     await expect(result).resolves.toEqual({ status: 'skipped' })
+    expect(calls.map((call) => call.args[1])).toEqual([READ_OR_LOCK.sha, RELEASE.sha])
+    expect(calls[1]!.args.slice(2, 5)).toEqual(['1', 'p:lock:k', calls[0]!.args[5]])
+  })
+
+  it('commits the value and releases the lock in one call, stamped on the server clock', async () => {
+    const { flight, calls, bus } = flights((args) => (args[1] === COMMIT.sha ? 1 : [1, NOW]))
+    const lease = await flight.lock('k')
+    if (lease.status !== 'acquired') throw new Error('expected the lock')
+    const token = calls[0]!.args[5]
+    await lease.commit!({
+      key: 'k',
+      value: 'v',
+      isError: false,
+      fetchedAt: 7,
+      ttlMs: 2_000,
+      ageMs: 250,
+    })
+    expect(calls[1]!.args).toEqual([
+      'EVALSHA',
+      COMMIT.sha,
+      '3',
+      'p:k',
+      'p:cleared',
+      'p:lock:k',
+      token,
+      'p:invalidate',
+      bus.filled('k', true),
+      bus.filled('k', false),
+      'v',
+      String(NOW + 2_000),
+      String(NOW - 250),
+      '7',
+      '"v"',
+      String(NOW + 500),
+      '60000',
+    ])
   })
 })

@@ -142,7 +142,7 @@ describe('a slow Redis', () => {
     const prefix = `faults${counter++}:`
     const store = newStore(prefix)
     await store.connect()
-    const { errors, get, loads } = newCache(store)
+    const { cache, errors, get, loads } = newCache(store)
     const pauser = await rawClient(env.server.url)
     try {
       await pauser.sendCommand(['CLIENT', 'PAUSE', '1000', 'ALL'])
@@ -151,6 +151,7 @@ describe('a slow Redis', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(150)
       expect(loads.get('slow')).toBe(1)
       expect(codes(errors)).toContain('ERR_REDIS_TIMEOUT')
+      await cache.whenL2Settled() // the write times out too
       expect(store.state).not.toBe('closed')
     } finally {
       pauser.destroy()

@@ -71,12 +71,13 @@ describe('reads and writes', () => {
     await a.whenL2Settled()
     await sleep(300)
     await b.get('k', () => 'unused')
-    const before = Date.now()
     const pttl = await env.raw.pTTL(prefix + l2KeyOf('k'))
+    // Redis counted PTTL down from some moment before now: the key expires by now + pttl.
+    const after = Date.now()
     expect(pttl).toBeLessThan(1_800)
-    // PTTL truncates to whole ms and the two clocks are read a moment apart: allow 3 ms of
-    // rounding, far below the 300 ms a stale L1 copy would show.
-    expect(b.peek('k')!.expiresAt).toBeLessThanOrEqual(before + pttl + 3)
+    // PTTL truncates to whole ms and the two clocks count whole ms: allow 3 ms of rounding,
+    // far below the 300 ms a stale L1 copy would show.
+    expect(b.peek('k')!.expiresAt).toBeLessThanOrEqual(after + pttl + 3)
   })
 
   it('round-trips rich values through Redis', async () => {
@@ -149,7 +150,8 @@ describe('reads and writes', () => {
     const cacheB = new AsyncCache({ l2: await store(prefix, { serializer }) })
     await cacheA.get('k', () => ({ n: 1 }))
     await cacheA.whenL2Settled()
-    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|json:\{"n":1\}$/)
+    // v<expiry: none>|<version>|<load time>|<text>
+    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|\d+\|json:\{"n":1\}$/)
     await expect(cacheB.get('k')).resolves.toEqual({ n: 1 })
   })
 
@@ -185,12 +187,40 @@ describe('reads and writes', () => {
       commands.push(args[0]!)
       return send(args)
     }
-    const reader = new AsyncCache<number, number>({ l2: await store(prefix, { client }) })
-    const values = await Promise.all(Array.from({ length: 50 }, (_, i) => reader.get(i, () => -1)))
+    const l2 = await store(prefix, { client })
+    commands.length = 0 // the store read TIME once as it started (its clock)
+    const reader = new AsyncCache<number, number>({ l2 })
+    const values = await Promise.all(Array.from({ length: 50 }, (_, i) => reader.get(i)))
     expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i * 2))
-    expect(commands.filter((c) => c === 'MGET')).toHaveLength(1)
-    expect(commands.filter((c) => c === 'TIME')).toHaveLength(1)
-    expect(commands.filter((c) => c === 'GET' || c.startsWith('EVAL'))).toHaveLength(0)
+    expect(commands).toEqual(['MGET', 'TIME'])
+    client.destroy()
+  })
+
+  it('reads or locks each key of a load in one round trip: one script call, no other read', async () => {
+    const prefix = newPrefix()
+    const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.get(i, () => i * 2)))
+    await writer.whenL2Settled()
+    const client = createClient({ url: env.server.url, disableOfflineQueue: true })
+    client.on('error', () => {})
+    await client.connect()
+    const commands: string[] = []
+    const send = client.sendCommand.bind(client)
+    client.sendCommand = (args: readonly string[]) => {
+      commands.push(args[0]!)
+      return send(args)
+    }
+    const l2 = await store(prefix, { client })
+    commands.length = 0
+    const reader = new AsyncCache<number, number>({ l2 })
+    const loader = vi.fn(() => -1)
+    // 20 keys in L2 and 5 that are not: one EVALSHA each, then a write and release (one
+    // EVALSHA) for each of the 5 loaded.
+    const values = await Promise.all(Array.from({ length: 25 }, (_, i) => reader.get(i, loader)))
+    await reader.whenL2Settled()
+    expect(values).toEqual(Array.from({ length: 25 }, (_, i) => (i < 20 ? i * 2 : -1)))
+    expect(loader).toHaveBeenCalledTimes(5)
+    expect(commands).toEqual(Array.from({ length: 30 }, () => 'EVALSHA'))
     client.destroy()
   })
 })
@@ -204,7 +234,9 @@ describe('invalidation across instances', () => {
     expect(b.has('k')).toBe(true)
     a.delete('k')
     await a.whenL2Settled()
-    expect(await env.raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    // What is left is a tombstone (`t|<version>|`), which expires by itself.
+    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^t\|\d+\|$/)
+    expect(await env.raw.pTTL(prefix + l2KeyOf('k'))).toBeGreaterThan(55_000)
     await waitFor(() => !b.has('k'), 2_000, "b's copy to be dropped")
     await expect(b.get('k', () => 'fresh')).resolves.toBe('fresh')
   })
@@ -246,8 +278,10 @@ describe('invalidation across instances', () => {
     await env.raw.set('unrelated', '1')
     a.clear()
     await a.whenL2Settled()
+    // Left: the nested prefix's key, a key that is not a cache entry, and the moment of the
+    // clear (which drops writes whose loads started before it).
     expect((await env.raw.keys(`${prefix}*`)).sort()).toEqual(
-      [`${prefix}admin:${l2KeyOf('z')}`, `${prefix}note`].sort(),
+      [`${prefix}admin:${l2KeyOf('z')}`, `${prefix}cleared`, `${prefix}note`].sort(),
     )
     expect(await env.raw.exists('unrelated')).toBe(1)
     await waitFor(() => b.size === 0, 2_000, 'b to be cleared')

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 
 import { manualClock, memoryBacking } from '../../test/memoryBacking.js'
 import { AsyncCache } from '../asyncCache.js'
-import type { L2LockResult } from '../l2.js'
+import type { L2Lease, L2LockResult } from '../l2.js'
 import { L2UnreachableError, MemoryL2Server, memoryL2Store, testL2Store } from './index.js'
 
 // The suite against the in-memory store: on a clock it moves (exact expiry and leases), and on
@@ -39,12 +39,75 @@ describe('memoryL2Store', () => {
         isError: false,
         fetchedAt: 7,
         expiresAt: 5_100,
+        version: 5_000,
       })
       vi.advanceTimersByTime(60)
       expect((await store.get([KEY]))[0]?.ttlMs).toBe(40)
       vi.advanceTimersByTime(40)
       expect(await store.get([KEY])).toEqual([undefined])
       expect(store.server.values.size).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('orders writes by when their load started: older ones lose to newer values, deletes, clears', async () => {
+    vi.useFakeTimers({ now: 10_000 })
+    try {
+      const server = new MemoryL2Server({ tombstoneMs: 1_000 })
+      const store = memoryL2Store({ server })
+      const write = (value: number, ageMs: number) =>
+        store.set([{ key: KEY, value, isError: false, fetchedAt: 0, ttlMs: 60_000, ageMs }], false)
+      await write(1, 0) // as of 10,000
+      await write(2, 5) // as of 9,995: older than the value there
+      expect((await store.get([KEY]))[0]?.value).toBe(1)
+      vi.advanceTimersByTime(10)
+      await store.delete([KEY]) // at 10,010
+      expect(server.tombstones.get(KEY)).toEqual({ version: 10_010, expiresAt: 11_010 })
+      await write(3, 1) // its load started at 10,009, before the delete
+      expect(await store.get([KEY])).toEqual([undefined])
+      await write(4, 0) // as of 10,010: the same moment as the delete, which came first
+      expect((await store.get([KEY]))[0]?.value).toBe(4)
+      expect(server.tombstones.has(KEY)).toBe(false)
+      vi.advanceTimersByTime(10)
+      await store.clear() // at 10,020
+      await write(5, 1)
+      expect(await store.get([KEY])).toEqual([undefined])
+      vi.advanceTimersByTime(2_000) // 12,020: the delete and the clear are forgotten
+      await write(6, 1_001) // as of 11,019: older than the server remembers deletes for
+      expect(await store.get([KEY])).toEqual([undefined])
+      await write(7, 999)
+      expect((await store.get([KEY]))[0]?.value).toBe(7)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('gives a lock the lease its caller asks for, and commits a value with its release', async () => {
+    vi.useFakeTimers({ now: 0 })
+    try {
+      const server = new MemoryL2Server()
+      const a = memoryL2Store({ server, lockLeaseMs: 10_000 })
+      const b = memoryL2Store({ server, lockWaitMs: 60_000 })
+      const held = await a.lock!(KEY, { leaseMs: 300 })
+      expect(held.status).toBe('acquired')
+      expect(server.locks.get(KEY)?.expiresAt).toBe(300)
+      const waiting = b.lock!(KEY)
+      await vi.advanceTimersByTimeAsync(300) // the holder is gone: free at its lease's end
+      const taken = await waiting
+      expect(taken.status).toBe('acquired')
+      const waiter = a.lock!(KEY)
+      await vi.advanceTimersByTimeAsync(10)
+      await (taken as L2Lease).commit!({
+        key: KEY,
+        value: 'v',
+        isError: false,
+        fetchedAt: 310,
+        ttlMs: 1_000,
+      })
+      expect(server.locks.has(KEY)).toBe(false)
+      const result = await waiter
+      expect(result.status === 'loaded' ? result.record.value : result.status).toBe('v')
     } finally {
       vi.useRealTimers()
     }

@@ -1,11 +1,20 @@
 // An in-memory second tier: a MemoryL2Server stands for the shared server (as one Redis), and
 // each memoryL2Store() on it for one process's connection to it. Values live until their expiry
-// on the server's clock, invalidations reach the other stores on the server, locks have a lease
-// and are released by token, and the server can be disconnected to simulate an outage. It passes
-// `testL2Store`, so tests that use it exercise the same contract as a real store.
+// on the server's clock, writes are ordered by when their load started (an older one never
+// overwrites a newer value, delete or clear), invalidations reach the other stores on the
+// server, locks have a lease and are released by token, and the server can be disconnected to
+// simulate an outage. It passes `testL2Store`, so tests that use it exercise the same contract
+// as a real store.
 import { CacheConfigError } from '@cache/core'
 
-import type { L2LockResult, L2Record, L2Store, L2Subscriber, L2Write } from '../l2.js'
+import type {
+  L2LockOptions,
+  L2LockResult,
+  L2Record,
+  L2Store,
+  L2Subscriber,
+  L2Write,
+} from '../l2.js'
 
 /** A value as a {@link MemoryL2Server} holds it. */
 export interface MemoryL2Entry {
@@ -16,6 +25,16 @@ export interface MemoryL2Entry {
   /** When the value was loaded, per the writing cache's clock (ms). */
   readonly fetchedAt: number
   /** When it expires, on the server's clock (ms; `Infinity`: never). */
+  readonly expiresAt: number
+  /** The moment the value is as of (when its load started), on the server's clock. */
+  readonly version: number
+}
+
+/** What a delete leaves: writes as of an earlier moment are dropped while it lives. */
+export interface MemoryL2Tombstone {
+  /** When the key was deleted, on the server's clock. */
+  readonly version: number
+  /** When the server forgets it. */
   readonly expiresAt: number
 }
 
@@ -35,6 +54,12 @@ export interface MemoryL2ServerOptions {
    * @default () => Date.now()
    */
   readonly now?: () => number
+  /**
+   * How long the server remembers a delete or a clear, in ms: a write as of a moment older
+   * than that (its load started longer ago) is dropped, since it can no longer be ordered.
+   * @default 60_000
+   */
+  readonly tombstoneMs?: number
 }
 
 /** Options of {@link memoryL2Store}. */
@@ -58,7 +83,8 @@ export interface MemoryL2StoreOptions {
    */
   readonly lockWaitMs?: number
   /**
-   * How long a lock lives when its holder never releases it, in ms, on the server's clock.
+   * How long a lock lives when its holder never releases it, in ms, on the server's clock,
+   * unless `lock()` asks for a lease of its own (`leaseMs`, the load's bound).
    * @default 10_000
    */
   readonly lockLeaseMs?: number
@@ -93,7 +119,12 @@ export class L2UnreachableError extends Error {
 export class MemoryL2Server {
   /** The server's clock (ms). */
   readonly now: () => number
+  /** How long deletes and clears are remembered, in ms. */
+  readonly tombstoneMs: number
   readonly #values = new Map<string, MemoryL2Entry>()
+  readonly #tombstones = new Map<string, MemoryL2Tombstone>()
+  /** When the server was last cleared (-Infinity: never). */
+  #clearedAt = -Infinity
   readonly #locks = new Map<string, MemoryL2Lock>()
   /** The wake-up calls of the `lock()`s waiting on each key. */
   readonly #waiters = new Map<string, Set<() => void>>()
@@ -108,11 +139,21 @@ export class MemoryL2Server {
       throw new CacheConfigError('now', 'a function returning the time in ms', now)
     }
     this.now = now
+    this.tombstoneMs = checkMs('tombstoneMs', options.tombstoneMs, 60_000)
   }
 
   /** The stored values by L2 key (expired ones go when next read). */
   get values(): ReadonlyMap<string, MemoryL2Entry> {
     return this.#values
+  }
+
+  /** The live tombstones by L2 key: the keys deleted in the last `tombstoneMs`. */
+  get tombstones(): ReadonlyMap<string, MemoryL2Tombstone> {
+    const now = this.now()
+    for (const [key, tombstone] of this.#tombstones) {
+      if (tombstone.expiresAt <= now) this.#tombstones.delete(key)
+    }
+    return this.#tombstones
   }
 
   /** The held locks by L2 key (a lock whose lease ended goes when next taken). */
@@ -153,24 +194,44 @@ export class MemoryL2Server {
     return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
   }
 
-  /** Stores one write, expiring `ttlMs` from now on the server's clock. */
-  write(write: L2Write): void {
+  /**
+   * Stores one write, expiring `ttlMs` from now on the server's clock, unless newer data is
+   * there: a value as of a later moment, a later delete or clear, or a write older than the
+   * tombstones' lifetime. Returns whether it was stored.
+   */
+  write(write: L2Write): boolean {
     const { key, value, isError, fetchedAt, ttlMs } = write
-    if (!(ttlMs > 0)) {
-      this.#values.delete(key)
-      return
-    }
-    this.#values.set(key, { value, isError, fetchedAt, expiresAt: this.now() + ttlMs })
+    const now = this.now()
+    const version = now - (write.ageMs ?? 0)
+    if (!(ttlMs > 0) || !this.#isNewest(key, version, now)) return false
+    this.#tombstones.delete(key)
+    this.#values.set(key, { value, isError, fetchedAt, expiresAt: now + ttlMs, version })
+    return true
   }
 
-  /** Removes `key`'s value. */
+  /** Removes `key`'s value, leaving a tombstone that drops older writes. */
   remove(key: string): void {
+    const now = this.now()
     this.#values.delete(key)
+    this.#tombstones.set(key, { version: now, expiresAt: now + this.tombstoneMs })
   }
 
-  /** Removes every value. */
+  /** Removes every value; writes as of an earlier moment are dropped. */
   removeAll(): void {
     this.#values.clear()
+    this.#tombstones.clear()
+    this.#clearedAt = this.now()
+  }
+
+  /** Whether a write as of `version` is newer than everything the server knows of `key`. */
+  #isNewest(key: string, version: number, now: number): boolean {
+    if (version < now - this.tombstoneMs || version < this.#clearedAt) return false
+    const tombstone = this.#tombstones.get(key)
+    if (tombstone !== undefined && tombstone.expiresAt > now && version < tombstone.version) {
+      return false
+    }
+    const current = this.#values.get(key)
+    return current === undefined || current.expiresAt <= now || current.version <= version
   }
 
   /** Tells every store but `from` that `keys` changed (`null`: everything). */
@@ -196,6 +257,11 @@ export class MemoryL2Server {
         return {
           status: 'acquired',
           release: () => {
+            this.#release(key, token)
+            return Promise.resolve()
+          },
+          commit: (write) => {
+            this.write(write)
             this.#release(key, token)
             return Promise.resolve()
           },
@@ -266,7 +332,7 @@ export class MemoryL2Store implements L2Store {
   /** The server this store is connected to. */
   readonly server: MemoryL2Server
   /** Distributed single flight; absent when created with `locks: false`. */
-  readonly lock?: (key: string) => Promise<L2LockResult>
+  readonly lock?: (key: string, options?: L2LockOptions) => Promise<L2LockResult>
   readonly #subscribers = new Set<L2Subscriber>()
 
   /** Use {@link memoryL2Store}. */
@@ -286,9 +352,9 @@ export class MemoryL2Store implements L2Store {
     this.server = server
     server.attach(this)
     if (options.locks !== false) {
-      this.lock = async (key) => {
+      this.lock = async (key, lockOptions) => {
         await this.#reach()
-        const result = await server.lock(key, waitMs, leaseMs)
+        const result = await server.lock(key, waitMs, lockOptions?.leaseMs ?? leaseMs)
         if (result.status !== 'acquired') return result
         return {
           status: 'acquired',
@@ -296,6 +362,10 @@ export class MemoryL2Store implements L2Store {
           release: async (written) => {
             await this.#reach()
             await result.release(written)
+          },
+          commit: async (write) => {
+            await this.#reach()
+            await result.commit!(write)
           },
         }
       }

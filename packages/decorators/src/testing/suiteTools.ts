@@ -198,15 +198,16 @@ export function writeOf(
   key: string,
   value: unknown,
   ttlMs: number,
-  extra: { isError?: boolean; fetchedAt?: number } = {},
+  extra: { isError?: boolean; fetchedAt?: number; ageMs?: number } = {},
 ): L2Write {
-  return {
+  const write = {
     key,
     value,
     isError: extra.isError ?? false,
     fetchedAt: extra.fetchedAt ?? 1_700_000_000_000,
     ttlMs,
   }
+  return extra.ageMs === undefined ? write : { ...write, ageMs: extra.ageMs }
 }
 
 /** Polls `check` every 5 ms of real time until it holds; throws `message` after `ms`. */

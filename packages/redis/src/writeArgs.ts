@@ -1,0 +1,41 @@
+// The arguments WRITE and COMMIT take for one entry (scripts.ts): its text, and its expiry,
+// version and deadline on Redis's clock, fixed here, when the write is sent. A command that
+// runs later (a paused server) is judged by these, not by when it runs.
+import type { L2Write } from '@cache/decorators'
+
+import type { Serializer } from './codec.js'
+import { kindOf, MAX_PX, payloadOf } from './record.js'
+import type { ServerClock } from './serverClock.js'
+
+/** What the arguments of a write depend on besides the write itself. */
+export interface WriteContext {
+  readonly serializer: Serializer
+  readonly clock: ServerClock
+  /** The bound on the call (its deadline is this far ahead). */
+  readonly timeoutMs: number
+  /** How long deletes are remembered: older writes are dropped. */
+  readonly tombstoneMs: number
+}
+
+/**
+ * WRITE's arguments for `write`: the kind letter, the expiry ('' for none), the version (when
+ * its load started), the load time, the text, the deadline, the tombstones' lifetime.
+ *
+ * @throws what the serializer throws (see `payloadOf`).
+ */
+export function writeArgs(write: L2Write, context: WriteContext): string[] {
+  const payload = payloadOf(write, context.serializer)
+  const now = context.clock.now()
+  const ttlMs = write.ttlMs
+  // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
+  const expiresAt = ttlMs === Infinity || ttlMs > MAX_PX ? '' : String(Math.ceil(now + ttlMs))
+  return [
+    kindOf(write),
+    expiresAt,
+    String(Math.floor(now - (write.ageMs ?? 0))),
+    String(write.fetchedAt),
+    payload,
+    String(Math.floor(now + context.timeoutMs)),
+    String(context.tombstoneMs),
+  ]
+}
