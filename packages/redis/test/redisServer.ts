@@ -1,6 +1,6 @@
 // A private Redis server for the tests and the benchmark: Debian's `redis-server`, installed
 // with apt-get when missing, run on a free loopback port with no persistence, stopped (and
-// restarted on the same port) on demand. No mocks: every integration test talks to this.
+// restarted on the same port) or paused (SIGSTOP) on demand. No mocks: every integration test talks to this.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -87,17 +87,29 @@ export function ping(port: number, ms = 200): Promise<boolean> {
   })
 }
 
-/** A private redis-server: `stop()` and `start()` it mid-test; the port stays the same. */
+/**
+ * A private redis-server: `stop()` and `start()` it mid-test (the port stays the same), or
+ * `pause()` and `resume()` it to make it hang with its connections open.
+ */
 export interface RedisServer {
   readonly port: number
   /** `redis://127.0.0.1:<port>` */
   readonly url: string
-  /** Whether the process is running. */
+  /** Whether the process is running (a paused process is running). */
   readonly running: boolean
+  /** Whether the process is paused (`pause()` was called and `resume()` was not yet). */
+  readonly paused: boolean
   /** Starts the server (again) and resolves once it answers PING. */
   start(): Promise<void>
   /** Stops the server (SIGKILL: a crash, or SIGTERM) and resolves once the process has exited. */
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>
+  /**
+   * Freezes the process (SIGSTOP): its sockets stay open, so clients see a server that accepts
+   * commands and never answers, until `resume()`. Throws when the server is not running.
+   */
+  pause(): void
+  /** Lets a paused process go on (SIGCONT): it then answers what it was sent meanwhile. */
+  resume(): void
 }
 
 /**
@@ -108,6 +120,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
   ensureRedisServer()
   const serverPort = port ?? (await freePort())
   let child: ChildProcess | undefined
+  let paused = false
   let output = ''
 
   const start = async (): Promise<void> => {
@@ -147,7 +160,10 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     process.once('exit', orphan)
     proc.once('exit', () => {
       process.off('exit', orphan)
-      if (child === proc) child = undefined
+      if (child === proc) {
+        child = undefined
+        paused = false
+      }
     })
     const deadline = Date.now() + START_TIMEOUT_MS
     while (Date.now() < deadline) {
@@ -171,11 +187,25 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
           resolve()
         })
     })
+    // A stopped process acts on SIGTERM only once continued (SIGKILL needs no help).
+    if (paused) resume()
     proc.kill(signal)
     const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS)
     await exited
     clearTimeout(timer)
     if (child === proc) child = undefined
+  }
+
+  const pause = (): void => {
+    if (child === undefined) throw new Error(`redis-server on port ${serverPort} is not running`)
+    child.kill('SIGSTOP')
+    paused = true
+  }
+
+  const resume = (): void => {
+    if (child === undefined || !paused) return
+    child.kill('SIGCONT')
+    paused = false
   }
 
   await start()
@@ -185,7 +215,12 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     get running() {
       return child !== undefined
     },
+    get paused() {
+      return paused
+    },
     start,
     stop,
+    pause,
+    resume,
   }
 }
