@@ -1,6 +1,7 @@
 // A private Redis server for the tests and the benchmark: Debian's `redis-server`, installed
 // with apt-get when missing, run on a free loopback port with no persistence, stopped (and
-// restarted on the same port) or paused (SIGSTOP) on demand. No mocks: every integration test talks to this.
+// restarted on the same port) or paused (SIGSTOP) on demand. No mocks: every integration test
+// talks to this.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
