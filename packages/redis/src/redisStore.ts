@@ -22,7 +22,7 @@ import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
 import { recordOf, timeOf } from './record.js'
-import { DELETE, WRITE } from './scripts.js'
+import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
@@ -104,6 +104,7 @@ export class RedisStore implements L2Store {
           report: this.#report,
         },
         singleFlight,
+        config.maxBatchSize,
       )
       this.lock = (key, lockOptions) => flights.lock(key, lockOptions)
     }
@@ -215,7 +216,7 @@ export class RedisStore implements L2Store {
     const outcome = await this.#connection.call('Deleting', async (client) => {
       await this.#knowClock(client)
       const args = [
-        String(Math.floor(this.#clock.now())),
+        String(Math.ceil(this.#clock.latest())),
         String(this.#config.tombstoneMs),
         this.channel,
         this.#bus.invalidation(keys),
@@ -233,9 +234,8 @@ export class RedisStore implements L2Store {
   async clear(): Promise<void> {
     const mark = await this.#connection.call('Clearing', async (client) => {
       await this.#knowClock(client)
-      const now = String(Math.floor(this.#clock.now()))
-      const tombstoneMs = String(this.#config.tombstoneMs)
-      return client.sendCommand(['SET', clearedKey(this.prefix), now, 'PX', tombstoneMs])
+      const args = [String(Math.ceil(this.#clock.latest())), String(this.#config.tombstoneMs)]
+      return MARK_CLEARED.run(client, [clearedKey(this.prefix)], args)
     })
     if (!mark.ok) throw mark.error
     const pattern = valuePattern(this.prefix)

@@ -42,24 +42,40 @@ const VERSION_OF = `local function version_of(key)
 end`
 
 /**
- * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the expiry
- * (ms on Redis's clock, '' for none), the version, the load time, the serializer's text, the
- * deadline, the tombstones' lifetime. Returns 1 when written, 0 when dropped (newer data, or
- * already expired), -1 when the command arrived after its deadline (it does nothing).
+ * The moment a write or delete is as of: Redis's time when the script runs, but never later than
+ * the sender's latest estimate of when it sent it (a late command keeps its sending time).
+ */
+const SENT_AT = `local function sent_at(latest)
+  return math.min(now, tonumber(latest))
+end`
+
+/**
+ * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the time to
+ * live (ms, '' for none), the sender's latest estimate of the moment it sent it, the value's age
+ * (since its load started), the load time, the serializer's text, the deadline, the tombstones'
+ * lifetime. The version is that moment less the age; the expiry, that moment plus the time to
+ * live: both fixed by the sending, not by when the script runs. Returns 1 when written, 0 when
+ * dropped (newer data, or already expired), -1 when the command arrived after its deadline (it
+ * does nothing).
  */
 function writeFunction(first: number): string {
   const a = (n: number): string => `ARGV[${first + n}]`
-  return `local function write_entry(key, cleared)
-  if now > tonumber(${a(5)}) then return -1 end
-  local version = tonumber(${a(2)})
-  if version < now - tonumber(${a(6)}) then return 0 end
-  local at = ${a(1)}
-  if at ~= '' and tonumber(at) <= now then return 0 end
+  return `${SENT_AT}
+local function write_entry(key, cleared)
+  if now > tonumber(${a(6)}) then return -1 end
+  local sent = sent_at(${a(2)})
+  local version = sent - tonumber(${a(3)})
+  if version < now - tonumber(${a(7)}) then return 0 end
+  local at = ''
+  if ${a(1)} ~= '' then
+    at = string.format('%.0f', sent + tonumber(${a(1)}))
+    if tonumber(at) <= now then return 0 end
+  end
   local clear = redis.call('GET', cleared)
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
-  redis.call('SET', key, ${a(0)} .. at .. '|' .. ${a(2)} .. '|' .. ${a(3)} .. '|' .. ${a(4)})
+  redis.call('SET', key, ${a(0)} .. at .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)})
   if at ~= '' then redis.call('PEXPIREAT', key, at) end
   return 1
 end`
@@ -79,11 +95,14 @@ return write_entry(KEYS[1], KEYS[2])`)
 /**
  * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
  * value there is not newer than the delete, then tells the other instances. KEYS: the keys;
- * ARGV: the delete's version, the tombstones' lifetime, the channel, the message.
+ * ARGV: the sender's latest estimate of the moment it sent it, the tombstones' lifetime, the
+ * channel, the message.
  */
-export const DELETE: Script = new Script(`${VERSION_OF}
-local tombstone = 't|' .. ARGV[1] .. '|'
-local version = tonumber(ARGV[1])
+export const DELETE: Script = new Script(`${NOW}
+${VERSION_OF}
+${SENT_AT}
+local version = sent_at(ARGV[1])
+local tombstone = 't|' .. string.format('%.0f', version) .. '|'
 for _, key in ipairs(KEYS) do
   local current = version_of(key)
   if not (current and current > version) then
@@ -94,31 +113,54 @@ redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1`)
 
 /**
- * Reads one key or takes its lock, in one round trip. A value with less than the minimum time
- * to live left counts as absent, so that when every instance's copy expires at once, one
- * instance takes the lock and the others wait for its value. KEYS: the value, the lock; ARGV:
- * the token, the lease (ms), the deadline, the minimum time to live (ms). Replies
- * `{ value, TIME }` for a value, `{ 1, TIME }` when the lock was taken, `{ 0, TIME, PTTL }`
- * when another instance holds it (the holder is then told that someone waits: a `+` after
- * its token), `{ -1, TIME }` when the command arrived after its deadline (it takes nothing).
+ * Marks the moment of a clear (as a delete's: Redis's time, never later than the sender's latest
+ * estimate of when it sent it), for the tombstones' lifetime: writes whose loads started before
+ * it are dropped. KEYS: the marker; ARGV: that estimate, the lifetime.
+ */
+export const MARK_CLEARED: Script = new Script(`${NOW}
+${SENT_AT}
+redis.call('SET', KEYS[1], string.format('%.0f', sent_at(ARGV[1])), 'PX', ARGV[2])
+return 1`)
+
+/**
+ * Reads keys or takes their locks, in one round trip for all the loads of a tick. A value with
+ * less than the minimum time to live left counts as absent, so that when every instance's copy
+ * expires at once, one instance takes the lock and the others wait for its value. KEYS: each
+ * key's value and lock, in pairs; ARGV: the token, the deadline, the minimum time to live (ms),
+ * then each key's lease (ms). Replies `{ TIME, r1, r2, … }`, one `r` per key: the value, `1`
+ * when its lock was taken, `{ 0, PTTL }` when another instance holds it (the holder is then told
+ * that someone waits: a `+` after its token), `-1` when the command arrived after its deadline
+ * (it takes no lock).
  */
 export const READ_OR_LOCK: Script = new Script(`${NOW}
-local value = redis.call('GET', KEYS[1])
-if value and string.sub(value, 1, 1) ~= 't' then
-  local at = string.match(value, '^%a(%d*)|')
-  -- nil: not an entry; returned as it is, for the reader to report it
-  if at == nil or at == '' or tonumber(at) - now >= tonumber(ARGV[4]) then
-    return { value, now }
+local late = now > tonumber(ARGV[2])
+local min_ttl = tonumber(ARGV[3])
+local replies = { now }
+for i = 1, #KEYS, 2 do
+  local reply
+  local value = redis.call('GET', KEYS[i])
+  if value and string.sub(value, 1, 1) ~= 't' then
+    local at = string.match(value, '^%a(%d*)|')
+    -- nil: not an entry; returned as it is, for the reader to report it
+    if at == nil or at == '' or tonumber(at) - now >= min_ttl then reply = value end
   end
+  if reply == nil then
+    if late then
+      reply = -1
+    else
+      local held = redis.call('GET', KEYS[i + 1])
+      if not held then
+        redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[3 + (i + 1) / 2])
+        reply = 1
+      else
+        if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
+        reply = { 0, redis.call('PTTL', KEYS[i + 1]) }
+      end
+    end
+  end
+  replies[#replies + 1] = reply
 end
-if now > tonumber(ARGV[3]) then return { -1, now } end
-local held = redis.call('GET', KEYS[2])
-if not held then
-  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-  return { 1, now }
-end
-if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[2], '+') end
-return { 0, now, redis.call('PTTL', KEYS[2]) }`)
+return replies`)
 
 /** Frees the lock if the token holds it; tells its waiters (if any) `message`. */
 const RELEASE_FUNCTION = `local function release(lock, token, channel, message)

@@ -1,21 +1,26 @@
 // Redis's clock, as seen from this process: the offset between `Date.now()` and the server's
 // TIME, learnt from the replies that carry TIME (every batch of reads, every lock call). Writes
-// and locks carry deadlines and versions on the server's clock, so that a command that reaches
-// the server late (after a pause) is judged by when it was sent, not by when it ran.
+// and locks carry deadlines on the server's clock, and writes and deletes bounds on the moment
+// they were sent, so that a command that reaches the server late (after a pause) is judged by
+// when it was sent, not by when it ran.
 //
 // A TIME reply taken between sending at `s` and receiving at `r` (local ms) says the offset is
-// between `time - r` and `time - s`. The clock keeps the lower bound (`time - r`), the tightest
-// of the last WINDOW samples: a deadline computed with it is never later than the true one, so a
-// command never acts after its caller stopped waiting for it.
+// between `time - r` and `time - s`. The clock keeps the tightest bounds of the last WINDOW
+// samples: the lower one for deadlines (a command never acts after its caller stopped waiting
+// for it), the upper one for the moment a write or delete is as of (scripts.ts takes the
+// earlier of it and the server's own TIME, so two commands sent one after the other by two
+// instances are ordered as they were sent, whatever the error of each instance's estimate).
 
-/** Samples kept: a slow reply (a paused server) only loosens the bound until it leaves. */
+/** Samples kept: a slow reply (a paused server) only loosens the bounds until it leaves. */
 const WINDOW = 16
 
 /** The server's clock, estimated from TIME replies. */
 export class ServerClock {
   readonly #lower = new Float64Array(WINDOW)
+  readonly #upper = new Float64Array(WINDOW)
   #samples = 0
-  #offset = 0
+  #lowerOffset = 0
+  #upperOffset = 0
   #roundTripMs = 1
 
   /** Whether a TIME reply has been seen yet. */
@@ -28,9 +33,14 @@ export class ServerClock {
     return this.#roundTripMs
   }
 
-  /** The server's time now, in ms (the local clock until a reply has been seen). */
+  /** The server's time now at the earliest, in ms (the local clock until a reply was seen). */
   now(): number {
-    return Date.now() + this.#offset
+    return Date.now() + this.#lowerOffset
+  }
+
+  /** The server's time now at the latest, in ms (the local clock until a reply was seen). */
+  latest(): number {
+    return Date.now() + this.#upperOffset
   }
 
   /**
@@ -38,12 +48,22 @@ export class ServerClock {
    * and received at `receivedAt` (local ms).
    */
   sample(sentAt: number, receivedAt: number, serverNow: number): void {
-    this.#lower[this.#samples % WINDOW] = serverNow - receivedAt
+    const at = this.#samples % WINDOW
+    this.#lower[at] = serverNow - receivedAt
+    // TIME counts whole ms (floored), so the server's time was up to 1 ms past it.
+    this.#upper[at] = serverNow + 1 - sentAt
     this.#samples++
     const count = this.#samples < WINDOW ? this.#samples : WINDOW
-    let offset = -Infinity
-    for (let i = 0; i < count; i++) if (this.#lower[i]! > offset) offset = this.#lower[i]!
-    this.#offset = offset
+    let lower = -Infinity
+    let upper = Infinity
+    for (let i = 0; i < count; i++) {
+      if (this.#lower[i]! > lower) lower = this.#lower[i]!
+      if (this.#upper[i]! < upper) upper = this.#upper[i]!
+    }
+    this.#lowerOffset = lower
+    // Bounds that cross (the clocks drifted, or the server's was set): trust the newest.
+    this.#upperOffset = upper >= lower ? upper : this.#upper[at]
+    if (upper < lower) this.#lowerOffset = Math.min(lower, this.#lower[at])
     const roundTrip = Math.max(0, receivedAt - sentAt)
     this.#roundTripMs += (roundTrip - this.#roundTripMs) / 8
   }

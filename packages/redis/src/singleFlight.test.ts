@@ -41,6 +41,7 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
       tombstoneMs: 60_000,
     },
     { lockTtlMs: 10_000, waitMs, pollMs: 25, maxPollMs: 200 },
+    100,
   )
   const scripts = () => client.calls.filter((call) => call.args[0] === 'EVALSHA')
   return { flight, bus, calls: client.calls, scripts, publish: client.publish }
@@ -48,11 +49,11 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
 
 describe('SingleFlight', () => {
   it('reads or takes the lock in one script call, with a token, a lease and a deadline', async () => {
-    const { flight, calls } = flights(() => [1, NOW])
+    const { flight, calls } = flights(() => [NOW, 1])
     const result = await flight.lock('k')
     expect(result.status).toBe('acquired')
     expect(calls).toHaveLength(1)
-    const [command, sha, count, value, lock, token, lease, deadline, minTtl] = calls[0]!.args
+    const [command, sha, count, value, lock, token, deadline, minTtl, lease] = calls[0]!.args
     expect([command, sha, count, value, lock]).toEqual([
       'EVALSHA',
       READ_OR_LOCK.sha,
@@ -64,11 +65,11 @@ describe('SingleFlight', () => {
     // The lease: lockTtlMs (the cache bounds no load) plus one call to write the value.
     expect([lease, deadline, minTtl]).toEqual(['10500', String(NOW + 500), '10'])
     await flight.lock('k', { leaseMs: 3_000 })
-    expect(calls[1]!.args[6]).toBe('3500')
+    expect(calls[1]!.args[8]).toBe('3500')
   })
 
   it('polls a held lock with doubling waits, then gives up after waitMs', async () => {
-    const { flight, calls } = flights(() => [0, NOW, 60_000], 1_000)
+    const { flight, calls } = flights(() => [NOW, [0, 60_000]], 1_000)
     const result = flight.lock('k')
     await vi.advanceTimersByTimeAsync(1_000)
     await expect(result).resolves.toEqual({ status: 'skipped' })
@@ -80,7 +81,7 @@ describe('SingleFlight', () => {
     // The holder's lease ends at NOW + 30 and nobody releases it.
     const { flight, calls } = flights(() => {
       const now = Date.now()
-      return now >= NOW + 30 ? [1, now] : [0, now, NOW + 30 - now]
+      return now >= NOW + 30 ? [now, 1] : [now, [0, NOW + 30 - now]]
     })
     const result = flight.lock('k')
     await vi.advanceTimersByTimeAsync(25) // the first poll: the lease has 5 ms left
@@ -93,7 +94,7 @@ describe('SingleFlight', () => {
   it('wakes on the holder’s notice and reads the value it wrote', async () => {
     let filled = false
     const { flight, bus, calls, publish } = flights(() =>
-      filled ? ['v9000|6|7|"value"', 8_000] : [0, NOW, 5_000],
+      filled ? [8_000, 'v9000|6|7|"value"'] : [NOW, [0, 5_000]],
     )
     await bus.started
     const result = flight.lock('k')
@@ -109,7 +110,7 @@ describe('SingleFlight', () => {
 
   it('tries again at once when the holder gives up without a value', async () => {
     let released = false
-    const { flight, bus, calls, publish } = flights(() => (released ? [1, NOW] : [0, NOW, 5_000]))
+    const { flight, bus, calls, publish } = flights(() => (released ? [NOW, 1] : [NOW, [0, 5_000]]))
     await bus.started
     const result = flight.lock('k')
     await vi.advanceTimersByTimeAsync(5)
@@ -119,8 +120,17 @@ describe('SingleFlight', () => {
     expect(calls).toHaveLength(2)
   })
 
+  it('sends the loads of one tick as one script call, each key with its own lease', async () => {
+    const { flight, calls } = flights(() => [NOW, 1, `v${NOW + 60_000}|6|7|"value"`])
+    const [a, b] = await Promise.all([flight.lock('a'), flight.lock('b', { leaseMs: 1_000 })])
+    expect([a.status, b.status]).toEqual(['acquired', 'loaded'])
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.args.slice(2, 7)).toEqual(['4', 'p:a', 'p:lock:a', 'p:b', 'p:lock:b'])
+    expect(calls[0]!.args.slice(10)).toEqual(['10500', '1500'])
+  })
+
   it('takes nothing from a reply that says the call arrived after its deadline', async () => {
-    const { flight } = flights(() => [-1, NOW])
+    const { flight } = flights(() => [NOW, -1])
     await expect(flight.lock('k')).resolves.toEqual({ status: 'skipped' })
   })
 
@@ -136,7 +146,7 @@ describe('SingleFlight', () => {
   })
 
   it('commits the value and releases the lock in one call, stamped on the server clock', async () => {
-    const { flight, calls, bus } = flights((args) => (args[1] === COMMIT.sha ? 1 : [1, NOW]))
+    const { flight, calls, bus } = flights((args) => (args[1] === COMMIT.sha ? 1 : [NOW, 1]))
     const lease = await flight.lock('k')
     if (lease.status !== 'acquired') throw new Error('expected the lock')
     const token = calls[0]!.args[5]
@@ -160,8 +170,11 @@ describe('SingleFlight', () => {
       bus.filled('k', true),
       bus.filled('k', false),
       'v',
-      String(NOW + 2_000),
-      String(NOW - 250),
+      '2000',
+      // The latest the server's clock can say (the lock's reply said NOW, in whole ms): the
+      // script takes Redis's TIME if that is earlier.
+      String(NOW + 1),
+      '250',
       '7',
       '"v"',
       String(NOW + 500),

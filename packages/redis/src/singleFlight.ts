@@ -1,9 +1,11 @@
 // Distributed single flight: the first instance to miss a key takes its lock (in the same call
-// that reads the value: one round trip) and loads; the others wait for its "filled" notice (or
+// that reads the value: one round trip, one script call for all the loads of a tick) and loads; the others wait for its "filled" notice (or
 // poll, with backoff, in case a notice is lost) and read the value, or load for themselves after
 // `waitMs`. A lock has a lease (the load's own bound, plus one call to write the value), is
 // released by token, and is released together with the write of the value (COMMIT).
 import { randomUUID } from 'node:crypto'
+
+import { Batcher } from '@cache/batch'
 
 import type { L2Lease, L2LockOptions, L2LockResult, L2Record, L2Write } from '@cache/decorators'
 
@@ -64,6 +66,11 @@ export interface SingleFlightContext extends WriteContext {
 
 const SKIPPED: L2LockResult = { status: 'skipped' }
 
+/** No attempt: Redis was not reached (a module function, no closure per key). */
+function none(): undefined {
+  return undefined
+}
+
 /**
  * The least time to live a value must have left to be served rather than reloaded, in ms: at
  * least this, and four round trips (a copy that would expire on its way to L1 is worth nothing,
@@ -72,6 +79,17 @@ const SKIPPED: L2LockResult = { status: 'skipped' }
 const MIN_TTL_MS = 10
 const MAX_MIN_TTL_MS = 1_000
 
+/** One key's answer to a read-or-lock call, or `undefined` when Redis was not reached. */
+interface Attempt {
+  /** The value, `1` (locked for us), `[0, PTTL]` (held by another), or `-1` (arrived late). */
+  readonly reply: unknown
+  readonly redisNow: number
+  /** How long the round trip took, in ms. */
+  readonly elapsedMs: number
+  /** The token of the call, which holds every lock it took. */
+  readonly token: string
+}
+
 /** One store's locks. */
 export class SingleFlight {
   readonly #context: SingleFlightContext
@@ -79,82 +97,96 @@ export class SingleFlight {
   readonly #waitMs: number
   readonly #pollMs: number
   readonly #maxPollMs: number
+  /** The reads-or-locks of one tick, sent as one script call (at most `maxBatchSize` keys). */
+  readonly #attempts: Batcher<string, Attempt | undefined>
+  /** The lease each key waiting in #attempts asks for, in ms. */
+  readonly #leases = new Map<string, string>()
 
   /** Wires the locks to the store's connection, bus, keys, clock and codec. */
-  constructor(context: SingleFlightContext, options: Required<SingleFlightOptions>) {
+  constructor(
+    context: SingleFlightContext,
+    options: Required<SingleFlightOptions>,
+    maxBatchSize: number,
+  ) {
     this.#context = context
     this.#lockTtlMs = options.lockTtlMs
     this.#waitMs = options.waitMs
     this.#pollMs = options.pollMs
     this.#maxPollMs = options.maxPollMs
+    this.#attempts = new Batcher((keys: string[]) => this.#readOrLock(keys), { maxBatchSize })
   }
 
   /** Reads `key`, or takes its lock, or waits for the value another instance is loading. */
   async lock(key: string, options?: L2LockOptions): Promise<L2LockResult> {
-    const { connection, bus, clock, timeoutMs } = this.#context
-    const token = randomUUID()
-    const keys = [valueKey(this.#context.prefix, key), lockKey(this.#context.prefix, key)]
-    const leaseMs = String(Math.ceil((options?.leaseMs ?? this.#lockTtlMs) + timeoutMs))
+    const leaseMs = String(
+      Math.ceil((options?.leaseMs ?? this.#lockTtlMs) + this.#context.timeoutMs),
+    )
     const giveUpAt = Date.now() + this.#waitMs
     let pollMs = this.#pollMs
     for (;;) {
-      const sent = Date.now()
-      const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
-      const args = [token, leaseMs, String(Math.floor(clock.now() + timeoutMs)), String(minTtl)]
-      const outcome = await connection.call(
-        'Taking a lock',
-        (client) => READ_OR_LOCK.run(client, keys, args),
-        key,
-      )
-      if (!outcome.ok) {
-        if (!outcome.skipped) {
-          this.#context.report(outcome.error)
-          // It may still have run in time and taken the lock: free it, so nobody waits on it.
-          if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(key, token)
-        }
-        return SKIPPED
-      }
-      const received = Date.now()
-      const reply = outcome.value
-      let head: unknown
-      let redisNow: number
-      try {
-        if (!Array.isArray(reply) || reply.length < 2)
-          throw new TypeError('not a reply of READ_OR_LOCK')
-        head = reply[0]
-        redisNow = Number(reply[1])
-        if (!Number.isFinite(redisNow)) throw new TypeError(`not a time: ${String(reply[1])}`)
-      } catch (cause) {
-        this.#context.report(
-          new RedisStoreError(
-            'ERR_REDIS_DECODE',
-            `Unexpected reply to a lock: ${messageOf(cause)}`,
-            {
-              key,
-              cause,
-            },
-          ),
-        )
-        return SKIPPED
-      }
-      clock.sample(sent, received, redisNow)
-      if (typeof head !== 'number') {
-        const record = this.#context.read(head, redisNow, received - sent, key)
+      this.#leases.set(key, leaseMs)
+      const attempt = await this.#attempts.load(key)
+      if (attempt === undefined) return SKIPPED
+      const reply = attempt.reply
+      if (reply === 1) return this.#acquired(key, attempt.token)
+      if (!Array.isArray(reply)) {
+        if (typeof reply === 'number') return SKIPPED // arrived after its deadline: took nothing
+        const record = this.#context.read(reply, attempt.redisNow, attempt.elapsedMs, key)
         return record === undefined ? SKIPPED : { status: 'loaded', record }
       }
-      if (head === 1) return this.#acquired(key, token)
-      if (head !== 0) return SKIPPED // arrived after its deadline: it took nothing
-      const remaining = giveUpAt - received
+      const remaining = giveUpAt - Date.now()
       if (remaining <= 0) return SKIPPED
-      // Wait for the holder's notice; no longer than its lease, after which the lock is free.
-      const leaseLeft = Number(reply[2])
+      // Held by another instance: wait for its notice, no longer than its lease (then it is free).
+      const leaseLeft = Number(reply[1])
       let wait = Math.min(pollMs, remaining)
       if (leaseLeft >= 0 && leaseLeft + 1 < wait) wait = leaseLeft + 1
       // Abandoned (the holder wrote nothing): try again at once; one waiter takes the lock.
-      if ((await bus.waitForFill(key, wait)) !== 'abandoned') {
+      if ((await this.#context.bus.waitForFill(key, wait)) !== 'abandoned') {
         pollMs = Math.min(pollMs * 2, this.#maxPollMs)
       }
     }
+  }
+
+  /** One script call for the keys of a tick; `undefined` for each when Redis is not reached. */
+  async #readOrLock(keys: string[]): Promise<(Attempt | undefined)[]> {
+    const { connection, clock, timeoutMs, prefix, report } = this.#context
+    const token = randomUUID()
+    const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
+    const redisKeys: string[] = []
+    const args = [token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl)]
+    for (const key of keys) {
+      redisKeys.push(valueKey(prefix, key), lockKey(prefix, key))
+      args.push(this.#leases.get(key) ?? String(this.#lockTtlMs + timeoutMs))
+      this.#leases.delete(key)
+    }
+    const sent = Date.now()
+    const outcome = await connection.call('Taking a lock', (client) =>
+      READ_OR_LOCK.run(client, redisKeys, args),
+    )
+    if (!outcome.ok) {
+      if (!outcome.skipped) {
+        report(outcome.error)
+        // It may still have run in time and taken locks: free them, so nobody waits on them.
+        if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(keys, token)
+      }
+      return keys.map(none)
+    }
+    const received = Date.now()
+    const reply: unknown = outcome.value
+    const redisNow = Array.isArray(reply) ? Number(reply[0]) : NaN
+    if (!Array.isArray(reply) || reply.length !== keys.length + 1 || !Number.isFinite(redisNow)) {
+      report(
+        new RedisStoreError(
+          'ERR_REDIS_DECODE',
+          `Unexpected reply to a lock: ${String(reply).slice(0, 80)}`,
+        ),
+      )
+      return keys.map(none)
+    }
+    clock.sample(sent, received, redisNow)
+    const elapsedMs = received - sent
+    const replies = reply as unknown[]
+    return keys.map((_, i) => ({ reply: replies[i + 1], redisNow, elapsedMs, token }))
   }
 
   /** The lease of a taken lock: released alone, or with the write of the loaded value. */
@@ -212,11 +244,15 @@ export class SingleFlight {
     if (!outcome.ok && !outcome.skipped) throw outcome.error
   }
 
-  /** Frees a lock this instance may hold without knowing it (its lock call timed out). */
-  #forget(key: string, token: string): void {
+  /** Frees the locks this instance may hold without knowing it (its lock call timed out). */
+  #forget(keys: readonly string[], token: string): void {
     const { connection, bus, prefix } = this.#context
     void connection.call('Releasing a lock', (client) =>
-      RELEASE.run(client, [lockKey(prefix, key)], [token, bus.channel, bus.filled(key, false)]),
+      Promise.all(
+        keys.map((key) =>
+          RELEASE.run(client, [lockKey(prefix, key)], [token, bus.channel, bus.filled(key, false)]),
+        ),
+      ),
     )
   }
 }

@@ -1,6 +1,7 @@
-// The arguments WRITE and COMMIT take for one entry (scripts.ts): its text, and its expiry,
-// version and deadline on Redis's clock, fixed here, when the write is sent. A command that
-// runs later (a paused server) is judged by these, not by when it runs.
+// The arguments WRITE and COMMIT take for one entry (scripts.ts): its text, its age and time to
+// live, the latest moment on Redis's clock it can be sent at, and its deadline, fixed here, when
+// the write is sent. A command that runs later (a paused server) is judged by these, not by when
+// it runs.
 import type { L2Write } from '@cache/decorators'
 
 import type { Serializer } from './codec.js'
@@ -18,24 +19,27 @@ export interface WriteContext {
 }
 
 /**
- * WRITE's arguments for `write`: the kind letter, the expiry ('' for none), the version (when
- * its load started), the load time, the text, the deadline, the tombstones' lifetime.
+ * WRITE's arguments for `write`: the kind letter, the time to live ('' for none), the latest the
+ * server's clock can say now, the value's age (since its load started), the load time, the
+ * text, the deadline, the tombstones' lifetime. The script fixes the version and the expiry from
+ * these (scripts.ts).
  *
  * @throws what the serializer throws (see `payloadOf`).
  */
 export function writeArgs(write: L2Write, context: WriteContext): string[] {
   const payload = payloadOf(write, context.serializer)
-  const now = context.clock.now()
+  const clock = context.clock
   const ttlMs = write.ttlMs
   // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
-  const expiresAt = ttlMs === Infinity || ttlMs > MAX_PX ? '' : String(Math.ceil(now + ttlMs))
+  const ttl = ttlMs === Infinity || ttlMs > MAX_PX ? '' : String(Math.ceil(ttlMs))
   return [
     kindOf(write),
-    expiresAt,
-    String(Math.floor(now - (write.ageMs ?? 0))),
+    ttl,
+    String(Math.ceil(clock.latest())),
+    String(Math.max(0, Math.floor(write.ageMs ?? 0))),
     String(write.fetchedAt),
     payload,
-    String(Math.floor(now + context.timeoutMs)),
+    String(Math.floor(clock.now() + context.timeoutMs)),
     String(context.tombstoneMs),
   ]
 }
