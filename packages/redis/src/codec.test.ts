@@ -1,3 +1,4 @@
+import { assertPrototypesUnchanged } from '@cache/internal/testing'
 import { describe, expect, it } from 'vitest'
 
 import { CodecError, jsonSerializer, MAX_DEPTH } from './codec.js'
@@ -210,5 +211,159 @@ describe('unreadable values', () => {
       )
       expect((error as Error).cause).toBeInstanceOf(cause)
     }
+  })
+})
+
+describe('the plain-JSON fast path', () => {
+  const person = {
+    id: 42,
+    name: 'Ada',
+    tags: ['a', 'b'],
+    address: { city: 'X', zip: '123' },
+    active: true,
+    score: 3.5,
+  }
+
+  it.each([
+    ['a plain object', person],
+    ['an array of plain objects', [person, { ...person, id: 43 }, [], {}]],
+    ['a string', 'héllo \ud800 "quoted" [{'],
+    ['a number', -1.5e-7],
+    ['null', null],
+    ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1 })],
+  ])('stores %s as JSON.stringify writes it, and reads it back alike', (_, value) => {
+    const text = jsonSerializer.encode(value)
+    expect(text).toBe(JSON.stringify(value))
+    expect(jsonSerializer.decode(text)).toEqual(JSON.parse(text))
+    expect(roundTrip(value)).toEqual(value)
+  })
+
+  it('takes values nested as deep as MAX_DEPTH', () => {
+    let value: unknown = 1
+    for (let i = 0; i < MAX_DEPTH; i++) value = i % 2 === 0 ? [value] : { a: value }
+    expect(jsonSerializer.encode(value)).toBe(JSON.stringify(value))
+  })
+
+  it.each([
+    ['undefined in an array', [1, undefined]],
+    ['a hole', Object.assign(new Array<number>(3), { 0: 1, 2: 2 })],
+    ['-0', { n: -0 }],
+    ['NaN', [NaN]],
+    ['a Date', { at: new Date(0) }],
+    ['a key named $t', { $t: 'D', v: 0 }],
+  ])('leaves data with %s to the tagged path', (_, value) => {
+    const text = jsonSerializer.encode(value)
+    expect(text).not.toBe(JSON.stringify(value))
+    expect(text).toContain('"$t":')
+    expect(roundTrip(value)).toEqual(value)
+  })
+
+  it('reads a string "$t" back as a string, though its text goes to the tagged decoder', () => {
+    const value = { k: '$t', $t: ['$t"'], nested: [{ v: '{"$t":"D","v":0}' }] }
+    expect(roundTrip(value)).toEqual(value)
+    expect(roundTrip('$t')).toBe('$t')
+  })
+
+  it('keeps a __proto__ key as an own data property, with or without tags inside', () => {
+    const plain = jsonSerializer.decode('{"__proto__":{"polluted":true},"a":1}') as object
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(plain, '__proto__')?.value).toEqual({ polluted: true })
+    expect(jsonSerializer.encode(plain)).toBe('{"__proto__":{"polluted":true},"a":1}')
+
+    const tagged = jsonSerializer.decode(
+      '{"__proto__":{"$t":"D","v":0},"b":[{"__proto__":{"$t":"u"}}]}',
+    ) as {
+      b: object[]
+    }
+    expect(Object.getPrototypeOf(tagged)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(tagged, '__proto__')?.value).toEqual(new Date(0))
+    expect(Object.getPrototypeOf(tagged.b[0])).toBe(Object.prototype)
+    expect(Object.hasOwn(tagged.b[0]!, '__proto__')).toBe(true)
+    assertPrototypesUnchanged()
+  })
+})
+
+describe('the format', () => {
+  // What the serializer wrote before the fast path (captured from that version): it writes the
+  // same text today, and reads it back alike, so that old and new versions share one Redis.
+  const cause = Object.assign(new Error('root'), { stack: 'Error: root\n    at x' })
+  const error = Object.assign(new TypeError('bad', { cause }), {
+    code: 'E_BAD',
+    stack: 'TypeError: bad\n    at y',
+  })
+  it.each([
+    [
+      'plain data',
+      {
+        id: 42,
+        name: 'Ada',
+        tags: ['a', 'b'],
+        address: { city: 'X', zip: '123' },
+        active: true,
+        score: 3.5,
+      },
+      '{"id":42,"name":"Ada","tags":["a","b"],"address":{"city":"X","zip":"123"},"active":true,"score":3.5}',
+    ],
+    [
+      'tagged data',
+      {
+        at: new Date(0),
+        m: new Map<unknown, unknown>([[1, { k: undefined }]]),
+        s: new Set([NaN, 0, 10n]),
+        r: /a/g,
+      },
+      '{"at":{"$t":"D","v":0},"m":{"$t":"M","v":[[1,{"k":{"$t":"u"}}]]},"s":{"$t":"S","v":[{"$t":"n","v":"NaN"},0,{"$t":"b","v":"10"}]},"r":{"$t":"R","v":["a","g"]}}',
+    ],
+    [
+      'an object with $t and __proto__ keys',
+      JSON.parse('{"$t":"D","v":0,"__proto__":{"x":1}}') as unknown,
+      '{"$t":"O","v":[["$t","D"],["v",0],["__proto__",{"x":1}]]}',
+    ],
+    [
+      'bytes',
+      [Buffer.from([1, 2]), new Uint16Array([1, 2]), new Uint8Array([7]).buffer],
+      '[{"$t":"B","v":"AQI="},{"$t":"T","c":"Uint16Array","v":"AQACAA=="},{"$t":"A","v":"Bw=="}]',
+    ],
+    [
+      'an error',
+      error,
+      '{"$t":"E","v":{"name":"TypeError","message":"bad","props":[["code","E_BAD"]],"stack":"TypeError: bad\\n    at y","cause":{"$t":"E","v":{"name":"Error","message":"root","props":[],"stack":"Error: root\\n    at x"}}}}',
+    ],
+  ])('is unchanged for %s: the same text, read back alike', (_, value, text) => {
+    expect(jsonSerializer.encode(value)).toBe(text)
+    expect(jsonSerializer.decode(text)).toEqual(value)
+  })
+
+  it('refuses tagged nodes whose entries are not lists with a TypeError', () => {
+    for (const text of ['{"$t":"M","v":5}', '{"$t":"M","v":[5]}', '{"$t":"S","v":{}}']) {
+      expect(() => jsonSerializer.decode(text), text).toThrow(TypeError)
+    }
+    expect(() => jsonSerializer.decode('{"$t":"M","v":[7]}')).toThrow(
+      'malformed cache record: a M node whose entries are not a list',
+    )
+  })
+})
+
+describe('deep text on the fast path', () => {
+  const deep = (levels: number, open: string, close: string): string =>
+    open.repeat(levels) + '1' + close.repeat(levels)
+
+  it('reads text nested MAX_DEPTH + 1 levels, as the tagged decoder does, and refuses one more', () => {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{"a":', '}'],
+    ] as const) {
+      expect(() => jsonSerializer.decode(deep(MAX_DEPTH + 1, open, close))).not.toThrow()
+      expect(() => jsonSerializer.decode(deep(MAX_DEPTH + 2, open, close))).toThrow(
+        new TypeError('malformed cache record: nested deeper than 512 levels'),
+      )
+    }
+  })
+
+  it('reads long shallow text with many brackets, in strings or not', () => {
+    const wide = Array.from({ length: 2_000 }, (_, i) => ({ i, list: [i] }))
+    expect(roundTrip(wide)).toEqual(wide)
+    const brackets = { s: '['.repeat(5_000), t: '{'.repeat(5_000) }
+    expect(roundTrip(brackets)).toEqual(brackets)
   })
 })
