@@ -126,9 +126,13 @@ function isTooDeep(node: object, depth: number): boolean {
 export const jsonSerializer: Serializer = {
   encode(value: unknown): string {
     try {
-      // The walk and JSON.stringify read the value twice; a getter or Proxy that answers
-      // differently the second time gets the text of its second answer.
-      if (isVerbatim(value, 0)) return JSON.stringify(value)
+      // The walk and JSON.stringify read the value twice: a getter or Proxy that answers
+      // differently the second time is stored as its second answer (or, if that is no JSON,
+      // by the tagged encoder, which reads it once more).
+      if (isVerbatim(value, 0)) {
+        const text = JSON.stringify(value) as string | undefined
+        if (text !== undefined) return text
+      }
     } catch {
       // Something could not be read: the tagged encoder reads it again and names where.
     }
