@@ -113,9 +113,9 @@ function isTooDeep(node: object, depth: number): boolean {
  * (`CodecError`, naming the path): functions, symbols, cycles, and class instances without
  * `toJSON()`, which would come back as plain objects without their methods.
  *
- * Plain JSON-safe data is stored as `JSON.stringify` writes it and read with a bare `JSON.parse`
- * (within 1.5x of their own cost); the text is the same as earlier versions wrote, and every
- * version reads every other's.
+ * Plain JSON-safe data is stored as `JSON.stringify` writes it and read with a bare `JSON.parse`,
+ * at little more than their own cost. The text is the same as earlier versions wrote: values
+ * stored by either decode in the other.
  *
  * @example
  * ```ts
