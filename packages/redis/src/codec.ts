@@ -114,8 +114,8 @@ function isTooDeep(node: object, depth: number): boolean {
  * `toJSON()`, which would come back as plain objects without their methods.
  *
  * Plain JSON-safe data is stored as `JSON.stringify` writes it and read with a bare `JSON.parse`,
- * at little more than their own cost. The text is the same as earlier versions wrote: values
- * stored by either decode in the other.
+ * at little more than their own cost. The text is the same as the serializer wrote before it
+ * had this fast path: either one decodes what the other wrote.
  *
  * @example
  * ```ts
