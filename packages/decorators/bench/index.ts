@@ -1,5 +1,6 @@
 // pnpm bench: the hit paths of cached() against lru-cache's fetch() and p-memoize (async) and
-// moize and memoizee (sync), and the time of a 10,000-way stampede on one cold key.
+// moize and memoizee (sync), the async hit paths with a TTL against lru-cache's fetch() with one,
+// and the time of a 10,000-way stampede on one cold key.
 import { LRUCache } from 'lru-cache'
 import memoizee from 'memoizee'
 import moizeModule from 'moize'
@@ -57,6 +58,106 @@ async function asyncHits(): Promise<void> {
     'Async hit path (await each call; 1000 cached number keys, skewed)',
     contenders,
     await race(OPS, contenders),
+  )
+}
+
+// The TTL of the entries in the TTL races: long enough that every call of a race is a hit.
+const TTL = 3_600_000
+// The second argument of the two-argument races, precomputed so no contender pays for it.
+const second = trace.map((n) => n % 7)
+// eslint-disable-next-line @typescript-eslint/require-await
+const addAsync = async (a: number, b: number): Promise<number> => a + b
+
+/**
+ * The async hit paths with a TTL on both sides: a hit must then be checked for freshness, which
+ * costs a clock read unless the clock is coarse (lru-cache's `ttlResolution`, our default clock).
+ */
+async function ttlHits(): Promise<void> {
+  const raw = new AsyncCache<number, number>({ maxSize: 10_000, ttl: TTL })
+  const lru = new LRUCache<number, number>({
+    max: 10_000,
+    ttl: TTL,
+    fetchMethod: (key) => Promise.resolve(key * 2),
+  })
+  for (let k = 0; k < KEYS; k++) {
+    raw.set(k, k * 2)
+    await lru.fetch(k)
+  }
+  const loop = (call: string): string =>
+    `for (let i = 0; i < trace.length; i++) await ${call}(trace[i])`
+  const gets: Contender[] = [
+    { name: 'AsyncCache#get', ours: true, run: compile(loop('fn.get'), raw, { trace }, true) },
+    { name: 'lru-cache fetch()', ours: false, run: compile(loop('fn.fetch'), lru, { trace }, true) },
+  ]
+  report(
+    `Async hit path with a TTL (ttl ${TTL} ms on both; 1000 cached number keys, skewed)`,
+    gets,
+    await race(OPS, gets),
+  )
+
+  // cached(async fn) against the same memoization written by hand over lru-cache's fetch().
+  const ours = cached(doubleAsync, { maxSize: 10_000, ttl: TTL })
+  const lruOne = new LRUCache<number, number>({
+    max: 10_000,
+    ttl: TTL,
+    fetchMethod: (n) => doubleAsync(n),
+  })
+  const memo = (n: number): Promise<number | undefined> => lruOne.fetch(n)
+  for (let k = 0; k < KEYS; k++) {
+    await ours(k)
+    await memo(k)
+  }
+  const one: Contender[] = [
+    { name: 'cached(async fn)', ours: true, run: compile(loop('fn'), ours, { trace }, true) },
+    {
+      name: 'lru-cache fetch() memo',
+      ours: false,
+      run: compile(loop('fn'), memo, { trace }, true),
+    },
+  ]
+  report(
+    `cached(async fn) of one argument with a TTL (ttl ${TTL} ms on both; 1000 cached keys)`,
+    one,
+    await race(OPS, one),
+  )
+
+  // Two arguments: lru-cache needs one key for both. JSON.stringify keeps 1 and '1' apart, as
+  // cached() does; a template string is the fastest key a caller who knows the types can write.
+  const ours2 = cached(addAsync, { maxSize: 10_000, ttl: TTL })
+  const lruTwo = (key: (a: number, b: number) => string) => {
+    const lru = new LRUCache<string, number, readonly [number, number]>({
+      max: 10_000,
+      ttl: TTL,
+      fetchMethod: (_key, _stale, { context }) => addAsync(context[0], context[1]),
+    })
+    return (a: number, b: number): Promise<number | undefined> =>
+      lru.fetch(key(a, b), { context: [a, b] })
+  }
+  const json = lruTwo((a, b) => JSON.stringify([a, b]))
+  const template = lruTwo((a, b) => `${a}:${b}`)
+  for (let k = 0; k < KEYS; k++) {
+    await ours2(k, k % 7)
+    await json(k, k % 7)
+    await template(k, k % 7)
+  }
+  const loop2 = 'for (let i = 0; i < trace.length; i++) await fn(trace[i], second[i])'
+  const two: Contender[] = [
+    { name: 'cached(async fn)', ours: true, run: compile(loop2, ours2, { trace, second }, true) },
+    {
+      name: 'lru-cache fetch() memo, JSON key',
+      ours: false,
+      run: compile(loop2, json, { trace, second }, true),
+    },
+    {
+      name: 'lru-cache fetch() memo, template key',
+      ours: false,
+      run: compile(loop2, template, { trace, second }, true),
+    },
+  ]
+  report(
+    `cached(async fn) of two arguments with a TTL (ttl ${TTL} ms on both; 1000 cached pairs)`,
+    two,
+    await race(OPS, two),
   )
 }
 
@@ -150,9 +251,10 @@ async function stampede(): Promise<void> {
   }
 }
 
-// BENCH_ONLY=sync,async,stampede runs a subset.
-const only = (process.env.BENCH_ONLY ?? 'sync,async,stampede').split(',')
+// BENCH_ONLY=sync,async,ttl,stampede runs a subset.
+const only = (process.env.BENCH_ONLY ?? 'sync,async,ttl,stampede').split(',')
 console.log(`Node ${process.version}`)
 if (only.includes('sync')) await syncHits()
 if (only.includes('async')) await asyncHits()
+if (only.includes('ttl')) await ttlHits()
 if (only.includes('stampede')) await stampede()
