@@ -87,7 +87,11 @@ async function ttlHits(): Promise<void> {
     `for (let i = 0; i < trace.length; i++) await ${call}(trace[i])`
   const gets: Contender[] = [
     { name: 'AsyncCache#get', ours: true, run: compile(loop('fn.get'), raw, { trace }, true) },
-    { name: 'lru-cache fetch()', ours: false, run: compile(loop('fn.fetch'), lru, { trace }, true) },
+    {
+      name: 'lru-cache fetch()',
+      ours: false,
+      run: compile(loop('fn.fetch'), lru, { trace }, true),
+    },
   ]
   report(
     `Async hit path with a TTL (ttl ${TTL} ms on both; 1000 cached number keys, skewed)`,

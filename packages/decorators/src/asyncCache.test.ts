@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { deferred, flush, settle } from '../test/helpers.js'
 import { AsyncCache } from './asyncCache.js'
+import { trustClockForTesting } from './clock.js'
 import type { CacheEvent } from './events.js'
 
 beforeEach(() => {
@@ -749,6 +750,10 @@ describe('invalid options', () => {
     [{ retry: { count: 1, backof: 5 } }, 'backof', 5],
     [{ dispose: 5 }, 'dispose', 5],
     [{ now: 5 }, 'now', 5],
+    [{ ttlResolution: -1 }, 'ttlResolution', -1],
+    [{ ttlResolution: Number.NaN }, 'ttlResolution', Number.NaN],
+    [{ ttlResolution: 2 ** 31 }, 'ttlResolution', 2 ** 31],
+    [{ ttlResolution: '1' }, 'ttlResolution', '1'],
     [{ autoRemoveExpired: 0 }, 'autoRemoveExpired', 0],
     [{ negativeExpiration: 'soon' }, 'negativeExpiration', 'soon'],
     [{ key: 'x' }, 'key', 'x'], // cached() options are not AsyncCache options
@@ -765,6 +770,84 @@ describe('invalid options', () => {
       '`ttl` must be a positive number of milliseconds or Infinity, got: -1',
     )
     expect(loader).not.toHaveBeenCalled()
+  })
+})
+
+describe('ttlResolution: how late a hit may see an expiry', () => {
+  it('with fake timers, is a hit at 99 and a miss at 100 for a ttl of 100 (fake Date is exact)', async () => {
+    const cache = new AsyncCache<string, number>({ ttl: 100 })
+    const loader = vi.fn(() => 2)
+    cache.set('k', 1)
+    vi.advanceTimersByTime(99)
+    expect(await cache.get('k', loader)).toBe(1)
+    vi.advanceTimersByTime(1)
+    expect(await cache.get('k', loader)).toBe(2)
+    expect(loader).toHaveBeenCalledTimes(1)
+  })
+
+  it('serves an entry at most ttlResolution ms after it expired, with the default clock', async () => {
+    // The coarse clock reads the fake Date as if it were the runtime's own, refreshed by timers.
+    const distrust = trustClockForTesting(Date.now)
+    try {
+      const cache = new AsyncCache<string, number>({ ttl: 100, ttlResolution: 10 })
+      const loader = vi.fn(() => 2)
+      cache.set('k', 1)
+      vi.advanceTimersByTime(95)
+      expect(await cache.get('k', loader)).toBe(1) // the clock reads 95, until a timer at 105
+      vi.advanceTimersByTime(5)
+      expect(await cache.get('k', loader)).toBe(1) // 100: expired, still served
+      expect(cache.has('k')).toBe(false) // has() reads the exact clock
+      vi.advanceTimersByTime(4)
+      expect(await cache.get('k', loader)).toBe(1) // 104
+      expect(loader).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(1)
+      expect(await cache.get('k', loader)).toBe(2) // 105 = 100 + at most the resolution: a miss
+      expect(loader).toHaveBeenCalledTimes(1)
+      expect([cache.stats().hits, cache.stats().misses]).toEqual([3, 1])
+    } finally {
+      distrust()
+    }
+  })
+
+  it('reads the clock at every hit with ttlResolution 0', async () => {
+    const distrust = trustClockForTesting(Date.now)
+    try {
+      const cache = new AsyncCache<string, number>({ ttl: 100, ttlResolution: 0 })
+      cache.set('k', 1)
+      vi.advanceTimersByTime(95)
+      expect(await cache.get('k')).toBe(1)
+      vi.setSystemTime(Date.now() + 5) // no timer runs
+      expect(await cache.get('k')).toBeUndefined()
+    } finally {
+      distrust()
+    }
+  })
+
+  it('reads an injected now at every hit', async () => {
+    let time = 0
+    const cache = new AsyncCache<string, number>({ ttl: 100, now: () => time })
+    cache.set('k', 1)
+    time = 99
+    expect(await cache.get('k')).toBe(1)
+    time = 100
+    expect(await cache.get('k')).toBeUndefined()
+  })
+
+  it.each([
+    [
+      { ttlResolution: -1 },
+      '`ttlResolution` must be a number of milliseconds from 0 to 2147483647, got: -1',
+    ],
+    [
+      { now: () => 0, ttlResolution: 1 },
+      '`ttlResolution` must be 0 or left out with `now` (an injected clock is read at every hit), got: 1',
+    ],
+  ])('%j → %s', (options, message) => {
+    expect(() => new AsyncCache(options)).toThrow(message)
+  })
+
+  it('takes ttlResolution 0 with now', () => {
+    expect(() => new AsyncCache({ now: () => 0, ttlResolution: 0 })).not.toThrow()
   })
 })
 

@@ -1,5 +1,5 @@
 import { CacheConfigError } from '@cache/core'
-import { keyOf, SINGLE_KEY } from '@cache/keys'
+import { keyOf, makeKey, SINGLE_KEY } from '@cache/keys'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { deferred, flush, Resource, settle } from '../test/helpers.js'
@@ -356,6 +356,59 @@ describe('keys do not collide (unlike the Python libraries)', () => {
     await fn({ id: 1, name: 'b' })
     expect(body).toHaveBeenCalledTimes(1)
     expect(fn.cache.has(1)).toBe(true)
+  })
+})
+
+describe('calls of two primitive arguments (keys from the memo of pair keys)', () => {
+  it('keeps pairs of different types, -0 and long strings apart, sync or async', async () => {
+    const long = 'y'.repeat(100)
+    const pairs: [unknown, unknown][] = [
+      [1, 2],
+      [1, '2'],
+      ['1', 2],
+      [0, 1],
+      [-0, 1],
+      [null, undefined],
+      [undefined, null],
+      [long, 1],
+      [1, long],
+    ]
+    const calls: unknown[][] = []
+    const sync = cached((a: unknown, b: unknown) => {
+      calls.push([a, b])
+      return calls.length
+    })
+    const async = cached(async (a: unknown, b: unknown) => Promise.resolve([a, b]))
+    for (let i = 0; i < 2; i++) {
+      for (const [a, b] of pairs) {
+        sync(a, b)
+        expect(await async(a, b)).toEqual([a, b])
+      }
+    }
+    expect(calls).toHaveLength(9)
+    expect(Object.is(calls[4]![0], -0)).toBe(true)
+    expect(sync.stats()).toMatchObject({ misses: 9, hits: 9, size: 9 })
+    expect(await async.stats()).toMatchObject({ misses: 9, hits: 9, size: 9 })
+  })
+
+  it('keys a pair by makeKey, so invalidate() and cache.has(makeKey(args)) find it', async () => {
+    const fn = cached(async (a: number, b: string) => Promise.resolve(`${a}${b}`))
+    await fn(1, 'a')
+    expect(fn.cache.has(makeKey([1, 'a']))).toBe(true)
+    expect(await fn.invalidate(1, 'a')).toBe(true)
+    expect(fn.cache.has(makeKey([1, 'a']))).toBe(false)
+  })
+
+  it('is a hit at 99 and a miss at 100 with a ttl of 100', async () => {
+    const inner = vi.fn(async (a: number, b: number) => Promise.resolve(a + b))
+    const fn = cached(inner, { ttl: 100 })
+    await fn(1, 2)
+    vi.advanceTimersByTime(99)
+    await fn(1, 2)
+    expect(inner).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(1)
+    expect(await fn(1, 2)).toBe(3)
+    expect(inner).toHaveBeenCalledTimes(2)
   })
 })
 

@@ -16,6 +16,7 @@ import {
   normalizeOptions,
   readOptions,
 } from './validateOptions.js'
+import { memoLimitOf } from './primitiveKeys.js'
 import { markSync, unmarkSync } from './registry.js'
 import type { CacheStats } from './stats.js'
 import { isThenable } from './thenable.js'
@@ -263,7 +264,7 @@ function finish(prepared: Prepared, fn: AnyFunction, perInstance: boolean | null
   }
   const async = options.async ?? declaredAsync
   if (!async) checkSyncOptions(options)
-  const keyer = createKeyer(options, fn, async)
+  const keyer = createKeyer(options, fn, async, memoLimitOf(prepared.config.maxSize))
   const config =
     prepared.config.name === '' ? { ...prepared.config, name: fn.name } : prepared.config
   return { fn: fn as (...args: unknown[]) => unknown, config, async, enabled, keyer, perInstance }
@@ -406,25 +407,30 @@ function wrap(fn: AnyFunction, options: unknown): unknown {
   const binding = bind(plan, false)
   const { call, miss, engine, mode } = binding
   let wrapper: (this: unknown, ...args: unknown[]) => unknown
-  if (plan.enabled && plan.keyer.plain) {
-    // The commonest call, one primitive argument and the default key, is served without
-    // allocating: its key is made from a reused one-slot array (makeKey returns the primitive
-    // itself, or hashes it without keeping the array), and `arguments` is only read.
+  const primitiveKeys = plan.keyer.primitiveKeys
+  if (plan.enabled && primitiveKeys !== undefined) {
+    // The commonest calls, one primitive argument or two, with the default key, are served
+    // without allocating: a lone primitive's key is made from a reused one-slot array (makeKey
+    // returns the primitive itself, or hashes it without keeping the array), a pair's is looked
+    // up in the memo of pair keys, and `arguments` is only read.
     const slot: unknown[] = [undefined]
-    wrapper = function (this: unknown, first?: unknown): unknown {
-      if (arguments.length !== 1 || (typeof first === 'object' && first !== null)) {
+    wrapper = function (this: unknown, first?: unknown, second?: unknown): unknown {
+      const length = arguments.length
+      let key: unknown
+      if (length === 1 && (typeof first !== 'object' || first === null)) {
+        if (typeof first === 'function') return call(this, [first])
+        slot[0] = first
+        key = makeKey(slot)
+        slot[0] = undefined
+      } else if (length !== 2 || (key = primitiveKeys.pair(first, second)) === undefined) {
         // eslint-disable-next-line prefer-rest-params -- rest parameters would allocate on hits
         return call(this, Array.prototype.slice.call(arguments) as unknown[])
       }
-      if (typeof first === 'function') return call(this, [first])
-      slot[0] = first
-      const key = makeKey(slot)
-      slot[0] = undefined
       const entry = engine.hit(key)
       if (entry === undefined) {
         // A stampede's callers join the load in flight here, allocating nothing either.
         const joined = mode.async ? engine.join(key, undefined) : undefined
-        return joined ?? miss(this, [first], key)
+        return joined ?? miss(this, length === 1 ? [first] : [first, second], key)
       }
       if (mode.async) return promiseOf(entry)
       if (entry.isError) throw entry.value

@@ -42,5 +42,7 @@ export interface Config {
   readonly autoRemoveMs: number | undefined
   readonly batch: BatchOptions
   readonly now: () => number
+  /** How late (ms) the hit path may see an expiry with the default clock; 0 with `now`. */
+  readonly ttlResolution: number
   readonly l2: L2Store | undefined
 }

@@ -12,6 +12,7 @@ import { BatchLoaders } from './batchLoaders.js'
 import { cacheInfoOf, type CacheInfo } from './cacheInfo.js'
 import type { Config } from './config.js'
 import { Entry, viewOf, type CacheEntry } from './entry.js'
+import { hitClockOf } from './clock.js'
 import { ttlError } from './errors.js'
 import { expiresAtOf } from './expiry.js'
 import type { Flight, Loader } from './flight.js'
@@ -28,7 +29,10 @@ const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
 /** One cache's state and every operation on it. Internal: never exported from the package. */
 export class CacheEngine<K = unknown> implements Registrable {
   readonly config: Config
+  /** The exact clock: the `now` option, or `Date.now()`. */
   readonly now: () => number
+  /** The clock `hit` reads: coarse (see clock.ts) for the default clock, else `now`. */
+  readonly hitNow: () => number
   readonly store: Store<K>
   /** The loads in flight by key: a load stores its result only while it is still its key's. */
   readonly flights: Map<K, Flight> = new Map<K, Flight>()
@@ -53,6 +57,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   constructor(config: Config) {
     this.config = config
     this.now = config.now
+    this.hitNow = hitClockOf(config.now, config.ttlResolution)
     this.tally = new Tally<K>(config.onError, config.onEvent)
     this.store = createStore<K>(config.maxSize, config.policy, this.#onRemove)
     this.removals = new Removals(this)
@@ -65,10 +70,13 @@ export class CacheEngine<K = unknown> implements Registrable {
 
   // --- the hit path ----------------------------------------------------------------------------
 
-  /** The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). */
+  /**
+   * The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). Fresh by
+   * the hit clock: up to `ttlResolution` ms late with the default clock, exact with `now`.
+   */
   hit(key: K): Entry | undefined {
     const entry = this.store.get(key)
-    if (entry === undefined || (entry.expiresAt !== Infinity && this.now() >= entry.expiresAt)) {
+    if (entry === undefined || (entry.expiresAt !== Infinity && this.hitNow() >= entry.expiresAt)) {
       return undefined
     }
     this.tally.hit(key)

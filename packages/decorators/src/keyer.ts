@@ -4,6 +4,7 @@ import { isArray } from '@cache/internal'
 import { checkKeyOptions, KeyError, keyTemplate, makeKey, type MakeKeyOptions } from '@cache/keys'
 
 import { configError, configErrorFrom } from './errors.js'
+import { memoLimitOf, PrimitiveKeys } from './primitiveKeys.js'
 
 /** The key options of `cached()`. */
 export interface KeyOptions<A extends readonly unknown[] = readonly unknown[]> {
@@ -45,14 +46,18 @@ export interface Keyer {
   readonly keyOf: (args: readonly unknown[]) => unknown
   /** What the key is made from, for `info()`. */
   readonly kind: 'arguments' | 'template' | 'function'
-  /** Whether the key is `makeKey(args)` itself (so a lone primitive is its own key). */
-  readonly plain: boolean
+  /**
+   * Set when the key is `makeKey(args)` itself (so a lone primitive is its own key): makeKey of
+   * short lists of primitives, memoized (see primitiveKeys.ts).
+   */
+  readonly primitiveKeys: PrimitiveKeys | undefined
 }
 
 /**
- * Builds the key function. With no `key` option, arguments are keyed by `makeKey`; an
- * `AbortSignal` among them (or in a plain object's `signal` property) is left out when
- * `dropSignals`, since a signal says how long a caller waits, not what it asks for.
+ * Builds the key function. With no `key` option, arguments are keyed by `makeKey` (memoized for
+ * short lists of primitives, up to `memoLimit` of them); an `AbortSignal` among them (or in a
+ * plain object's `signal` property) is left out when `dropSignals`, since a signal says how long
+ * a caller waits, not what it asks for.
  *
  * @throws {CacheConfigError} for invalid key options.
  */
@@ -60,6 +65,7 @@ export function createKeyer(
   options: KeyOptions<never[]>,
   fn: (...args: never[]) => unknown,
   dropSignals: boolean,
+  memoLimit: number = memoLimitOf(null),
 ): Keyer {
   const { key, skipArgs, ignoreArgs, ignoreProps } = options
   let paramNames = options.paramNames
@@ -96,21 +102,33 @@ export function createKeyer(
           error,
         )
       }
-      return { keyOf: (args) => template(...args), kind: 'template', plain: false }
+      return {
+        keyOf: (args) => template(...args),
+        kind: 'template',
+        primitiveKeys: undefined,
+      }
     }
     if (typeof key === 'function') {
       const keyFn = key as (...args: readonly unknown[]) => unknown
-      return { keyOf: (args) => makeKey([keyFn(...args)]), kind: 'function', plain: false }
+      return {
+        keyOf: (args) => makeKey([keyFn(...args)]),
+        kind: 'function',
+        primitiveKeys: undefined,
+      }
     }
     throw configError('key', 'a key template, a function of the arguments or SINGLE_KEY', key)
   }
 
   const makeKeyOptions = makeKeyOptionsOf(skipArgs, ignoreArgs, ignoreProps, paramNames)
   if (makeKeyOptions === undefined) {
+    // Primitives are never signals: a list the memo takes is keyed as it is.
+    const primitiveKeys = new PrimitiveKeys(memoLimit)
     return {
-      keyOf: dropSignals ? (args) => makeKey(withoutSignals(args)) : (args) => makeKey(args),
+      keyOf: dropSignals
+        ? (args) => primitiveKeys.list(args) ?? makeKey(withoutSignals(args))
+        : (args) => primitiveKeys.list(args) ?? makeKey(args),
       kind: 'arguments',
-      plain: true,
+      primitiveKeys,
     }
   }
   return {
@@ -118,7 +136,7 @@ export function createKeyer(
       ? (args) => makeKey(withoutSignals(args), makeKeyOptions)
       : (args) => makeKey(args, makeKeyOptions),
     kind: 'arguments',
-    plain: false,
+    primitiveKeys: undefined,
   }
 }
 

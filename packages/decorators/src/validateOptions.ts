@@ -13,7 +13,7 @@ import {
 } from '@cache/expiry'
 import { isArray } from '@cache/internal'
 
-import { systemNow } from './clock.js'
+import { DEFAULT_TTL_RESOLUTION, systemNow } from './clock.js'
 import type { Config, RetryConfig } from './config.js'
 import { configError, configErrorFrom } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
@@ -41,6 +41,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = [
   'autoRemoveExpired',
   'batch',
   'now',
+  'ttlResolution',
   'name',
   'l2',
 ]
@@ -170,6 +171,7 @@ export function normalizeOptions(
   checkFunction('onEvent', o.onEvent)
   const now = o.now ?? systemNow
   checkFunction('now', now)
+  const ttlResolution = checkTtlResolution(o.ttlResolution, o.now !== undefined)
 
   let autoRemoveMs: number | undefined
   const auto = o.autoRemoveExpired
@@ -229,6 +231,7 @@ export function normalizeOptions(
     autoRemoveMs,
     batch: checkBatch(o.batch),
     now: now as () => number,
+    ttlResolution,
     l2,
   }
 }
@@ -254,6 +257,25 @@ function plainDuration(spec: unknown): number | null {
     // A spec compileExpiry accepted in another form (-Infinity: always expired): no plain ttl.
     return null
   }
+}
+
+/** The longest delay a timer takes (a longer one runs at once, with a warning). */
+const MAX_TIMER_MS = 2_147_483_647
+
+/** `ttlResolution`: ms a timer can wait (0 included); only 0 (or nothing) with `now`. */
+function checkTtlResolution(value: unknown, injectedNow: boolean): number {
+  if (value === undefined) return injectedNow ? 0 : DEFAULT_TTL_RESOLUTION
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMER_MS)) {
+    throw configError('ttlResolution', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, value)
+  }
+  if (injectedNow && value !== 0) {
+    throw configError(
+      'ttlResolution',
+      '0 or left out with `now` (an injected clock is read at every hit)',
+      value,
+    )
+  }
+  return value
 }
 
 function checkFunction(option: string, value: unknown): void {
