@@ -66,6 +66,14 @@ describe('PrimitiveKeys', () => {
     expect(makeKey([-0, 1])).not.toBe(makeKey([0, 1]))
   })
 
+  it('finds every second argument of a first one, scanned or (past 8 of them) in a Map', () => {
+    const keys = new PrimitiveKeys(100)
+    const seconds = [NaN, ...Array.from({ length: 19 }, (_, i) => (i % 2 === 0 ? i : `${i}`))]
+    for (const b of seconds) expect(keys.pair('a', b)).toBe(makeKey(['a', b]))
+    for (const b of seconds) expect(keys.pair('a', b)).toBe(makeKey(['a', b]))
+    expect(keys.size).toBe(20)
+  })
+
   it('drops the whole memo once it holds `limit` keys', () => {
     const keys = new PrimitiveKeys(3)
     keys.pair(1, 1)
