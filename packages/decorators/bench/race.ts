@@ -36,12 +36,12 @@ export async function race(
   opsPerRun: number,
   contenders: Contender[],
 ): Promise<Map<string, number>> {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 8)
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 16)
   const runs = new Map<string, number>()
   const time = new Map<string, number>()
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({
-      time: Number(process.env.BENCH_TIME ?? 200),
+      time: Number(process.env.BENCH_TIME ?? 100),
       warmup: true,
       warmupTime: 100,
     })
