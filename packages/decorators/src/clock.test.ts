@@ -85,7 +85,7 @@ describe('coarseClock', () => {
     expect(now()).toBe(1_003)
   })
 
-  it('reads the clock at every call where timers are throttled (timer handles are numbers)', () => {
+  it('reads the clock at every call where timer handles cannot be unref’ed (browsers, Deno)', () => {
     trustFakeDate()
     vi.stubGlobal('setTimeout', () => 1)
     const now = coarseClock(10)

@@ -57,10 +57,11 @@ export function trustClockForTesting(now: () => number): () => void {
   }
 }
 
-/** Whether a timer handle comes from a runtime whose timers are not throttled when idle. */
-function isServerTimer(handle: unknown): boolean {
-  // Node, Bun and Deno return objects with unref(); browsers return numbers, and throttle the
-  // timers of background tabs to once a second or less: there, every read reads the clock.
+/** Whether a timer handle can be unref'ed (so a pending refresh never keeps a process alive). */
+function canUnref(handle: unknown): boolean {
+  // Node and Bun return objects with unref(). Browsers return numbers, and throttle the timers of
+  // background tabs to once a second or less; Deno returns numbers too: there, every read reads
+  // the clock.
   return (
     typeof handle === 'object' &&
     handle !== null &&
@@ -73,7 +74,8 @@ function isServerTimer(handle: unknown): boolean {
  * served up to `resolutionMs` after it expired. The time read is kept until a timer of
  * `resolutionMs` runs, or {@link READS_PER_CLOCK_READ} reads have used it. Exact (every read calls
  * `Date.now()`) when `Date.now` is not the runtime's own (fake timers, a spy: they control time
- * exactly, `vi.setSystemTime` included) or the runtime throttles its timers (browsers).
+ * exactly, `vi.setSystemTime` included) or the runtime's timers cannot be unref'ed (browsers,
+ * which throttle them, and Deno).
  */
 export function coarseClock(resolutionMs: number): () => number {
   // The `Date.now` the time was read from, while the time is still good; `undefined` otherwise.
@@ -100,7 +102,7 @@ export function coarseClock(resolutionMs: number): () => number {
       pending = true
       due = value + resolutionMs
       const handle = startTimer(expire, resolutionMs, { keepAlive: false })
-      if (!isServerTimer(handle)) {
+      if (!canUnref(handle)) {
         exact = true
         source = undefined
       }

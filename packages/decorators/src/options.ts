@@ -166,9 +166,10 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    * `ttlResolution` ms, so an entry may be served up to that long after it expired. The time
    * read is refreshed by a timer, and after 1024 hits (of any cache) at most: while one long
    * synchronous run (or chain of promise jobs) keeps the timer from running, an entry can be
-   * served later than that, until the 1024th hit. `0` reads the clock at every hit. `has`, `peek`, `size`, the
-   * miss path and the times stored always read the exact clock; an injected `now`, fake timers
-   * (which replace `Date`) and runtimes that throttle timers (browsers) are read at every hit.
+   * served later than that, until the 1024th hit. `0` reads the clock at every hit. `has`,
+   * `peek`, `size`, the miss path and the times stored always read the exact clock; an injected
+   * `now`, fake timers (which replace `Date`) and runtimes whose timers cannot be unref'ed
+   * (browsers, which throttle them; Deno) are read at every hit.
    * @default 1 (0 with `now`, the only value it takes then)
    */
   readonly ttlResolution?: number
