@@ -77,10 +77,12 @@ class Batch<K> {
   readonly index: number
   readonly keys: K[]
   /**
-   * Each slot's resolving functions, interleaved: `resolve` at `2 * slot`, `reject` at
-   * `2 * slot + 1`. One array instead of two: one allocation and one bounds check less a load.
+   * The batch's own promise: fulfilled with its {@link Outcome}, or rejected when the whole
+   * batch fails. Each slot's promise is `promise.then(settleNext)`: see {@link settleNext}.
    */
-  readonly settlers: ((outcome: unknown) => void)[]
+  readonly promise: Promise<Outcome>
+  resolve!: (outcome: Outcome) => void
+  reject!: (reason: unknown) => void
   /** Each slot's promise, handed to the loads of a duplicate key. */
   readonly promises: Promise<unknown>[]
   /** Slots taken. */
@@ -99,23 +101,12 @@ class Batch<K> {
     this.window = window
     this.index = index
     this.keys = new Array<K>(slots)
-    this.settlers = new Array<(outcome: unknown) => void>(2 * slots)
     this.promises = new Array<Promise<unknown>>(slots)
+    this.promise = new Promise<Outcome>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
   }
-}
-
-// One executor shared by every load: it stores the promise's resolving functions straight in the
-// settlers of the batch in `enlisting`, at that batch's next slot. An inline arrow executor would
-// cost a closure and its context per load (TurboFan does not elide them here); a shared executor
-// that handed the functions out through module variables would store two new objects per load
-// into a long-lived context, each store paying the slow path of the GC's write barrier.
-// `enlisting` is written only when the batch changes, and cleared when that batch closes.
-let enlisting: Batch<unknown> | undefined
-const enlist = (resolve: (value: unknown) => void, reject: (reason: unknown) => void): void => {
-  const batch = enlisting!
-  const at = 2 * batch.size
-  batch.settlers[at] = resolve
-  batch.settlers[at + 1] = reject
 }
 
 /** Given to batch functions when neither `signal` nor `timeoutMs` is set; created on first use. */
@@ -309,10 +300,8 @@ export class Batcher<K, V> {
   #join(window: Window<K>, key: K, id: unknown, mapped: boolean): Promise<unknown> {
     const batch = window.current ?? this.#startBatch(window)
     const slot = batch.size
-    // The shared executor stores the resolving functions in the batch in `enlisting`, written
-    // only when the batch changes (see enlist).
-    if (enlisting !== batch) enlisting = batch
-    const promise = new Promise<unknown>(enlist)
+    // Reactions run in the order they were added: this one settles with the value at `slot`.
+    const promise = batch.promise.then(settleNext)
     batch.keys[slot] = key
     batch.promises[slot] = promise
     batch.size = slot + 1
@@ -469,7 +458,6 @@ export class Batcher<K, V> {
   /** Stops collecting into `batch`, its window's current one, and queues it for dispatch. */
   #close(batch: Batch<K>): void {
     batch.window.current = undefined
-    if (enlisting === batch) enlisting = undefined // don't hold it past its window
     const size = batch.size
     if (batch.keys.length !== size) batch.keys.length = size // unused presized slots
     this.#sizeHint = size < MAX_PRESIZE ? size : MAX_PRESIZE
@@ -597,15 +585,12 @@ export class Batcher<K, V> {
   }
 
   #rejectAll(batch: Batch<K>, error: unknown): void {
-    const settlers = batch.settlers
-    const end = 2 * batch.size
-    for (let i = 1; i < end; i += 2) settlers[i]!(error)
-    if (this.#cache !== undefined) this.#evict(batch, undefined)
+    batch.reject(error)
+    if (this.#cache !== undefined) this.#evict(batch)
   }
 
   #complete(batch: Batch<K>, result: unknown): void {
     if (!this.#finish(batch)) return // timed out or aborted meanwhile: too late
-    const { keys, settlers } = batch
     const n = batch.size
     let array: unknown[] | undefined
     let plain = false
@@ -635,58 +620,19 @@ export class Batcher<K, V> {
       this.#drain()
       return
     }
-    // A Map is looked up by key, then by identity; a plain object by String(identity).
-    const ids = batch.ids ?? keys
-    // Slots whose load was rejected, for evicting them from the cache; made on first use.
-    let failed: number[] | undefined
-    let i = 0
-    while (i < n) {
-      // The try is outside the loop: a value that cannot be read (a getter or a Proxy trap that
-      // throws) fails its own key, and the loop goes on after it.
-      try {
-        for (; i < n; i++) {
-          const value =
-            array !== undefined
-              ? array[i]
-              : plain
-                ? fromRecord(result as Record<string, unknown>, ids[i])
-                : fromMap(result as ReadonlyMap<unknown, unknown>, keys[i], ids[i])
-          if (value instanceof Error) {
-            settlers[2 * i + 1]!(value)
-            ;(failed ??= []).push(i)
-          } else {
-            // Resolving reads an object's `then`; read it here first, so that one that throws
-            // (a revoked Proxy) fails this key with ERR_BATCH_FN rather than with its TypeError.
-            if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
-              readThen(value)
-            }
-            settlers[2 * i]!(value)
-          }
-        }
-      } catch (cause) {
-        settlers[2 * i + 1]!(
-          fnError(
-            `batchFn's value for the key ${describeValue(keys[i])} could not be read: ${describeValue(cause)}`,
-            result,
-            cause,
-          ),
-        )
-        ;(failed ??= []).push(i)
-        i++
-      }
-    }
-    if (failed !== undefined && this.#cache !== undefined) this.#evict(batch, failed)
+    // Each slot's promise, a reaction to the batch's, takes its value from the outcome in turn.
+    batch.resolve(
+      new Outcome(batch.keys, batch.ids, result, array, plain, this.#cache, batch.promises),
+    )
     this.#drain()
   }
 
-  /** Drops the failed slots (all when `failed` is undefined) from the cache, if still theirs. */
-  #evict(batch: Batch<K>, failed: number[] | undefined): void {
+  /** Drops the batch's slots from the cache, if still theirs. */
+  #evict(batch: Batch<K>): void {
     const cache = this.#cache!
     const ids: readonly unknown[] = batch.ids ?? batch.keys
     const promises = batch.promises
-    const n = failed === undefined ? batch.size : failed.length
-    for (let j = 0; j < n; j++) {
-      const i = failed === undefined ? j : failed[j]!
+    for (let i = 0; i < batch.size; i++) {
       const id = ids[i]
       if (cache.get(id) === promises[i]) cache.delete(id)
     }
@@ -710,6 +656,74 @@ export class Batcher<K, V> {
       this.#rejectAll(batch, reason)
     }
   }
+}
+
+/**
+ * What a batch's promise is fulfilled with: the batch function's result, read slot by slot. Each
+ * slot's promise is a reaction to the batch's promise, and reactions run in the order they were
+ * added, one per slot: so the n-th reaction to run is slot n's, and takes the n-th value. A load
+ * thus costs a promise and a reaction, not a promise, its two resolving functions and their
+ * context: less than half the bytes, most of what a tick of loads leaves for the GC.
+ */
+class Outcome {
+  /** The slot whose reaction runs next. */
+  next = 0
+  constructor(
+    readonly keys: readonly unknown[],
+    /** The slots' identities where they differ from the keys (see Batch.ids). */
+    readonly ids: readonly unknown[] | undefined,
+    readonly result: unknown,
+    /** `result` if an array, already checked to hold one value per slot. */
+    readonly array: readonly unknown[] | undefined,
+    /** Whether `result` is a plain object (else, not an array, a Map). */
+    readonly plain: boolean,
+    /** The batcher's cache, to evict the slots that fail from. */
+    readonly cache: Map<unknown, Promise<unknown>> | undefined,
+    readonly promises: readonly Promise<unknown>[],
+  ) {}
+}
+
+/**
+ * The reaction of every slot to its batch's promise: returns the next slot's value, or throws
+ * its `Error` (or an ERR_BATCH_FN error if the value cannot be read), which settles that slot's
+ * promise. One function for all: no closure per load.
+ */
+function settleNext(outcome: Outcome): unknown {
+  const i = outcome.next++
+  const array = outcome.array
+  let value: unknown
+  try {
+    if (array !== undefined) {
+      value = array[i]
+    } else {
+      const key = outcome.keys[i]
+      const id = outcome.ids === undefined ? key : outcome.ids[i]
+      value = outcome.plain
+        ? fromRecord(outcome.result as Record<string, unknown>, id)
+        : fromMap(outcome.result as ReadonlyMap<unknown, unknown>, key, id)
+    }
+    if (!(value instanceof Error)) {
+      // Fulfilling reads an object's `then`; read it here first, so that one that throws (a
+      // revoked Proxy) fails this key with ERR_BATCH_FN rather than with its TypeError.
+      if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+        readThen(value)
+      }
+      return value
+    }
+  } catch (cause) {
+    value = fnError(
+      `batchFn's value for the key ${describeValue(outcome.keys[i])} could not be read: ${describeValue(cause)}`,
+      outcome.result,
+      cause,
+    )
+  }
+  const cache = outcome.cache
+  if (cache !== undefined) {
+    // A failure is not cached: the next load of the key asks again.
+    const id = outcome.ids === undefined ? outcome.keys[i] : outcome.ids[i]
+    if (cache.get(id) === outcome.promises[i]) cache.delete(id)
+  }
+  throw value
 }
 
 function fromMap(map: ReadonlyMap<unknown, unknown>, key: unknown, id: unknown): unknown {
