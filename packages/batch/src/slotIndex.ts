@@ -7,12 +7,15 @@ export const SCAN_SLOTS = 8
 /** Buckets of a new table (a power of two); it doubles before it is 3/4 full. */
 const INITIAL_BUCKETS = 64
 /**
- * The biggest table kept as the spare: 2^14 buckets, 128 KiB in Node (a word a bucket; half that
- * with pointer compression), enough for 12,288 keys. A bigger one, grown for a bigger window, is
- * left to the GC when its window ends.
+ * The biggest table kept as the spare: 2^14 buckets, 128 KiB (two 32-bit integers a bucket),
+ * enough for 12,288 keys. A bigger one, grown for a bigger window, is left to the GC when its
+ * window ends.
  */
 const MAX_SPARE_BUCKETS = 1 << 14
-/** A bucket holds `stamp << SLOT_BITS | slot`, or anything without the current stamp if empty. */
+/**
+ * A bucket holds `stamp << SLOT_BITS | slot`, or anything without the current stamp if empty,
+ * and beside it the identity's hash.
+ */
 const SLOT_BITS = 22
 /** Slots past this one (4 million keys in one window) are indexed by the `Map`. */
 const MAX_SLOT = (1 << SLOT_BITS) - 1
@@ -44,7 +47,7 @@ function hashString(id: string): number {
  * takes it instead of allocating and growing its own, so that a batcher made per request (as
  * DataLoader advises) costs no table, and big windows no regrowth, once the process is warm.
  */
-let spare: number[] | undefined
+let spare: Int32Array | undefined
 /** The epoch in which the spare's stamps were handed out. */
 let spareEpoch = 0
 /** The next stamp to hand out, for all tables: a stamp marks the buckets of one window. */
@@ -65,7 +68,7 @@ export function skipStampsForTesting(left: number): void {
 }
 
 /** An empty table, for a window that has none. */
-const NONE: number[] = []
+const NONE = new Int32Array(0)
 
 /**
  * Whether `id` is an integer in [-2^30, 2^30): one that V8 keeps unboxed (a "Smi") in an array.
@@ -116,10 +119,12 @@ function sameValueZero(a: unknown, b: unknown): boolean {
  * It picks the cheapest structure for what it holds:
  * - up to {@link SCAN_SLOTS} slots, nothing: a lookup scans the window's identities;
  * - small integers (the common database id) and strings up to 64 characters (`'user:42'`, and
- *   the `stableHash` of object keys): an open-addressing hash table with linear probing, one
- *   small integer per bucket, `stamp << SLOT_BITS | slot`; a bucket's id is the window's
- *   identity at that slot. A lookup is a hash (a multiplication for an integer, a few per
- *   string character) and a probe or two, and a miss fills the empty bucket it ended on; it
+ *   the `stableHash` of object keys): an open-addressing hash table with linear probing, an
+ *   `Int32Array` of two integers per bucket, `stamp << SLOT_BITS | slot` and the identity's
+ *   hash; a bucket's id is the window's identity at that slot, compared only when the hashes
+ *   are equal (a string comparison, and the division that finds a slot's batch, on hits only).
+ *   A lookup is a hash (a multiplication for an integer, a few per string character) and a
+ *   probe or two, and a miss fills the empty bucket it ended on; it
  *   allocates nothing and stores no pointer (no GC write barrier), and the table, a word a
  *   bucket, stays small in the CPU cache. A bucket belongs to the current window only if it
  *   bears the window's stamp, so the table is emptied by taking a new stamp, not by clearing it;
@@ -127,8 +132,8 @@ function sameValueZero(a: unknown, b: unknown): boolean {
  *   compares with SameValueZero, as one `Map` of every identity would.
  */
 export class SlotIndex {
-  /** The buckets; {@link NONE} until the window outgrows the scan. */
-  #table: number[] = NONE
+  /** The buckets, two integers each; {@link NONE} until the window outgrows the scan. */
+  #table: Int32Array = NONE
   /** `buckets - 1`, `buckets` being a power of two. */
   #mask = 0
   /** `32 - log2(buckets)`: the bucket is the top bits of `id * GOLDEN`. */
@@ -165,13 +170,16 @@ export class SlotIndex {
     const table = this.#table
     const tag = this.#tag
     const mask = this.#mask
-    let bucket = hash >>> this.#shift
-    for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === tag; entry = table[bucket]!) {
-      const slot = entry & MAX_SLOT
-      if (idAt(chunks, size, slot) === id) return slot
-      bucket = (bucket + 1) & mask
+    let at = 2 * (hash >>> this.#shift)
+    for (let entry = table[at]!; (entry & ~MAX_SLOT) === tag; entry = table[at]!) {
+      if (table[at + 1] === hash) {
+        const slot = entry & MAX_SLOT
+        if (idAt(chunks, size, slot) === id) return slot
+      }
+      at = (at + 2) & mask
     }
-    table[bucket] = tag | n
+    table[at] = tag | n
+    table[at + 1] = hash
     return -1
   }
 
@@ -180,7 +188,7 @@ export class SlotIndex {
     const table = this.#table
     if (table !== NONE) {
       this.#table = NONE
-      const fits = table.length <= MAX_SPARE_BUCKETS
+      const fits = table.length <= 2 * MAX_SPARE_BUCKETS
       if (fits && (spare === undefined || spare.length < table.length)) {
         spare = table
         spareEpoch = this.#epoch
@@ -208,11 +216,14 @@ export class SlotIndex {
   /** The slot of `id`, which {@link isTabled}, in the table, or -1. */
   #lookUp(chunks: Chunks, size: number, id: number | string): number {
     const table = this.#table
-    let bucket = hashOf(id) >>> this.#shift
-    for (let entry = table[bucket]!; (entry & ~MAX_SLOT) === this.#tag; entry = table[bucket]!) {
-      const slot = entry & MAX_SLOT
-      if (idAt(chunks, size, slot) === id) return slot
-      bucket = (bucket + 1) & this.#mask
+    const hash = hashOf(id)
+    let at = 2 * (hash >>> this.#shift)
+    for (let entry = table[at]!; (entry & ~MAX_SLOT) === this.#tag; entry = table[at]!) {
+      if (table[at + 1] === hash) {
+        const slot = entry & MAX_SLOT
+        if (idAt(chunks, size, slot) === id) return slot
+      }
+      at = (at + 2) & this.#mask
     }
     return -1
   }
@@ -227,7 +238,7 @@ export class SlotIndex {
     this.#epoch = epoch
     const table = spare
     if (table === undefined) {
-      this.#use(new Array<number>(INITIAL_BUCKETS).fill(0))
+      this.#use(new Int32Array(2 * INITIAL_BUCKETS))
     } else {
       spare = undefined
       if (spareEpoch !== epoch) table.fill(0)
@@ -240,10 +251,11 @@ export class SlotIndex {
     this.#index(chunks, size, SCAN_SLOTS)
   }
 
-  #use(table: number[]): void {
-    const buckets = table.length
+  #use(table: Int32Array): void {
+    const buckets = table.length / 2
     this.#table = table
-    this.#mask = buckets - 1
+    // Masks a position in the table: an even one, the first of its bucket's two integers.
+    this.#mask = 2 * buckets - 2
     this.#shift = 32 - Math.log2(buckets)
     this.#limit = buckets * 0.75
   }
@@ -256,16 +268,17 @@ export class SlotIndex {
     for (let slot = 0; slot < n; slot++) {
       const id = idAt(chunks, size, slot)
       if (!isTabled(id)) continue
-      let bucket = hashOf(id) >>> this.#shift
-      while ((table[bucket]! & ~MAX_SLOT) === tag) bucket = (bucket + 1) & mask
-      table[bucket] = tag | slot
+      const hash = hashOf(id)
+      let at = 2 * (hash >>> this.#shift)
+      while ((table[at]! & ~MAX_SLOT) === tag) at = (at + 2) & mask
+      table[at] = tag | slot
+      table[at + 1] = hash
     }
   }
 
   /** Doubles the table and puts the window's tabled identities, the first `n` of `ids`, in again. */
   #grow(chunks: Chunks, size: number, n: number): void {
-    // Holey (a hole check per read) but filled natively, unlike zeros pushed one by one.
-    this.#use(new Array<number>(this.#table.length * 2).fill(0))
+    this.#use(new Int32Array(this.#table.length * 2))
     this.#index(chunks, size, n)
   }
 }
