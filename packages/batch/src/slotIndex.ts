@@ -37,8 +37,9 @@ const SEED = (Math.random() * 0x100000000) | 0
  * than the `get` and `set` of a `Map`, which would also grow and clear its own table per window.
  */
 function hashString(id: string): number {
-  let hash = SEED ^ id.length
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  const length = id.length
+  let hash = SEED ^ length
+  for (let i = 0; i < length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
   return Math.imul(hash ^ (hash >>> 16), GOLDEN)
 }
 
