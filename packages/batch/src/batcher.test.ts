@@ -850,6 +850,28 @@ describe('abort', () => {
 })
 
 describe('loadMany', () => {
+  it('settles each slot with its own value when keys repeat across the batches of a window', async () => {
+    // Each slot's promise takes the value at its place in the result: duplicates share a slot.
+    const batchFn = vi.fn(async (keys: number[]) =>
+      keys.map((key) => (key % 3 === 0 ? new Error(`no ${key}`) : key * 10)),
+    )
+    const batcher = new Batcher(batchFn, { maxBatchSize: 4 })
+    const keys = [1, 2, 3, 4, 5, 1, 6, 7, 3, 8, 2, 9, 10]
+    const settled = await Promise.allSettled(keys.map((key) => batcher.load(key)))
+    expect(settled).toEqual(
+      keys.map((key) =>
+        key % 3 === 0
+          ? { status: 'rejected', reason: new Error(`no ${key}`) }
+          : { status: 'fulfilled', value: key * 10 },
+      ),
+    )
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10],
+    ])
+  })
+
   it('settles each key separately, in order, with values and Errors', async () => {
     const missing = new Error('missing 2')
     const batchFn = vi.fn(async (keys: number[]) =>
@@ -931,6 +953,22 @@ describe('cache option', () => {
       [1, 2, 3],
       [1, 3],
     ])
+  })
+
+  it('has forgotten a failed key when its load rejects, so a load in the handler asks again', async () => {
+    let calls = 0
+    const batchFn = vi.fn(async (keys: string[]) => {
+      calls++
+      return new Map(
+        keys.map((key) => [key, calls === 1 && key === 'b' ? new Error('flaky') : key]),
+      )
+    })
+    const batcher = new Batcher(batchFn, { cache: true })
+    void batcher.load('a')
+    const retried = batcher.load('b').then(undefined, () => batcher.load('b'))
+    void batcher.load('c')
+    expect(await retried).toBe('b')
+    expect(batchFn.mock.calls.map((call) => call[0])).toEqual([['a', 'b', 'c'], ['b']])
   })
 
   it('forgets the keys of a batch that failed as a whole', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { Batcher } from './batcher.js'
-import { SCAN_SLOTS, SlotIndex, skipStampsForTesting } from './slotIndex.js'
+import { hashString, SCAN_SLOTS, SlotIndex, skipStampsForTesting } from './slotIndex.js'
 
 /** The straightforward lookup: the first slot holding `id` by SameValueZero, as a Map compares. */
 function modelSlotOf(ids: readonly unknown[], id: unknown): number {
@@ -10,9 +10,27 @@ function modelSlotOf(ids: readonly unknown[], id: unknown): number {
 }
 
 /**
+ * Strings with the same 32-bit hash (this process's seed): the table tells them apart only by
+ * comparing them. Found among `k0`, `k1`, ... by the birthday bound (one pair per ~77,000).
+ */
+function collidingStrings(pairs: number): string[] {
+  const byHash = new Map<number, string>()
+  const found: string[] = []
+  for (let i = 0; found.length < 2 * pairs; i++) {
+    const id = `k${i}`
+    const hash = hashString(id)
+    const other = byHash.get(hash)
+    if (other === undefined) byHash.set(hash, id)
+    else found.push(other, id)
+  }
+  return found
+}
+const colliding = collidingStrings(3)
+
+/**
  * Identities of every kind the index tells apart: small integers, dense and repeated (the hash
  * table), integers beyond 31 bits and other numbers, NaN and -0 (a Map), and strings, including
- * ones that look like the numbers.
+ * ones that look like the numbers and ones whose hashes are equal.
  */
 const anyId: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: -40, max: 200 }) },
@@ -22,6 +40,7 @@ const anyId: fc.Arbitrary<unknown> = fc.oneof(
     arbitrary: fc.constantFrom(0, -0, NaN, 1.5, 2 ** 30, 2 ** 30 - 1, -(2 ** 30), -(2 ** 30) - 1),
   },
   { weight: 1, arbitrary: fc.constantFrom('1', '2', 'a', 'NaN', '') },
+  { weight: 2, arbitrary: fc.constantFrom(...colliding) },
 )
 
 /** `ids` in arrays of `size` (the last one shorter), as a window keeps them in its batches. */
@@ -69,6 +88,22 @@ describe('SlotIndex', () => {
       ),
       { numRuns: 200 },
     )
+  })
+
+  it('gives strings of equal hashes slots of their own', () => {
+    expect(hashString(colliding[0]!)).toBe(hashString(colliding[1]!))
+    const index = new SlotIndex()
+    const ids: unknown[] = []
+    // Past the scan, so that the table holds them.
+    for (let i = 0; i < SCAN_SLOTS; i++) ids.push(i)
+    for (const id of colliding) {
+      expect(index.slotOf([ids], Infinity, ids.length, id)).toBe(-1)
+      ids.push(id)
+    }
+    colliding.forEach((id, i) => {
+      expect(index.slotOf([ids], Infinity, ids.length, id)).toBe(SCAN_SLOTS + i)
+    })
+    index.reset()
   })
 
   it('scans up to SCAN_SLOTS slots, then indexes them', () => {

@@ -36,7 +36,7 @@ const SEED = (Math.random() * 0x100000000) | 0
  * pick its bucket. A few multiplications for a key like 'user:42', and no allocation: cheaper
  * than the `get` and `set` of a `Map`, which would also grow and clear its own table per window.
  */
-function hashString(id: string): number {
+export function hashString(id: string): number {
   const length = id.length
   let hash = SEED ^ length
   for (let i = 0; i < length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
