@@ -66,7 +66,7 @@ class Window<K> {
  * a `Batcher<K, unknown>`); `load()` casts at the boundary.
  *
  * The arrays are allocated with as many slots as the batcher's previous batch had (up to
- * MAX_PRESIZE), and filled by index: growing three arrays push by push, copying each one at
+ * MAX_PRESIZE), and filled by index: growing the arrays push by push, copying each one at
  * every growth, cost about as much per load as the lookup that dedupes it. `keys` is cut to `size`
  * when the batch closes. They are per batch, not per window: arrays of a whole window, grown to
  * 10k loads and more, measured twice the GC time; a small batch's die young.
