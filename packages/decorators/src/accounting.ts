@@ -137,8 +137,12 @@ export class Tally<K> {
     }
   }
 
-  /** Hands `error`, which no caller can receive, to `onError` (which must not throw). */
+  /**
+   * Hands `error`, which no caller can receive, to `onError` (which must not throw); counts the
+   * second tier's (`l2Errors`), which the default `onError` does not print.
+   */
   readonly report = (error: unknown, context: ErrorContext): void => {
+    if (context.operation === 'l2') this.counters.l2Errors++
     try {
       this.#onError(error, context)
     } catch {

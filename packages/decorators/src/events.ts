@@ -1,4 +1,5 @@
 // What a cache reports as it works: events for listeners, errors for `onError`.
+import { errorLine, errorOrigin } from '@cache/internal'
 
 /** Why an entry left the cache. */
 export type RemovalReason =
@@ -86,7 +87,46 @@ export interface ErrorContext {
 /** Receives errors that have no caller to go to. It must not throw. */
 export type ErrorHandler = (error: unknown, context: ErrorContext) => void
 
-/** The default `onError`: log, never throw (a throw here could crash a process from a timer). */
+/** How long the default `onError` stays quiet after printing an error of one kind, in ms. */
+export const ERROR_LOG_WINDOW_MS = 60_000
+
+/** Per operation: when its last line was printed, and the errors not printed since. */
+const printed = new Map<ErrorContext['operation'], { at: number; quiet: number }>()
+
+/**
+ * The default `onError`. It never throws (a throw here could crash a process from a timer) and
+ * never prints per call:
+ * - `'l2'` errors are not printed: a second tier fails once per call while it is down, so they
+ *   are only counted (`stats().l2Errors`), and the store reports its outages itself
+ *   (`@cache/redis` prints one line when Redis goes down and one when it is back).
+ * - Other errors (a throwing listener or `dispose`, a failed background refresh) print one line
+ *   (message, causes and where it was thrown, no stack) per operation kind per minute, across
+ *   all caches of the process; the next line says how many were not printed meanwhile.
+ *
+ * Pass your own `onError` to receive every error, with its stack.
+ */
 export function logError(error: unknown, context: ErrorContext): void {
-  console.error(`[@cache/decorators] ${context.operation} failed:`, error)
+  const operation = context.operation
+  if (operation === 'l2') return
+  const now = Date.now()
+  const last = printed.get(operation)
+  if (last !== undefined && now - last.at < ERROR_LOG_WINDOW_MS) {
+    last.quiet++
+    return
+  }
+  const quiet = last?.quiet ?? 0
+  printed.set(operation, { at: now, quiet: 0 })
+  const origin = errorOrigin(error)
+  const more =
+    quiet === 0
+      ? ''
+      : ` (${quiet} more ${operation} error${quiet === 1 ? '' : 's'} since the last line, not printed)`
+  console.error(
+    `[@cache/decorators] ${operation} failed: ${errorLine(error)}${origin === undefined ? '' : ` (${origin})`}${more}; pass onError to handle each error`,
+  )
+}
+
+/** Forgets what {@link logError} printed (tests). */
+export function resetErrorLog(): void {
+  printed.clear()
 }

@@ -134,8 +134,11 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    */
   readonly dispose?: DisposeOption<V>
   /**
-   * Receives errors no caller can receive (a failing `dispose`, a throwing listener).
-   * @default logs with console.error
+   * Receives every error no caller can receive (a failing `dispose`, a throwing listener, a
+   * failed background refresh, a failed or unreachable `l2`), with its context. Must not throw.
+   * @default prints no `'l2'` error (they are counted in `stats().l2Errors`; the
+   * store reports its outages itself), and at most one `console.error` line per operation kind
+   * per minute for the others, with the count of those not printed
    */
   readonly onError?: ErrorHandler
   /**

@@ -16,6 +16,7 @@ export interface Counters {
   expirations: number
   l2Hits: number
   l2Misses: number
+  l2Errors: number
   loadTimeCount: number
   loadTimeTotal: number
   loadTimeMin: number
@@ -37,6 +38,7 @@ export function newCounters(): Counters {
     expirations: 0,
     l2Hits: 0,
     l2Misses: 0,
+    l2Errors: 0,
     loadTimeCount: 0,
     loadTimeTotal: 0,
     loadTimeMin: Infinity,
@@ -99,6 +101,12 @@ export interface CacheStats {
   readonly l2Hits: number
   /** L1 misses the second tier could not serve (absent, or unreachable): the loader ran. */
   readonly l2Misses: number
+  /**
+   * Errors of the second tier reported to `onError` (operation `'l2'`): failed or skipped reads,
+   * writes, deletes and locks, lost connections, unreadable data. The default `onError` prints
+   * none of them, so this is where an unreachable L2 shows (with the store's own reports).
+   */
+  readonly l2Errors: number
   /** Load durations in ms. */
   readonly loadTime: LoadTimeStats
   /** The default time to live in ms, when it is a plain duration; `null` otherwise. */
@@ -140,6 +148,7 @@ export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
     timeouts: c.timeouts,
     l2Hits: c.l2Hits,
     l2Misses: c.l2Misses,
+    l2Errors: c.l2Errors,
     loadTime: loadTimeOf(c),
     ttl: state.ttl,
     bytes: state.bytes,

@@ -1,4 +1,5 @@
 export { describeValue, type ValueStyle } from './describeValue.js'
+export { errorLine, errorOrigin } from './errorLine.js'
 export { isArray } from './isArray.js'
 export { VALUE_STYLES } from './valueStyles.js'
 export { startInterval, startTimer, stopInterval, stopTimer, type TimerOptions } from './timers.js'
