@@ -8,6 +8,7 @@ import type { L2Subscriber } from '@cache/decorators'
 import { closeClient, type RedisClientLike } from './client.js'
 import { watchConnection, type Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
+import type { TierHealth } from './tierHealth.js'
 
 /** A message on the channel, as JSON. `o`: the sending store, whose own messages it ignores. */
 type Message =
@@ -46,12 +47,14 @@ export class Bus {
    * commands) and subscribes.
    *
    * @param client - the subscriber client, not connected yet; owned by the bus from now on.
+   * @param health - the store's tracker: a lost subscriber connection makes the tier
+   * unavailable (invalidations are missed) as a lost command connection does, in the same outage.
    */
-  constructor(client: RedisClientLike, channel: string, report: Reporter) {
+  constructor(client: RedisClientLike, channel: string, report: Reporter, health?: TierHealth) {
     this.#client = client
     this.channel = channel
     this.#report = report
-    watchConnection(client, 'subscriber', report)
+    watchConnection(client, 'subscriber', report, health)
     client.on('ready', () => {
       // Resubscribed after a lost connection: invalidations sent meanwhile were missed.
       if (this.#subscribed) this.#invalidateAll()

@@ -42,11 +42,18 @@ function reconnectDelay(retries: number): number {
 /**
  * A client for `url`, set up for a cache: commands fail at once while disconnected (no offline
  * queue, so nothing stale is written after a reconnect), and it reconnects forever.
+ *
+ * Without node-redis's own per-command timeout (`commandOptions.timeout`, 5 s by default in
+ * the pinned node-redis 6): it costs an `AbortSignal.timeout` and a listener per command, several times
+ * the CPU of the command itself (bench/commandTimeout.ts), and the store already bounds every call
+ * with `timeoutMs`. `0` turns it off (node-redis sets a timer only for a truthy value); the
+ * subscriber connection, a `duplicate()`, inherits it.
  */
 export function clientFor(url: string, connectTimeoutMs: number): RedisClientLike {
   return createClient({
     url,
     disableOfflineQueue: true,
+    commandOptions: { timeout: 0 },
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: reconnectDelay },
   })
 }

@@ -5,6 +5,7 @@ import type { BreakerOptions } from './breaker.js'
 import type { RedisClientLike } from './client.js'
 import { jsonSerializer, type Serializer } from './codec.js'
 import type { SingleFlightOptions } from './singleFlight.js'
+import type { TierStateEvent } from './tierHealth.js'
 
 /** Options of `redisStore()`: where Redis is, the namespace, and how to behave when it is not. */
 export interface RedisStoreOptions {
@@ -70,10 +71,32 @@ export interface RedisStoreOptions {
    */
   readonly tombstoneMs?: number
   /**
-   * Receives errors no caller gets (a lost connection, a failed read, unreadable data).
-   * @default the `onError` of the caches using the store (console.error when there is none)
+   * Receives each error no caller gets (a lost connection, a failed read, unreadable data), one
+   * call per error: during an outage, one per failed call. Nothing is printed for them: the
+   * outage itself is reported once, see `log` and `onStateChange`.
+   * @default the `onError` of the caches using the store (whose default prints none of these: they
+   * are counted in `stats().l2Errors`); dropped when no cache uses the store
    */
   readonly onError?: (error: unknown) => void
+  /**
+   * Receives each change of Redis's availability: `'unavailable'` (a connection lost, or the
+   * circuit breaker opened by failing or hung calls) with its `cause`, then `'available'` (the
+   * connections ready again and a call succeeded) with how long it was down and the calls
+   * skipped or failed meanwhile. Rate-limited as `log` is: the same reports, as data.
+   * @default undefined
+   */
+  readonly onStateChange?: (event: TierStateEvent) => void
+  /**
+   * Where the outage reports go as text, one line each: `true` for `console.warn`, a function
+   * for your logger, `false` for nowhere. One line when Redis becomes unavailable, one when it
+   * is back; outages that begin within 10 s of the last report are summed up in one line when
+   * that window ends (the window doubles while Redis keeps flapping, up to 5 min), so a flapping
+   * server prints at most one `'unavailable'` line (and its `'available'` line) per 10 s, and
+   * fewer as it goes on.
+   * @default true
+   * @example (line) => logger.warn(line)
+   */
+  readonly log?: boolean | ((line: string) => void)
 }
 
 /** The options with every default filled in. */
@@ -89,6 +112,9 @@ export interface StoreConfig {
   readonly maxBatchSize: number
   readonly tombstoneMs: number
   readonly onError: ((error: unknown) => void) | undefined
+  readonly onStateChange: ((event: TierStateEvent) => void) | undefined
+  /** Where report lines go; `undefined`: nowhere. */
+  readonly log: ((line: string) => void) | undefined
 }
 
 /** Every option `redisStore()` takes (any other name is refused). */
@@ -104,7 +130,14 @@ export const OPTION_NAMES: readonly string[] = [
   'maxBatchSize',
   'tombstoneMs',
   'onError',
+  'onStateChange',
+  'log',
 ]
+
+/** The default `log`: one `console.warn` line. */
+function warn(line: string): void {
+  console.warn(line)
+}
 
 /** The longest delay `setTimeout` takes; a longer one fires at once, with a warning. */
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -269,6 +302,13 @@ export function checkOptions(options: unknown): StoreConfig {
   if (o.onError !== undefined && typeof o.onError !== 'function') {
     throw new CacheConfigError('onError', 'a function', o.onError)
   }
+  if (o.onStateChange !== undefined && typeof o.onStateChange !== 'function') {
+    throw new CacheConfigError('onStateChange', 'a function', o.onStateChange)
+  }
+  const log = o.log ?? true
+  if (typeof log !== 'boolean' && typeof log !== 'function') {
+    throw new CacheConfigError('log', 'true, false or a function taking one line', log)
+  }
   return {
     url: url as string | undefined,
     client: client as RedisClientLike | undefined,
@@ -281,5 +321,7 @@ export function checkOptions(options: unknown): StoreConfig {
     maxBatchSize: integer('maxBatchSize', o.maxBatchSize, 100),
     tombstoneMs: integer('tombstoneMs', o.tombstoneMs, 60_000, MAX_TIMER_MS),
     onError: o.onError as ((error: unknown) => void) | undefined,
+    onStateChange: o.onStateChange as ((event: TierStateEvent) => void) | undefined,
+    log: log === true ? warn : log === false ? undefined : (log as (line: string) => void),
   }
 }

@@ -26,6 +26,7 @@ import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
+import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
 
@@ -60,6 +61,7 @@ export class RedisStore implements L2Store {
   readonly #connection: Connection
   readonly #breaker: CircuitBreaker
   readonly #bus: Bus
+  readonly #health: TierHealth
   /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
   readonly #reads: Batcher<string, L2Record | undefined>
   readonly #ownsClient: boolean
@@ -74,10 +76,16 @@ export class RedisStore implements L2Store {
     this.channel = channelOf(config.prefix)
     this.#ownsClient = config.client === undefined
     const client = config.client ?? clientFor(config.url!, config.connectTimeoutMs)
-    watchConnection(client, 'command', this.#report)
+    // One tracker for both connections and the breaker: one report per outage, not per part.
+    this.#health = new TierHealth({
+      prefix: config.prefix,
+      onStateChange: config.onStateChange,
+      log: config.log,
+    })
+    watchConnection(client, 'command', this.#report, this.#health)
     this.#breaker = new CircuitBreaker(config.breaker)
-    this.#connection = new Connection(client, this.#breaker, config.timeoutMs)
-    this.#bus = new Bus(client.duplicate(), this.channel, this.#report)
+    this.#connection = new Connection(client, this.#breaker, config.timeoutMs, this.#health)
+    this.#bus = new Bus(client.duplicate(), this.channel, this.#report, this.#health)
     this.#reads = new Batcher((keys: string[]) => this.#read(keys), {
       maxBatchSize: config.maxBatchSize,
     })
@@ -113,6 +121,16 @@ export class RedisStore implements L2Store {
   /** The circuit breaker's state: `closed` while Redis answers, `open` while it is skipped. */
   get state(): BreakerState {
     return this.#breaker.state
+  }
+
+  /**
+   * Whether Redis is usable (`state`), since when, and counts since the store was created:
+   * outages, and the calls skipped or failed by kind. The tier is unavailable from a lost
+   * connection (either one) or the circuit breaker opening, until the connections are ready
+   * again and a call has succeeded.
+   */
+  get health(): TierHealthSnapshot {
+    return this.#health.snapshot()
   }
 
   /** Whether both connections are up (commands, and the subscribed invalidation channel). */
@@ -151,6 +169,7 @@ export class RedisStore implements L2Store {
    */
   async close(): Promise<void> {
     this.#closed = true
+    this.#health.close()
     await this.#bus.close()
     if (this.#ownsClient) await closeClient(this.#connection.client)
   }
@@ -345,7 +364,11 @@ export class RedisStore implements L2Store {
     }
   }
 
-  /** Errors no caller gets: to `onError`, else to the subscribed caches, else the console. */
+  /**
+   * Errors no caller gets: to `onError`, else to the subscribed caches (whose default `onError`
+   * counts them without printing), else nowhere. Never to the console: outages are reported
+   * once each by the TierHealth.
+   */
   readonly #report: Reporter = (error) => {
     if (this.#closed) return
     const onError = this.#config.onError
@@ -357,12 +380,7 @@ export class RedisStore implements L2Store {
       }
       return
     }
-    const subscribers = this.#bus.subscribers
-    if (subscribers.size === 0) {
-      console.error('[@cache/redis]', error)
-      return
-    }
-    for (const subscriber of subscribers) subscriber.error(error)
+    for (const subscriber of this.#bus.subscribers) subscriber.error(error)
   }
 }
 
