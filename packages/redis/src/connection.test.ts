@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { stubClient } from '../test/stubClient.js'
 import { CircuitBreaker } from './breaker.js'
-import { Connection, watchConnection } from './connection.js'
+import { Connection, kindOfCall, watchConnection } from './connection.js'
 import { RedisStoreError } from './errors.js'
+import { TierHealth } from './tierHealth.js'
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 })
@@ -78,5 +79,49 @@ describe('watchConnection', () => {
     client.emit('error', new Error('ECONNRESET'))
     expect(report).toHaveBeenCalledTimes(2)
     expect(report.mock.calls[1]![0]).toMatchObject({ code: 'ERR_REDIS_UNAVAILABLE' })
+  })
+})
+
+describe('Connection and TierHealth', () => {
+  it('makes the tier unavailable when the breaker opens and available at the next success, counting calls by kind', async () => {
+    const lines: string[] = []
+    const health = new TierHealth({
+      prefix: 'p:',
+      onStateChange: undefined,
+      log: (l) => lines.push(l),
+    })
+    const client = stubClient()
+    const connection = new Connection(
+      client,
+      new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1_000 }),
+      200,
+      health,
+    )
+    const failing = () => Promise.reject(new Error('ECONNRESET'))
+    await connection.call('Reading', failing)
+    expect(health.down).toBe(false)
+    await connection.call('Writing', failing)
+    expect(lines).toEqual([
+      '[@cache/redis] p: Redis unavailable, serving without it: Writing failed: ECONNRESET',
+    ])
+    await connection.call('Deleting', failing) // skipped: the breaker is open
+    await connection.call('Taking a lock', failing)
+    vi.advanceTimersByTime(1_000)
+    await connection.call('Clearing', () => Promise.resolve('OK'))
+    expect(lines[1]).toBe(
+      '[@cache/redis] p: Redis available again after 1.0 s down; skipped or failed meanwhile: 0 reads, 1 write, 1 delete, 1 lock call',
+    )
+    expect(health.snapshot()).toMatchObject({
+      skipped: { reads: 0, writes: 0, deletes: 1, locks: 1 },
+      failed: { reads: 1, writes: 1, deletes: 0, locks: 0 },
+    })
+  })
+
+  it('counts a call by the verb that names it', () => {
+    expect(
+      ['Reading', 'Writing', 'Deleting', 'Clearing', 'Taking a lock', 'Releasing a lock'].map(
+        kindOfCall,
+      ),
+    ).toEqual(['read', 'write', 'delete', 'delete', 'lock', 'lock'])
   })
 })
