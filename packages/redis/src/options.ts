@@ -92,7 +92,9 @@ export interface RedisStoreOptions {
    * is back; outages that begin within 10 s of the last report are summed up in one line when
    * that window ends (the window doubles while Redis keeps flapping, up to 5 min), so a flapping
    * server prints at most one `'unavailable'` line (and its `'available'` line) per 10 s, and
-   * fewer as it goes on.
+   * fewer as it goes on. With `true`, the stores of one process on one server (one `url`, or
+   * one `client`) share their lines: one when the first finds Redis unavailable, one when the
+   * last has it back, with the calls skipped by them all.
    * @default true
    * @example (line) => logger.warn(line)
    */
@@ -115,6 +117,8 @@ export interface StoreConfig {
   readonly onStateChange: ((event: TierStateEvent) => void) | undefined
   /** Where report lines go; `undefined`: nowhere. */
   readonly log: ((line: string) => void) | undefined
+  /** `log` is the default: the console lines are shared by the stores on one server. */
+  readonly sharedLog: boolean
 }
 
 /** Every option `redisStore()` takes (any other name is refused). */
@@ -323,5 +327,6 @@ export function checkOptions(options: unknown): StoreConfig {
     onError: o.onError as ((error: unknown) => void) | undefined,
     onStateChange: o.onStateChange as ((event: TierStateEvent) => void) | undefined,
     log: log === true ? warn : log === false ? undefined : (log as (line: string) => void),
+    sharedLog: log === true,
   }
 }

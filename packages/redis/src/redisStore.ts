@@ -26,6 +26,7 @@ import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
+import { sharedConsole, type SharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
@@ -62,6 +63,7 @@ export class RedisStore implements L2Store {
   readonly #breaker: CircuitBreaker
   readonly #bus: Bus
   readonly #health: TierHealth
+  readonly #sharedConsole: SharedConsole | undefined
   /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
   readonly #reads: Batcher<string, L2Record | undefined>
   readonly #ownsClient: boolean
@@ -76,11 +78,22 @@ export class RedisStore implements L2Store {
     this.channel = channelOf(config.prefix)
     this.#ownsClient = config.client === undefined
     const client = config.client ?? clientFor(config.url!, config.connectTimeoutMs)
-    // One tracker for both connections and the breaker: one report per outage, not per part.
+    // One tracker for both connections and the breaker: one report per outage, not per part;
+    // and, for the default console lines, one report per outage for all the stores of this
+    // process on this server.
+    const shared = config.sharedLog ? sharedConsole(config.url ?? config.client) : undefined
+    this.#sharedConsole = shared
+    const onStateChange = config.onStateChange
     this.#health = new TierHealth({
       prefix: config.prefix,
-      onStateChange: config.onStateChange,
-      log: config.log,
+      onStateChange:
+        shared === undefined
+          ? onStateChange
+          : (event) => {
+              shared.report(this, event)
+              onStateChange?.(event)
+            },
+      log: shared === undefined ? config.log : undefined,
     })
     watchConnection(client, 'command', this.#report, this.#health)
     this.#breaker = new CircuitBreaker(config.breaker)
@@ -170,6 +183,7 @@ export class RedisStore implements L2Store {
   async close(): Promise<void> {
     this.#closed = true
     this.#health.close()
+    this.#sharedConsole?.leave(this)
     await this.#bus.close()
     if (this.#ownsClient) await closeClient(this.#connection.client)
   }
