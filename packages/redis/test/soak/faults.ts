@@ -1,0 +1,79 @@
+// The soak's fault schedule, as data: when to kill Redis (and how long it stays down) and when
+// to pause it (and for how long), so that other schedules can be run with the same harness.
+import type { RedisServer } from '../redisServer.js'
+
+/** One fault: Redis killed (SIGKILL, restarted after `forMs`) or paused (SIGSTOP for `forMs`). */
+export interface Fault {
+  readonly kind: 'kill' | 'pause'
+  /** When it starts, in ms from the start of the run. */
+  readonly atMs: number
+  /** How long Redis is down (killed) or hung (paused), in ms. */
+  readonly forMs: number
+}
+
+/** What happened to one fault: when it really started and ended (`performance.now()`). */
+export interface Outage {
+  readonly fault: Fault
+  readonly startedAt: number
+  /** When Redis answered again (restarted and answering PING, or sent SIGCONT). */
+  endedAt: number
+}
+
+/**
+ * Kills (down 2 s) and pauses (3 s) alternately, one every `everyMs`, the first at half of
+ * `everyMs`, none starting within `everyMs` of the end, so that the run ends recovered: for
+ * 60 s, kills at 5, 25 and 45 s and pauses at 15 and 35 s.
+ */
+export function alternatingFaults(seconds: number, everyMs = 10_000): Fault[] {
+  const faults: Fault[] = []
+  for (let at = everyMs / 2, i = 0; at + everyMs <= seconds * 1_000; at += everyMs, i++) {
+    faults.push(
+      i % 2 === 0
+        ? { kind: 'kill', atMs: at, forMs: 2_000 }
+        : { kind: 'pause', atMs: at, forMs: 3_000 },
+    )
+  }
+  return faults
+}
+
+/**
+ * Runs `faults` against `server` from `startedAt` on; resolves once the last has ended. `stopped`
+ * is checked before each fault starts: a fault not yet started when the run ends never starts,
+ * and one under way is always ended (Redis restarted or resumed).
+ */
+export async function runFaults(
+  server: RedisServer,
+  faults: readonly Fault[],
+  startedAt: number,
+  outages: Outage[],
+  stopped: () => boolean,
+): Promise<void> {
+  const sorted = [...faults].sort((a, b) => a.atMs - b.atMs)
+  for (const fault of sorted) {
+    await sleepUntil(startedAt + fault.atMs, stopped)
+    if (stopped()) return
+    const outage: Outage = { fault, startedAt: performance.now(), endedAt: Number.NaN }
+    outages.push(outage)
+    if (fault.kind === 'kill') {
+      await server.stop('SIGKILL')
+      await sleep(fault.forMs)
+      await server.start()
+    } else {
+      server.pause()
+      await sleep(fault.forMs)
+      server.resume()
+    }
+    outage.endedAt = performance.now()
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Sleeps until `at` (`performance.now()`), waking every 100 ms to see whether the run stopped. */
+async function sleepUntil(at: number, stopped: () => boolean): Promise<void> {
+  for (let left = at - performance.now(); left > 0 && !stopped(); left = at - performance.now()) {
+    await sleep(Math.min(left, 100))
+  }
+}

@@ -1,0 +1,290 @@
+// The soak: several AsyncCache instances sharing one Redis prefix, each through its own
+// redisStore (its own connections), many concurrent callers on a shared "database", a writer
+// bumping versions and invalidating, and Redis killed and paused on a schedule. Public APIs
+// only. Returns every figure the goals are stated in; see README "Soak test".
+import { randomUUID } from 'node:crypto'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+
+import { AsyncCache } from '@cache/decorators'
+
+import { redisStore, type RedisStore } from '../../src/index.js'
+import { startRedisServer, type RedisServer } from '../redisServer.js'
+import { callBound, type CallBound, type SoakStoreOptions } from './bound.js'
+import { tapConsole } from './consoleTap.js'
+import { SoakDatabase, type SoakValue } from './database.js'
+import { alternatingFaults, runFaults, type Fault, type Outage } from './faults.js'
+import { recoveredAt, watchHealth, type Interval } from './health.js'
+import { hotLoads } from './hotLoads.js'
+import { seededRandom, zipfPicker } from './random.js'
+
+/** What to run; every field has a default (the 60 s soak of issue 12). */
+export interface SoakOptions {
+  /** How long callers call, in s. @default 60 */
+  readonly seconds?: number
+  /** AsyncCache instances, each with its own redisStore. @default 4 */
+  readonly instances?: number
+  /** Keys in all, the hot ones included. @default 1_000 */
+  readonly keys?: number
+  /** Hot keys: asked often, never written. @default 10 */
+  readonly hotKeys?: number
+  /** The share of calls that ask for a hot key. @default 0.1 */
+  readonly hotShare?: number
+  /** The caches' ttl, in ms. @default 2_000 */
+  readonly ttlMs?: number
+  /** Concurrent callers. @default 100 */
+  readonly callers?: number
+  /** The writer bumps a key and deletes it every this many ms. @default 50 */
+  readonly writeEveryMs?: number
+  /** The loader's delay, uniform in [min, max] ms. @default [1, 5] */
+  readonly loaderDelayMs?: readonly [number, number]
+  /**
+   * How late past the ttl a value may still be served before it counts as stale, in ms: the
+   * loader's delay, and the event loop's lag in one process running every instance and caller
+   * (up to 300 ms seen on 2 cores shared with other work). @default 500
+   */
+  readonly toleranceMs?: number
+  /** The faults. @default alternatingFaults(seconds): a kill or a pause every 10 s */
+  readonly faults?: readonly Fault[]
+  /** Options for every redisStore (besides url and prefix). @default {} */
+  readonly store?: SoakStoreOptions
+  /** A server to use (left running); else the soak starts and stops its own. */
+  readonly server?: RedisServer
+  /** The workload's seed. @default 12 */
+  readonly seed?: number
+}
+
+/** One outage as it went. */
+export interface OutageReport {
+  readonly kind: Fault['kind']
+  /** When it started, in ms from the start of the run. */
+  readonly atMs: number
+  /** How long Redis was down or hung, in ms. */
+  readonly forMs: number
+  /** From Redis answering again until every store was connected with its circuit closed. */
+  readonly recoveredAfterMs: number
+}
+
+/** Every figure of one soak run. */
+export interface SoakResult {
+  /** How long callers called, in s. */
+  readonly seconds: number
+  /** From the end of calling until the last call settled (or one bound, if some hung), in ms. */
+  readonly drainMs: number
+  readonly instances: number
+  readonly callers: number
+  readonly gets: number
+  readonly loads: number
+  readonly writes: number
+  /** Values that are no version of the key asked for, or corrupted. Goal: 0. */
+  readonly wrong: number
+  /** Values superseded in the database more than ttl + tolerance before they were served. Goal: 0. */
+  readonly stale: number
+  /** Values served more than ttl + tolerance after their loader produced them (not a goal). */
+  readonly pastExpiry: number
+  /** Calls that rejected. Goal: 0. */
+  readonly errors: number
+  /** The first few of their messages. */
+  readonly errorSample: readonly string[]
+  /** The bound on one call, in ms, and its parts. */
+  readonly bound: CallBound
+  /** Calls that took longer than the bound, hung ones included. Goal: 0. */
+  readonly overBound: number
+  /** Calls still pending one bound after the callers stopped. */
+  readonly hung: number
+  readonly maxCallMs: number
+  readonly p999CallMs: number
+  /** The most loads of one hot key within one expiry (ttl - tolerance), outside faults. Goal: ≤ 1. */
+  readonly loadsPerExpiry: number
+  /** Hot-key loads beyond the first of their expiry, outside faults. */
+  readonly extraHotLoads: number
+  /** Hot-key loads counted for the two figures above. */
+  readonly hotLoadsCounted: number
+  /** Lines printed to the console and stdout/stderr during the run. */
+  readonly consoleLines: number
+  readonly consoleSample: readonly string[]
+  readonly outages: readonly OutageReport[]
+  /** consoleLines / outages. Goal: ≤ 2. */
+  readonly linesPerOutage: number
+  /** The event loop's longest delay during the run, in ms. */
+  readonly maxEventLoopLagMs: number
+}
+
+/** Latencies in whole ms, for the 99.9th percentile without keeping every call. */
+class Latencies {
+  readonly #counts = new Uint32Array(60_001)
+  #n = 0
+  max = 0
+
+  add(ms: number): void {
+    if (ms > this.max) this.max = ms
+    this.#counts[Math.min(Math.ceil(ms), 60_000)]!++
+    this.#n++
+  }
+
+  percentile(p: number): number {
+    let seen = 0
+    const target = Math.ceil(this.#n * p)
+    for (let ms = 0; ms < this.#counts.length; ms++) {
+      seen += this.#counts[ms]!
+      if (seen >= target) return ms
+    }
+    return this.max
+  }
+}
+
+/** Runs the soak and returns its figures (it prints nothing: see summary.ts). */
+export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
+  const seconds = options.seconds ?? 60
+  const instanceCount = options.instances ?? 4
+  const keyCount = options.keys ?? 1_000
+  const hotCount = options.hotKeys ?? 10
+  const hotShare = options.hotShare ?? 0.1
+  const ttlMs = options.ttlMs ?? 2_000
+  const callerCount = options.callers ?? 100
+  const writeEveryMs = options.writeEveryMs ?? 50
+  const toleranceMs = options.toleranceMs ?? 500
+  const faults = options.faults ?? alternatingFaults(seconds)
+  const storeOptions = options.store ?? {}
+  const random = seededRandom(options.seed ?? 12)
+
+  const hotKeys = Array.from({ length: hotCount }, (_, i) => `hot:${i}`)
+  const coldKeys = Array.from({ length: keyCount - hotCount }, (_, i) => `key:${i}`)
+  const pickCold = zipfPicker(coldKeys.length, 1, random)
+  const db = new SoakDatabase([...hotKeys, ...coldKeys], options.loaderDelayMs ?? [1, 5], random)
+  const bound = callBound(storeOptions, db.maxDelayMs)
+  const staleAfterMs = ttlMs + toleranceMs
+
+  const server = options.server ?? (await startRedisServer())
+  const prefix = `soak:${randomUUID().slice(0, 8)}:`
+  const stores: RedisStore[] = []
+  const caches: AsyncCache<string, SoakValue>[] = []
+  for (let i = 0; i < instanceCount; i++) {
+    const store = redisStore({ ...storeOptions, url: server.url, prefix })
+    stores.push(store)
+    // No onError: what a new user gets, the default report included.
+    caches.push(new AsyncCache<string, SoakValue>({ ttl: ttlMs, l2: store }))
+  }
+  await Promise.all(stores.map((store) => store.connect()))
+
+  const tap = tapConsole()
+  const lag = monitorEventLoopDelay({ resolution: 10 })
+  lag.enable()
+  const health = watchHealth(stores)
+  const startedAt = performance.now()
+  const deadline = startedAt + seconds * 1_000
+  let stopped = false
+  const outages: Outage[] = []
+  const faultsDone = runFaults(server, faults, startedAt, outages, () => stopped)
+
+  // The writer: a new version in the database, then a delete on one instance, as an app would.
+  let writer = 0
+  const writeTimer = setInterval(() => {
+    const key = coldKeys[pickCold()]!
+    db.bump(key, performance.now())
+    caches[writer++ % instanceCount]!.delete(key)
+  }, writeEveryMs)
+
+  let gets = 0
+  let wrong = 0
+  let stale = 0
+  let pastExpiry = 0
+  let errors = 0
+  let overBound = 0
+  const errorSample: string[] = []
+  const latencies = new Latencies()
+  const inFlight = new Set<number>()
+
+  const caller = async (id: number): Promise<void> => {
+    while (performance.now() < deadline) {
+      const key =
+        random() < hotShare ? hotKeys[Math.floor(random() * hotCount)]! : coldKeys[pickCold()]!
+      const cache = caches[Math.floor(random() * instanceCount)]!
+      const started = performance.now()
+      inFlight.add(id)
+      try {
+        const value = await cache.get(key, db.load)
+        const servedAt = performance.now()
+        const verdict = db.judge(key, value, servedAt, staleAfterMs)
+        if (verdict === 'wrong') wrong++
+        else if (verdict === 'stale') stale++
+        if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs) pastExpiry++
+      } catch (error) {
+        errors++
+        if (errorSample.length < 3) errorSample.push(String(error))
+      }
+      inFlight.delete(id)
+      const took = performance.now() - started
+      latencies.add(took)
+      if (took > bound.totalMs) overBound++
+      gets++
+      // Lets timers and I/O run: an L1 hit settles without leaving the microtask queue.
+      await yieldToEventLoop()
+    }
+  }
+  const callersDone = Promise.all(Array.from({ length: callerCount }, (_, id) => caller(id)))
+
+  // Callers stop at the deadline; a call still pending one bound later is hung.
+  await sleep(deadline - performance.now())
+  stopped = true
+  clearInterval(writeTimer)
+  await Promise.race([callersDone, sleep(bound.totalMs)])
+  const hung = inFlight.size
+  await faultsDone
+  health.stop()
+  lag.disable()
+  tap.close()
+  const drainMs = performance.now() - deadline
+
+  await Promise.race([Promise.all(caches.map((cache) => cache.whenL2Settled())), sleep(5_000)])
+  await Promise.all(caches.map((cache) => cache.destroy()))
+  await Promise.allSettled(stores.map((store) => store.close()))
+  if (options.server === undefined) await server.stop('SIGKILL')
+
+  const excluded: Interval[] = [
+    ...outages.map((o) => ({ from: o.startedAt, to: o.endedAt })),
+    ...health.intervals,
+  ].map((i) => ({ from: i.from, to: i.to + staleAfterMs }))
+  const hot = hotLoads(
+    hotKeys.map((key) => db.loadsOf(key)),
+    excluded,
+    ttlMs - toleranceMs,
+  )
+
+  return {
+    seconds,
+    drainMs,
+    instances: instanceCount,
+    callers: callerCount,
+    gets,
+    loads: db.loads,
+    writes: db.writes,
+    wrong,
+    stale,
+    pastExpiry,
+    errors,
+    errorSample,
+    bound,
+    overBound: overBound + hung,
+    hung,
+    maxCallMs: latencies.max,
+    p999CallMs: latencies.percentile(0.999),
+    loadsPerExpiry: hot.maxPerExpiry,
+    extraHotLoads: hot.extraLoads,
+    hotLoadsCounted: hot.counted,
+    consoleLines: tap.lines,
+    consoleSample: tap.sample,
+    outages: outages.map((o) => ({
+      kind: o.fault.kind,
+      atMs: o.startedAt - startedAt,
+      forMs: o.endedAt - o.startedAt,
+      recoveredAfterMs: recoveredAt(health.intervals, o.endedAt) - o.endedAt,
+    })),
+    linesPerOutage: outages.length === 0 ? tap.lines : tap.lines / outages.length,
+    maxEventLoopLagMs: lag.max / 1e6,
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+}
