@@ -104,6 +104,11 @@ export class SoakDatabase {
     )
   }
 
+  /** When `version` of `key` was replaced by the next, or `undefined` while it is current. */
+  supersededAt(key: string, version: number): number | undefined {
+    return this.#supersededAt.get(key)?.[version - 1]
+  }
+
   /**
    * Judges a value a caller asked `key` for and got at `servedAt`: `wrong` unless it is a
    * version of that key that exists, with its check; `stale` when the database replaced that
@@ -118,7 +123,7 @@ export class SoakDatabase {
     if (version < 1 || version > this.versionOf(key) || check !== checkOf(key, version)) {
       return 'wrong'
     }
-    const supersededAt = this.#supersededAt.get(key)?.[version - 1]
+    const supersededAt = this.supersededAt(key, version)
     if (supersededAt !== undefined && servedAt - supersededAt > staleAfterMs) return 'stale'
     return 'ok'
   }

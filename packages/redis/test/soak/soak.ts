@@ -26,9 +26,9 @@ export interface SoakOptions {
   readonly instances?: number
   /** Keys in all, the hot ones included. @default 1_000 */
   readonly keys?: number
-  /** Hot keys: asked often, never written. @default 10 */
+  /** Hot keys: asked often, never written (the loads-per-expiry figure is theirs). @default 20 */
   readonly hotKeys?: number
-  /** The share of calls that ask for a hot key. @default 0.1 */
+  /** The share of calls that ask for a hot key. @default 0.2 */
   readonly hotShare?: number
   /** The caches' ttl, in ms. @default 2_000 */
   readonly ttlMs?: number
@@ -80,6 +80,8 @@ export interface SoakResult {
   readonly wrong: number
   /** Values superseded in the database more than ttl + tolerance before they were served. Goal: 0. */
   readonly stale: number
+  /** The first stale values: when served (ms from the start) and how long after it was superseded. */
+  readonly staleSample: readonly { readonly atMs: number; readonly supersededForMs: number }[]
   /** Values served more than ttl + tolerance after their loader produced them (not a goal). */
   readonly pastExpiry: number
   /** Calls that rejected. Goal: 0. */
@@ -138,8 +140,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const seconds = options.seconds ?? 60
   const instanceCount = options.instances ?? 4
   const keyCount = options.keys ?? 1_000
-  const hotCount = options.hotKeys ?? 10
-  const hotShare = options.hotShare ?? 0.1
+  const hotCount = options.hotKeys ?? 20
+  const hotShare = options.hotShare ?? 0.2
   const ttlMs = options.ttlMs ?? 2_000
   const callerCount = options.callers ?? 100
   const writeEveryMs = options.writeEveryMs ?? 50
@@ -192,6 +194,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   let errors = 0
   let overBound = 0
   const errorSample: string[] = []
+  const staleSample: { atMs: number; supersededForMs: number }[] = []
   const latencies = new Latencies()
   const inFlight = new Set<number>()
 
@@ -207,7 +210,10 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         const servedAt = performance.now()
         const verdict = db.judge(key, value, servedAt, staleAfterMs)
         if (verdict === 'wrong') wrong++
-        else if (verdict === 'stale') stale++
+        else if (verdict === 'stale' && stale++ < 5) {
+          const supersededAt = db.supersededAt(key, value.version) ?? servedAt
+          staleSample.push({ atMs: servedAt - startedAt, supersededForMs: servedAt - supersededAt })
+        }
         if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs) pastExpiry++
       } catch (error) {
         errors++
@@ -261,6 +267,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     writes: db.writes,
     wrong,
     stale,
+    staleSample,
     pastExpiry,
     errors,
     errorSample,

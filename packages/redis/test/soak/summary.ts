@@ -74,6 +74,12 @@ export function summaryTable(r: SoakResult): string {
   ]
   const lines = ['| figure | value | goal |', '| --- | ---: | --- |']
   for (const [figure, value, goalText] of rows) lines.push(`| ${figure} | ${value} | ${goalText} |`)
+  if (r.staleSample.length > 0) {
+    lines.push('', 'stale values, first ones:')
+    for (const { atMs, supersededForMs } of r.staleSample) {
+      lines.push(`at ${(atMs / 1_000).toFixed(1)} s, superseded ${ms(supersededForMs)} before`)
+    }
+  }
   if (r.errorSample.length > 0) lines.push('', 'errors to callers, first ones:', ...r.errorSample)
   if (r.consoleSample.length > 0) lines.push('', 'console, first lines:', ...r.consoleSample)
   return lines.join('\n')
