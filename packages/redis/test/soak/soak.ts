@@ -82,8 +82,13 @@ export interface SoakResult {
   readonly stale: number
   /** The first stale values: when served (ms from the start) and how long after it was superseded. */
   readonly staleSample: readonly { readonly atMs: number; readonly supersededForMs: number }[]
-  /** Values served more than ttl + tolerance after their loader produced them (not a goal). */
+  /**
+   * Values served more than ttl + tolerance after their loader produced them, superseded or
+   * not (not one of the goals: a value written late lives on past its expiry).
+   */
   readonly pastExpiry: number
+  /** The first of them: when served (ms from the start) and how long after they were loaded. */
+  readonly pastExpirySample: readonly { readonly atMs: number; readonly loadedForMs: number }[]
   /** Calls that rejected. Goal: 0. */
   readonly errors: number
   /** The first few of their messages. */
@@ -195,6 +200,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   let overBound = 0
   const errorSample: string[] = []
   const staleSample: { atMs: number; supersededForMs: number }[] = []
+  const pastExpirySample: { atMs: number; loadedForMs: number }[] = []
   const latencies = new Latencies()
   const inFlight = new Set<number>()
 
@@ -214,7 +220,12 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
           const supersededAt = db.supersededAt(key, value.version) ?? servedAt
           staleSample.push({ atMs: servedAt - startedAt, supersededForMs: servedAt - supersededAt })
         }
-        if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs) pastExpiry++
+        if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs && pastExpiry++ < 5) {
+          pastExpirySample.push({
+            atMs: servedAt - startedAt,
+            loadedForMs: servedAt - value.loadedAt,
+          })
+        }
       } catch (error) {
         errors++
         if (errorSample.length < 3) errorSample.push(String(error))
@@ -269,6 +280,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     stale,
     staleSample,
     pastExpiry,
+    pastExpirySample,
     errors,
     errorSample,
     bound,

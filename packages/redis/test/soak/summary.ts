@@ -80,6 +80,12 @@ export function summaryTable(r: SoakResult): string {
       lines.push(`at ${(atMs / 1_000).toFixed(1)} s, superseded ${ms(supersededForMs)} before`)
     }
   }
+  if (r.pastExpirySample.length > 0) {
+    lines.push('', 'served past their own expiry, first ones:')
+    for (const { atMs, loadedForMs } of r.pastExpirySample) {
+      lines.push(`at ${(atMs / 1_000).toFixed(1)} s, loaded ${ms(loadedForMs)} before`)
+    }
+  }
   if (r.errorSample.length > 0) lines.push('', 'errors to callers, first ones:', ...r.errorSample)
   if (r.consoleSample.length > 0) lines.push('', 'console, first lines:', ...r.consoleSample)
   return lines.join('\n')
