@@ -174,6 +174,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   }
   await Promise.all(stores.map((store) => store.connect()))
 
+  // From here on the console is swallowed (and counted): whatever happens, put it back, end
+  // the faults (Redis running again) and close the instances.
   const tap = tapConsole()
   const lag = monitorEventLoopDelay({ resolution: 10 })
   lag.enable()
@@ -183,14 +185,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   let stopped = false
   const outages: Outage[] = []
   const faultsDone = runFaults(server, faults, startedAt, outages, () => stopped)
-
-  // The writer: a new version in the database, then a delete on one instance, as an app would.
-  let writer = 0
-  const writeTimer = setInterval(() => {
-    const key = coldKeys[pickCold()]!
-    db.bump(key, performance.now())
-    caches[writer++ % instanceCount]!.delete(key)
-  }, writeEveryMs)
+  let writeTimer: NodeJS.Timeout | undefined
 
   let gets = 0
   let wrong = 0
@@ -198,6 +193,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   let pastExpiry = 0
   let errors = 0
   let overBound = 0
+  let hung = 0
+  let drainMs = 0
   const errorSample: string[] = []
   const staleSample: { atMs: number; supersededForMs: number }[] = []
   const pastExpirySample: { atMs: number; loadedForMs: number }[] = []
@@ -239,24 +236,39 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
       await yieldToEventLoop()
     }
   }
-  const callersDone = Promise.all(Array.from({ length: callerCount }, (_, id) => caller(id)))
 
-  // Callers stop at the deadline; a call still pending one bound later is hung.
-  await sleep(deadline - performance.now())
-  stopped = true
-  clearInterval(writeTimer)
-  await Promise.race([callersDone, sleep(bound.totalMs)])
-  const hung = inFlight.size
-  await faultsDone
-  health.stop()
-  lag.disable()
-  tap.close()
-  const drainMs = performance.now() - deadline
+  try {
+    // The writer: a new version in the database, then a delete on one instance, as an app would.
+    let writer = 0
+    writeTimer = setInterval(() => {
+      const key = coldKeys[pickCold()]!
+      db.bump(key, performance.now())
+      caches[writer++ % instanceCount]!.delete(key)
+    }, writeEveryMs)
+    const callersDone = Promise.all(Array.from({ length: callerCount }, (_, id) => caller(id)))
 
-  await Promise.race([Promise.all(caches.map((cache) => cache.whenL2Settled())), sleep(5_000)])
-  await Promise.all(caches.map((cache) => cache.destroy()))
-  await Promise.allSettled(stores.map((store) => store.close()))
-  if (options.server === undefined) await server.stop('SIGKILL')
+    // Callers stop at the deadline; a call still pending one bound later is hung.
+    await sleep(deadline - performance.now())
+    stopped = true
+    clearInterval(writeTimer)
+    await within(callersDone, bound.totalMs)
+    hung = inFlight.size
+    drainMs = performance.now() - deadline
+  } finally {
+    stopped = true
+    clearInterval(writeTimer)
+    try {
+      await faultsDone
+    } finally {
+      health.stop()
+      lag.disable()
+      tap.close()
+      await within(Promise.all(caches.map((cache) => cache.whenL2Settled())), 5_000)
+      await Promise.all(caches.map((cache) => cache.destroy()))
+      await Promise.allSettled(stores.map((store) => store.close()))
+      if (options.server === undefined) await server.stop('SIGKILL')
+    }
+  }
 
   const excluded: Interval[] = [
     ...outages.map((o) => ({ from: o.startedAt, to: o.endedAt })),
@@ -306,4 +318,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+}
+
+/** Waits for `promise`, but no longer than `ms` (its timer cleared, so no exit is held up). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+  } finally {
+    clearTimeout(timer)
+  }
 }
