@@ -11,6 +11,7 @@ export const GOALS: readonly {
 }[] = [
   { figure: 'wrong = 0', met: (r) => r.wrong === 0 },
   { figure: 'stale beyond ttl = 0', met: (r) => r.stale === 0 },
+  { figure: 'served past their own expiry = 0', met: (r) => r.pastExpiry === 0 },
   { figure: 'errors to callers = 0', met: (r) => r.errors === 0 },
   { figure: 'over the bound = 0', met: (r) => r.overBound === 0 },
   { figure: 'loads per hot key per expiry <= 1', met: (r) => r.loadsPerExpiry <= 1 },
@@ -22,6 +23,7 @@ export function summaryLine(r: SoakResult): string {
   return (
     `soak ${r.seconds.toFixed(1)} s, ${r.instances} instances, ${r.callers} callers, ` +
     `${r.outages.length} outages: gets ${n(r.gets)}, wrong ${r.wrong}, stale beyond ttl ${r.stale}, ` +
+    `past their own expiry ${r.pastExpiry}, ` +
     `errors ${r.errors}, over ${ms(r.bound.totalMs)} ${r.overBound} (hung ${r.hung}), ` +
     `loads per hot key per expiry ${r.loadsPerExpiry}, ` +
     `console lines per outage ${r.linesPerOutage.toFixed(1)}`
@@ -43,7 +45,7 @@ export function summaryTable(r: SoakResult): string {
     ['writes (bump + delete)', n(r.writes), ''],
     ['wrong values', n(r.wrong), goal('wrong')],
     ['stale beyond ttl + tolerance', n(r.stale), goal('stale beyond ttl')],
-    ['served past their own expiry', n(r.pastExpiry), ''],
+    ['served past their own expiry', n(r.pastExpiry), goal('served past their own expiry')],
     ['errors to callers', n(r.errors), goal('errors to callers')],
     [
       `calls over the bound (${r.bound.readOrLockMs} + ${r.bound.waitMs} + ${r.bound.readAfterWaitMs} + ${r.bound.loaderMs} + ${r.bound.slackMs} ms)`,
