@@ -54,6 +54,8 @@ interface Tally {
   readonly loads: Loads
   ops: number
   ms: number
+  /** CPU time of this process (user + system), in ms: what a busy machine changes least. */
+  cpuMs: number
   commands: number
   wrong: number
   /** Operations of every round, the warm-up too: the keys a miss or stampede asked for. */
@@ -65,6 +67,7 @@ const tallyOf = (contender: Contender): Tally => ({
   loads: new Loads(),
   ops: 0,
   ms: 0,
+  cpuMs: 0,
   commands: 0,
   wrong: 0,
   allOps: 0,
@@ -148,9 +151,11 @@ async function rounds(
       const work = await prepare(tally, round)
       collect()
       const before = await commandsProcessed(admin)
+      const cpu = process.cpuUsage()
       const started = performance.now()
       const { ops, wrong } = await work.run(started + roundMs)
       const ms = performance.now() - started
+      const { user, system } = process.cpuUsage(cpu)
       // Less the first INFO, counted once it has run, so that an idle contender shows 0.
       const commands = (await commandsProcessed(admin)) - before - 1
       await work.after?.()
@@ -158,6 +163,7 @@ async function rounds(
       if (round === 0) continue
       tally.ops += ops
       tally.ms += ms
+      tally.cpuMs += (user + system) / 1_000
       tally.commands += commands
       tally.wrong += wrong
     }
@@ -262,7 +268,16 @@ function table(
 ): Summary {
   const rows = tallies.map((t) => ({ contender: t.contender, opsPerSecond: (t.ops / t.ms) * 1e3 }))
   const ours = rows.find((r) => r.contender.ours)!
-  const head = ['contender', 'ops', 'time', 'ops/s', 'mean', 'ours ÷ this', 'Redis cmds/op']
+  const head = [
+    'contender',
+    'ops',
+    'time',
+    'ops/s',
+    'mean',
+    'ours ÷ this',
+    'CPU/op',
+    'Redis cmds/op',
+  ]
   console.log(`\n${title}\n`)
   console.log(`| ${[...head, 'wrong', ...columns].join(' | ')} |`)
   console.log(`| --- | ${[...head.slice(1), 'wrong', ...columns].map(() => '---:').join(' | ')} |`)
@@ -276,6 +291,7 @@ function table(
       formatOps(row.opsPerSecond),
       formatMean(t.ms / t.ops),
       ratio,
+      formatMean(t.cpuMs / t.ops),
       (t.commands / t.ops).toFixed(2),
       String(t.wrong),
       ...cells(t),
