@@ -21,7 +21,7 @@ import { Connection, watchConnection, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
-import { recordOf, timeOf } from './record.js'
+import { payloadOf, recordOf, timeOf } from './record.js'
 import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
@@ -205,12 +205,12 @@ export class RedisStore implements L2Store {
    */
   async set(writes: readonly L2Write[], notify: boolean): Promise<void> {
     const refused: string[] = []
-    const stamped: { key: string; args: string[] }[] = []
+    const encoded: { write: L2Write; key: string; payload: string }[] = []
     let encodeError: RedisStoreError | undefined
     for (const write of writes) {
       const key = valueKey(this.prefix, write.key)
       try {
-        stamped.push({ key, args: writeArgs(write, this.#writing) })
+        encoded.push({ write, key, payload: payloadOf(write, this.#config.serializer) })
       } catch (cause) {
         refused.push(key)
         encodeError ??= new RedisStoreError(
@@ -220,12 +220,15 @@ export class RedisStore implements L2Store {
         )
       }
     }
-    if (stamped.length > 0 || refused.length > 0 || notify) {
+    if (encoded.length > 0 || refused.length > 0 || notify) {
       const cleared = clearedKey(this.prefix)
       const outcome = await this.#connection.call('Writing', async (client) => {
+        // Stamped with Redis's clock (learnt first, if no reply has taught it yet), as sent.
         await this.#knowClock(client)
         const commands: Promise<unknown>[] = []
-        for (const { key, args } of stamped) commands.push(WRITE.run(client, [key, cleared], args))
+        for (const { write, key, payload } of encoded) {
+          commands.push(WRITE.run(client, [key, cleared], writeArgs(write, payload, this.#writing)))
+        }
         if (refused.length > 0) commands.push(client.sendCommand(['UNLINK', ...refused]))
         if (notify) {
           const message = this.#bus.invalidation(writes.map((w) => w.key))

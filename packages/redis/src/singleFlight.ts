@@ -14,6 +14,7 @@ import type { Connection, Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { clearedKey, lockKey, valueKey } from './keys.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
+import { payloadOf } from './record.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 
 /** Options of distributed single flight (`singleFlight` of `redisStore()`). */
@@ -219,7 +220,7 @@ export class SingleFlight {
     const { connection, bus, prefix } = this.#context
     let args: string[]
     try {
-      args = writeArgs(write, this.#context)
+      args = writeArgs(write, payloadOf(write, this.#context.serializer), this.#context)
     } catch (cause) {
       await this.#release(key, token, false)
       throw new RedisStoreError(

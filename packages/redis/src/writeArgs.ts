@@ -5,7 +5,7 @@
 import type { L2Write } from '@cache/decorators'
 
 import type { Serializer } from './codec.js'
-import { kindOf, MAX_PX, payloadOf } from './record.js'
+import { kindOf, MAX_PX } from './record.js'
 import type { ServerClock } from './serverClock.js'
 
 /** What the arguments of a write depend on besides the write itself. */
@@ -21,13 +21,11 @@ export interface WriteContext {
 /**
  * WRITE's arguments for `write`: the kind letter, the time to live ('' for none), the latest the
  * server's clock can say now, the value's age (since its load started), the load time, the
- * text, the deadline, the tombstones' lifetime. The script fixes the version and the expiry from
- * these (scripts.ts).
- *
- * @throws what the serializer throws (see `payloadOf`).
+ * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime. The script fixes
+ * the version and the expiry from these (scripts.ts). Call it just before sending: the clock's
+ * estimates are read now.
  */
-export function writeArgs(write: L2Write, context: WriteContext): string[] {
-  const payload = payloadOf(write, context.serializer)
+export function writeArgs(write: L2Write, payload: string, context: WriteContext): string[] {
   const clock = context.clock
   const ttlMs = write.ttlMs
   // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
