@@ -69,6 +69,9 @@ const ours: Contender = {
       // Generous, as in bench/index.ts: on a loaded machine a call over the default 500 ms would
       // count as a failure and the cache would go on without Redis, which the checks then flag.
       timeoutMs: 10_000,
+      // BENCH_NO_SINGLE_FLIGHT=1: each instance loads for itself, as the peers do (the cost of
+      // one load per key across instances, measured).
+      ...(process.env.BENCH_NO_SINGLE_FLIGHT === '1' ? { singleFlight: false } : {}),
     })
     await store.connect()
     const cache = new AsyncCache<string, Value>({
