@@ -3,12 +3,16 @@ import { FrequencySketch } from './frequencySketch.js'
 import { hashKey } from './hashKey.js'
 import { LinkedSlotCache } from './linkedSlotCache.js'
 import { grown, NIL } from './slotCache.js'
-import type { CacheOptions, PolicyName } from './types.js'
+import type { CacheOptions, PolicyName, SetOptions } from './types.js'
 import { readOptions } from './validate.js'
 
 const WINDOW = 0
 const PROBATION = 1
 const PROTECTED = 2
+// A sketch block's first word is a multiple of 16 (see FrequencySketch.blockOf): the low bits of
+// an entry's block hold its segment, so a hit reads one per-slot word for both.
+const SEGMENT_MASK = 3
+const BLOCK_MASK = ~15
 
 const PROTECTED_SHARE = 0.8
 // A candidate this frequent is admitted against a stronger victim with probability 1/128, so an
@@ -60,10 +64,10 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   /** Always `'tinylfu'`. */
   readonly policy: PolicyName = 'tinylfu'
   readonly #sketch: FrequencySketch
-  // Each entry's sketch block and counter hash, computed once at insert so hits mix no hashes.
+  // Each entry's sketch block (with its segment in the low bits, see SEGMENT_MASK) and counter
+  // hash, computed once at insert so hits mix no hashes.
   #blocks: Int32Array
   #counterHashes: Int32Array
-  #segmentOf: Uint8Array
   readonly #adaptive: boolean
   #maxWindow: number
   #maxProtected: number
@@ -104,7 +108,6 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     this.#untilClimb = adaptive ? this.#sketch.sampleSize : Infinity
     this.#blocks = new Int32Array(this.capacity)
     this.#counterHashes = new Int32Array(this.capacity)
-    this.#segmentOf = new Uint8Array(this.capacity)
   }
 
   /** How many entries the window holds at most now (hill climbing moves it). */
@@ -132,14 +135,60 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     return this.valList[slot]
   }
 
+  /**
+   * Stores `value` under `key` (see {@link SlotCache.set}). Without TTL or weights the common
+   * cases take one key lookup, here, as in LRU's: a new key takes a free slot, or the slot of the
+   * entry the admission contest evicts when the cache is full.
+   */
+  override set(key: K, value: V, options?: SetOptions): this {
+    if (options !== undefined || !this.plainSets) return super.set(key, value, options)
+    const keyIndex = this.keyIndex
+    const existing = keyIndex.get(key)
+    if (existing !== undefined) {
+      // With TTLs in use the entry may be stale, which the shared path handles.
+      if (this.expires !== undefined) return super.set(key, value, options)
+      this.replacePlain(existing, key, value)
+      return this
+    }
+    let slot: number
+    if (keyIndex.size < this.maxSize) {
+      slot = this.takeSlot()
+    } else {
+      slot = this.victim()
+      const oldKey = this.keyList[slot] as K
+      const oldValue = this.valList[slot] as V
+      this.unlink(slot)
+      keyIndex.delete(oldKey)
+      // Weights are off here, so this is whether `onEvict` is set.
+      if (!this.plainRemovals) this.departed(oldKey, oldValue, 'evict')
+    }
+    keyIndex.set(key, slot)
+    this.keyList[slot] = key
+    this.valList[slot] = value
+    if (this.expires !== undefined) this.expires[slot] = Infinity
+    this.insert(slot, key)
+    if (!this.plainRemovals) this.settle()
+    return this
+  }
+
+  /**
+   * Removes `key` (see {@link SlotCache.delete}); without TTLs, weights or `onEvict`, here with
+   * one lookup and nothing to report.
+   */
+  override delete(key: K): boolean {
+    return this.plainRemovals && this.expires === undefined
+      ? this.deletePlain(key)
+      : super.delete(key)
+  }
+
   protected insert(slot: number, key: K): void {
-    const mixed = this.#sketch.mix(hashKey(key))
-    const block = this.#sketch.blockOf(mixed)
-    const counterHash = this.#sketch.counterHashOf(mixed)
-    this.#blocks[slot] = block
+    const sketch = this.#sketch
+    const mixed = sketch.mix(hashKey(key))
+    const block = sketch.blockOf(mixed)
+    const counterHash = sketch.counterHashOf(mixed)
+    this.#blocks[slot] = block | WINDOW
     this.#counterHashes[slot] = counterHash
-    this.#sketch.incrementAt(block, counterHash)
-    this.#segmentOf[slot] = WINDOW
+    sketch.incrementAt(block, counterHash)
     this.pushHead(WINDOW, slot)
     while (this.lengths[WINDOW]! > this.#maxWindow) this.#moveTo(PROBATION, this.tails[WINDOW]!)
   }
@@ -160,7 +209,7 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   protected unlink(slot: number): void {
-    this.detach(this.#segmentOf[slot]!, slot)
+    this.detach(this.#blocks[slot]! & SEGMENT_MASK, slot)
   }
 
   // The window's oldest entry (the candidate) competes with probation's oldest (the victim)
@@ -182,11 +231,14 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
     super.resize(capacity)
     this.#blocks = grown(this.#blocks, capacity)
     this.#counterHashes = grown(this.#counterHashes, capacity)
-    this.#segmentOf = grown(this.#segmentOf, capacity)
     if (this.#sketch.grow(capacity)) {
-      // Each entry's block moved to its copy or stayed: recompute them (the counter hash stays).
+      // Each entry's block moved to its copy or stayed: recompute them (the counter hash and the
+      // segment stay).
+      const blocks = this.#blocks
       for (const slot of this.order()) {
-        this.#blocks[slot] = this.#sketch.blockOf(this.#sketch.mix(hashKey(this.keyList[slot])))
+        blocks[slot] =
+          this.#sketch.blockOf(this.#sketch.mix(hashKey(this.keyList[slot]))) |
+          (blocks[slot]! & SEGMENT_MASK)
       }
     }
   }
@@ -206,8 +258,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   // Counts the access and moves the entry: probation → protected, else to its segment's head.
   #touch(slot: number): void {
-    this.#sketch.incrementAt(this.#blocks[slot]!, this.#counterHashes[slot]!)
-    const segment = this.#segmentOf[slot]!
+    const position = this.#blocks[slot]!
+    this.#sketch.incrementAt(position & BLOCK_MASK, this.#counterHashes[slot]!)
+    const segment = position & SEGMENT_MASK
     if (segment === PROBATION) {
       this.#moveTo(PROTECTED, slot)
       this.#demoteOverflow()
@@ -225,11 +278,13 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   #admit(candidate: number, victim: number): boolean {
     const sketch = this.#sketch
+    const blocks = this.#blocks
+    const counterHashes = this.#counterHashes
     const candidateFrequency = sketch.frequencyAt(
-      this.#blocks[candidate]!,
-      this.#counterHashes[candidate]!,
+      blocks[candidate]! & BLOCK_MASK,
+      counterHashes[candidate]!,
     )
-    const victimFrequency = sketch.frequencyAt(this.#blocks[victim]!, this.#counterHashes[victim]!)
+    const victimFrequency = sketch.frequencyAt(blocks[victim]! & BLOCK_MASK, counterHashes[victim]!)
     if (candidateFrequency > victimFrequency) return true
     if (candidateFrequency < ADMIT_HASHDOS_THRESHOLD) return false
     return (this.#nextRandom() & 127) === 0
@@ -246,8 +301,9 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
   }
 
   #moveTo(segment: number, slot: number): void {
-    this.detach(this.#segmentOf[slot]!, slot)
-    this.#segmentOf[slot] = segment
+    const position = this.#blocks[slot]!
+    this.detach(position & SEGMENT_MASK, slot)
+    this.#blocks[slot] = (position & BLOCK_MASK) | segment
     this.pushHead(segment, slot)
   }
 
