@@ -222,12 +222,14 @@ export class RedisStore implements L2Store {
     }
     if (encoded.length > 0 || refused.length > 0 || notify) {
       const cleared = clearedKey(this.prefix)
+      const sentAt = Date.now()
       const outcome = await this.#connection.call('Writing', async (client) => {
-        // Stamped with Redis's clock (learnt first, if no reply has taught it yet), as sent.
+        // Stamped on Redis's clock as of sentAt (learnt first, if no reply has taught it yet).
         await this.#knowClock(client)
         const commands: Promise<unknown>[] = []
         for (const { write, key, payload } of encoded) {
-          commands.push(WRITE.run(client, [key, cleared], writeArgs(write, payload, this.#writing)))
+          const args = writeArgs(write, payload, this.#writing, sentAt)
+          commands.push(WRITE.run(client, [key, cleared], args))
         }
         if (refused.length > 0) commands.push(client.sendCommand(['UNLINK', ...refused]))
         if (notify) {
@@ -249,10 +251,11 @@ export class RedisStore implements L2Store {
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return
     const redisKeys = keys.map((key) => valueKey(this.prefix, key))
+    const sentAt = Date.now()
     const outcome = await this.#connection.call('Deleting', async (client) => {
       await this.#knowClock(client)
       const args = [
-        String(Math.ceil(this.#clock.latest())),
+        String(Math.ceil(this.#clock.latest(sentAt))),
         String(this.#config.tombstoneMs),
         this.channel,
         this.#bus.invalidation(keys),
@@ -268,9 +271,10 @@ export class RedisStore implements L2Store {
    * instances. Rejects when Redis is not reached.
    */
   async clear(): Promise<void> {
+    const sentAt = Date.now()
     const mark = await this.#connection.call('Clearing', async (client) => {
       await this.#knowClock(client)
-      const args = [String(Math.ceil(this.#clock.latest())), String(this.#config.tombstoneMs)]
+      const args = [String(Math.ceil(this.#clock.latest(sentAt))), String(this.#config.tombstoneMs)]
       return MARK_CLEARED.run(client, [clearedKey(this.prefix)], args)
     })
     if (!mark.ok) throw mark.error

@@ -33,14 +33,17 @@ export class ServerClock {
     return this.#roundTripMs
   }
 
-  /** The server's time now at the earliest, in ms (the local clock until a reply was seen). */
-  now(): number {
-    return Date.now() + this.#lowerOffset
+  /**
+   * The server's time at the earliest, in ms, when the local clock says `at` (now by default;
+   * the local clock until a reply was seen).
+   */
+  now(at: number = Date.now()): number {
+    return at + this.#lowerOffset
   }
 
-  /** The server's time now at the latest, in ms (the local clock until a reply was seen). */
-  latest(): number {
-    return Date.now() + this.#upperOffset
+  /** The server's time at the latest, in ms, when the local clock says `at` (now by default). */
+  latest(at: number = Date.now()): number {
+    return at + this.#upperOffset
   }
 
   /**

@@ -22,10 +22,15 @@ export interface WriteContext {
  * WRITE's arguments for `write`: the kind letter, the time to live ('' for none), the latest the
  * server's clock can say now, the value's age (since its load started), the load time, the
  * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime. The script fixes
- * the version and the expiry from these (scripts.ts). Call it just before sending: the clock's
- * estimates are read now.
+ * the version and the expiry from these (scripts.ts). `sentAt`: when the write was sent, on the
+ * local clock (it may be stamped later, once the clock has learnt Redis's offset).
  */
-export function writeArgs(write: L2Write, payload: string, context: WriteContext): string[] {
+export function writeArgs(
+  write: L2Write,
+  payload: string,
+  context: WriteContext,
+  sentAt: number = Date.now(),
+): string[] {
   const clock = context.clock
   const ttlMs = write.ttlMs
   // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
@@ -33,11 +38,11 @@ export function writeArgs(write: L2Write, payload: string, context: WriteContext
   return [
     kindOf(write),
     ttl,
-    String(Math.ceil(clock.latest())),
+    String(Math.ceil(clock.latest(sentAt))),
     String(Math.max(0, Math.floor(write.ageMs ?? 0))),
     String(write.fetchedAt),
     payload,
-    String(Math.floor(clock.now() + context.timeoutMs)),
+    String(Math.floor(clock.now(sentAt) + context.timeoutMs)),
     String(context.tombstoneMs),
   ]
 }
