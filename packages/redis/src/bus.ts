@@ -17,7 +17,18 @@ type Message =
   | { readonly o: string; readonly t: 'f'; readonly k: string; readonly w: boolean }
 
 /** How a wait for a filled key ended: written, given up by its holder, or timed out. */
-export type FillOutcome = 'written' | 'abandoned' | 'timeout'
+export type FillOutcome = 'written' | 'abandoned' | 'timeout' | FilledEntry
+
+/** A "filled" notice that carries the entry the holder wrote, as Redis stored it. */
+export interface FilledEntry {
+  /** The entry, as in Redis (record.ts). */
+  readonly data: string
+  /** Redis's time when it was written, in ms. */
+  readonly redisNow: number
+}
+
+/** The first character of a notice that carries its entry (JSON messages start with `{`). */
+const FILLED = 'F'
 
 function isMessage(value: unknown): value is Message {
   if (typeof value !== 'object' || value === null) return false
@@ -28,6 +39,53 @@ function isMessage(value: unknown): value is Message {
   return m.t === 'f' && typeof m.k === 'string' && typeof m.w === 'boolean'
 }
 
+/**
+ * Interest in a key's "filled" notices from the moment it is made: a notice that arrives before
+ * `wait()` is called (while the lock call that found the key held is still on its way back) is
+ * kept for it, not lost.
+ */
+export class FillWatch {
+  readonly #forget: (watch: FillWatch) => void
+  #kept: FillOutcome | undefined = undefined
+  #wake: ((outcome: FillOutcome) => void) | undefined = undefined
+
+  /** Use `Bus.watch`. */
+  constructor(forget: (watch: FillWatch) => void) {
+    this.#forget = forget
+  }
+
+  /** A notice arrived (or the bus closed: `'timeout'`). */
+  deliver(outcome: FillOutcome): void {
+    if (this.#wake === undefined) this.#kept = outcome
+    else this.#wake(outcome)
+  }
+
+  /** The next notice (one kept since the last wait comes at once), or `'timeout'` after `ms`. */
+  wait(ms: number): Promise<FillOutcome> {
+    const kept = this.#kept
+    if (kept !== undefined) {
+      this.#kept = undefined
+      return Promise.resolve(kept)
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        done('timeout')
+      }, ms)
+      const done = (outcome: FillOutcome): void => {
+        clearTimeout(timer)
+        this.#wake = undefined
+        resolve(outcome)
+      }
+      this.#wake = done
+    })
+  }
+
+  /** Stops watching. */
+  close(): void {
+    this.#forget(this)
+  }
+}
+
 /** One store's side of the channel. */
 export class Bus {
   /** This store's id, in every message it sends. */
@@ -35,7 +93,7 @@ export class Bus {
   readonly channel: string
   readonly #report: Reporter
   readonly #subscribers = new Set<L2Subscriber>()
-  readonly #waiters = new Map<string, Set<(outcome: FillOutcome) => void>>()
+  readonly #waiters = new Map<string, Set<FillWatch>>()
   readonly #client: RedisClientLike
   #subscribed = false
   #closed = false
@@ -105,33 +163,51 @@ export class Bus {
     return JSON.stringify({ o: this.origin, t: 'f', k: key, w: written } satisfies Message)
   }
 
-  /** Resolves when a "filled" notice for `key` arrives, or after `ms` (`'timeout'`). */
-  waitForFill(key: string, ms: number): Promise<FillOutcome> {
-    return new Promise((resolve) => {
-      let waiters = this.#waiters.get(key)
-      if (waiters === undefined) this.#waiters.set(key, (waiters = new Set()))
-      const done = (outcome: FillOutcome): void => {
-        clearTimeout(timer)
-        waiters.delete(done)
-        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key)
-        resolve(outcome)
-      }
-      const timer = setTimeout(() => {
-        done('timeout')
-      }, ms)
-      waiters.add(done)
+  /**
+   * The head of the notice telling waiters that `key`'s holder wrote its value: COMMIT appends
+   * Redis's time and the entry (`F<key>|<time>|<entry>`).
+   */
+  filledHead(key: string): string {
+    return `${FILLED}${key}|`
+  }
+
+  /** Watches `key`'s "filled" notices from now on; close the watch when done. */
+  watch(key: string): FillWatch {
+    let watches = this.#waiters.get(key)
+    if (watches === undefined) this.#waiters.set(key, (watches = new Set()))
+    const set = watches
+    const watch = new FillWatch((done) => {
+      set.delete(done)
+      if (set.size === 0 && this.#waiters.get(key) === set) this.#waiters.delete(key)
     })
+    set.add(watch)
+    return watch
+  }
+
+  /** Resolves when a "filled" notice for `key` arrives, or after `ms` (`'timeout'`). */
+  async waitForFill(key: string, ms: number): Promise<FillOutcome> {
+    const watch = this.watch(key)
+    try {
+      return await watch.wait(ms)
+    } finally {
+      watch.close()
+    }
   }
 
   /** Unsubscribes and closes the subscriber connection. */
   async close(): Promise<void> {
     this.#closed = true
     this.#subscribers.clear()
-    for (const waiters of this.#waiters.values()) for (const done of waiters) done('timeout')
+    for (const watches of this.#waiters.values())
+      for (const watch of watches) watch.deliver('timeout')
     await closeClient(this.#client)
   }
 
   readonly #onMessage = (text: string): void => {
+    if (text.startsWith(FILLED)) {
+      this.#filled(text)
+      return
+    }
     let message: unknown
     try {
       message = JSON.parse(text)
@@ -150,12 +226,32 @@ export class Bus {
     if (message.t === 'f') {
       const waiters = this.#waiters.get(message.k)
       if (waiters !== undefined) {
-        for (const done of [...waiters]) done(message.w ? 'written' : 'abandoned')
+        for (const watch of [...waiters]) watch.deliver(message.w ? 'written' : 'abandoned')
       }
       return
     }
     if (message.o === this.origin) return
     this.#invalidate(message.t === 'c' ? null : message.k)
+  }
+
+  /** A notice with the entry the holder wrote: its waiters take it without reading it again. */
+  #filled(text: string): void {
+    const keyEnd = text.indexOf('|')
+    const timeEnd = keyEnd === -1 ? -1 : text.indexOf('|', keyEnd + 1)
+    const redisNow = Number(text.slice(keyEnd + 1, timeEnd))
+    if (timeEnd === -1 || !Number.isFinite(redisNow)) {
+      this.#report(
+        new RedisStoreError(
+          'ERR_REDIS_DECODE',
+          `Unreadable message on ${this.channel}: ${text.slice(0, 80)}`,
+        ),
+      )
+      return
+    }
+    const waiters = this.#waiters.get(text.slice(1, keyEnd))
+    if (waiters === undefined) return
+    const filled: FilledEntry = { data: text.slice(timeEnd + 1), redisNow }
+    for (const watch of [...waiters]) watch.deliver(filled)
   }
 
   #invalidateAll(): void {

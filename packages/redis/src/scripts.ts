@@ -56,7 +56,7 @@ end`
  * lifetime. The version is that moment less the age; the expiry, that moment plus the time to
  * live: both fixed by the sending, not by when the script runs. Returns 1 when written, 0 when
  * dropped (newer data, or already expired), -1 when the command arrived after its deadline (it
- * does nothing).
+ * does nothing); and, when written, the entry as stored.
  */
 function writeFunction(first: number): string {
   const a = (n: number): string => `ARGV[${first + n}]`
@@ -75,9 +75,10 @@ local function write_entry(key, cleared)
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
-  redis.call('SET', key, ${a(0)} .. at .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)})
+  local entry = ${a(0)} .. at .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)}
+  redis.call('SET', key, entry)
   if at ~= '' then redis.call('PEXPIREAT', key, at) end
-  return 1
+  return 1, entry
 end`
 }
 
@@ -90,7 +91,8 @@ end`
 export const WRITE: Script = new Script(`${NOW}
 ${VERSION_OF}
 ${writeFunction(1)}
-return write_entry(KEYS[1], KEYS[2])`)
+local written = write_entry(KEYS[1], KEYS[2])
+return written`)
 
 /**
  * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
@@ -181,14 +183,17 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
 
 /**
  * Writes the locked key's value (as {@link WRITE}) and releases the lock (as {@link RELEASE}),
- * in one round trip. KEYS: the key, the clear marker, the lock; ARGV: the token, the channel,
- * the message for "written", the message for "not written", then WRITE's arguments. Returns
- * WRITE's answer.
+ * in one round trip. When written, the waiters' notice carries the entry and Redis's time, so
+ * that they need not read it again. KEYS: the key, the clear marker, the lock; ARGV: the token,
+ * the channel, the head of the "written" notice (the entry and TIME follow it), the message for
+ * "not written", then WRITE's arguments. Returns WRITE's answer.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
 ${writeFunction(5)}
 ${RELEASE_FUNCTION}
-local written = write_entry(KEYS[1], KEYS[2])
-release(KEYS[3], ARGV[1], ARGV[2], written == 1 and ARGV[3] or ARGV[4])
+local written, entry = write_entry(KEYS[1], KEYS[2])
+local notice = ARGV[4]
+if written == 1 then notice = ARGV[3] .. string.format('%.0f', now) .. '|' .. entry end
+release(KEYS[3], ARGV[1], ARGV[2], notice)
 return written`)

@@ -108,6 +108,23 @@ describe('SingleFlight', () => {
     expect(calls).toHaveLength(2)
   })
 
+  it('takes the entry from the holder’s notice, without reading it again', async () => {
+    const { flight, bus, calls, publish } = flights(() => [NOW, [0, 5_000]])
+    await bus.started
+    const result = flight.lock('k')
+    await vi.advanceTimersByTimeAsync(5)
+    publish(`${bus.filledHead('k')}${NOW}|v${NOW + 1_000}|6|7|"value"`)
+    await expect(result).resolves.toMatchObject({
+      status: 'loaded',
+      record: { value: 'value', fetchedAt: 7 },
+    })
+    const record = ((await result) as { record: { ttlMs: number } }).record
+    // Counted from Redis's time in the notice, less how long ago that can have been (5 ms).
+    expect(record.ttlMs).toBeGreaterThan(990)
+    expect(record.ttlMs).toBeLessThanOrEqual(1_000)
+    expect(calls).toHaveLength(1)
+  })
+
   it('tries again at once when the holder gives up without a value', async () => {
     let released = false
     const { flight, bus, calls, publish } = flights(() => (released ? [NOW, 1] : [NOW, [0, 5_000]]))
@@ -167,7 +184,7 @@ describe('SingleFlight', () => {
       'p:lock:k',
       token,
       'p:invalidate',
-      bus.filled('k', true),
+      'Fk|', // the head of the "written" notice: COMMIT appends Redis's time and the entry
       bus.filled('k', false),
       'v',
       '2000',

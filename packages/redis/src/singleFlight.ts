@@ -124,27 +124,39 @@ export class SingleFlight {
     )
     const giveUpAt = Date.now() + this.#waitMs
     let pollMs = this.#pollMs
-    for (;;) {
-      this.#leases.set(key, leaseMs)
-      const attempt = await this.#attempts.load(key)
-      if (attempt === undefined) return SKIPPED
-      const reply = attempt.reply
-      if (reply === 1) return this.#acquired(key, attempt.token)
-      if (!Array.isArray(reply)) {
-        if (typeof reply === 'number') return SKIPPED // arrived after its deadline: took nothing
-        const record = this.#context.read(reply, attempt.redisNow, attempt.elapsedMs, key)
-        return record === undefined ? SKIPPED : { status: 'loaded', record }
+    // Watching before asking: the holder's notice may arrive before the lock call's reply.
+    const watch = this.#context.bus.watch(key)
+    try {
+      for (;;) {
+        this.#leases.set(key, leaseMs)
+        const attempt = await this.#attempts.load(key)
+        if (attempt === undefined) return SKIPPED
+        const reply = attempt.reply
+        if (reply === 1) return this.#acquired(key, attempt.token)
+        if (!Array.isArray(reply)) {
+          if (typeof reply === 'number') return SKIPPED // arrived after its deadline: took nothing
+          const record = this.#context.read(reply, attempt.redisNow, attempt.elapsedMs, key)
+          return record === undefined ? SKIPPED : { status: 'loaded', record }
+        }
+        const remaining = giveUpAt - Date.now()
+        if (remaining <= 0) return SKIPPED
+        // Held by another instance: wait for its notice, no longer than its lease (then it is free).
+        const leaseLeft = Number(reply[1])
+        let wait = Math.min(pollMs, remaining)
+        if (leaseLeft >= 0 && leaseLeft + 1 < wait) wait = leaseLeft + 1
+        const fill = await watch.wait(wait)
+        if (typeof fill === 'object') {
+          // The holder's notice carries its entry: no need to read it again. Its time to live is
+          // counted from Redis's time then, less how long ago that can have been.
+          const elapsedMs = Math.max(0, this.#context.clock.latest() - fill.redisNow)
+          const record = this.#context.read(fill.data, fill.redisNow, elapsedMs, key)
+          if (record !== undefined) return { status: 'loaded', record }
+        }
+        // Abandoned (the holder wrote nothing): try again at once; one waiter takes the lock.
+        if (fill !== 'abandoned') pollMs = Math.min(pollMs * 2, this.#maxPollMs)
       }
-      const remaining = giveUpAt - Date.now()
-      if (remaining <= 0) return SKIPPED
-      // Held by another instance: wait for its notice, no longer than its lease (then it is free).
-      const leaseLeft = Number(reply[1])
-      let wait = Math.min(pollMs, remaining)
-      if (leaseLeft >= 0 && leaseLeft + 1 < wait) wait = leaseLeft + 1
-      // Abandoned (the holder wrote nothing): try again at once; one waiter takes the lock.
-      if ((await this.#context.bus.waitForFill(key, wait)) !== 'abandoned') {
-        pollMs = Math.min(pollMs * 2, this.#maxPollMs)
-      }
+    } finally {
+      watch.close()
     }
   }
 
@@ -236,7 +248,7 @@ export class SingleFlight {
         COMMIT.run(client, keys, [
           token,
           bus.channel,
-          bus.filled(key, true),
+          bus.filledHead(key),
           bus.filled(key, false),
           ...args,
         ]),
