@@ -152,7 +152,8 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Resolves once both connections are up, or rejects with `ERR_REDIS_UNAVAILABLE` after
+   * Resolves once both connections are up and Redis's clock is known (a first `TIME` reply),
+   * or rejects with `ERR_REDIS_UNAVAILABLE` after
    * `timeoutMs` (the store keeps connecting in the background either way). Optional: a store
    * serves (without Redis) while it connects.
    */
@@ -167,7 +168,8 @@ export class RedisStore implements L2Store {
     })
     try {
       await Promise.race([Promise.all([this.#connecting, this.#bus.started]), timeout])
-      while (!this.ready) {
+      // Ready, and Redis's clock learnt (writes are stamped with it from the first one).
+      while (!this.ready || !this.#clock.known) {
         await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), timeout])
       }
     } finally {
