@@ -3,7 +3,7 @@
 // first of them finds Redis unavailable and one when the last of them has it back, with the
 // calls skipped by them all, rather than two lines per store. A store given its own `log` or
 // `onStateChange` gets its own reports, unshared.
-import { lineOf, type TierCalls, type TierStateEvent } from './tierHealth.js'
+import { lineOf, zero, type TierCalls, type TierStateEvent } from './tierHealth.js'
 
 /** Where the shared lines go: one `console.warn` each. */
 function warn(line: string): void {
@@ -15,7 +15,7 @@ class SharedConsole {
   /** The stores whose last report said unavailable. */
   readonly #down = new Set<object>()
   readonly #prefixes = new Set<string>()
-  #skipped = { reads: 0, writes: 0, deletes: 0, locks: 0 }
+  #skipped = zero()
   #outages = 0
   #downMs = 0
 
@@ -48,7 +48,7 @@ class SharedConsole {
       }),
     )
     this.#prefixes.clear()
-    this.#skipped = { reads: 0, writes: 0, deletes: 0, locks: 0 }
+    this.#skipped = zero()
     this.#downMs = 0
   }
 

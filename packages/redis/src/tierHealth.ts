@@ -73,14 +73,16 @@ export const REPORT_WINDOW_MS = 10_000
 /** The longest wait between two `'unavailable'` reports while Redis keeps flapping. */
 export const MAX_REPORT_WINDOW_MS = 300_000
 
-interface MutableCalls {
+/** Call counts by kind, as they are added up. */
+export interface MutableCalls {
   reads: number
   writes: number
   deletes: number
   locks: number
 }
 
-function zero(): MutableCalls {
+/** No calls yet. */
+export function zero(): MutableCalls {
   return { reads: 0, writes: 0, deletes: 0, locks: 0 }
 }
 

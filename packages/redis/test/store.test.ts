@@ -32,6 +32,30 @@ async function store(
   return created
 }
 
+/**
+ * Keys 0…n-1 written to L2 (value: twice the key) by one cache, and a store on the same prefix
+ * whose client records the name of every command sent from now on (the store's first TIME,
+ * for its clock, is left out).
+ */
+async function seededReader(n: number) {
+  const prefix = newPrefix()
+  const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
+  await Promise.all(Array.from({ length: n }, (_, i) => writer.get(i, () => i * 2)))
+  await writer.whenL2Settled()
+  const client = createClient({ url: env.server.url, disableOfflineQueue: true })
+  client.on('error', () => {})
+  await client.connect()
+  const commands: string[] = []
+  const send = client.sendCommand.bind(client)
+  client.sendCommand = (args: readonly string[]) => {
+    commands.push(args[0]!)
+    return send(args)
+  }
+  const l2 = await store(prefix, { client })
+  commands.length = 0
+  return { l2, client, commands }
+}
+
 /** Two instances of one cache: separate stores (connections) on one prefix. */
 async function twoCaches(
   options: { ttl?: number; negativeCache?: boolean; store?: Partial<RedisStoreOptions> } = {},
@@ -174,21 +198,7 @@ describe('reads and writes', () => {
   })
 
   it('batches the reads of one tick into one MGET (with TIME, in the same round trip)', async () => {
-    const prefix = newPrefix()
-    const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
-    await Promise.all(Array.from({ length: 50 }, (_, i) => writer.get(i, () => i * 2)))
-    await writer.whenL2Settled()
-    const client = createClient({ url: env.server.url, disableOfflineQueue: true })
-    client.on('error', () => {})
-    await client.connect()
-    const commands: string[] = []
-    const send = client.sendCommand.bind(client)
-    client.sendCommand = (args: readonly string[]) => {
-      commands.push(args[0]!)
-      return send(args)
-    }
-    const l2 = await store(prefix, { client })
-    commands.length = 0 // the store read TIME once as it started (its clock)
+    const { l2, client, commands } = await seededReader(50)
     const reader = new AsyncCache<number, number>({ l2 })
     const values = await Promise.all(Array.from({ length: 50 }, (_, i) => reader.get(i)))
     expect(values).toEqual(Array.from({ length: 50 }, (_, i) => i * 2))
@@ -197,21 +207,7 @@ describe('reads and writes', () => {
   })
 
   it('reads or locks the keys of the loads of one tick in one script call, no other read', async () => {
-    const prefix = newPrefix()
-    const writer = new AsyncCache<number, number>({ l2: await store(prefix) })
-    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.get(i, () => i * 2)))
-    await writer.whenL2Settled()
-    const client = createClient({ url: env.server.url, disableOfflineQueue: true })
-    client.on('error', () => {})
-    await client.connect()
-    const commands: string[] = []
-    const send = client.sendCommand.bind(client)
-    client.sendCommand = (args: readonly string[]) => {
-      commands.push(args[0]!)
-      return send(args)
-    }
-    const l2 = await store(prefix, { client })
-    commands.length = 0
+    const { l2, client, commands } = await seededReader(20)
     const reader = new AsyncCache<number, number>({ l2 })
     const loader = vi.fn(() => -1)
     // 20 keys in L2 and 5 that are not: one EVALSHA for all 25, then a write and release (one
