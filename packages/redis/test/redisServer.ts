@@ -113,11 +113,22 @@ export interface RedisServer {
   resume(): void
 }
 
+/** How {@link startRedisServer} runs the server besides its defaults. */
+export interface RedisServerOptions {
+  /** More `redis-server` arguments, e.g. `['--cluster-enabled', 'yes']`. */
+  readonly args?: readonly string[]
+  /** The server's working directory (where a cluster node keeps its `nodes.conf`). */
+  readonly dir?: string
+}
+
 /**
  * Starts a private redis-server on a free loopback port (or `port`): no persistence, no
  * daemon, bound to 127.0.0.1 only. Stop it in teardown, whatever happened.
  */
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+export async function startRedisServer(
+  port?: number,
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   ensureRedisServer()
   const serverPort = port ?? (await freePort())
   let child: ChildProcess | undefined
@@ -144,8 +155,9 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
         'yes',
         '--loglevel',
         'warning',
+        ...(options.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.dir },
     )
     proc.stdout.on('data', (data: Buffer) => {
       output += data.toString()
