@@ -739,7 +739,9 @@ describe('statistics and events', () => {
       autoRemoveExpired: null,
       batch: {},
       l2: false,
+      ttlResolution: 1,
     })
+    expect(new AsyncCache({ ttlResolution: 0 }).info().ttlResolution).toBe(0)
   })
 })
 

@@ -40,6 +40,8 @@ export interface CacheInfo {
   readonly batch: BatchOptions
   /** Whether a second tier (`l2`) is behind the cache. */
   readonly l2: boolean
+  /** How late a hit may see an expiry with the default clock, in ms (`ttlResolution`). */
+  readonly ttlResolution: number
 }
 
 /** The {@link CacheInfo} of a cache configured by `config`. */
@@ -64,5 +66,6 @@ export function cacheInfoOf(config: Config): CacheInfo {
     autoRemoveExpired: config.autoRemoveMs ?? null,
     batch: config.batch,
     l2: config.l2 !== undefined,
+    ttlResolution: config.ttlResolution,
   }
 }
