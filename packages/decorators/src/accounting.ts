@@ -107,6 +107,32 @@ export class Tally<K> {
     this.counters.timeouts++
   }
 
+  /** Fail-safe served a stale value instead of `error`, the failure of `key`'s load. */
+  failSafe(key: K, error: unknown): void {
+    this.counters.failSafeActivations++
+    if (this.#listeners !== undefined) this.#emit({ type: 'failSafe', key, error })
+  }
+
+  /** A load outlasted `timeouts.soft`: its callers got the stale value, it goes on. */
+  softTimeout(key: K, timeoutMs: number): void {
+    this.counters.softTimeouts++
+    if (this.#listeners !== undefined) this.#emit({ type: 'softTimeout', key, timeoutMs })
+  }
+
+  /** A load that outlasted `timeouts.soft` produced its value (kept in L1 and L2). */
+  backgroundLoaded(key: K, durationMs: number): void {
+    this.counters.backgroundLoads++
+    if (this.#listeners !== undefined) this.#emit({ type: 'backgroundLoad', key, durationMs })
+  }
+
+  /** A load that outlasted `timeouts.soft` failed. */
+  backgroundFailed(key: K, error: unknown, durationMs: number): void {
+    this.counters.backgroundLoadErrors++
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'backgroundLoadError', key, error, durationMs })
+    }
+  }
+
   /** An entry left the store. */
   removed(key: K, reason: RemovalReason): void {
     if (reason === 'evict') this.counters.evictions++

@@ -25,6 +25,8 @@ export type { WarmupOptions, WarmupResult } from './warmup.js'
 /**
  * A cache of async (or sync) loads over any `@cache/core` eviction policy.
  *
+ * - With `failSafe`, a failing load answers with the last good value (kept past its expiry for
+ *   `maxStale`), and `timeouts.soft` answers with it when the load is slow.
  * - `get(key, loader)` runs `loader` once for all the callers that miss the same key at the same
  *   time; they all get its value, or all get its error (which is not kept unless
  *   `negativeCache` is on).
@@ -92,13 +94,20 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       return engine.miss(key, undefined, undefined, undefined) as Promise<V | undefined>
     }
     if (typeof loader === 'function') {
-      return engine.miss(key, loader, options?.signal, options?.ttl) as Promise<V>
+      return engine.miss(
+        key,
+        loader,
+        options?.signal,
+        options?.ttl,
+        options?.failSafe,
+      ) as Promise<V>
     }
     return engine.miss(
       key,
       engine.batchLoaderOf(loader.batchLoader),
       loader.signal,
       loader.ttl,
+      loader.failSafe,
     ) as Promise<V>
   }
 
@@ -120,13 +129,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const loader = engine.batchLoaderOf(batchLoader)
     const signal = options?.signal
     const ttl = options?.ttl
+    const failSafe = options?.failSafe
     const loads: Promise<V>[] = []
     for (const key of keys) {
       const entry = engine.hit(key)
       loads.push(
         (entry !== undefined
           ? promiseOf(entry)
-          : engine.miss(key, loader, signal, ttl)) as Promise<V>,
+          : engine.miss(key, loader, signal, ttl, failSafe)) as Promise<V>,
       )
     }
     return Promise.all(loads)

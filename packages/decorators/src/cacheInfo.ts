@@ -28,8 +28,16 @@ export interface CacheInfo {
     readonly maxBackoffMs: number
     readonly jitter: number
   }
-  /** The attempt timeout in ms, `null` when none. */
+  /** The attempt timeout in ms (`timeoutMs`, `timeouts.hard`), `null` when none. */
   readonly timeoutMs: number | null
+  /** `timeouts.soft` in ms, `null` when none. */
+  readonly softTimeoutMs: number | null
+  /** Fail-safe, durations in ms; `null` when off. */
+  readonly failSafe: {
+    readonly maxStale: number
+    readonly throttle: number
+    readonly enabled: boolean
+  } | null
   /** How long past expiry values are served, in ms: 0 (off) to `Infinity`. */
   readonly staleWhileRevalidate: number
   /** The `dispose` option as given (`'function'` for a function). */
@@ -58,6 +66,15 @@ export function cacheInfoOf(config: Config): CacheInfo {
     negativeExpiration: config.negativeExpiration,
     retry: { count, backoffMs, maxBackoffMs, jitter },
     timeoutMs: config.timeoutMs ?? null,
+    softTimeoutMs: config.softTimeoutMs ?? null,
+    failSafe:
+      config.failSafe === undefined
+        ? null
+        : {
+            maxStale: config.failSafe.maxStaleMs,
+            throttle: config.failSafe.throttleMs,
+            enabled: config.failSafe.enabled,
+          },
     staleWhileRevalidate: config.staleMs,
     dispose:
       typeof dispose === 'function'

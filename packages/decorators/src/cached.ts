@@ -274,6 +274,7 @@ function finish(prepared: Prepared, fn: AnyFunction, perInstance: boolean | null
 function checkSyncOptions(options: CachedMethodOptions): void {
   const hint = 'left out for a sync function (declare it `async` or pass `async: true`)'
   if (options.timeoutMs !== undefined) throw configError('timeoutMs', hint, options.timeoutMs)
+  if (options.timeouts !== undefined) throw configError('timeouts', hint, options.timeouts)
   if (options.l2 !== undefined) throw configError('l2', hint, options.l2)
   const swr = options.staleWhileRevalidate
   if (swr !== undefined && swr !== false && swr !== 0) {

@@ -12,6 +12,13 @@ export interface GetOptions {
   readonly signal?: AbortSignal
   /** The time to live of the entry this call loads, in ms, instead of `ttl` / `expiration`. */
   readonly ttl?: number
+  /**
+   * Fail-safe for this call: `false`, this caller gets the load's error rather than a stale
+   * value (and waits for the load past `timeouts.soft`); `true`, it gets a stale value even
+   * when the cache's `failSafe.enabled` is `false`. Only on a cache created with `failSafe`.
+   * @default the cache's `failSafe.enabled`
+   */
+  readonly failSafe?: boolean
 }
 
 /** Options of a batched `get()`: the batch function that loads many keys at once. */

@@ -16,6 +16,14 @@ export interface RetryConfig {
   readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined
 }
 
+/** `failSafe` as the cache reads it: durations in ms. */
+export interface FailSafeConfig {
+  readonly maxStaleMs: number
+  readonly throttleMs: number
+  /** Whether calls fall back on stale values unless they say otherwise. */
+  readonly enabled: boolean
+}
+
 /** Options as the cache reads them: checked, defaulted, compiled. */
 export interface Config {
   readonly name: string
@@ -30,7 +38,11 @@ export interface Config {
   readonly negativeExpiry: ExpiryResolver
   readonly negativeExpiration: unknown
   readonly retry: RetryConfig
+  /** The hard bound on each attempt: `timeoutMs`, or `timeouts.hard`. */
   readonly timeoutMs: number | undefined
+  /** `timeouts.soft` in ms (only with `failSafe`). */
+  readonly softTimeoutMs: number | undefined
+  readonly failSafe: FailSafeConfig | undefined
   /** How long past expiry a value is still served: 0 (off) … Infinity. */
   readonly staleMs: number
   readonly dispose: boolean

@@ -15,6 +15,7 @@ import { Entry, viewOf, type CacheEntry } from './entry.js'
 import { hitClockOf } from './clock.js'
 import { ttlError } from './errors.js'
 import { expiresAtOf } from './expiry.js'
+import { FailSafe } from './failSafe.js'
 import type { Flight, Loader } from './flight.js'
 import { L2Tier } from './l2Tier.js'
 import { LoadPipeline } from './loadPipeline.js'
@@ -42,6 +43,8 @@ export class CacheEngine<K = unknown> implements Registrable {
   readonly removals: Removals<K>
   /** The second tier, when `l2` is given. */
   readonly l2: L2Tier<K> | undefined = undefined
+  /** Fail-safe and soft timeouts, when `failSafe` is given. */
+  readonly failSafe: FailSafe<K> | undefined = undefined
   /** Runs loads: attempts, timeouts, retries, keeping the result, settling the waiters. */
   readonly pipeline: LoadPipeline<K>
   /** What a call does after a failed hit. */
@@ -63,6 +66,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     this.removals = new Removals(this)
     if (config.autoRemoveMs !== undefined) this.#timer = autoRemove(this, config.autoRemoveMs)
     if (config.l2 !== undefined) this.l2 = new L2Tier(config.l2, this)
+    if (config.failSafe !== undefined) this.failSafe = new FailSafe(this, config.failSafe)
     this.pipeline = new LoadPipeline(this)
     this.missPath = new MissPath(this)
     this.#registration = register(this)
@@ -100,8 +104,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    failSafe?: boolean,
   ): Promise<unknown> {
-    return this.missPath.miss(key, loader, signal, ttl)
+    return this.missPath.miss(key, loader, signal, ttl, failSafe)
   }
 
   /** A sync function's miss: see {@link MissPath.missSync}. */
@@ -150,6 +155,7 @@ export class CacheEngine<K = unknown> implements Registrable {
           this.#mayExpire = true
           entry.expiresAt = resolved
           entry.staleUntil = this.#staleUntil(resolved)
+          entry.keepUntil = this.#keepUntil(resolved, entry.staleUntil)
           if (entry.l2Key !== undefined) {
             void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false)
           }
@@ -182,7 +188,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     this.l2?.writes.delete(key)
     const entry = this.store.peek(key)
     if (entry === undefined) return false
-    if (entry.staleUntil !== Infinity && this.now() >= entry.staleUntil) {
+    if (entry.keepUntil !== Infinity && this.now() >= entry.keepUntil) {
       this.removals.expire(key)
       return false
     }
@@ -210,7 +216,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     if (!this.#mayExpire) return 0
     const expired: K[] = []
     for (const [key, entry] of this.store.entries()) {
-      if (now >= entry.staleUntil) expired.push(key)
+      if (now >= entry.keepUntil) expired.push(key)
     }
     for (const key of expired) this.removals.expire(key)
     return expired.length
@@ -226,14 +232,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     l2Key: string | undefined,
   ): Entry {
     const resources = isError ? undefined : this.removals.resourcesOf(key, value)
-    const entry = new Entry(
-      value,
-      isError,
-      fetchedAt,
-      expiresAt,
-      isError ? expiresAt : this.#staleUntil(expiresAt),
-      resources,
-    )
+    const staleUntil = isError ? expiresAt : this.#staleUntil(expiresAt)
+    const entry = new Entry(value, isError, fetchedAt, expiresAt, staleUntil, resources)
+    if (!isError) entry.keepUntil = this.#keepUntil(expiresAt, staleUntil)
     if (expiresAt !== Infinity) this.#mayExpire = true
     if (this.l2 !== undefined) this.l2.index(key, entry, l2Key)
     this.store.set(key, entry)
@@ -244,6 +245,11 @@ export class CacheEngine<K = unknown> implements Registrable {
     const staleMs = this.config.staleMs
     if (staleMs === 0) return expiresAt
     return staleMs === Infinity ? Infinity : expiresAt + staleMs
+  }
+
+  /** Until when a value is kept: past `staleUntil` only with fail-safe. */
+  #keepUntil(expiresAt: number, staleUntil: number): number {
+    return this.failSafe === undefined ? staleUntil : this.failSafe.keepUntil(expiresAt, staleUntil)
   }
 
   /** Every entry leaving the store comes through here, exactly once. */

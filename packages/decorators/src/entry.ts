@@ -9,6 +9,11 @@ export class Entry {
   promise: Promise<unknown> | undefined = undefined
   /** The entry's key in the second tier, when the cache has one (`l2`). */
   l2Key: string | undefined = undefined
+  /**
+   * Kept in the store until this time: `staleUntil`, or later with `failSafe` (`expiresAt +
+   * maxStale`), to be served if a load of its key fails.
+   */
+  keepUntil: number
 
   constructor(
     /** The value, or what was thrown when `isError`. */
@@ -22,7 +27,9 @@ export class Entry {
     public staleUntil: number,
     /** What `dispose` closes when the entry leaves the cache; `undefined` when nothing. */
     public resources: readonly unknown[] | undefined,
-  ) {}
+  ) {
+    this.keepUntil = staleUntil
+  }
 }
 
 /** A stored entry as {@link AsyncCache.peek} shows it: a value, or an error (negative cache). */

@@ -55,6 +55,31 @@ export type CacheEvent<K = unknown> =
       readonly error: unknown
     }
   | { readonly type: 'remove'; readonly key: K; readonly reason: RemovalReason }
+  | {
+      /** Fail-safe: the load failed with `error`; its callers got the stale value instead. */
+      readonly type: 'failSafe'
+      readonly key: K
+      readonly error: unknown
+    }
+  | {
+      /** The load outlasted `timeouts.soft` (`timeoutMs`); its callers got the stale value. */
+      readonly type: 'softTimeout'
+      readonly key: K
+      readonly timeoutMs: number
+    }
+  | {
+      /** A load that outlasted `timeouts.soft` produced its value (kept in L1 and L2). */
+      readonly type: 'backgroundLoad'
+      readonly key: K
+      readonly durationMs: number
+    }
+  | {
+      /** A load that outlasted `timeouts.soft` failed (also reported to `onError`). */
+      readonly type: 'backgroundLoadError'
+      readonly key: K
+      readonly error: unknown
+      readonly durationMs: number
+    }
 
 /** Receives {@link CacheEvent}s. Errors it throws go to `onError`, never to the caller. */
 export type CacheEventListener<K = unknown> = (event: CacheEvent<K>) => void
@@ -76,7 +101,7 @@ export interface ErrorContext {
   /**
    * `'dispose'`: disposing of a value's resources; `'event'`: an event listener threw;
    * `'expiry'`: an async expiration of a `set()` value failed; `'refresh'`: a background refresh
-   * (`staleWhileRevalidate`) failed; `'autoRemoveExpired'`: the periodic removal failed;
+   * (`staleWhileRevalidate`) failed, or a load that outlasted `timeouts.soft`; `'autoRemoveExpired'`: the periodic removal failed;
    * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it).
    */
   readonly operation: 'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2'

@@ -1,6 +1,7 @@
 // One load in flight for a key: the promise its callers share, who waits on it, and the signal
 // its loader gets. Each waiter may give up on its own; the load is aborted only when all have.
 import type { L2Lease } from './l2.js'
+import type { StaleAnswer } from './staleAnswer.js'
 
 /** What a loader receives. */
 export interface LoadContext<K = unknown> {
@@ -56,8 +57,10 @@ function noop(): void {
 /** A load shared by every caller of one key until it settles. */
 export class Flight {
   readonly promise: Promise<unknown>
-  resolve!: (value: unknown) => void
-  reject!: (error: unknown) => void
+  #resolve!: (value: unknown) => void
+  #reject!: (error: unknown) => void
+  /** What fail-safe callers wait on (a stale value on failure or soft timeout); see failSafe.ts. */
+  answer: StaleAnswer | undefined = undefined
   /** Waiters that may still give up (they came with a signal). */
   #leavable = 0
   /** A waiter without a signal joined, or the load runs in the background: it is never aborted. */
@@ -93,18 +96,35 @@ export class Flight {
     this.pinned = background
     this.#onAbandon = onAbandon
     this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve
-      this.reject = reject
+      this.#resolve = resolve
+      this.#reject = reject
     })
     this.promise.catch(noop)
   }
 
-  /** A caller's promise of the result; it rejects on its own when `signal` aborts. */
-  join(signal: AbortSignal | undefined): Promise<unknown> {
+  /** Settles the load with its value, for every caller. */
+  resolve(value: unknown): void {
+    this.#resolve(value)
+    this.answer?.resolve(value)
+  }
+
+  /** Settles the load with its error (fail-safe callers already given a stale value keep it). */
+  reject(error: unknown): void {
+    this.#reject(error)
+    this.answer?.reject(error)
+  }
+
+  /**
+   * A caller's promise of the result; it rejects on its own when `signal` aborts. `lenient`: the
+   * caller takes a stale value ({@link answer}) when there is one to wait on.
+   */
+  join(signal: AbortSignal | undefined, lenient = true): Promise<unknown> {
     this.joined = true
+    const answer = lenient ? this.answer : undefined
+    const promise = answer === undefined ? this.promise : answer.promise
     if (signal === undefined) {
       this.pinned = true
-      return this.promise
+      return promise
     }
     // A signal's reason may be any value; callers get it as given, as fetch() does.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -116,7 +136,7 @@ export class Flight {
         this.#leave(signal.reason)
       }
       signal.addEventListener('abort', onAbort, { once: true })
-      this.promise.then(
+      promise.then(
         (value) => {
           signal.removeEventListener('abort', onAbort)
           resolve(value)

@@ -48,7 +48,10 @@ export type {
   BatchOptions,
   DisposeOption,
   Disposer,
+  DurationOption,
+  FailSafeOptions,
   RetryOptions,
+  TimeoutsOptions,
 } from './options.js'
 export { clearAll, clearAllSync } from './registry.js'
 export { formatBytes, type CacheStats, type LoadTimeStats } from './stats.js'

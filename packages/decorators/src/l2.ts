@@ -15,10 +15,17 @@ export interface L2Record {
   /** When the value was loaded, per the writing cache's clock (ms). */
   readonly fetchedAt: number
   /**
-   * How long the L2 copy still lives, in ms, as of the moment the read settles (`Infinity`: it
-   * never expires). The cache keeps its L1 copy no longer than this.
+   * How long the L2 copy is still fresh, in ms, as of the moment the read settles (`Infinity`:
+   * it never expires). The cache keeps its L1 copy fresh no longer than this. Zero or less only
+   * for a copy kept stale for fail-safe (`staleMs`), which a read returns until `ttlMs +
+   * staleMs` reaches 0; the cache serves such a copy only when a load of the key fails.
    */
   readonly ttlMs: number
+  /**
+   * How long past its freshness the copy was written to be kept, stale, for fail-safe (the
+   * write's `staleMs`); absent or 0: none, and a copy is never returned once `ttlMs` is 0.
+   */
+  readonly staleMs?: number
 }
 
 /** One value for {@link L2Store.set}. */
@@ -42,6 +49,13 @@ export interface L2Write {
    * by it: see the ordering rule of {@link L2Store}.
    */
   readonly ageMs?: number
+  /**
+   * Fail-safe (`failSafe.maxStale`): how long past `ttlMs` the store keeps the copy, stale,
+   * in ms. Its freshness stays `ttlMs` (reads count `ttlMs` down past 0); it lives, and is
+   * returned by `get()` with its `staleMs`, for `ttlMs + staleMs`. `lock()` treats a stale
+   * copy as absent (the lock is taken to load a fresh one). Absent or 0: none.
+   */
+  readonly staleMs?: number
 }
 
 /** Options of {@link L2Store.lock}. */
@@ -256,6 +270,21 @@ export class L2Link {
       const records = await this.store.get([key])
       const record = records[0]
       return record !== undefined && record.ttlMs > 0 ? record : undefined
+    } catch (error) {
+      this.#report(error, { operation: 'l2', key })
+      return undefined
+    }
+  }
+
+  /**
+   * The record for `key` even when it is past its freshness but kept stale for fail-safe (until
+   * `ttlMs + staleMs` reaches 0); `undefined` on a miss or a failure (reported).
+   */
+  async readStale(key: string): Promise<L2Record | undefined> {
+    try {
+      const records = await this.store.get([key])
+      const record = records[0]
+      return record !== undefined && record.ttlMs + (record.staleMs ?? 0) > 0 ? record : undefined
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined

@@ -51,7 +51,12 @@ export class L2Tier<K> {
     const leaseMs = loadBoundMs(host.config.retry, host.config.timeoutMs)
     this.#lockOptions = leaseMs === undefined ? {} : { leaseMs }
     this.#link.subscribe(new WeakRef(this.#subscriber))
-    this.writes = new L2Writes(this.#link, this.#now)
+    this.writes = new L2Writes(this.#link, this.#now, host.config.failSafe?.maxStaleMs ?? 0)
+  }
+
+  /** `l2Key`'s copy, fresh or kept stale for fail-safe (failSafe.ts), or `undefined`. */
+  readStale(l2Key: string): Promise<L2Record | undefined> {
+    return this.#link.readStale(l2Key)
   }
 
   /** Marks `entry`, about to be stored under `key`, as the L1 copy of `l2Key` (or `key`'s). */

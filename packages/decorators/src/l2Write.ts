@@ -9,10 +9,13 @@ import { l2KeyOf, type L2Lease, type L2Link, type L2Write } from './l2.js'
 export class L2Writes<K> {
   readonly #link: L2Link
   readonly #now: () => number
+  /** How long values are kept past their freshness for fail-safe (`failSafe.maxStale`), or 0. */
+  readonly #staleMs: number
 
-  constructor(link: L2Link, now: () => number) {
+  constructor(link: L2Link, now: () => number, staleMs = 0) {
     this.#link = link
     this.#now = now
+    this.#staleMs = staleMs
   }
 
   /**
@@ -80,6 +83,10 @@ export class L2Writes<K> {
     const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - now
     if (!(ttlMs > 0)) return undefined
     const ageMs = Math.max(0, now - startedAt)
-    return { key, value, isError, fetchedAt, ttlMs, ageMs }
+    // A kept error is never served stale; a value that never expires needs no stale window.
+    if (this.#staleMs === 0 || isError || ttlMs === Infinity) {
+      return { key, value, isError, fetchedAt, ttlMs, ageMs }
+    }
+    return { key, value, isError, fetchedAt, ttlMs, ageMs, staleMs: this.#staleMs }
   }
 }

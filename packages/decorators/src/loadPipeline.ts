@@ -2,7 +2,8 @@
 //
 //   attempt (timeout.ts: under timeoutMs, its own abort signal)
 //     → failed? retry with backoff (retry.ts) while attempts remain
-//     → value: resolve its expiry (expiry.ts)   error: with negativeCache, its negativeExpiration
+//     → value: resolve its expiry (expiry.ts)   error: a stale value under fail-safe (failSafe.ts),
+//                                                else with negativeCache, its negativeExpiration
 //     → keep it: L1, and L2 when the load went through the second tier (l2Write.ts)
 //     → settle every waiter, count it and report it (accounting.ts)
 //
@@ -20,7 +21,7 @@ import { attempt } from './timeout.js'
 /** What the pipeline uses of its engine. */
 export type PipelineHost<K> = Pick<
   CacheEngine<K>,
-  'config' | 'now' | 'flights' | 'tally' | 'removals' | 'l2' | 'put'
+  'config' | 'now' | 'flights' | 'tally' | 'removals' | 'l2' | 'put' | 'failSafe'
 >
 
 /** The loads of one cache. */
@@ -94,6 +95,13 @@ export class LoadPipeline<K> {
       } catch (caught) {
         const outcome = retryOutcome(this.#retry, caught, n)
         if (this.#retryDelay(key, outcome, n, true) >= 0) continue
+        const stale = engine.failSafe?.recoverSync(key, outcome.error)
+        if (stale !== undefined) {
+          const durationMs = engine.now() - started
+          engine.tally.loadFailed(durationMs)
+          engine.tally.loadFailedEvent(key, outcome.error, durationMs, n)
+          return stale.value
+        }
         void this.#failed(undefined, key, outcome.error, started, n, true)
         throw outcome.error
       }
@@ -169,6 +177,7 @@ export class LoadPipeline<K> {
     }
     flight.settled = true
     engine.tally.loaded(key, durationMs, attempts)
+    if (flight.answer?.early === true) engine.tally.backgroundLoaded(key, durationMs)
     flight.resolve(value)
   }
 
@@ -189,6 +198,26 @@ export class LoadPipeline<K> {
     const durationMs = engine.now() - started
     engine.tally.loadFailed(durationMs)
     if (flight?.abandoned === true) return undefined
+    if (flight?.answer !== undefined && engine.failSafe !== undefined) {
+      // Fail-safe first: a stale value served is never hidden by a kept error.
+      return engine.failSafe.recover(flight, key, error).then((served) => {
+        if (served) this.#settleStale(flight, key, error, durationMs, attempts)
+        else return this.#keepFailure(flight, key, error, durationMs, attempts, negative)
+      })
+    }
+    return this.#keepFailure(flight, key, error, durationMs, attempts, negative)
+  }
+
+  /** A failure that stands: the error kept under `negativeCache`, and given to every waiter. */
+  #keepFailure(
+    flight: Flight | undefined,
+    key: K,
+    error: unknown,
+    durationMs: number,
+    attempts: number,
+    negative: boolean,
+  ): Promise<void> | undefined {
+    const engine = this.#engine
     const config = engine.config
     const fetchedAt = engine.now()
     let at: number | PromiseLike<number> = -Infinity
@@ -212,6 +241,30 @@ export class LoadPipeline<K> {
         this.#settleError(flight, key, error, fetchedAt, -Infinity, durationMs, attempts)
       },
     )
+  }
+
+  /**
+   * A failed load whose fail-safe callers got a stale value (failSafe.ts kept it, fresh for
+   * `throttle`): nothing kept, the callers that refuse stale values get the error.
+   */
+  #settleStale(flight: Flight, key: K, error: unknown, durationMs: number, attempts: number): void {
+    const engine = this.#engine
+    if (engine.flights.get(key) === flight) engine.flights.delete(key)
+    flight.settled = true
+    engine.tally.loadFailedEvent(key, error, durationMs, attempts)
+    this.#reportUnreceived(flight, key, error, durationMs)
+    flight.reject(error)
+  }
+
+  /** A background load's error, which no caller receives: counted, and given to `onError`. */
+  #reportUnreceived(flight: Flight, key: K, error: unknown, durationMs: number): void {
+    const tally = this.#engine.tally
+    if (flight.answer?.early === true) {
+      tally.backgroundFailed(key, error, durationMs)
+      tally.report(error, { operation: 'refresh', key })
+    } else if (flight.background && !flight.joined) {
+      tally.report(error, { operation: 'refresh', key })
+    }
   }
 
   /** Keeps the error (unless `expiresAt` is -Infinity) and gives it to every waiter. */
@@ -238,9 +291,7 @@ export class LoadPipeline<K> {
     }
     flight.settled = true
     engine.tally.loadFailedEvent(key, error, durationMs, attempts)
-    if (flight.background && !flight.joined) {
-      engine.tally.report(error, { operation: 'refresh', key })
-    }
+    this.#reportUnreceived(flight, key, error, durationMs)
     flight.reject(error)
   }
 

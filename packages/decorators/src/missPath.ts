@@ -2,15 +2,15 @@
 // background load refreshes it, the load already in flight joined, or a new load started (through
 // the second tier when there is one) and handed to the load pipeline. Also a sync function's miss.
 import type { CacheEngine } from './engine.js'
-import { promiseOf } from './entry.js'
-import { ttlError } from './errors.js'
+import { promiseOf, type Entry } from './entry.js'
+import { configError, ttlError } from './errors.js'
 import { Flight, type Loader } from './flight.js'
 import { isThenable } from './thenable.js'
 
 /** What the miss path uses of its engine. */
 export type MissPathHost<K> = Pick<
   CacheEngine<K>,
-  'config' | 'now' | 'store' | 'flights' | 'tally' | 'removals' | 'l2' | 'pipeline'
+  'config' | 'now' | 'store' | 'flights' | 'tally' | 'removals' | 'l2' | 'pipeline' | 'failSafe'
 >
 
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
@@ -29,13 +29,14 @@ export class MissPath<K> {
   /**
    * Everything after a failed hit: a fresh entry after all, a stale one (refreshed in the
    * background), the load in flight, or a new load (none without `loader`: `undefined`, or the
-   * second tier's value).
+   * second tier's value). `failSafe`: the call's own fail-safe option (see failSafe.ts).
    */
   miss(
     key: K,
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    failSafe?: boolean,
   ): Promise<unknown> {
     if (ttl !== undefined) {
       const error = ttlError(ttl)
@@ -43,6 +44,19 @@ export class MissPath<K> {
     }
     const engine = this.#engine
     const tally = engine.tally
+    let lenient = false
+    if (engine.failSafe !== undefined) {
+      try {
+        lenient = engine.failSafe.lenient(failSafe)
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error)
+      }
+    } else if (failSafe === true) {
+      return Promise.reject(configError('failSafe', 'true only on a cache with `failSafe`', true))
+    }
+    /** An expired value fail-safe keeps, to answer with if the load fails. */
+    let stale: Entry | undefined
     const entry = engine.store.peek(key)
     if (entry !== undefined) {
       const now = engine.now()
@@ -53,17 +67,24 @@ export class MissPath<K> {
       if (now < entry.staleUntil) {
         if (loader !== undefined) {
           tally.staleHit(key)
-          if (!engine.flights.has(key)) this.#start(key, loader, ttl, true, undefined)
+          if (!engine.flights.has(key)) {
+            // A failing refresh throttles under fail-safe rather than retrying at every hit.
+            const fallback = lenient && !entry.isError ? entry : undefined
+            this.#start(key, loader, ttl, true, undefined, fallback !== undefined, fallback)
+          }
           return promiseOf(entry)
         }
-      } else {
+      } else if (now >= entry.keepUntil) {
         engine.removals.expire(key)
+      } else if (!entry.isError) {
+        stale = entry
       }
     }
     const flight = engine.flights.get(key)
     if (flight !== undefined) {
       tally.sharedHit(key)
-      return flight.join(signal)
+      if (lenient) engine.failSafe!.attach(flight, key, stale)
+      return flight.join(signal, lenient)
     }
     // A signal's reason may be any value; callers get it as given, as fetch() does.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -74,7 +95,7 @@ export class MissPath<K> {
     }
     // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
     if (engine.l2 === undefined) tally.loadStarted()
-    return this.#start(key, loader, ttl, false, undefined).join(signal)
+    return this.#start(key, loader, ttl, false, undefined, lenient, stale).join(signal, lenient)
   }
 
   /**
@@ -112,10 +133,14 @@ export class MissPath<K> {
     ttl: number | undefined,
     background: boolean,
     first: PromiseLike<unknown> | undefined,
+    lenient = false,
+    stale?: Entry,
   ): Flight {
     const engine = this.#engine
     const flight = new Flight(key, background, this.#abandon)
     if (!this.#passThrough) engine.flights.set(key, flight)
+    // Before the load starts: a loader may fail at once, before this returns.
+    if (lenient) engine.failSafe!.attach(flight, key, stale)
     if (engine.l2 !== undefined && first === undefined) {
       engine.l2.load(flight, key, loader, ttl)
       return flight

@@ -57,6 +57,65 @@ export interface BatchOptions {
   readonly timeoutMs?: number
 }
 
+/**
+ * A duration: a number of milliseconds, or any duration `@cache/expiry`'s `parseDuration` reads
+ * (`'30s'`, `'10 minutes'`, `'PT1H'`).
+ */
+export type DurationOption = number | string
+
+/**
+ * Fail-safe: serve the last good value when a load fails. See the README's "Fail-safe" section.
+ *
+ * @example
+ * ```ts
+ * const cache = new AsyncCache({ ttl: 60_000, failSafe: { maxStale: '1h', throttle: '30s' } })
+ * ```
+ */
+export interface FailSafeOptions {
+  /**
+   * How long an entry is kept past its expiry, stale, to be served if a load of its key fails:
+   * in L1 and in L2 (whose copy lives `ttl + maxStale`, its freshness still its own expiry).
+   */
+  readonly maxStale: DurationOption
+  /**
+   * How long a stale value served by fail-safe is then treated as fresh, so that a failing
+   * source is called at most once per `throttle` per key.
+   * @default 30_000 (30 s)
+   */
+  readonly throttle?: DurationOption
+  /**
+   * Whether calls fall back on stale values by default; `false` keeps entries for `maxStale`
+   * but falls back only for calls that pass `{ failSafe: true }`.
+   * @default true
+   */
+  readonly enabled?: boolean
+}
+
+/**
+ * Bounds on a load's wait. See the README's "Soft and hard timeouts" section.
+ *
+ * @example
+ * ```ts
+ * const cache = new AsyncCache({ ttl: 60_000, failSafe: { maxStale: '1h' }, timeouts: { soft: 100, hard: '2s' } })
+ * ```
+ */
+export interface TimeoutsOptions {
+  /**
+   * With a stale value at hand (a fail-safe entry past its expiry), callers get it once the
+   * load has taken this long; the load goes on in the background and updates L1 and L2 when
+   * it finishes. Needs `failSafe`. Without a stale value it does not apply.
+   * @default undefined (callers wait for the load)
+   */
+  readonly soft?: DurationOption
+  /**
+   * Aborts an attempt (its `signal`) that has not settled by then and fails it with
+   * `CacheTimeoutError`, to be retried (`retry`), or served a stale value by fail-safe. The
+   * same bound as `timeoutMs`, of which it is the other name: give one of them.
+   * @default undefined (waits forever)
+   */
+  readonly hard?: DurationOption
+}
+
 /** Disposes of one resource when its entry leaves the cache; may return a promise. */
 export type Disposer<V> = (resource: V, key: unknown) => void | PromiseLike<void>
 
@@ -122,6 +181,18 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    * @default undefined (waits forever)
    */
   readonly timeoutMs?: number
+  /**
+   * Fail-safe: keep entries past their expiry, for up to `maxStale`, and serve such a stale
+   * value (then fresh for `throttle`) when a load of its key fails (an error, a timeout, an
+   * unreachable L2 with a failing source) instead of the error. See {@link FailSafeOptions}.
+   * @default undefined (off)
+   */
+  readonly failSafe?: FailSafeOptions | false
+  /**
+   * Soft and hard bounds on loads; see {@link TimeoutsOptions}. `hard` is `timeoutMs`.
+   * @default {}
+   */
+  readonly timeouts?: TimeoutsOptions
   /**
    * Serve an expired value while one background load refreshes it: `true` for as long as it
    * takes, or a number of ms past expiry after which the value is no longer served.

@@ -12,6 +12,10 @@ export interface Counters {
   loadErrors: number
   retries: number
   timeouts: number
+  failSafeActivations: number
+  softTimeouts: number
+  backgroundLoads: number
+  backgroundLoadErrors: number
   evictions: number
   expirations: number
   l2Hits: number
@@ -34,6 +38,10 @@ export function newCounters(): Counters {
     loadErrors: 0,
     retries: 0,
     timeouts: 0,
+    failSafeActivations: 0,
+    softTimeouts: 0,
+    backgroundLoads: 0,
+    backgroundLoadErrors: 0,
     evictions: 0,
     expirations: 0,
     l2Hits: 0,
@@ -95,8 +103,19 @@ export interface CacheStats {
   readonly loadErrors: number
   /** Retry attempts made. */
   readonly retries: number
-  /** Attempts that timed out (`timeoutMs`). */
+  /** Attempts that timed out (`timeoutMs`, `timeouts.hard`). */
   readonly timeouts: number
+  /**
+   * Failed loads whose fail-safe callers got a stale value instead of the error (`failSafe`);
+   * each made the value fresh again for `throttle`.
+   */
+  readonly failSafeActivations: number
+  /** Loads that outlasted `timeouts.soft`: their callers got the stale value meanwhile. */
+  readonly softTimeouts: number
+  /** Of those, the loads that then produced their value (kept in L1 and L2). */
+  readonly backgroundLoads: number
+  /** Of those, the loads that then failed. */
+  readonly backgroundLoadErrors: number
   /** L1 misses the second tier (`l2`) served, from a read or from another instance's load. */
   readonly l2Hits: number
   /** L1 misses the second tier could not serve (absent, or unreachable): the loader ran. */
@@ -146,6 +165,10 @@ export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
     loadErrors: c.loadErrors,
     retries: c.retries,
     timeouts: c.timeouts,
+    failSafeActivations: c.failSafeActivations,
+    softTimeouts: c.softTimeouts,
+    backgroundLoads: c.backgroundLoads,
+    backgroundLoadErrors: c.backgroundLoadErrors,
     l2Hits: c.l2Hits,
     l2Misses: c.l2Misses,
     l2Errors: c.l2Errors,

@@ -18,6 +18,7 @@ import type { Config, RetryConfig } from './config.js'
 import { configError, configErrorFrom } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
 import { checkL2 } from './l2.js'
+import { checkFailSafe, checkTimeouts } from './resilienceOptions.js'
 import type { AsyncCacheOptions, BatchOptions, Disposer } from './options.js'
 
 const MAX_SIZE = 2 ** 30
@@ -34,6 +35,8 @@ export const CACHE_OPTION_NAMES: readonly string[] = [
   'negativeExpiration',
   'retry',
   'timeoutMs',
+  'timeouts',
+  'failSafe',
   'staleWhileRevalidate',
   'dispose',
   'onError',
@@ -152,6 +155,9 @@ export function normalizeOptions(
     throw configError('timeoutMs', 'a positive finite number of milliseconds', timeoutMs)
   }
 
+  const failSafe = checkFailSafe(o.failSafe)
+  const { hardMs, softMs } = checkTimeouts(o.timeouts, timeoutMs, failSafe)
+
   const swr = o.staleWhileRevalidate ?? false
   let staleMs: number
   if (typeof swr === 'boolean') staleMs = swr ? Infinity : 0
@@ -220,7 +226,9 @@ export function normalizeOptions(
     negativeExpiry,
     negativeExpiration,
     retry: checkRetry(o.retry),
-    timeoutMs,
+    timeoutMs: hardMs,
+    softTimeoutMs: softMs,
+    failSafe,
     staleMs,
     dispose,
     disposePointers,

@@ -28,6 +28,32 @@ describe('entries in Redis', () => {
     })
   })
 
+  it('lays out a value kept stale for fail-safe: its expiry, then + and the stale time', () => {
+    const entry = { value: 'v', isError: false, fetchedAt: 1_700 }
+    const data = encodeEntry(entry, 9_000, 1_650, payloadOf(entry, jsonSerializer), 60_000)
+    expect(data).toBe('v9000+60000|1650|1700|"v"')
+    expect(decodeEntry(data, jsonSerializer)).toEqual({
+      ...entry,
+      expiresAt: 9_000,
+      version: 1_650,
+      staleMs: 60_000,
+    })
+    // Fresh, then stale (ttlMs <= 0, with its staleMs), then gone at expiry + staleMs.
+    expect(recordOf(data, 8_000, 0, jsonSerializer)).toMatchObject({
+      ttlMs: 1_000,
+      staleMs: 60_000,
+    })
+    expect(recordOf(data, 10_000, 0, jsonSerializer)).toMatchObject({
+      value: 'v',
+      ttlMs: -1_000,
+      staleMs: 60_000,
+    })
+    expect(recordOf(data, 69_000, 0, jsonSerializer)).toBeUndefined()
+    for (const bad of ['v9000+|1|1|1', 'v9000+0|1|1|1', 'v+5|1|1|1', 'v9000+x|1|1|1']) {
+      expect(() => decodeEntry(bad, jsonSerializer), bad).toThrow(TypeError)
+    }
+  })
+
   it('refuses data it did not write', () => {
     for (const data of [
       '',

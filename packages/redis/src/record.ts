@@ -1,7 +1,9 @@
 // How one cache entry is laid out in a Redis string: a kind letter, its expiry time on Redis's
 // own clock (empty: none), its version, its load time, then the serializer's text:
 // `v<expiresAt>|<version>|<fetchedAt>|<text>` for a value, `e…` for an error kept by negative
-// caching, and `t|<version>|` for a tombstone (a delete, remembered for a while so that an
+// caching, and `t|<version>|` for a tombstone. A value kept stale for fail-safe has its stale
+// time after its expiry, `v<expiresAt>+<staleMs>|…`: the key lives until `expiresAt + staleMs`
+// (its PEXPIREAT) and the entry stays fresh until `expiresAt` only (a delete, remembered for a while so that an
 // older write cannot bring the value back). The version is the moment, on Redis's clock, that
 // the value is as of (when its load started), or that the key was deleted: the scripts compare
 // it before writing (scripts.ts). The expiry is the same moment as the key's PEXPIREAT, so a
@@ -22,6 +24,8 @@ export interface StoredEntry {
 export interface ReadEntry extends StoredEntry {
   readonly expiresAt: number
   readonly version: number
+  /** How long past `expiresAt` it is kept, stale, for fail-safe; absent: not at all. */
+  readonly staleMs?: number
 }
 
 const VALUE = 'v'
@@ -55,8 +59,10 @@ export function encodeEntry(
   expiresAt: number,
   version: number,
   payload: string,
+  staleMs = 0,
 ): string {
-  const at = expiresAt === Infinity ? '' : String(expiresAt)
+  const at =
+    expiresAt === Infinity ? '' : staleMs > 0 ? `${expiresAt}+${staleMs}` : String(expiresAt)
   return `${kindOf(entry)}${at}|${version}|${entry.fetchedAt}|${payload}`
 }
 
@@ -75,7 +81,10 @@ export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
   const first = data.indexOf('|')
   const second = first === -1 ? -1 : data.indexOf('|', first + 1)
   const third = second === -1 ? -1 : data.indexOf('|', second + 1)
-  const expiry = data.slice(1, first)
+  const head = data.slice(1, first)
+  const plus = head.indexOf('+')
+  const expiry = plus === -1 ? head : head.slice(0, plus)
+  const staleMs = plus === -1 ? 0 : Number(head.slice(plus + 1))
   const expiresAt = expiry === '' ? Infinity : Number(expiry)
   const version = Number(data.slice(first + 1, second))
   const fetchedAt = Number(data.slice(second + 1, third))
@@ -83,6 +92,7 @@ export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
     (kind !== VALUE && kind !== ERROR) ||
     third === -1 ||
     Number.isNaN(expiresAt) ||
+    (plus !== -1 && (plus === head.length - 1 || !(staleMs > 0) || expiry === '')) ||
     second === first + 1 ||
     Number.isNaN(version) ||
     third === second + 1 ||
@@ -90,13 +100,14 @@ export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
   ) {
     throw new TypeError(`not a cache entry: ${JSON.stringify(data.slice(0, 40))}`)
   }
-  return {
+  const entry = {
     value: serializer.decode(data.slice(third + 1)),
     isError: kind === ERROR,
     fetchedAt,
     expiresAt,
     version,
   }
+  return staleMs > 0 ? { ...entry, staleMs } : entry
 }
 
 /** Redis's TIME reply (`[seconds, microseconds]`) in ms. */
@@ -112,7 +123,9 @@ export function timeOf(reply: unknown): number {
  * The record for one key of a reply: `data` (a string, a Buffer with a type mapping, or
  * `null`/`false` when absent), read when Redis's clock said `redisNow`; its time to live is
  * what is left then, less the `elapsedMs` the round trip took, so that the L1 copy never
- * outlives the L2 one. `undefined` when absent, deleted (a tombstone) or already expired.
+ * outlives the L2 one. `undefined` when absent, deleted (a tombstone) or already expired (past
+ * its stale time too, for an entry kept stale for fail-safe: such an entry is returned until
+ * then, with a `ttlMs` of 0 or less and its `staleMs`).
  *
  * @throws what {@link decodeEntry} throws.
  */
@@ -130,6 +143,10 @@ export function recordOf(
   if (isTombstone(text)) return undefined
   const entry = decodeEntry(text, serializer)
   const ttlMs = entry.expiresAt - redisNow - elapsedMs
-  if (!(ttlMs > 0)) return undefined
-  return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+  const staleMs = entry.staleMs ?? 0
+  if (!(ttlMs + staleMs > 0)) return undefined
+  const { value, isError, fetchedAt } = entry
+  return staleMs === 0
+    ? { value, isError, fetchedAt, ttlMs }
+    : { value, isError, fetchedAt, ttlMs, staleMs }
 }

@@ -36,9 +36,12 @@ export class Script {
 const NOW = `local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`
 
-/** The version in the head of an entry or tombstone (`v<at>|<version>|…`), or nil. */
+/**
+ * The version in the head of an entry or tombstone (`v<at>|<version>|…`, `v<at>+<stale>|…`),
+ * or nil.
+ */
 const VERSION_OF = `local function version_of(key)
-  return tonumber(string.match(redis.call('GETRANGE', key, 0, 63), '^%a%d*|(%d+)|'))
+  return tonumber(string.match(redis.call('GETRANGE', key, 0, 63), '^%a[%d+]*|(%d+)|'))
 end`
 
 /**
@@ -53,10 +56,12 @@ end`
  * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the time to
  * live (ms, '' for none), the sender's latest estimate of the moment it sent it, the value's age
  * (since its load started), the load time, the serializer's text, the deadline, the tombstones'
- * lifetime. The version is that moment less the age; the expiry, that moment plus the time to
- * live: both fixed by the sending, not by when the script runs. Returns 1 when written, 0 when
- * dropped (newer data, or already expired), -1 when the command arrived after its deadline (it
- * does nothing); and, when written, the entry as stored.
+ * lifetime, and how long the entry is kept stale past its expiry for fail-safe (ms, '' for
+ * none). The version is that moment less the age; the expiry, that moment plus the time to
+ * live: both fixed by the sending, not by when the script runs. The key lives until the expiry
+ * plus the stale time (its PEXPIREAT); the entry keeps its expiry, and the stale time after a
+ * `+`. Returns 1 when written, 0 when dropped (newer data, or already gone), -1 when the command
+ * arrived after its deadline (it does nothing); and, when written, the entry as stored.
  */
 function writeFunction(first: number): string {
   const a = (n: number): string => `ARGV[${first + n}]`
@@ -67,17 +72,25 @@ local function write_entry(key, cleared)
   local version = sent - tonumber(${a(3)})
   if version < now - tonumber(${a(7)}) then return 0 end
   local at = ''
+  local stale = ${a(8)} or ''
+  local ends = nil
   if ${a(1)} ~= '' then
     at = string.format('%.0f', sent + tonumber(${a(1)}))
-    if tonumber(at) <= now then return 0 end
+    ends = tonumber(at)
+    if stale ~= '' then ends = ends + tonumber(stale) else stale = nil end
+    if ends <= now then return 0 end
+  else
+    stale = nil
   end
   local clear = redis.call('GET', cleared)
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
-  local entry = ${a(0)} .. at .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)}
+  local head = at
+  if stale then head = at .. '+' .. stale end
+  local entry = ${a(0)} .. head .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)}
   redis.call('SET', key, entry)
-  if at ~= '' then redis.call('PEXPIREAT', key, at) end
+  if ends then redis.call('PEXPIREAT', key, string.format('%.0f', ends)) end
   return 1, entry
 end`
 }
@@ -142,7 +155,9 @@ for i = 1, #KEYS, 2 do
   local reply
   local value = redis.call('GET', KEYS[i])
   if value and string.sub(value, 1, 1) ~= 't' then
-    local at = string.match(value, '^%a(%d*)|')
+    -- the expiry, before '|' (or before '+' and the stale time kept for fail-safe: a stale
+    -- entry counts as absent, the lock is taken to load a fresh one)
+    local at = string.match(value, '^%a(%d*)[|+]')
     -- nil: not an entry; returned as it is, for the reader to report it
     if at == nil or at == '' or tonumber(at) - now >= min_ttl then reply = value end
   end

@@ -21,7 +21,8 @@ export interface WriteContext {
 /**
  * WRITE's arguments for `write`: the kind letter, the time to live ('' for none), the latest the
  * server's clock can say now, the value's age (since its load started), the load time, the
- * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime. The script fixes
+ * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime, the time kept
+ * stale for fail-safe ('' for none; `MAX_PX` for ever, about 4,000 years). The script fixes
  * the version and the expiry from these (scripts.ts). `sentAt`: when the write was sent, on the
  * local clock (it may be stamped later, once the clock has learnt Redis's offset).
  */
@@ -44,5 +45,12 @@ export function writeArgs(
     payload,
     String(Math.floor(clock.now(sentAt) + context.timeoutMs)),
     String(context.tombstoneMs),
+    staleArg(write.staleMs, ttl),
   ]
+}
+
+/** The stale time of a write, for fail-safe: '' for none, or with no expiry to be stale after. */
+function staleArg(staleMs: number | undefined, ttl: string): string {
+  if (staleMs === undefined || !(staleMs > 0) || ttl === '') return ''
+  return staleMs > MAX_PX ? String(MAX_PX) : String(Math.ceil(staleMs))
 }

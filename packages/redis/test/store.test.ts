@@ -366,3 +366,49 @@ describe('configuration', () => {
     )
   })
 })
+
+describe('fail-safe on Redis', () => {
+  it('keeps the key for ttl + maxStale with its logical expiry; a cold instance serves it when the source fails', async () => {
+    const prefix = newPrefix()
+    const options = { ttl: 300, failSafe: { maxStale: 60_000, throttle: 5_000 } }
+    const a = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await a.get('k', () => 'v1')
+    await a.whenL2Settled()
+    const key = prefix + l2KeyOf('k')
+    const pttl = await env.raw.pTTL(key)
+    expect(pttl).toBeGreaterThan(60_000)
+    expect(pttl).toBeLessThanOrEqual(60_300)
+    expect(await env.raw.get(key)).toMatch(/^v\d+\+60000\|/)
+    await sleep(400) // stale in L2 now
+    const cold = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    const failing = vi.fn(() => Promise.reject(new Error('source down')))
+    await expect(cold.get('k', failing)).resolves.toBe('v1')
+    await expect(cold.get('k', failing)).resolves.toBe('v1') // throttled
+    expect(failing).toHaveBeenCalledTimes(1)
+    expect(cold.stats()).toMatchObject({ failSafeActivations: 1, l2Misses: 1 })
+    // Without fail-safe the same read is a miss and the caller gets the error.
+    const strict = new AsyncCache<string, string>({ ttl: 300, l2: await store(prefix) })
+    await expect(strict.get('k', failing)).rejects.toThrow('source down')
+  })
+
+  it('soft timeout: the caller gets the stale value, the background load lands in L1 and Redis', async () => {
+    const prefix = newPrefix()
+    const options = { ttl: 200, failSafe: { maxStale: 60_000 }, timeouts: { soft: 50 } }
+    const a = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await a.get('k', () => 'old')
+    await a.whenL2Settled()
+    await sleep(250)
+    const started = Date.now()
+    const slow = () => sleep(400).then(() => 'new')
+    await expect(a.get('k', slow)).resolves.toBe('old')
+    const waited = Date.now() - started
+    expect(waited).toBeGreaterThanOrEqual(45)
+    expect(waited).toBeLessThan(350)
+    await waitFor(() => a.stats().backgroundLoads === 1, 2_000)
+    await a.whenL2Settled()
+    expect(a.peek('k')).toMatchObject({ value: 'new', stale: false })
+    const b = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await expect(b.get('k', () => 'unused')).resolves.toBe('new')
+    expect(b.stats()).toMatchObject({ l2Hits: 1, loads: 0 })
+  })
+})

@@ -339,6 +339,85 @@ function specs<S extends L2Store>(): Spec<S>[] {
     return PASSED
   })
 
+  // ── Fail-safe: copies kept stale past their expiry ─────────────────────────────────────────
+  const fs = 'fail-safe (staleMs)'
+
+  add(
+    fs,
+    'a write with staleMs is read back stale (ttlMs <= 0, its staleMs) until ttlMs + staleMs, then gone',
+    async (s, c) => {
+      const store = await s.create()
+      const peer = await s.create()
+      const staleMs = 4 * c.shortTtlMs
+      await store.set(
+        [
+          { ...writeOf(keyAt(1), 'kept', c.shortTtlMs), staleMs },
+          writeOf(keyAt(2), 'plain', c.shortTtlMs),
+        ],
+        false,
+      )
+      const fresh = await readOne(peer, keyAt(1))
+      expect(fresh?.value, 'a value written with staleMs is served while fresh').toBe('kept')
+      expect(fresh?.ttlMs, 'its ttlMs counts down from the ttlMs written').toBeLessThanOrEqual(
+        c.shortTtlMs + c.toleranceMs,
+      )
+      await c.clock.advance(c.shortTtlMs + c.marginMs)
+      const [stale, plain] = await peer.get([keyAt(1), keyAt(2)])
+      expect(stale?.value, 'past its ttlMs, a copy written with staleMs must still be read').toBe(
+        'kept',
+      )
+      expect(stale?.ttlMs, 'a stale copy keeps its logical expiry: ttlMs <= 0').toBeLessThanOrEqual(
+        0,
+      )
+      expect(stale?.staleMs, 'a stale copy says how long it was kept stale').toBe(staleMs)
+      expect(plain, 'a copy written without staleMs is gone at its ttlMs').toBeUndefined()
+      const lock = lockOf(store)
+      if (lock !== undefined) {
+        const lease = acquired(
+          await lock(keyAt(1)),
+          'lock() must treat a stale copy as absent (take the lock to load a fresh one)',
+        )
+        await lease.release(false)
+        expect(
+          (await readOne(peer, keyAt(1)))?.value,
+          'a release without a value must leave the stale copy',
+        ).toBe('kept')
+      }
+      await c.clock.advance(staleMs)
+      expect(
+        await readOne(peer, keyAt(1)),
+        `a copy written with ttlMs ${c.shortTtlMs} and staleMs ${staleMs} was read after both`,
+      ).toBeUndefined()
+      return PASSED
+    },
+  )
+
+  add(
+    fs,
+    'a stale copy keeps the ordering rule: older writes lose to it, deletes remove it',
+    async (s, c) => {
+      const store = await s.create()
+      const staleMs = LONG_TTL
+      await store.set([{ ...writeOf(keyAt(1), 'newer', c.shortTtlMs), staleMs }], false)
+      await store.set([{ ...writeOf(keyAt(2), 'deleted', c.shortTtlMs), staleMs }], false)
+      await c.clock.advance(c.shortTtlMs + c.marginMs)
+      // A load that started before the stale copy was written must not replace it.
+      const old = c.shortTtlMs + c.marginMs + OLD_MS
+      await store.set([writeOf(keyAt(1), 'older', LONG_TTL, { ageMs: old })], false)
+      expect(
+        (await readOne(store, keyAt(1)))?.value,
+        'a write as of a moment before a stale copy replaced it',
+      ).toBe('newer')
+      await store.set([writeOf(keyAt(1), 'fresh', LONG_TTL)], false)
+      const fresh = await readOne(store, keyAt(1))
+      expect(fresh?.value, 'a newer write replaces a stale copy').toBe('fresh')
+      expect(fresh?.staleMs ?? 0, 'with its own staleMs (none)').toBe(0)
+      await store.delete([keyAt(2)])
+      expect(await readOne(store, keyAt(2)), 'delete() must remove a stale copy').toBeUndefined()
+      return PASSED
+    },
+  )
+
   // ── Locks (distributed single flight) ──────────────────────────────────────────────────────
   const lk = 'locks'
 

@@ -24,8 +24,10 @@ export interface MemoryL2Entry {
   readonly isError: boolean
   /** When the value was loaded, per the writing cache's clock (ms). */
   readonly fetchedAt: number
-  /** When it expires, on the server's clock (ms; `Infinity`: never). */
+  /** When it stops being fresh, on the server's clock (ms; `Infinity`: never). */
   readonly expiresAt: number
+  /** How long past `expiresAt` it is kept, stale, for fail-safe (ms; absent: not at all). */
+  readonly staleMs?: number
   /** The moment the value is as of (when its load started), on the server's clock. */
   readonly version: number
 }
@@ -182,16 +184,23 @@ export class MemoryL2Server {
     this.broadcast(undefined, null)
   }
 
-  /** The live record for `key`, or `undefined` (an expired value is removed). */
+  /**
+   * The live record for `key`, or `undefined` (an expired value is removed). A value kept stale
+   * for fail-safe is live until `ttlMs + staleMs` reaches 0, with a `ttlMs` of 0 or less.
+   */
   read(key: string): L2Record | undefined {
     const entry = this.#values.get(key)
     if (entry === undefined) return undefined
     const ttlMs = entry.expiresAt - this.now()
-    if (!(ttlMs > 0)) {
+    const staleMs = entry.staleMs ?? 0
+    if (!(ttlMs + staleMs > 0)) {
       this.#values.delete(key)
       return undefined
     }
-    return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+    const { value, isError, fetchedAt } = entry
+    return staleMs === 0
+      ? { value, isError, fetchedAt, ttlMs }
+      : { value, isError, fetchedAt, ttlMs, staleMs }
   }
 
   /**
@@ -203,9 +212,16 @@ export class MemoryL2Server {
     const { key, value, isError, fetchedAt, ttlMs } = write
     const now = this.now()
     const version = now - (write.ageMs ?? 0)
+    const staleMs = write.staleMs ?? 0
     if (!(ttlMs > 0) || !this.#isNewest(key, version, now)) return false
     this.#tombstones.delete(key)
-    this.#values.set(key, { value, isError, fetchedAt, expiresAt: now + ttlMs, version })
+    const expiresAt = now + ttlMs
+    this.#values.set(
+      key,
+      staleMs > 0
+        ? { value, isError, fetchedAt, expiresAt, staleMs, version }
+        : { value, isError, fetchedAt, expiresAt, version },
+    )
     return true
   }
 
@@ -231,7 +247,12 @@ export class MemoryL2Server {
       return false
     }
     const current = this.#values.get(key)
-    return current === undefined || current.expiresAt <= now || current.version <= version
+    // A value kept stale (fail-safe) is still there: an older write must not replace it.
+    return (
+      current === undefined ||
+      current.expiresAt + (current.staleMs ?? 0) <= now ||
+      current.version <= version
+    )
   }
 
   /** Tells every store but `from` that `keys` changed (`null`: everything). */
@@ -248,7 +269,8 @@ export class MemoryL2Server {
     const deadline = this.now() + waitMs
     for (;;) {
       const record = this.read(key)
-      if (record !== undefined) return { status: 'loaded', record }
+      // A stale copy (fail-safe) is absent to a lock: the holder loads a fresh one.
+      if (record !== undefined && record.ttlMs > 0) return { status: 'loaded', record }
       const held = this.#locks.get(key)
       const now = this.now()
       if (held === undefined || held.expiresAt <= now) {

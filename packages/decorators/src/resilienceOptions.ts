@@ -1,0 +1,79 @@
+// Checks the resilience options, `failSafe` and `timeouts`, once at creation (validateOptions.ts
+// calls these): durations in ms or any form `parseDuration` reads, as `autoRemoveExpired`.
+import { parseDuration } from '@cache/expiry'
+
+import type { FailSafeConfig } from './config.js'
+import { configError } from './errors.js'
+import { readOptions } from './validateOptions.js'
+
+const DEFAULT_THROTTLE_MS = 30_000
+const DURATION = "a positive number of milliseconds or a duration such as '30s'"
+
+/**
+ * A duration option in ms: a positive number of ms (`Infinity` when `infinite`), or a duration
+ * string. `undefined` stays `undefined`.
+ *
+ * @throws {CacheConfigError} naming `option` and the value.
+ */
+export function durationMs(option: string, value: unknown, infinite: boolean): number | undefined {
+  if (value === undefined) return undefined
+  const expected = infinite ? `${DURATION}, or Infinity` : DURATION
+  let ms: number
+  if (typeof value === 'number') ms = value
+  else if (typeof value === 'string') {
+    try {
+      ms = parseDuration(value)
+    } catch (error) {
+      throw configError(option, expected, value, error)
+    }
+  } else throw configError(option, expected, value)
+  if (!(ms > 0) || (!infinite && !Number.isFinite(ms))) throw configError(option, expected, value)
+  return ms
+}
+
+/** The `failSafe` option: `undefined` when off. */
+export function checkFailSafe(value: unknown): FailSafeConfig | undefined {
+  if (value === undefined || value === false) return undefined
+  if (typeof value !== 'object' || value === null) {
+    throw configError('failSafe', '{ maxStale, throttle?, enabled? }, or false', value)
+  }
+  const o = readOptions(value, ['maxStale', 'throttle', 'enabled'])
+  if (o.maxStale === undefined) {
+    throw configError('failSafe.maxStale', `${DURATION}, or Infinity`, undefined)
+  }
+  const maxStaleMs = durationMs('failSafe.maxStale', o.maxStale, true)!
+  const throttleMs = durationMs('failSafe.throttle', o.throttle, false) ?? DEFAULT_THROTTLE_MS
+  const enabled = o.enabled ?? true
+  if (typeof enabled !== 'boolean') throw configError('failSafe.enabled', 'a boolean', enabled)
+  return { maxStaleMs, throttleMs, enabled }
+}
+
+/** `timeouts` with `timeoutMs`: the hard bound (either name, not both) and the soft one. */
+export function checkTimeouts(
+  value: unknown,
+  timeoutMs: number | undefined,
+  failSafe: FailSafeConfig | undefined,
+): { hardMs: number | undefined; softMs: number | undefined } {
+  if (value === undefined) return { hardMs: timeoutMs, softMs: undefined }
+  if (typeof value !== 'object' || value === null) {
+    throw configError('timeouts', '{ soft?, hard? }', value)
+  }
+  const o = readOptions(value, ['soft', 'hard'])
+  const hardMs = durationMs('timeouts.hard', o.hard, false)
+  if (hardMs !== undefined && timeoutMs !== undefined) {
+    throw configError(
+      'timeouts.hard',
+      'left out when `timeoutMs` is given (they are one bound: give one of them)',
+      o.hard,
+    )
+  }
+  const softMs = durationMs('timeouts.soft', o.soft, false)
+  if (softMs !== undefined && failSafe === undefined) {
+    throw configError(
+      'timeouts.soft',
+      'given with `failSafe` (a soft timeout serves a stale value, which fail-safe keeps)',
+      o.soft,
+    )
+  }
+  return { hardMs: hardMs ?? timeoutMs, softMs }
+}
