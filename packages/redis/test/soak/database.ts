@@ -39,6 +39,10 @@ export class SoakDatabase {
   readonly #loads = new Map<string, number[]>()
   readonly #delayMs: readonly [number, number]
   readonly #random: () => number
+  /** While `true`, every load fails (after its delay), as a database that is down. */
+  down = false
+  /** Loads that failed because the database was down. */
+  failedLoads = 0
 
   /**
    * @param keys - every key, each at version 1.
@@ -88,7 +92,10 @@ export class SoakDatabase {
     return loads
   }
 
-  /** The loader: reads the version, then resolves after a short delay, as a query would. */
+  /**
+   * The loader: reads the version, then resolves after a short delay, as a query would; while
+   * the database is `down`, rejects after that delay.
+   */
   readonly load = ({ key }: { key: string }): Promise<SoakValue> => {
     const startedAt = performance.now()
     let times = this.#loads.get(key)
@@ -97,8 +104,14 @@ export class SoakDatabase {
     const version = this.versionOf(key)
     const [min, max] = this.#delayMs
     const delay = min + this.#random() * (max - min)
-    return new Promise((resolve) =>
+    const down = this.down
+    return new Promise((resolve, reject) =>
       setTimeout(() => {
+        if (down) {
+          this.failedLoads++
+          reject(new Error(`the database is down (loading ${key})`))
+          return
+        }
         resolve({ key, version, check: checkOf(key, version), loadedAt: performance.now() })
       }, delay),
     )

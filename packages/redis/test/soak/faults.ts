@@ -67,6 +67,19 @@ export async function runFaults(
   }
 }
 
+/** The source's outage: the database fails every load from `atMs` for `forMs` (ms from the start). */
+export interface SourceOutage {
+  readonly atMs: number
+  readonly forMs: number
+}
+
+/** `faults` without those that overlap `outage`: the Redis faults and the source's stay apart. */
+export function apartFrom(faults: readonly Fault[], outage: SourceOutage | null): Fault[] {
+  if (outage === null) return [...faults]
+  const end = outage.atMs + outage.forMs
+  return faults.filter((f) => f.atMs + f.forMs <= outage.atMs || f.atMs >= end)
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }

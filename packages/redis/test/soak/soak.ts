@@ -1,7 +1,7 @@
 // The soak: several AsyncCache instances sharing one Redis prefix, each through its own
 // redisStore (its own connections), many concurrent callers on a shared "database", a writer
-// bumping versions and invalidating, and Redis killed and paused on a schedule. Public APIs
-// only. Returns every figure the goals are stated in; see README "Soak test".
+// bumping versions and invalidating, Redis killed and paused on a schedule, and the source (the
+// database) down for a while with fail-safe on (issue 13). Public APIs only. Returns every figure the goals are stated in; see README "Soak test".
 import { randomUUID } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
@@ -13,7 +13,14 @@ import { startRedisServer, type RedisServer } from '../redisServer.js'
 import { callBound, type CallBound, type SoakStoreOptions } from './bound.js'
 import { tapConsole } from './consoleTap.js'
 import { SoakDatabase, type SoakValue } from './database.js'
-import { alternatingFaults, runFaults, type Fault, type Outage } from './faults.js'
+import {
+  alternatingFaults,
+  apartFrom,
+  runFaults,
+  type Fault,
+  type Outage,
+  type SourceOutage,
+} from './faults.js'
 import { recoveredAt, watchHealth, type Interval } from './health.js'
 import { hotLoads } from './hotLoads.js'
 import { seededRandom, zipfPicker } from './random.js'
@@ -44,8 +51,18 @@ export interface SoakOptions {
    * (up to 300 ms seen on 2 cores shared with other work). @default 500
    */
   readonly toleranceMs?: number
-  /** The faults. @default alternatingFaults(seconds): a kill or a pause every 10 s */
+  /**
+   * The faults. @default alternatingFaults(seconds) without those that overlap the source's
+   * outage: a kill or a pause every 10 s
+   */
   readonly faults?: readonly Fault[]
+  /**
+   * When the source (the database) fails every load, with fail-safe on; `null`: never.
+   * @default 10 s in the middle of a run of 30 s or more, else null
+   */
+  readonly sourceOutage?: SourceOutage | null
+  /** The caches' fail-safe, durations in ms. @default { maxStale: 60_000, throttle: 1_000 } */
+  readonly failSafe?: { readonly maxStale: number; readonly throttle: number }
   /** Options for every redisStore (besides url and prefix). @default {} */
   readonly store?: SoakStoreOptions
   /** A server to use (left running); else the soak starts and stops its own. */
@@ -89,8 +106,24 @@ export interface SoakResult {
   readonly pastExpiry: number
   /** The first of them: when served (ms from the start) and how long after they were loaded. */
   readonly pastExpirySample: readonly { readonly atMs: number; readonly loadedForMs: number }[]
-  /** Calls that rejected. Goal: 0. */
+  /**
+   * Calls that rejected, but for those of {@link errorsNoValue}. Goal: 0: with the source down,
+   * every caller of a key that has a value cached gets it (fail-safe).
+   */
   readonly errors: number
+  /**
+   * Calls that rejected while the source was down for a key with no value to fall back on: never
+   * served since it was last deleted (or at all). Not a goal: there is nothing to serve.
+   */
+  readonly errorsNoValue: number
+  /** The source's outage, as run (`null`: none). */
+  readonly sourceOutage: SourceOutage | null
+  /** Values served older than ttl + tolerance while the source was down (and a throttle after). */
+  readonly failSafeServed: number
+  /** Loads that failed because the source was down. */
+  readonly failedLoads: number
+  /** Failed loads answered with a stale value, over every instance (`stats().failSafeActivations`). */
+  readonly failSafeActivations: number
   /** The first few of their messages. */
   readonly errorSample: readonly string[]
   /** The bound on one call, in ms, and its parts. */
@@ -151,7 +184,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const callerCount = options.callers ?? 100
   const writeEveryMs = options.writeEveryMs ?? 50
   const toleranceMs = options.toleranceMs ?? 500
-  const faults = options.faults ?? alternatingFaults(seconds)
+  const sourceOutage =
+    options.sourceOutage !== undefined
+      ? options.sourceOutage
+      : seconds >= 30
+        ? { atMs: seconds * 500 - 5_000, forMs: 10_000 }
+        : null
+  const faults = options.faults ?? apartFrom(alternatingFaults(seconds), sourceOutage)
+  const failSafe = options.failSafe ?? { maxStale: 60_000, throttle: 1_000 }
   const storeOptions = options.store ?? {}
   const random = seededRandom(options.seed ?? 12)
 
@@ -170,7 +210,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     const store = redisStore({ ...storeOptions, url: server.url, prefix })
     stores.push(store)
     // No onError: what a new user gets, the default report included.
-    caches.push(new AsyncCache<string, SoakValue>({ ttl: ttlMs, l2: store }))
+    caches.push(new AsyncCache<string, SoakValue>({ ttl: ttlMs, l2: store, failSafe }))
   }
   await Promise.all(stores.map((store) => store.connect()))
 
@@ -186,6 +226,23 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const outages: Outage[] = []
   const faultsDone = runFaults(server, faults, startedAt, outages, () => stopped)
   let writeTimer: NodeJS.Timeout | undefined
+  const sourceTimers: NodeJS.Timeout[] = []
+  // The source's outage, and how long its effects last: the calls served in it, and a throttle
+  // after, may be stale (fail-safe's point), so the expiry figures leave them out.
+  const outageFrom = sourceOutage === null ? Infinity : startedAt + sourceOutage.atMs
+  const outageTo = sourceOutage === null ? -Infinity : outageFrom + sourceOutage.forMs
+  const failSafeUntil = outageTo + db.maxDelayMs + failSafe.throttle + toleranceMs
+  if (sourceOutage !== null) {
+    sourceTimers.push(
+      setTimeout(() => (db.down = true), sourceOutage.atMs),
+      setTimeout(() => (db.down = false), sourceOutage.atMs + sourceOutage.forMs),
+    )
+  }
+  /** Keys served a value loaded since their last delete: fail-safe has a value to serve. */
+  const hasValue = new Set<string>()
+  let errorsNoValue = 0
+  let failSafeServed = 0
+  let failSafeActivations = 0
 
   let gets = 0
   let wrong = 0
@@ -207,25 +264,40 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         random() < hotShare ? hotKeys[Math.floor(random() * hotCount)]! : coldKeys[pickCold()]!
       const cache = caches[Math.floor(random() * instanceCount)]!
       const started = performance.now()
+      const hadValue = hasValue.has(key)
       inFlight.add(id)
       try {
         const value = await cache.get(key, db.load)
         const servedAt = performance.now()
+        // Kept only if loaded after the key's last delete (a load that started before it is
+        // served to its callers, not kept): its version is the current one.
+        if (value.version === db.versionOf(key)) hasValue.add(key)
         const verdict = db.judge(key, value, servedAt, staleAfterMs)
         if (verdict === 'wrong') wrong++
         else if (verdict === 'stale' && stale++ < 5) {
           const supersededAt = db.supersededAt(key, value.version) ?? servedAt
           staleSample.push({ atMs: servedAt - startedAt, supersededForMs: servedAt - supersededAt })
         }
-        if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs && pastExpiry++ < 5) {
+        const failSafeTime = servedAt >= outageFrom && servedAt <= failSafeUntil
+        if (verdict !== 'wrong' && servedAt - value.loadedAt > staleAfterMs && failSafeTime) {
+          failSafeServed++
+        } else if (
+          verdict !== 'wrong' &&
+          servedAt - value.loadedAt > staleAfterMs &&
+          pastExpiry++ < 5
+        ) {
           pastExpirySample.push({
             atMs: servedAt - startedAt,
             loadedForMs: servedAt - value.loadedAt,
           })
         }
       } catch (error) {
-        errors++
-        if (errorSample.length < 3) errorSample.push(String(error))
+        const sourceDown = performance.now() >= outageFrom && started <= outageTo + db.maxDelayMs
+        if (sourceDown && !hadValue) errorsNoValue++
+        else {
+          errors++
+          if (errorSample.length < 3) errorSample.push(String(error))
+        }
       }
       inFlight.delete(id)
       const took = performance.now() - started
@@ -241,8 +313,11 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     // The writer: a new version in the database, then a delete on one instance, as an app would.
     let writer = 0
     writeTimer = setInterval(() => {
+      // Nothing is written to a database that is down.
+      if (db.down) return
       const key = coldKeys[pickCold()]!
       db.bump(key, performance.now())
+      hasValue.delete(key)
       caches[writer++ % instanceCount]!.delete(key)
     }, writeEveryMs)
     const callersDone = Promise.all(Array.from({ length: callerCount }, (_, id) => caller(id)))
@@ -257,6 +332,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   } finally {
     stopped = true
     clearInterval(writeTimer)
+    for (const timer of sourceTimers) clearTimeout(timer)
+    db.down = false
+    for (const cache of caches) failSafeActivations += cache.stats().failSafeActivations
     try {
       await faultsDone
     } finally {
@@ -273,6 +351,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const excluded: Interval[] = [
     ...outages.map((o) => ({ from: o.startedAt, to: o.endedAt })),
     ...health.intervals,
+    ...(sourceOutage === null ? [] : [{ from: outageFrom, to: failSafeUntil }]),
   ].map((i) => ({ from: i.from, to: i.to + staleAfterMs }))
   const hot = hotLoads(
     hotKeys.map((key) => db.loadsOf(key)),
@@ -294,7 +373,12 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     pastExpiry,
     pastExpirySample,
     errors,
+    errorsNoValue,
     errorSample,
+    sourceOutage,
+    failSafeServed,
+    failedLoads: db.failedLoads,
+    failSafeActivations,
     bound,
     overBound: overBound + hung,
     hung,

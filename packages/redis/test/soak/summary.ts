@@ -4,7 +4,10 @@ import type { SoakResult } from './soak.js'
 const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US')} ms`
 const n = (value: number): string => Math.round(value).toLocaleString('en-US')
 
-/** The goals of issue 12, each as a check of one figure. */
+/**
+ * The goals of issue 12, each as a check of one figure; issue 13 holds 'errors to callers = 0'
+ * through the source's outage too (fail-safe).
+ */
 export const GOALS: readonly {
   readonly figure: string
   readonly met: (r: SoakResult) => boolean
@@ -24,9 +27,19 @@ export function summaryLine(r: SoakResult): string {
     `soak ${r.seconds.toFixed(1)} s, ${r.instances} instances, ${r.callers} callers, ` +
     `${r.outages.length} outages: gets ${n(r.gets)}, wrong ${r.wrong}, stale beyond ttl ${r.stale}, ` +
     `past their own expiry ${r.pastExpiry}, ` +
-    `errors ${r.errors}, over ${ms(r.bound.totalMs)} ${r.overBound} (hung ${r.hung}), ` +
+    `errors ${r.errors}${sourcePart(r)}, over ${ms(r.bound.totalMs)} ${r.overBound} (hung ${r.hung}), ` +
     `loads per hot key per expiry ${r.loadsPerExpiry}, ` +
     `console lines per outage ${r.linesPerOutage.toFixed(1)}`
+  )
+}
+
+function sourcePart(r: SoakResult): string {
+  const outage = r.sourceOutage
+  if (outage === null) return ''
+  return (
+    ` (source down ${(outage.atMs / 1_000).toFixed(1)}-${((outage.atMs + outage.forMs) / 1_000).toFixed(1)} s: ` +
+    `failed loads ${n(r.failedLoads)}, served stale by fail-safe ${n(r.failSafeServed)}, ` +
+    `no value to serve ${n(r.errorsNoValue)})`
   )
 }
 
@@ -47,6 +60,22 @@ export function summaryTable(r: SoakResult): string {
     ['stale beyond ttl + tolerance', n(r.stale), goal('stale beyond ttl')],
     ['served past their own expiry', n(r.pastExpiry), goal('served past their own expiry')],
     ['errors to callers', n(r.errors), goal('errors to callers')],
+    ...(r.sourceOutage === null
+      ? []
+      : ([
+          [
+            `source down: at ${(r.sourceOutage.atMs / 1_000).toFixed(1)} s for ${ms(r.sourceOutage.forMs)}, failed loads`,
+            n(r.failedLoads),
+            '',
+          ],
+          ['fail-safe: failed loads answered with a stale value', n(r.failSafeActivations), ''],
+          ['fail-safe: calls served a value older than ttl + tolerance', n(r.failSafeServed), ''],
+          [
+            'errors for keys with no value to serve (never cached since their delete)',
+            n(r.errorsNoValue),
+            '',
+          ],
+        ] as [string, string, string][])),
     [
       `calls over the bound (${r.bound.readOrLockMs} + ${r.bound.waitMs} + ${r.bound.readAfterWaitMs} + ${r.bound.loaderMs} + ${r.bound.slackMs} ms)`,
       n(r.overBound),
