@@ -130,6 +130,13 @@ export interface L2Subscriber {
  * its caller stops waiting for it): a command that reaches the server after that does
  * nothing, so a write reported as failed cannot land later. Expiry is absolute: a value
  * lives until the moment fixed when it was written, however late the command arrives.
+ *
+ * **Fail-safe: logical and physical expiry.** A write with `staleMs` (a cache with `failSafe`)
+ * stays fresh for `ttlMs` and is kept, stale, for `staleMs` more: `get()` returns it until then
+ * with a `ttlMs` of 0 or less and its `staleMs`, `lock()` treats it as absent, and the
+ * ordering rule holds for it as for a fresh value (an older write never replaces it; a delete
+ * or clear removes it). A store that ignores `staleMs` still works: fail-safe then has only
+ * the L1 copies to fall back on.
  */
 export interface L2Store {
   /** The records for `keys`, in order; `undefined` for a miss. */

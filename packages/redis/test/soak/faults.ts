@@ -77,7 +77,8 @@ export interface SourceOutage {
 export function apartFrom(faults: readonly Fault[], outage: SourceOutage | null): Fault[] {
   if (outage === null) return [...faults]
   const end = outage.atMs + outage.forMs
-  return faults.filter((f) => f.atMs + f.forMs <= outage.atMs || f.atMs >= end)
+  // A fault that starts as the source comes back is left out too: their effects would blur.
+  return faults.filter((f) => f.atMs + f.forMs < outage.atMs || f.atMs > end)
 }
 
 function sleep(ms: number): Promise<void> {
