@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { callFailingLoader } from './negativeCaching.js'
 import type { Sleep } from './sleep.js'
+import { createOutageStory } from './sourceOutage.js'
 import { stampede } from './stampede.js'
 import { createTraffic } from './trafficSimulation.js'
 import { createTtlTimeline } from './ttlTimeline.js'
@@ -88,5 +89,52 @@ describe('createTraffic', () => {
     expect(stats.hits).toBeGreaterThan(0)
     expect(stats.size).toBeLessThanOrEqual(10)
     await traffic.destroy()
+  })
+})
+
+describe('createOutageStory', () => {
+  /** Reads every 250 ms for 10 s; the source is down from 3 to 7 s. */
+  async function run(cacheOptions: Parameters<typeof createOutageStory>[0]['cacheOptions']) {
+    let time = 5_000
+    const story = createOutageStory({
+      name: 'test',
+      ttlMs: 1_000,
+      downFromMs: 3_000,
+      downForMs: 4_000,
+      cacheOptions,
+      now: () => time,
+    })
+    for (let i = 0; i < 40; i++) {
+      await story.read()
+      time += 250
+    }
+    const kinds = story.reads.map((r) => r.kind)
+    const count = (kind: string) => kinds.filter((k) => k === kind).length
+    const result = { story, kinds, count, stats: story.stats() }
+    await story.destroy()
+    return result
+  }
+
+  it('keeps answering with fail-safe, calling the source once per throttle', async () => {
+    const { story, kinds, count, stats } = await run({
+      failSafe: { maxStale: 60_000, throttle: 1_000 },
+    })
+    expect(count('error')).toBe(0)
+    // Loads at 0, 1 and 2 s; failing calls at 3, 4, 5 and 6 s; loads again at 7, 8 and 9 s.
+    expect(story.sourceCalls).toBe(10)
+    expect(count('load')).toBe(6)
+    expect(count('stale')).toBe(16)
+    expect(kinds.slice(11, 13)).toEqual(['hit', 'stale'])
+    expect(kinds[28]).toBe('load')
+    expect(stats.failSafeActivations).toBe(4)
+    expect(story.reads[12]!.text).toBe('price v3')
+  })
+
+  it('fails every read of the outage without it, each calling the source', async () => {
+    const { story, count } = await run({})
+    expect(count('error')).toBe(16)
+    expect(count('stale')).toBe(0)
+    expect(story.sourceCalls).toBe(3 + 16 + 3)
+    expect(story.reads[12]!.text).toBe('price service down (call #4)')
   })
 })

@@ -1,5 +1,6 @@
 // The behaviour page: @cache/decorators working live, one card per behaviour.
 import { setUpNegativeCard } from './negativeCard.js'
+import { setUpOutageCard } from './outageCard.js'
 import { setUpStampedeCard } from './stampedeCard.js'
 import { setUpTrafficCard } from './trafficCard.js'
 import { setUpTtlCard } from './ttlCard.js'
@@ -21,3 +22,4 @@ setUpStampedeCard(showError)
 setUpNegativeCard(showError)
 setUpTtlCard(showError)
 setUpTrafficCard(showError)
+setUpOutageCard(showError)

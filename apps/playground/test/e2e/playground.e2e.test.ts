@@ -354,6 +354,21 @@ describe('the playground in Chromium', () => {
       'Calls must be an integer from 1 to 10000, got: "0"',
     )
     expect(pageErrors).toEqual([])
+    // The source goes down for 1 s of 3: fail-safe keeps answering, without it reads fail.
+    await page.fill('#outage input[name=ttl]', '300')
+    await page.fill('#outage input[name=seconds]', '3')
+    await page.fill('#outage input[name=down]', '1')
+    await page.fill('#outage input[name=throttle]', '300')
+    await page.click('#outage button[type=submit]')
+    await eventually(() => page.locator('#outage button[type=submit]').innerText()).toBe('Start')
+    const withFailSafe = page.locator('#outage [data-output=with-timeline]')
+    const without = page.locator('#outage [data-output=without-timeline]')
+    expect(await withFailSafe.getAttribute('data-errors')).toBe('0')
+    expect(Number(await withFailSafe.getAttribute('data-stales'))).toBeGreaterThan(0)
+    expect(Number(await without.getAttribute('data-errors'))).toBeGreaterThan(0)
+    expect(await page.locator('#outage [data-output=with-summary]').innerText()).toMatch(
+      /^0 errors · \d+ source calls$/,
+    )
     await page.screenshot({ path: `${appDir}test-results/behaviour.png`, fullPage: true })
   })
 
