@@ -196,6 +196,7 @@ describe('SingleFlight', () => {
       '"v"',
       String(NOW + 500),
       '60000',
+      '', // no stale time: the write has no staleMs (fail-safe off)
     ])
   })
 })

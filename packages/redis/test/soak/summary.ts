@@ -39,7 +39,7 @@ function sourcePart(r: SoakResult): string {
   return (
     ` (source down ${(outage.atMs / 1_000).toFixed(1)}-${((outage.atMs + outage.forMs) / 1_000).toFixed(1)} s: ` +
     `failed loads ${n(r.failedLoads)}, served stale by fail-safe ${n(r.failSafeServed)}, ` +
-    `no value to serve ${n(r.errorsNoValue)})`
+    `no value at hand ${n(r.errorsNoValue)})`
   )
 }
 
@@ -71,7 +71,7 @@ export function summaryTable(r: SoakResult): string {
           ['fail-safe: failed loads answered with a stale value', n(r.failSafeActivations), ''],
           ['fail-safe: calls served a value older than ttl + tolerance', n(r.failSafeServed), ''],
           [
-            'errors for keys with no value to serve (never cached since their delete)',
+            'errors for keys with no value at hand (not in the L1 called, since their delete)',
             n(r.errorsNoValue),
             '',
           ],
