@@ -3,6 +3,9 @@
 // checked against it: the right key, a version that exists, not corrupted, not superseded too
 // long ago.
 
+/** How the loader's error begins while the database is down. */
+export const SOURCE_DOWN = 'the database is down'
+
 /** What the loader returns and the cache stores. */
 export interface SoakValue {
   readonly key: string
@@ -109,7 +112,7 @@ export class SoakDatabase {
       setTimeout(() => {
         if (down) {
           this.failedLoads++
-          reject(new Error(`the database is down (loading ${key})`))
+          reject(new Error(`${SOURCE_DOWN} (loading ${key})`))
           return
         }
         resolve({ key, version, check: checkOf(key, version), loadedAt: performance.now() })
