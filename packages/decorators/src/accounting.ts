@@ -114,6 +114,18 @@ export class Tally<K> {
     if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason })
   }
 
+  /**
+   * `tags` were invalidated (`remote`: by another instance, received through the store), which
+   * removed `removed` entries here.
+   */
+  tagsInvalidated(tags: readonly string[], removed: number, remote: boolean): void {
+    if (remote) this.counters.tagInvalidationsReceived++
+    else this.counters.tagInvalidations++
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'invalidateTags', tags, removed, remote })
+    }
+  }
+
   /** The second tier had the key (`true`) or not. */
   l2Read(found: boolean): void {
     if (found) this.counters.l2Hits++
@@ -155,7 +167,10 @@ export class Tally<K> {
       try {
         listener(event)
       } catch (error) {
-        this.report(error, { operation: 'event', key: event.key })
+        this.report(
+          error,
+          'key' in event ? { operation: 'event', key: event.key } : { operation: 'event' },
+        )
       }
     }
   }

@@ -679,6 +679,8 @@ describe('statistics and events', () => {
       l2Hits: 0,
       l2Misses: 0,
       l2Errors: 0,
+      tagInvalidations: 0,
+      tagInvalidationsReceived: 0,
       loadTime: { min: 10, max: 30, avg: 20, total: 40 },
       ttl: 60_000,
       bytes: stats.bytes,

@@ -12,6 +12,13 @@ export interface GetOptions {
   readonly signal?: AbortSignal
   /** The time to live of the entry this call loads, in ms, instead of `ttl` / `expiration`. */
   readonly ttl?: number
+  /**
+   * The tags of the entry this call loads (a value, or an error kept by `negativeCache`):
+   * `invalidateTags()` of any of them removes it, here and on every instance sharing the `l2`.
+   * Used when this call starts the load (a call that joins a load in flight adds none). At
+   * most 64 non-empty strings of at most 256 characters.
+   */
+  readonly tags?: readonly string[]
 }
 
 /** Options of a batched `get()`: the batch function that loads many keys at once. */
@@ -27,4 +34,9 @@ export interface BatchGetOptions<K, V> extends GetOptions {
 export interface SetOptions {
   /** This entry's time to live in ms, instead of `ttl` / `expiration`. */
   readonly ttl?: number
+  /**
+   * The entry's tags: `invalidateTags()` of any of them removes it, here and on every instance
+   * sharing the `l2`. At most 64 non-empty strings of at most 256 characters.
+   */
+  readonly tags?: readonly string[]
 }

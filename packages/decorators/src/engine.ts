@@ -23,6 +23,8 @@ import { register, unregister, type Registrable } from './registry.js'
 import { Removals } from './removals.js'
 import { estimateStoreBytes, snapshotOf, type CacheStats } from './stats.js'
 import { createStore, type Store } from './store.js'
+import { TagIndex } from './tagIndex.js'
+import type { TagSource } from './tags.js'
 
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
 
@@ -53,6 +55,8 @@ export class CacheEngine<K = unknown> implements Registrable {
   /** Made on the first batched call. */
   #batchLoaders: BatchLoaders<K, unknown> | undefined = undefined
   readonly #registration: WeakRef<Registrable>
+  /** tag → keys, made on the first tagged entry or invalidation (tagIndex.ts). */
+  #tags: TagIndex<K> | undefined = undefined
 
   constructor(config: Config) {
     this.config = config
@@ -100,13 +104,14 @@ export class CacheEngine<K = unknown> implements Registrable {
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    tags?: TagSource,
   ): Promise<unknown> {
-    return this.missPath.miss(key, loader, signal, ttl)
+    return this.missPath.miss(key, loader, signal, ttl, tags)
   }
 
   /** A sync function's miss: see {@link MissPath.missSync}. */
-  missSync(key: K, call: () => unknown): unknown {
-    return this.missPath.missSync(key, call)
+  missSync(key: K, call: () => unknown, tags?: TagSource): unknown {
+    return this.missPath.missSync(key, call, tags)
   }
 
   /** A call that bypasses the cache (`enabled: false`): counted as a miss and a load. */
@@ -131,7 +136,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   }
 
   /** `AsyncCache#set`: stores `value`, fresh from now (until an async expiration resolves). */
-  set(key: K, value: unknown, ttl: number | undefined): void {
+  set(key: K, value: unknown, ttl: number | undefined, tags?: readonly string[]): void {
     const error = ttl === undefined ? undefined : ttlError(ttl)
     if (error !== undefined) throw error
     const fetchedAt = this.now()
@@ -139,9 +144,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     // An async expiration is not known yet: fresh until it is.
     const expiresAt = typeof at === 'number' ? at : Infinity
     this.flights.delete(key)
-    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined)
+    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined, tags)
     if (entry.l2Key !== undefined) {
-      void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
+      void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true, tags)
     }
     if (typeof at !== 'number') {
       at.then(
@@ -151,7 +156,7 @@ export class CacheEngine<K = unknown> implements Registrable {
           entry.expiresAt = resolved
           entry.staleUntil = this.#staleUntil(resolved)
           if (entry.l2Key !== undefined) {
-            void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false)
+            void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false, tags)
           }
         },
         (error: unknown) => {
@@ -196,6 +201,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   }
 
   #clearLocal(): void {
+    this.#tags?.clear()
     this.flights.clear()
     this.tally.reset()
     this.#lastExpirationCheck = null
@@ -224,6 +230,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     fetchedAt: number,
     expiresAt: number,
     l2Key: string | undefined,
+    tags?: readonly string[],
   ): Entry {
     const resources = isError ? undefined : this.removals.resourcesOf(key, value)
     const entry = new Entry(
@@ -237,7 +244,64 @@ export class CacheEngine<K = unknown> implements Registrable {
     if (expiresAt !== Infinity) this.#mayExpire = true
     if (this.l2 !== undefined) this.l2.index(key, entry, l2Key)
     this.store.set(key, entry)
+    // Indexed once stored (a store that kept nothing, or evicted it at once, indexes nothing).
+    if (tags !== undefined && tags.length > 0 && this.store.peek(key) === entry) {
+      entry.tags = tags
+      ;(this.#tags ??= new TagIndex<K>()).add(key, tags)
+    }
     return entry
+  }
+
+  // --- tags ------------------------------------------------------------------------------------
+
+  /**
+   * Removes every L1 entry carrying one of `tags` (already checked) and keeps the loads in
+   * flight from storing a result tagged with them; `remote`: another instance invalidated them
+   * (through the store's bus). Returns how many entries were removed.
+   */
+  invalidateTagsHere(tags: readonly string[], remote: boolean): number {
+    const index = (this.#tags ??= new TagIndex<K>())
+    const keys = index.invalidate(tags, this.flights.values())
+    for (const key of keys) this.removals.removeForTags(key)
+    this.tally.tagsInvalidated(tags, keys.length, remote)
+    return keys.length
+  }
+
+  /**
+   * `AsyncCache#invalidateTags`: removes the tagged entries here at once, then records the
+   * invalidation in L2, which tells the other instances. Resolves to the number removed here,
+   * once L2 has it (at once without `l2`); an L2 failure goes to `onError`, never to the caller.
+   */
+  invalidateTags(tags: readonly string[]): Promise<number> {
+    const removed = this.invalidateTagsHere(tags, false)
+    if (this.l2 === undefined) return Promise.resolve(removed)
+    return this.l2.writes.invalidateTags(tags).then(() => removed)
+  }
+
+  /**
+   * Whether a result tagged `tags`, loaded by `flight`, may still be kept: not when one of its
+   * tags was invalidated while it loaded (its value is as of before the invalidation).
+   */
+  keepsTagged(flight: Flight | undefined, tags: readonly string[]): boolean {
+    return this.#tags === undefined || !this.#tags.droppedDuring(flight, tags)
+  }
+
+  /** How many tag invalidations this cache has seen (see {@link TagIndex.epoch}). */
+  get tagEpoch(): number {
+    return this.#tags?.epoch ?? 0
+  }
+
+  /**
+   * Tags the entry a sync function's miss just stored under `key`, if it still holds `value`
+   * (a cached sync function's tags are known once it has returned).
+   */
+  tagStored(key: K, value: unknown, tags: readonly string[]): void {
+    const entry = this.store.peek(key)
+    if (entry === undefined || entry.isError || entry.value !== value || entry.tags !== undefined) {
+      return
+    }
+    entry.tags = tags
+    ;(this.#tags ??= new TagIndex<K>()).add(key, tags)
   }
 
   #staleUntil(expiresAt: number): number {
@@ -249,6 +313,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   /** Every entry leaving the store comes through here, exactly once. */
   readonly #onRemove = (key: K, entry: Entry, reason: EvictionReason): void => {
     if (entry.l2Key !== undefined && reason !== 'set') this.l2!.unindex(key, entry.l2Key)
+    if (entry.tags !== undefined) this.#tags!.remove(key, entry.tags)
     this.removals.removed(key, entry, reason)
   }
 

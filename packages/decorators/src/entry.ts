@@ -9,6 +9,8 @@ export class Entry {
   promise: Promise<unknown> | undefined = undefined
   /** The entry's key in the second tier, when the cache has one (`l2`). */
   l2Key: string | undefined = undefined
+  /** The tags it carries, once indexed (tagIndex.ts); `undefined`: none. */
+  tags: readonly string[] | undefined = undefined
 
   constructor(
     /** The value, or what was thrown when `isError`. */

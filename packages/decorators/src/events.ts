@@ -13,6 +13,8 @@ export type RemovalReason =
   | 'replace'
   /** `clear()` (or `clearAll()`) removed it. */
   | 'clear'
+  /** `invalidateTags()` (here, or on another instance) named one of its tags. */
+  | 'tag'
 
 /**
  * Something that happened in a cache, as given to `onEvent` and `cache.on()` listeners. Events
@@ -55,6 +57,15 @@ export type CacheEvent<K = unknown> =
       readonly error: unknown
     }
   | { readonly type: 'remove'; readonly key: K; readonly reason: RemovalReason }
+  | {
+      readonly type: 'invalidateTags'
+      /** The tags invalidated. */
+      readonly tags: readonly string[]
+      /** How many L1 entries it removed here. */
+      readonly removed: number
+      /** `false`: `invalidateTags()` was called here; `true`: another instance's, received. */
+      readonly remote: boolean
+    }
 
 /** Receives {@link CacheEvent}s. Errors it throws go to `onError`, never to the caller. */
 export type CacheEventListener<K = unknown> = (event: CacheEvent<K>) => void
@@ -77,9 +88,11 @@ export interface ErrorContext {
    * `'dispose'`: disposing of a value's resources; `'event'`: an event listener threw;
    * `'expiry'`: an async expiration of a `set()` value failed; `'refresh'`: a background refresh
    * (`staleWhileRevalidate`) failed; `'autoRemoveExpired'`: the periodic removal failed;
-   * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it).
+   * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it);
+   * `'tags'`: a `tags` function threw or answered no tag list (the value was served, not kept).
    */
-  readonly operation: 'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2'
+  readonly operation:
+    'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2' | 'tags'
   /** The key concerned, when there is one. */
   readonly key?: unknown
 }

@@ -1,6 +1,7 @@
 // One load in flight for a key: the promise its callers share, who waits on it, and the signal
 // its loader gets. Each waiter may give up on its own; the load is aborted only when all have.
 import type { L2Lease } from './l2.js'
+import type { TagSource } from './tags.js'
 
 /** What a loader receives. */
 export interface LoadContext<K = unknown> {
@@ -75,6 +76,8 @@ export class Flight {
   joined = false
   /** The key in the second tier, when the cache has one (`l2`). */
   l2Key: string | undefined = undefined
+  /** Where the loaded result's tags come from (tags.ts); `undefined`: none. */
+  tags: TagSource | undefined = undefined
   /** The write of the loaded value to the second tier: resolves `true` once stored. */
   l2Write: Promise<boolean> | undefined = undefined
   /**

@@ -51,6 +51,7 @@ export type {
   RetryOptions,
 } from './options.js'
 export { clearAll, clearAllSync } from './registry.js'
+export { CacheTagError, MAX_TAG_LENGTH, MAX_TAGS } from './tags.js'
 export { formatBytes, type CacheStats, type LoadTimeStats } from './stats.js'
 
 // What a user of the bundle needs from the packages below, so that one import is enough.

@@ -19,6 +19,11 @@ export interface L2Record {
    * never expires). The cache keeps its L1 copy no longer than this.
    */
   readonly ttlMs: number
+  /**
+   * The tags the value carries, as written (absent: none). The store has already compared them
+   * with the tags' invalidation times: a record it returns is valid.
+   */
+  readonly tags?: readonly string[]
 }
 
 /** One value for {@link L2Store.set}. */
@@ -42,6 +47,12 @@ export interface L2Write {
    * by it: see the ordering rule of {@link L2Store}.
    */
   readonly ageMs?: number
+  /**
+   * The tags the value carries (absent: none): non-empty strings, at most 64, each at most 256
+   * characters (the cache checks them). A store keeps them with the value and returns them in
+   * its {@link L2Record}; see {@link L2Store.invalidateTags}.
+   */
+  readonly tags?: readonly string[]
 }
 
 /** Options of {@link L2Store.lock}. */
@@ -93,6 +104,12 @@ export interface L2Subscriber {
    * everything, or messages may have been missed (a lost connection). Drops the L1 copies.
    */
   invalidate(keys: readonly string[] | null): void
+  /**
+   * Another instance invalidated these tags: drops the L1 entries carrying any of them, and
+   * keeps the loads in flight from storing a value tagged with one. Optional for a subscriber
+   * (a cache always has it); a store calls it when present.
+   */
+  invalidateTags?(tags: readonly string[]): void
   /** An error the store met with no caller to give it to; goes to the cache's `onError`. */
   error(error: unknown): void
 }
@@ -116,6 +133,15 @@ export interface L2Subscriber {
  * its caller stops waiting for it): a command that reaches the server after that does
  * nothing, so a write reported as failed cannot land later. Expiry is absolute: a value
  * lives until the moment fixed when it was written, however late the command arrives.
+ *
+ * **Tags are invalidation moments.** {@link invalidateTags} records, for each tag, the moment
+ * it is called (as a delete is: on the store's clock). A value is as of when its load started
+ * (its version, as above); a value carrying a tag invalidated at that moment or later is
+ * invalid (the same millisecond counts as later: a clock of whole ms cannot order them):
+ * `get()` answers `undefined` for it and `lock()` treats it as absent, however long ago or
+ * however late (a write whose load started before the invalidation) it was written. So
+ * invalidating a tag costs the store one write per tag, never a scan; and an instance that
+ * reads only L2 (a fresh one, or one that missed the message) never gets an invalidated value.
  */
 export interface L2Store {
   /** The records for `keys`, in order; `undefined` for a miss. */
@@ -139,6 +165,13 @@ export interface L2Store {
    * the value. Without it, every instance that misses loads for itself.
    */
   lock?(key: string, options?: L2LockOptions): Promise<L2LockResult>
+  /**
+   * Records that every value carrying one of `tags` and as of a moment before now is invalid
+   * (see the tags rule above), and tells the other instances' subscribers
+   * (`invalidateTags(tags)`; not this instance's own). Without it, `invalidateTags()` of a
+   * cache reaches its own L1 only, and reports an error to `onError`.
+   */
+  invalidateTags?(tags: readonly string[]): Promise<void>
 }
 
 const HASH = /^[0-9a-f]{32}$/
@@ -154,7 +187,7 @@ export function l2KeyOf(key: unknown): string {
 }
 
 const REQUIRED = ['get', 'set', 'delete', 'clear'] as const
-const OPTIONAL = ['subscribe', 'lock'] as const
+const OPTIONAL = ['subscribe', 'lock', 'invalidateTags'] as const
 
 /**
  * Checks the `l2` option: an object with the {@link L2Store} methods.
@@ -201,6 +234,11 @@ function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription):
     invalidate(keys) {
       const live = target.deref()
       if (live !== undefined) live.invalidate(keys)
+      else state.unsubscribe?.()
+    },
+    invalidateTags(tags) {
+      const live = target.deref()
+      if (live !== undefined) live.invalidateTags?.(tags)
       else state.unsubscribe?.()
     },
     error(error) {
@@ -308,6 +346,27 @@ export class L2Link {
   /** Clears the store; resolves `false` on a failure (reported). */
   clear(): Promise<boolean> {
     return this.#track(undefined, () => this.store.clear())
+  }
+
+  /**
+   * Records the invalidation of `tags` in the store, which tells the other instances; resolves
+   * `true` once done, `false` on a failure or when the store cannot (both reported). One call,
+   * complete in itself: a queue of operations missed during an outage can hold it and call it
+   * again later (a later moment only invalidates more, never brings data back).
+   */
+  invalidateTags(tags: readonly string[]): Promise<boolean> {
+    if (this.store.invalidateTags === undefined) {
+      this.#report(
+        configError(
+          'l2',
+          'a store with invalidateTags() for tags to reach L2 and the other instances (the tags were invalidated in this L1 only)',
+          this.store,
+        ),
+        { operation: 'l2' },
+      )
+      return Promise.resolve(false)
+    }
+    return this.#track(undefined, () => this.store.invalidateTags!(tags))
   }
 
   /** Resolves once every write, delete and clear started so far (and since) has settled. */

@@ -19,7 +19,15 @@ import { loadBoundMs } from './retry.js'
 /** What {@link L2Tier} uses of its engine (its pipeline only once a load runs). */
 export type L2TierHost<K> = Pick<
   CacheEngine<K>,
-  'config' | 'store' | 'flights' | 'tally' | 'put' | 'pipeline'
+  | 'config'
+  | 'store'
+  | 'flights'
+  | 'tally'
+  | 'put'
+  | 'pipeline'
+  | 'invalidateTagsHere'
+  | 'keepsTagged'
+  | 'tagEpoch'
 >
 
 /** The second tier of one cache. */
@@ -35,6 +43,13 @@ export class L2Tier<K> {
   readonly #subscriber: L2Subscriber = {
     invalidate: (keys) => {
       this.#invalidated(keys)
+    },
+    invalidateTags: (tags) => {
+      try {
+        this.#host.invalidateTagsHere(tags, true)
+      } catch (error) {
+        this.#host.tally.report(error, { operation: 'l2' })
+      }
     },
     error: (error) => {
       this.#host.tally.report(error, { operation: 'l2' })
@@ -127,6 +142,7 @@ export class L2Tier<K> {
   async peek(key: K): Promise<unknown> {
     const host = this.#host
     const l2Key = l2KeyOf(key)
+    const epoch = host.tagEpoch
     const record = await this.#link.read(l2Key)
     if (record === undefined) {
       host.tally.l2Read(false)
@@ -134,7 +150,13 @@ export class L2Tier<K> {
     }
     host.tally.l2Read(true)
     const current = host.store.peek(key)
-    if (!host.flights.has(key) && (current === undefined || this.#now() >= current.expiresAt)) {
+    // A tagged value read before a tag invalidation that came meanwhile is served, not kept.
+    const stale = record.tags !== undefined && host.tagEpoch !== epoch
+    if (
+      !stale &&
+      !host.flights.has(key) &&
+      (current === undefined || this.#now() >= current.expiresAt)
+    ) {
       this.#fill(key, l2Key, record)
     }
     if (record.isError) throw record.value
@@ -149,7 +171,9 @@ export class L2Tier<K> {
   /** Settles a load with a value found in L2, keeping it in L1 unless the load was forgotten. */
   #settle(flight: Flight, key: K, record: L2Record): void {
     // A background refresh keeps serving its stale value rather than a kept error.
-    const keep = !(record.isError && flight.background)
+    const keep =
+      !(record.isError && flight.background) &&
+      (record.tags === undefined || this.#host.keepsTagged(flight, record.tags))
     const flights = this.#host.flights
     if (flights.get(key) === flight) {
       flights.delete(key)
@@ -163,7 +187,8 @@ export class L2Tier<K> {
   /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */
   #fill(key: K, l2Key: string, record: L2Record): void {
     const expiresAt = record.ttlMs === Infinity ? Infinity : this.#now() + record.ttlMs
-    this.#host.put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key)
+    const tags = record.tags !== undefined && record.tags.length > 0 ? record.tags : undefined
+    this.#host.put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key, tags)
   }
 
   /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */

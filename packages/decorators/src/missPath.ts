@@ -5,6 +5,7 @@ import type { CacheEngine } from './engine.js'
 import { promiseOf } from './entry.js'
 import { ttlError } from './errors.js'
 import { Flight, type Loader } from './flight.js'
+import type { TagSource } from './tags.js'
 import { isThenable } from './thenable.js'
 
 /** What the miss path uses of its engine. */
@@ -36,6 +37,7 @@ export class MissPath<K> {
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    tags?: TagSource,
   ): Promise<unknown> {
     if (ttl !== undefined) {
       const error = ttlError(ttl)
@@ -53,7 +55,7 @@ export class MissPath<K> {
       if (now < entry.staleUntil) {
         if (loader !== undefined) {
           tally.staleHit(key)
-          if (!engine.flights.has(key)) this.#start(key, loader, ttl, true, undefined)
+          if (!engine.flights.has(key)) this.#start(key, loader, ttl, true, undefined, tags)
           return promiseOf(entry)
         }
       } else {
@@ -74,7 +76,7 @@ export class MissPath<K> {
     }
     // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
     if (engine.l2 === undefined) tally.loadStarted()
-    return this.#start(key, loader, ttl, false, undefined).join(signal)
+    return this.#start(key, loader, ttl, false, undefined, tags).join(signal)
   }
 
   /**
@@ -82,7 +84,7 @@ export class MissPath<K> {
    * once), keeps and returns its result, or throws. A thenable result is handed to an async load
    * (whose retries call `call` again), whose promise is returned.
    */
-  missSync(key: K, call: () => unknown): unknown {
+  missSync(key: K, call: () => unknown, tags?: TagSource): unknown {
     const tally = this.#engine.tally
     tally.miss(key)
     tally.loadStarted()
@@ -90,7 +92,7 @@ export class MissPath<K> {
     if (!isThenable(result)) return result
     // A function not declared async returned a promise: hand it to an async load, which
     // shares it, applies the timeout and retries, and never keeps a rejection.
-    return this.#start(key, call, undefined, false, result).join(undefined)
+    return this.#start(key, call, undefined, false, result, tags).join(undefined)
   }
 
   /** Every waiter gave up: forget the flight, so the next call starts afresh. */
@@ -112,9 +114,11 @@ export class MissPath<K> {
     ttl: number | undefined,
     background: boolean,
     first: PromiseLike<unknown> | undefined,
+    tags: TagSource | undefined,
   ): Flight {
     const engine = this.#engine
     const flight = new Flight(key, background, this.#abandon)
+    flight.tags = tags
     if (!this.#passThrough) engine.flights.set(key, flight)
     if (engine.l2 !== undefined && first === undefined) {
       engine.l2.load(flight, key, loader, ttl)

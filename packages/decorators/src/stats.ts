@@ -17,6 +17,8 @@ export interface Counters {
   l2Hits: number
   l2Misses: number
   l2Errors: number
+  tagInvalidations: number
+  tagInvalidationsReceived: number
   loadTimeCount: number
   loadTimeTotal: number
   loadTimeMin: number
@@ -39,6 +41,8 @@ export function newCounters(): Counters {
     l2Hits: 0,
     l2Misses: 0,
     l2Errors: 0,
+    tagInvalidations: 0,
+    tagInvalidationsReceived: 0,
     loadTimeCount: 0,
     loadTimeTotal: 0,
     loadTimeMin: Infinity,
@@ -107,6 +111,10 @@ export interface CacheStats {
    * none of them, so this is where an unreachable L2 shows (with the store's own reports).
    */
   readonly l2Errors: number
+  /** `invalidateTags()` calls made on this cache (each sent to L2, when there is one). */
+  readonly tagInvalidations: number
+  /** Tag invalidations of other instances received through the store (`l2`). */
+  readonly tagInvalidationsReceived: number
   /** Load durations in ms. */
   readonly loadTime: LoadTimeStats
   /** The default time to live in ms, when it is a plain duration; `null` otherwise. */
@@ -149,6 +157,8 @@ export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
     l2Hits: c.l2Hits,
     l2Misses: c.l2Misses,
     l2Errors: c.l2Errors,
+    tagInvalidations: c.tagInvalidations,
+    tagInvalidationsReceived: c.tagInvalidationsReceived,
     loadTime: loadTimeOf(c),
     ttl: state.ttl,
     bytes: state.bytes,

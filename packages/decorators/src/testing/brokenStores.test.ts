@@ -43,6 +43,10 @@ class Wrapped implements L2Store {
     return this.inner.subscribe(subscriber)
   }
 
+  invalidateTags(tags: readonly string[]) {
+    return this.inner.invalidateTags(tags)
+  }
+
   close() {
     return this.inner.close()
   }
@@ -190,6 +194,7 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       'the instance that made a change is not told about it',
       'unsubscribing stops delivery, and other namespaces hear nothing',
       'after an outage, subscribers are told to drop everything (messages were missed)',
+      "invalidateTags() reaches the other instances' subscribers with the tags, not its own",
     ])
   })
 
@@ -234,6 +239,57 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     expect(messages[0]).toBe('get() while unreachable did not settle within 100 ms')
   })
 
+  it('a store that only tells the other instances about a tag invalidation', async () => {
+    const { failed, messages } = await failures((store) => {
+      store.invalidateTags = async (tags) => {
+        await store.inner.get([])
+        store.inner.server.broadcastTags(store.inner, tags)
+      }
+    })
+    expect(failed).toEqual([
+      'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
+      'a write whose load started before the invalidation is not served; one written after it is',
+      'lock() treats a value whose tag was invalidated as absent, and takes the lock',
+    ])
+    expect(messages[0]).toMatch(
+      /^the writer: after invalidateTags\(\['t1'\]\) the values tagged t1/,
+    )
+  })
+
+  it('a store that removes the tagged values but keeps no invalidation time', async () => {
+    const { failed, messages } = await failures((store) => {
+      // What a scan-and-delete store does: values written later, from older loads, come back.
+      store.invalidateTags = async (tags) => {
+        await store.inner.get([])
+        const server = store.inner.server
+        for (const [key, entry] of [...server.values]) {
+          if (entry.tags?.some((tag) => tags.includes(tag)) === true) server.remove(key)
+        }
+        server.broadcastTags(store.inner, tags)
+      }
+    })
+    expect(failed).toEqual([
+      'a write whose load started before the invalidation is not served; one written after it is',
+    ])
+    expect(messages[0]).toMatch(/whose load started 5000 ms before invalidateTags/)
+  })
+
+  it('a store that forgets the tags it was written with', async () => {
+    const { failed } = await failures((store) => {
+      store.set = (writes, notify) =>
+        store.inner.set(
+          writes.map(({ tags: _tags, ...write }) => write),
+          notify,
+        )
+    })
+    expect(failed).toEqual([
+      'a value written with tags comes back with them; one without has none',
+      'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
+      'a write whose load started before the invalidation is not served; one written after it is',
+      'lock() treats a value whose tag was invalidated as absent, and takes the lock',
+    ])
+  })
+
   it('skips what a store does not offer, saying why', async () => {
     const clock = manualClock()
     const { factory } = memoryBacking(clock)
@@ -256,12 +312,14 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     const noSubscribe = 'the store has no subscribe() (invalidation delivery is optional)'
     const noOutage =
       'no makeUnreachable option was given, so the suite cannot cut the store off its server'
+    const noTags = 'the store has no invalidateTags() (tags are optional)'
     expect(skipped).toEqual([
       `expiry: ${noLock}`,
       ...Array.from({ length: 9 }, () => `locks: ${noLock}`),
       ...Array.from({ length: 5 }, () => `invalidation: ${noSubscribe}`),
       ...Array.from({ length: 3 }, () => `unreachable server: ${noOutage}`),
       `ordering: ${noLock}`,
+      ...Array.from({ length: 6 }, () => `tags: ${noTags}`),
     ])
   })
 })

@@ -28,6 +28,8 @@ export interface MemoryL2Entry {
   readonly expiresAt: number
   /** The moment the value is as of (when its load started), on the server's clock. */
   readonly version: number
+  /** The tags it carries (absent: none). */
+  readonly tags?: readonly string[]
 }
 
 /** What a delete leaves: writes as of an earlier moment are dropped while it lives. */
@@ -123,6 +125,8 @@ export class MemoryL2Server {
   readonly tombstoneMs: number
   readonly #values = new Map<string, MemoryL2Entry>()
   readonly #tombstones = new Map<string, MemoryL2Tombstone>()
+  /** When each tag was last invalidated, on the server's clock (kept, as Redis keeps them). */
+  readonly #tagTimes = new Map<string, number>()
   /** When the server was last cleared (-Infinity: never). */
   #clearedAt = -Infinity
   readonly #locks = new Map<string, MemoryL2Lock>()
@@ -156,6 +160,11 @@ export class MemoryL2Server {
     return this.#tombstones
   }
 
+  /** When each tag was last invalidated, on the server's clock. */
+  get tagTimes(): ReadonlyMap<string, number> {
+    return this.#tagTimes
+  }
+
   /** The held locks by L2 key (a lock whose lease ended goes when next taken). */
   get locks(): ReadonlyMap<string, MemoryL2Lock> {
     return this.#locks
@@ -182,16 +191,50 @@ export class MemoryL2Server {
     this.broadcast(undefined, null)
   }
 
-  /** The live record for `key`, or `undefined` (an expired value is removed). */
+  /**
+   * The live record for `key`, or `undefined`. An expired value is removed; so is a value
+   * carrying a tag invalidated at or after its version, which leaves a tombstone as of that
+   * invalidation (a write whose load started before it stays dropped).
+   */
   read(key: string): L2Record | undefined {
     const entry = this.#values.get(key)
     if (entry === undefined) return undefined
-    const ttlMs = entry.expiresAt - this.now()
+    const now = this.now()
+    const ttlMs = entry.expiresAt - now
     if (!(ttlMs > 0)) {
       this.#values.delete(key)
       return undefined
     }
-    return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+    const tags = entry.tags
+    if (tags === undefined) {
+      return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+    }
+    const invalidatedAt = this.#invalidatedAt(tags)
+    // Same-ms counts as before: a clock of whole ms cannot tell, and serving it could be wrong.
+    if (invalidatedAt >= entry.version) {
+      this.#values.delete(key)
+      this.#tombstones.set(key, { version: invalidatedAt, expiresAt: now + this.tombstoneMs })
+      return undefined
+    }
+    return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs, tags }
+  }
+
+  /** Records that `tags` are invalidated now: values tagged with one, as of now or before, are invalid. */
+  invalidateTags(tags: readonly string[]): void {
+    const now = this.now()
+    for (const tag of tags) {
+      if (!((this.#tagTimes.get(tag) ?? -Infinity) >= now)) this.#tagTimes.set(tag, now)
+    }
+  }
+
+  /** The latest invalidation time of `tags` (-Infinity: never invalidated). */
+  #invalidatedAt(tags: readonly string[]): number {
+    let latest = -Infinity
+    for (const tag of tags) {
+      const at = this.#tagTimes.get(tag)
+      if (at !== undefined && at > latest) latest = at
+    }
+    return latest
   }
 
   /**
@@ -205,7 +248,12 @@ export class MemoryL2Server {
     const version = now - (write.ageMs ?? 0)
     if (!(ttlMs > 0) || !this.#isNewest(key, version, now)) return false
     this.#tombstones.delete(key)
-    this.#values.set(key, { value, isError, fetchedAt, expiresAt: now + ttlMs, version })
+    const tags = write.tags
+    const entry: MemoryL2Entry =
+      tags === undefined || tags.length === 0
+        ? { value, isError, fetchedAt, expiresAt: now + ttlMs, version }
+        : { value, isError, fetchedAt, expiresAt: now + ttlMs, version, tags: [...tags] }
+    this.#values.set(key, entry)
     return true
   }
 
@@ -237,6 +285,11 @@ export class MemoryL2Server {
   /** Tells every store but `from` that `keys` changed (`null`: everything). */
   broadcast(from: MemoryL2Store | undefined, keys: readonly string[] | null): void {
     for (const store of this.#stores) if (store !== from) store.deliver(keys)
+  }
+
+  /** Tells every store but `from` that `tags` were invalidated. */
+  broadcastTags(from: MemoryL2Store, tags: readonly string[]): void {
+    for (const store of this.#stores) if (store !== from) store.deliverTags(tags)
   }
 
   /**
@@ -404,6 +457,16 @@ export class MemoryL2Store implements L2Store {
     this.server.broadcast(this, null)
   }
 
+  /**
+   * Records that `tags` are invalidated as of now on the server (values tagged with one and as
+   * of before are no longer served), and tells the other stores on the server.
+   */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    await this.#reach()
+    this.server.invalidateTags(tags)
+    this.server.broadcastTags(this, tags)
+  }
+
   /** Delivers the other stores' invalidations to `subscriber` until the returned call. */
   subscribe(subscriber: L2Subscriber): () => void {
     this.#subscribers.add(subscriber)
@@ -424,6 +487,17 @@ export class MemoryL2Store implements L2Store {
     for (const subscriber of this.#subscribers) {
       try {
         subscriber.invalidate(keys)
+      } catch (error) {
+        subscriber.error(error)
+      }
+    }
+  }
+
+  /** A tag invalidation from another store on the server (called by the server). */
+  deliverTags(tags: readonly string[]): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber.invalidateTags?.(tags)
       } catch (error) {
         subscriber.error(error)
       }
