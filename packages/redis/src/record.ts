@@ -7,6 +7,10 @@
 // it before writing (scripts.ts). The expiry is the same moment as the key's PEXPIREAT, so a
 // reader that knows Redis's time (TIME, in the same round trip) keeps its L1 copy exactly as
 // long as Redis keeps the key.
+//
+// A tagged entry has its kind letter in upper case (`V`, `E`) and its tags, as a JSON list
+// prefixed with its length, before the text: `V<expiresAt>|<version>|<fetchedAt>|<n>|<tags><text>`
+// (a separate field, so untagged entries and the scripts that read the head are unchanged).
 import type { L2Record } from '@cache/decorators'
 
 import type { Serializer } from './codec.js'
@@ -16,6 +20,8 @@ export interface StoredEntry {
   readonly value: unknown
   readonly isError: boolean
   readonly fetchedAt: number
+  /** The tags it carries (absent or empty: none). */
+  readonly tags?: readonly string[]
 }
 
 /** An entry read back, with its expiry on Redis's clock (`Infinity`: none) and its version. */
@@ -31,9 +37,22 @@ const TOMBSTONE = 't'
 /** Lifetimes beyond this many ms (about 4,000 years) are stored without an expiry. */
 export const MAX_PX: number = 2 ** 47
 
-/** The kind letter of an entry. */
+/** A record read back with its version, for the tag check (tagTimes.ts); only when tagged. */
+export interface TaggedRecord extends L2Record {
+  readonly tags: readonly string[]
+  /** The moment, on Redis's clock, the value is as of (when its load started). */
+  readonly version: number
+}
+
+/** Whether `entry` carries tags. */
+function tagged(entry: StoredEntry): boolean {
+  return entry.tags !== undefined && entry.tags.length > 0
+}
+
+/** The kind letter of an entry: upper case when it carries tags. */
 export function kindOf(entry: StoredEntry): string {
-  return entry.isError ? ERROR : VALUE
+  const kind = entry.isError ? ERROR : VALUE
+  return tagged(entry) ? kind.toUpperCase() : kind
 }
 
 /**
@@ -46,7 +65,9 @@ export function payloadOf(entry: StoredEntry, serializer: Serializer): string {
   if (typeof text !== 'string') {
     throw new TypeError(`the serializer's encode() must return a string, got: ${typeof text}`)
   }
-  return text
+  if (!tagged(entry)) return text
+  const tags = JSON.stringify(entry.tags)
+  return `${tags.length}|${tags}${text}`
 }
 
 /** The whole string of an entry, as the scripts store it (`expiresAt` Infinity: none). */
@@ -71,7 +92,9 @@ export function isTombstone(data: string): boolean {
  * @throws a `TypeError` for data this package did not write, or what `serializer.decode` throws.
  */
 export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
-  const kind = data[0]
+  const letter = data[0]
+  const kind = letter === 'V' ? VALUE : letter === 'E' ? ERROR : letter
+  const isTagged = kind !== letter
   const first = data.indexOf('|')
   const second = first === -1 ? -1 : data.indexOf('|', first + 1)
   const third = second === -1 ? -1 : data.indexOf('|', second + 1)
@@ -90,13 +113,39 @@ export function decodeEntry(data: string, serializer: Serializer): ReadEntry {
   ) {
     throw new TypeError(`not a cache entry: ${JSON.stringify(data.slice(0, 40))}`)
   }
-  return {
-    value: serializer.decode(data.slice(third + 1)),
+  let textStart = third + 1
+  let tags: readonly string[] | undefined
+  if (isTagged) {
+    const lengthEnd = data.indexOf('|', textStart)
+    const length = Number(data.slice(textStart, lengthEnd))
+    if (lengthEnd === -1 || !Number.isInteger(length) || length < 2) {
+      throw new TypeError(`not a cache entry: ${JSON.stringify(data.slice(0, 40))}`)
+    }
+    textStart = lengthEnd + 1 + length
+    tags = tagsOf(data.slice(lengthEnd + 1, textStart))
+  }
+  const entry = {
+    value: serializer.decode(data.slice(textStart)),
     isError: kind === ERROR,
     fetchedAt,
     expiresAt,
     version,
   }
+  return tags === undefined ? entry : { ...entry, tags }
+}
+
+/** The tag list of a tagged entry. */
+function tagsOf(json: string): readonly string[] {
+  let tags: unknown
+  try {
+    tags = JSON.parse(json)
+  } catch {
+    tags = undefined
+  }
+  if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) {
+    throw new TypeError(`not a tag list: ${json.slice(0, 40)}`)
+  }
+  return tags
 }
 
 /** Redis's TIME reply (`[seconds, microseconds]`) in ms. */
@@ -131,5 +180,13 @@ export function recordOf(
   const entry = decodeEntry(text, serializer)
   const ttlMs = entry.expiresAt - redisNow - elapsedMs
   if (!(ttlMs > 0)) return undefined
-  return { value: entry.value, isError: entry.isError, fetchedAt: entry.fetchedAt, ttlMs }
+  const { value, isError, fetchedAt, tags, version } = entry
+  if (tags === undefined) return { value, isError, fetchedAt, ttlMs }
+  const record: TaggedRecord = { value, isError, fetchedAt, ttlMs, tags, version }
+  return record
+}
+
+/** Whether a record carries tags (and its version), to be checked against their times. */
+export function isTagged(record: L2Record | undefined): record is TaggedRecord {
+  return record?.tags !== undefined
 }

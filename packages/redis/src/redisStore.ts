@@ -21,10 +21,11 @@ import { Connection, watchConnection, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
-import { payloadOf, recordOf, timeOf } from './record.js'
+import { isTagged, payloadOf, recordOf, timeOf } from './record.js'
 import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
+import { TagTimes } from './tagTimes.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 import { sharedConsole, type SharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
@@ -66,6 +67,8 @@ export class RedisStore implements L2Store {
   readonly #sharedConsole: SharedConsole | undefined
   /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
   readonly #reads: Batcher<string, L2Record | undefined>
+  /** Tag invalidation times: recorded, and compared with tagged entries' versions on reads. */
+  readonly #tags: TagTimes
   readonly #ownsClient: boolean
   readonly #connecting: Promise<void>
   #closed = false
@@ -113,6 +116,15 @@ export class RedisStore implements L2Store {
       void this.#syncClock()
     })
     this.#connecting = client.isOpen ? this.#syncClock() : this.#open(client)
+    this.#tags = new TagTimes({
+      connection: this.#connection,
+      clock: this.#clock,
+      bus: this.#bus,
+      prefix: this.prefix,
+      tombstoneMs: config.tombstoneMs,
+      report: this.#report,
+      knowClock: (commands) => this.#knowClock(commands),
+    })
     const singleFlight = config.singleFlight
     if (singleFlight !== undefined) {
       const flights = new SingleFlight(
@@ -127,8 +139,37 @@ export class RedisStore implements L2Store {
         singleFlight,
         config.maxBatchSize,
       )
-      this.lock = (key, lockOptions) => flights.lock(key, lockOptions)
+      this.lock = (key, lockOptions) => this.#lockChecked(flights, key, lockOptions)
     }
+  }
+
+  /**
+   * A lock call whose "loaded" value is checked against its tags' invalidation times: an
+   * invalidated one is replaced by a tombstone, and the key read or locked again (at most twice
+   * more, then `skipped`: load without a lock).
+   */
+  async #lockChecked(
+    flights: SingleFlight,
+    key: string,
+    options: L2LockOptions | undefined,
+  ): Promise<L2LockResult> {
+    for (let round = 0; round < 3; round++) {
+      const result = await flights.lock(key, options)
+      if (result.status !== 'loaded' || !isTagged(result.record)) return result
+      const [record] = await this.#tags.check([key], [result.record], true)
+      if (record !== undefined) return result
+    }
+    return { status: 'skipped' }
+  }
+
+  /**
+   * Records that every entry carrying one of `tags` and as of a moment before now (its load
+   * started before) is invalid, in one write per tag (`<prefix>tag:<tag>`, no scan), and tells
+   * the other instances. Reads compare tagged entries' versions with these moments. Rejects when
+   * Redis is not reached.
+   */
+  invalidateTags(tags: readonly string[]): Promise<void> {
+    return this.#tags.invalidate(tags)
   }
 
   /** The circuit breaker's state: `closed` while Redis answers, `open` while it is skipped. */
@@ -363,7 +404,11 @@ export class RedisStore implements L2Store {
     const received = Date.now()
     this.#clock.sample(sent, received, redisNow)
     const elapsed = received - sent
-    return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
+    const records = keys.map((key, i) =>
+      this.#recordOf((values as unknown[])[i], redisNow, elapsed, key),
+    )
+    // Tagged entries: their tags' invalidation times, in one more round trip (tagTimes.ts).
+    return records.some(isTagged) ? this.#tags.check(keys, records) : records
   }
 
   /** An entry read from Redis; `undefined` when absent, expired, or unreadable (reported). */
