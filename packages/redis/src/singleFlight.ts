@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { L2Lease, L2LockOptions, L2LockResult, L2Record, L2Write } from '@cache/decorators'
 
 import type { Bus } from './bus.js'
-import type { Connection, Reporter } from './connection.js'
+import type { Connection, Outcome, Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { clearedKey, lockKey, valueKey } from './keys.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
@@ -176,21 +176,35 @@ export class SingleFlight {
     }
   }
 
-  /** One script call for the keys of a turn; `undefined` for each when Redis is not reached. */
-  async #readOrLock(pending: readonly PendingAttempt[]): Promise<void> {
-    const { connection, clock, timeoutMs, prefix, report } = this.#context
+  /**
+   * One script call for the keys of a turn; `undefined` for each when Redis is not reached.
+   * Returns the call, its answer to each key attached (see TurnBatch).
+   */
+  #readOrLock(pending: readonly PendingAttempt[]): Promise<unknown> {
+    const { connection, clock, timeoutMs, prefix } = this.#context
     const token = randomUUID()
     const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
-    const count = pending.length
     // EVALSHA's arguments, built once: the sha, the key count, the keys, then ARGV.
-    const command = ['EVALSHA', READ_OR_LOCK.sha, String(2 * count)]
+    const command = ['EVALSHA', READ_OR_LOCK.sha, String(2 * pending.length)]
     for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
     command.push(token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl))
     for (const { leaseMs } of pending) command.push(leaseMs)
     const sent = Date.now()
-    const outcome = await connection.call('Taking a lock', (client) =>
-      READ_OR_LOCK.send(client, command),
-    )
+    const call = connection.call('Taking a lock', (client) => READ_OR_LOCK.send(client, command))
+    void call.then((outcome) => {
+      this.#answer(pending, token, sent, outcome)
+    })
+    return call
+  }
+
+  /** Gives each key of a read-or-lock call its attempt. */
+  #answer(
+    pending: readonly PendingAttempt[],
+    token: string,
+    sent: number,
+    outcome: Outcome<unknown>,
+  ): void {
+    const { clock, report } = this.#context
     if (!outcome.ok) {
       if (!outcome.skipped) {
         report(outcome.error)
@@ -200,6 +214,7 @@ export class SingleFlight {
       for (const { settle } of pending) settle(undefined)
       return
     }
+    const count = pending.length
     const received = Date.now()
     const reply: unknown = outcome.value
     const redisNow = Array.isArray(reply) ? Number(reply[0]) : NaN
@@ -265,24 +280,30 @@ export class SingleFlight {
     })
   }
 
-  /** One COMMIT call for the values loaded in a turn; each settles with the call's outcome. */
-  async #commitAll(pending: readonly PendingCommit[]): Promise<void> {
+  /**
+   * One COMMIT call for the values loaded in a turn; each settles with the call's outcome.
+   * Returns the call, its answers attached (see TurnBatch).
+   */
+  #commitAll(pending: readonly PendingCommit[]): Promise<unknown> {
     const { connection, bus, prefix } = this.#context
     const stride = 1 + pending[0]!.args.length
     const command = ['EVALSHA', COMMIT.sha, String(1 + 2 * pending.length), clearedKey(prefix)]
     for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
     command.push(bus.channel, bus.origin, this.#keyFrom, String(stride))
     for (const { token, args } of pending) command.push(token, ...args)
-    const outcome = await connection.call(
+    const call = connection.call(
       'Writing',
       (client) => COMMIT.send(client, command),
       pending.length === 1 ? pending[0]!.key : undefined,
     )
-    if (!outcome.ok && !outcome.skipped) {
-      for (const { reject } of pending) reject(outcome.error)
-    } else {
-      for (const { resolve } of pending) resolve()
-    }
+    void call.then((outcome) => {
+      if (!outcome.ok && !outcome.skipped) {
+        for (const { reject } of pending) reject(outcome.error)
+      } else {
+        for (const { resolve } of pending) resolve()
+      }
+    })
+    return call
   }
 
   /** Frees the locks this instance may hold without knowing it (its lock call timed out). */

@@ -13,17 +13,19 @@ const resolved = Promise.resolve()
 
 /** Items added in one tick (or, while a call is in flight, one turn), sent together. */
 export class TurnBatch<T> {
-  readonly #send: (items: T[]) => Promise<void>
+  readonly #send: (items: T[]) => Promise<unknown>
   readonly #maxBatchSize: number
   #items: T[] = []
   #scheduled = false
   #inFlight = 0
 
   /**
-   * @param send - sends one call's items, resolving once the call has settled (never rejecting);
+   * @param send - sends one call's items; returns the call's promise (which must not reject),
+   * with what answers the items already attached to it, so that the items' callers run after
+   * the call counts as settled and a new load goes out with its tick.
    * @param maxBatchSize - the most items in one call.
    */
-  constructor(send: (items: T[]) => Promise<void>, maxBatchSize: number) {
+  constructor(send: (items: T[]) => Promise<unknown>, maxBatchSize: number) {
     this.#send = send
     this.#maxBatchSize = maxBatchSize
   }
