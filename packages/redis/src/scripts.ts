@@ -17,17 +17,23 @@ export class Script {
   }
 
   /** Runs the script on `client` with `keys` and `args`. */
-  async run(
-    client: RedisClientLike,
-    keys: readonly string[],
-    args: readonly string[],
-  ): Promise<unknown> {
-    const rest = [String(keys.length), ...keys, ...args]
+  run(client: RedisClientLike, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const command = ['EVALSHA', this.sha, String(keys.length)]
+    for (const key of keys) command.push(key)
+    for (const arg of args) command.push(arg)
+    return this.send(client, command)
+  }
+
+  /**
+   * Sends `command`, `['EVALSHA', sha, numkeys, …keys, …args]` built by the caller (in one array,
+   * no copy), and again as EVAL with the source if the server does not know the script.
+   */
+  async send(client: RedisClientLike, command: string[]): Promise<unknown> {
     try {
-      return await client.sendCommand(['EVALSHA', this.sha, ...rest])
+      return await client.sendCommand(command)
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-      return client.sendCommand(['EVAL', this.source, ...rest])
+      return client.sendCommand(['EVAL', this.source, ...command.slice(2)])
     }
   }
 }
@@ -50,48 +56,45 @@ const SENT_AT = `local function sent_at(latest)
 end`
 
 /**
- * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the time to
- * live (ms, '' for none), the sender's latest estimate of the moment it sent it, the value's age
- * (since its load started), the load time, the serializer's text, the deadline, the tombstones'
- * lifetime. The version is that moment less the age; the expiry, that moment plus the time to
- * live: both fixed by the sending, not by when the script runs. Returns 1 when written, 0 when
- * dropped (newer data, or already expired), -1 when the command arrived after its deadline (it
- * does nothing); and, when written, the entry as stored.
+ * Writes one entry unless newer data is there (`clear`: the clear marker's value, read once per
+ * call by the caller, or false). Its arguments are ARGV from `base` on: the kind
+ * letter, the time to live (ms, '' for none), the sender's latest estimate of the moment it sent
+ * it, the value's age (since its load started), the load time, the serializer's text, the
+ * deadline, the tombstones' lifetime. The version is that moment less the age; the expiry, that
+ * moment plus the time to live: both fixed by the sending, not by when the script runs. Returns 1
+ * when written, 0 when dropped (newer data, or already expired), -1 when the command arrived
+ * after its deadline (it does nothing); and, when written, the entry as stored.
  */
-function writeFunction(first: number): string {
-  const a = (n: number): string => `ARGV[${first + n}]`
-  return `${SENT_AT}
-local function write_entry(key, cleared)
-  if now > tonumber(${a(6)}) then return -1 end
-  local sent = sent_at(${a(2)})
-  local version = sent - tonumber(${a(3)})
-  if version < now - tonumber(${a(7)}) then return 0 end
+const WRITE_FUNCTION = `${SENT_AT}
+local function write_entry(key, clear, base)
+  if now > tonumber(ARGV[base + 6]) then return -1 end
+  local sent = sent_at(ARGV[base + 2])
+  local version = sent - tonumber(ARGV[base + 3])
+  if version < now - tonumber(ARGV[base + 7]) then return 0 end
   local at = ''
-  if ${a(1)} ~= '' then
-    at = string.format('%.0f', sent + tonumber(${a(1)}))
+  if ARGV[base + 1] ~= '' then
+    at = string.format('%.0f', sent + tonumber(ARGV[base + 1]))
     if tonumber(at) <= now then return 0 end
   end
-  local clear = redis.call('GET', cleared)
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
-  local entry = ${a(0)} .. at .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)}
+  local entry = ARGV[base] .. at .. '|' .. string.format('%.0f', version) .. '|' .. ARGV[base + 4] .. '|' .. ARGV[base + 5]
   redis.call('SET', key, entry)
   if at ~= '' then redis.call('PEXPIREAT', key, at) end
   return 1, entry
 end`
-}
 
 /**
  * Writes one entry under the ordering rule: a write as of a moment before the value there, the
  * key's tombstone or the last clear is dropped, and one that arrives after its deadline does
- * nothing. KEYS: the key, the clear marker; ARGV: see {@link writeFunction}. The expiry is
+ * nothing. KEYS: the key, the clear marker; ARGV: see {@link WRITE_FUNCTION}. The expiry is
  * absolute (fixed when the value was produced), both in the entry and in PEXPIREAT.
  */
 export const WRITE: Script = new Script(`${NOW}
 ${VERSION_OF}
-${writeFunction(1)}
-local written = write_entry(KEYS[1], KEYS[2])
+${WRITE_FUNCTION}
+local written = write_entry(KEYS[1], redis.call('GET', KEYS[2]), 1)
 return written`)
 
 /**
@@ -150,11 +153,10 @@ for i = 1, #KEYS, 2 do
     if late then
       reply = -1
     else
-      local held = redis.call('GET', KEYS[i + 1])
-      if not held then
-        redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[3 + (i + 1) / 2])
+      if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2]) then
         reply = 1
       else
+        local held = redis.call('GET', KEYS[i + 1])
         if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
         reply = { 0, redis.call('PTTL', KEYS[i + 1]) }
       end
@@ -182,18 +184,39 @@ export const RELEASE: Script = new Script(`${RELEASE_FUNCTION}
 return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
 
 /**
- * Writes the locked key's value (as {@link WRITE}) and releases the lock (as {@link RELEASE}),
- * in one round trip. When written, the waiters' notice carries the entry and Redis's time, so
- * that they need not read it again. KEYS: the key, the clear marker, the lock; ARGV: the token,
- * the channel, the head of the "written" notice (the entry and TIME follow it), the message for
- * "not written", then WRITE's arguments. Returns WRITE's answer.
+ * Writes the locked keys' values (each as {@link WRITE}) and releases their locks (each as
+ * {@link RELEASE}), for all the loads that ended in one turn: one round trip, one script call.
+ * A lock's waiters, when it has some, are told with a notice that carries the entry and Redis's
+ * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
+ * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
+ * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
+ * (the prefix's length + 1), how many arguments each key has, then each key's: its token, then
+ * WRITE's arguments. Returns how many were written.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
-${writeFunction(5)}
-${RELEASE_FUNCTION}
-local written, entry = write_entry(KEYS[1], KEYS[2])
-local notice = ARGV[4]
-if written == 1 then notice = ARGV[3] .. string.format('%.0f', now) .. '|' .. entry end
-release(KEYS[3], ARGV[1], ARGV[2], notice)
-return written`)
+${WRITE_FUNCTION}
+local channel, origin, from, stride = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local clear = redis.call('GET', KEYS[1])
+local count = 0
+for i = 2, #KEYS, 2 do
+  local base = 5 + (i / 2 - 1) * stride
+  local written, entry = write_entry(KEYS[i], clear, base + 1)
+  if written == 1 then count = count + 1 end
+  local token = ARGV[base]
+  local held = redis.call('GET', KEYS[i + 1])
+  if held == token or held == token .. '+' then
+    redis.call('DEL', KEYS[i + 1])
+    if held ~= token then
+      local key = string.sub(KEYS[i], from)
+      local notice
+      if written == 1 then
+        notice = 'F' .. key .. '|' .. string.format('%.0f', now) .. '|' .. entry
+      else
+        notice = '{"o":"' .. origin .. '","t":"f","k":"' .. key .. '","w":false}'
+      end
+      redis.call('PUBLISH', channel, notice)
+    end
+  end
+end
+return count`)
