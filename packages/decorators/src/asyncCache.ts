@@ -100,7 +100,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       tags = checked
     }
     if (typeof loader === 'function') {
-      return engine.miss(key, loader, options?.signal, options?.ttl, tags) as Promise<V>
+      return engine.miss(
+        key,
+        loader,
+        options?.signal,
+        options?.ttl,
+        tags,
+        options?.eagerRefresh,
+      ) as Promise<V>
     }
     return engine.miss(
       key,
@@ -108,6 +115,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       loader.signal,
       loader.ttl,
       tags,
+      loader.eagerRefresh,
     ) as Promise<V>
   }
 
@@ -135,13 +143,14 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       if (!Array.isArray(checked)) return checked as Promise<never>
       tags = checked
     }
+    const eager = options?.eagerRefresh
     const loads: Promise<V>[] = []
     for (const key of keys) {
       const entry = engine.hit(key)
       loads.push(
         (entry !== undefined
           ? promiseOf(entry)
-          : engine.miss(key, loader, signal, ttl, tags)) as Promise<V>,
+          : engine.miss(key, loader, signal, ttl, tags, eager)) as Promise<V>,
       )
     }
     return Promise.all(loads)

@@ -344,6 +344,8 @@ function checkSyncOptions(options: CachedMethodOptions): void {
   if (swr !== undefined && swr !== false && swr !== 0) {
     throw configError('staleWhileRevalidate', hint, swr)
   }
+  const eager = options.eagerRefresh
+  if (eager !== undefined && eager !== false) throw configError('eagerRefresh', hint, eager)
   const retry = options.retry
   if (typeof retry === 'object') {
     for (const name of ['backoffMs', 'maxBackoffMs', 'jitter'] as const) {

@@ -19,6 +19,12 @@ export interface GetOptions {
    * most 64 non-empty strings of at most 256 characters.
    */
   readonly tags?: readonly string[]
+  /**
+   * The `eagerRefresh` of the entry this call loads (or refreshes), instead of the cache's:
+   * a fraction between 0 and 1, or `false` for none. A call served from the cache leaves its
+   * entry's refresh point as it is.
+   */
+  readonly eagerRefresh?: number | false
 }
 
 /** Options of a batched `get()`: the batch function that loads many keys at once. */

@@ -14,6 +14,7 @@ import type { Config } from './config.js'
 import { Entry, viewOf, type CacheEntry } from './entry.js'
 import { hitClockOf } from './clock.js'
 import { ttlError } from './errors.js'
+import { refreshAtOf } from './eagerRefresh.js'
 import { expiresAtOf } from './expiry.js'
 import type { Flight, Loader } from './flight.js'
 import { L2Tier } from './l2Tier.js'
@@ -76,11 +77,13 @@ export class CacheEngine<K = unknown> implements Registrable {
 
   /**
    * The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). Fresh by
-   * the hit clock: up to `ttlResolution` ms late with the default clock, exact with `now`.
+   * the hit clock: up to `ttlResolution` ms late with the default clock, exact with `now`. An
+   * entry past its `refreshAt` (its expiry, or its eager refresh point) goes to the miss path,
+   * which serves it and starts the refresh: one stored time compared, with the option or not.
    */
   hit(key: K): Entry | undefined {
     const entry = this.store.get(key)
-    if (entry === undefined || (entry.expiresAt !== Infinity && this.hitNow() >= entry.expiresAt)) {
+    if (entry === undefined || (entry.refreshAt !== Infinity && this.hitNow() >= entry.refreshAt)) {
       return undefined
     }
     this.tally.hit(key)
@@ -105,8 +108,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     signal: AbortSignal | undefined,
     ttl: number | undefined,
     tags?: TagSource,
+    eagerRefresh?: number | false,
   ): Promise<unknown> {
-    return this.missPath.miss(key, loader, signal, ttl, tags)
+    return this.missPath.miss(key, loader, signal, ttl, tags, eagerRefresh)
   }
 
   /** A sync function's miss: see {@link MissPath.missSync}. */
@@ -154,6 +158,7 @@ export class CacheEngine<K = unknown> implements Registrable {
           if (this.store.peek(key) !== entry) return
           this.#mayExpire = true
           entry.expiresAt = resolved
+          entry.refreshAt = refreshAtOf(fetchedAt, resolved, this.config.eagerRefresh)
           entry.staleUntil = this.#staleUntil(resolved)
           if (entry.l2Key !== undefined) {
             void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false, tags)
@@ -222,7 +227,10 @@ export class CacheEngine<K = unknown> implements Registrable {
     return expired.length
   }
 
-  /** Stores a result in L1 (as the copy of L2's `l2Key`, when given). */
+  /**
+   * Stores a result in L1 (as the copy of L2's `l2Key`, when given). `eagerRefresh`: the
+   * fraction of its life after which a hit refreshes it (a call's own, or the option; 0: never).
+   */
   put(
     key: K,
     value: unknown,
@@ -231,6 +239,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     expiresAt: number,
     l2Key: string | undefined,
     tags?: readonly string[],
+    eagerRefresh: number | undefined = this.config.eagerRefresh,
   ): Entry {
     const resources = isError ? undefined : this.removals.resourcesOf(key, value)
     const entry = new Entry(
@@ -241,6 +250,9 @@ export class CacheEngine<K = unknown> implements Registrable {
       isError ? expiresAt : this.#staleUntil(expiresAt),
       resources,
     )
+    if (eagerRefresh !== undefined && !isError) {
+      entry.refreshAt = refreshAtOf(fetchedAt, expiresAt, eagerRefresh)
+    }
     if (expiresAt !== Infinity) this.#mayExpire = true
     if (this.l2 !== undefined) this.l2.index(key, entry, l2Key)
     this.store.set(key, entry)

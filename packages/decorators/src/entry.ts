@@ -11,6 +11,12 @@ export class Entry {
   l2Key: string | undefined = undefined
   /** The tags it carries, once indexed (tagIndex.ts); `undefined`: none. */
   tags: readonly string[] | undefined = undefined
+  /**
+   * When a hit stops being served straight from the hit path: the expiry, or earlier with
+   * `eagerRefresh` (a hit from then on starts a background refresh). Fixed when the entry is
+   * stored, so that a hit compares one time, whatever the option.
+   */
+  refreshAt: number
 
   constructor(
     /** The value, or what was thrown when `isError`. */
@@ -24,7 +30,9 @@ export class Entry {
     public staleUntil: number,
     /** What `dispose` closes when the entry leaves the cache; `undefined` when nothing. */
     public resources: readonly unknown[] | undefined,
-  ) {}
+  ) {
+    this.refreshAt = expiresAt
+  }
 }
 
 /** A stored entry as {@link AsyncCache.peek} shows it: a value, or an error (negative cache). */

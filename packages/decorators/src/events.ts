@@ -66,6 +66,35 @@ export type CacheEvent<K = unknown> =
       /** `false`: `invalidateTags()` was called here; `true`: another instance's, received. */
       readonly remote: boolean
     }
+  | {
+      readonly type: 'eagerRefresh'
+      readonly key: K
+      /**
+       * `'started'`: a hit past the entry's `eagerRefresh` point started a background refresh;
+       * `'busy'`: another instance holds the key's lock and is refreshing it, so this one does
+       * not load (its value reaches here through L2); `'failed'`: the refresh failed, the entry
+       * is kept (`error`).
+       */
+      readonly outcome: 'started' | 'busy' | 'failed'
+      /** What the refresh threw, for `'failed'`. */
+      readonly error?: unknown
+    }
+  | {
+      /**
+       * A delete or clear `l2` could not take was queued (`'queued'`), reached it once it was
+       * back (`'replayed'`), or the full queue became one clear (`'collapsed'`).
+       */
+      readonly type: 'l2Replay'
+      /** No cache key: the operation is on L2 keys (`l2Key`). */
+      readonly key: undefined
+      readonly outcome: 'queued' | 'replayed' | 'collapsed'
+      /** `'delete'` or `'clear'` (`'collapsed'`: `'clear'`). */
+      readonly operation: string
+      /** The L2 key deleted; `undefined` for a clear. */
+      readonly l2Key: string | undefined
+      /** How long ago the operation was made, in ms (0 when queued). */
+      readonly ageMs: number
+    }
 
 /** Receives {@link CacheEvent}s. Errors it throws go to `onError`, never to the caller. */
 export type CacheEventListener<K = unknown> = (event: CacheEvent<K>) => void
@@ -90,6 +119,8 @@ export interface ErrorContext {
    * (`staleWhileRevalidate`) failed; `'autoRemoveExpired'`: the periodic removal failed;
    * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it);
    * `'tags'`: a `tags` function threw or answered no tag list (the value was served, not kept).
+   * (`staleWhileRevalidate`, `eagerRefresh`) failed; `'autoRemoveExpired'`: the periodic removal failed;
+   * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it).
    */
   readonly operation:
     'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2' | 'tags'

@@ -85,6 +85,13 @@ export class Flight {
    * (which releases it), else released when the load ends.
    */
   lease: L2Lease | undefined = undefined
+  /**
+   * An eager refresh: the load time of the copy it refreshes (the second tier loads only when
+   * it holds nothing newer, and no other instance is refreshing the key).
+   */
+  refreshOf: number | undefined = undefined
+  /** A call's own `eagerRefresh` for the entry this load keeps (0: none); else the option's. */
+  eagerRefresh: number | undefined = undefined
   readonly #onAbandon: (flight: Flight, reason: unknown) => void
 
   constructor(

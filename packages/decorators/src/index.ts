@@ -36,6 +36,7 @@ export type { KeyOptions } from './keyer.js'
 export {
   l2KeyOf,
   type L2Lease,
+  type L2DeleteOptions,
   type L2LockOptions,
   type L2LockResult,
   type L2Record,

@@ -5,6 +5,7 @@ import { stableHash } from '@cache/keys'
 
 import { configError } from './errors.js'
 import type { ErrorHandler } from './events.js'
+import { ReplayQueue, type ReplayHooks, type ReplayOp } from './replayQueue.js'
 
 /** One value as an {@link L2Store} returns it. */
 export interface L2Record {
@@ -55,6 +56,17 @@ export interface L2Write {
   readonly tags?: readonly string[]
 }
 
+/** Options of {@link L2Store.delete} and {@link L2Store.clear}. */
+export interface L2DeleteOptions {
+  /**
+   * How long ago, in ms, the delete or clear was made (0, or absent: now). A cache sends it when
+   * it replays, once the store is reachable again, what it could not send during an outage:
+   * the operation is as of that moment, so a value written after it (by any instance) survives
+   * it, and writes as of before it are dropped, as for a delete made on time.
+   */
+  readonly ageMs?: number
+}
+
 /** Options of {@link L2Store.lock}. */
 export interface L2LockOptions {
   /**
@@ -63,6 +75,15 @@ export interface L2LockOptions {
    * own default lease.
    */
   readonly leaseMs?: number
+  /**
+   * An eager refresh of the copy loaded at this moment (its `fetchedAt`): the store takes the
+   * lock only when it holds no value loaded after that moment and no other instance holds the
+   * lock, and never waits. It answers `loaded` with a newer value (another instance refreshed
+   * the key already), `busy` when the lock is held (another instance is refreshing it: its value
+   * reaches this one through L2), else `acquired` (or `skipped`). A store that ignores it gives
+   * back the same copy, and the cache then refreshes nothing until the copy expires.
+   */
+  readonly refreshOf?: number
 }
 
 /** What {@link L2Store.lock} found. */
@@ -92,6 +113,13 @@ export type L2LockResult =
   | {
       /** No lock (the store is unavailable, or waiting timed out): load without one. */
       readonly status: 'skipped'
+    }
+  | {
+      /**
+       * Only for a `refreshOf` call: another instance holds the key's lock (it is refreshing
+       * the key), so this one does not load.
+       */
+      readonly status: 'busy'
     }
 
 /** A lock {@link L2Store.lock} acquired. */
@@ -124,11 +152,13 @@ export interface L2Subscriber {
  * callers never see it.
  *
  * **Ordering: an older write never overwrites newer data.** A write is as of the moment its
- * load started (`now - ageMs`); a delete and a clear are as of the moment they are called. A
- * store keeps the newest: it drops a write as of a moment before the value it already holds
- * for the key, before the key's last delete (a delete leaves a short-lived tombstone), or
+ * load started (`now - ageMs`); a delete and a clear are as of the moment they were made
+ * (`now - ageMs` too: a cache replays the deletes and clears an outage held back with their
+ * age). A store keeps the newest: it drops a write as of a moment before the value it already
+ * holds for the key, before the key's last delete (a delete leaves a short-lived tombstone), or
  * before the last clear, and a write as of a moment older than it remembers deletes for (its
- * tombstones' lifetime). Dropped writes resolve: they lost to newer data, they did not fail.
+ * tombstones' lifetime). Likewise a delete or clear removes only values as of its moment or
+ * before (a value written after it stays), and never moves a newer tombstone or clear back. Dropped writes resolve: they lost to newer data, they did not fail.
  * A store that talks over a network also gives every write and lock a deadline (the moment
  * its caller stops waiting for it): a command that reaches the server after that does
  * nothing, so a write reported as failed cannot land later. Expiry is absolute: a value
@@ -151,10 +181,17 @@ export interface L2Store {
    * copies (an explicit `set()`); `false` for a loaded value that fills a miss.
    */
   set(writes: readonly L2Write[], notify: boolean): Promise<void>
-  /** Deletes `keys` and tells the other instances to drop their copies. */
-  delete(keys: readonly string[]): Promise<void>
-  /** Deletes every key of this store (and only those), and tells the other instances. */
-  clear(): Promise<void>
+  /**
+   * Deletes `keys` (each value as of the delete's moment or before: see the ordering rule) and
+   * tells the other instances to drop their copies. `options.ageMs`: the delete was made that
+   * long ago (a replay after an outage).
+   */
+  delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void>
+  /**
+   * Deletes every key of this store (and only those; values as of the clear's moment or
+   * before), and tells the other instances. `options.ageMs`: as for {@link delete}.
+   */
+  clear(options?: L2DeleteOptions): Promise<void>
   /**
    * Starts delivering invalidations from other instances to `subscriber`; returns the function
    * that stops it. Without it, other instances' changes reach this L1 only when entries expire.
@@ -247,19 +284,37 @@ function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription):
   }
 }
 
+/** How an {@link L2Link} keeps what it could not send (see replayQueue.ts). */
+export interface L2ReplayConfig {
+  /** The most operations (keys) kept; 0: none (a failed delete or clear is only reported). */
+  readonly limit: number
+  /** The cache's clock: the moment of each operation. */
+  readonly now: () => number
+  readonly hooks: ReplayHooks
+}
+
 /**
  * A cache's side of its store: every call guarded (a throw or rejection is reported and becomes
- * a miss or a no-op), and writes tracked so that `settled()` can wait for them.
+ * a miss or a no-op), and writes tracked so that `settled()` can wait for them. Deletes and
+ * clears that fail are queued with their moment and replayed once the store answers again.
  */
 export class L2Link {
   readonly store: L2Store
   readonly #report: ErrorHandler
   readonly #pending = new Set<Promise<unknown>>()
   #unsubscribe: (() => void) | undefined = undefined
+  /** What an outage held back; `undefined` with a limit of 0. */
+  readonly replay: ReplayQueue | undefined
+  readonly #now: () => number
 
-  constructor(store: L2Store, report: ErrorHandler) {
+  constructor(store: L2Store, report: ErrorHandler, replay?: L2ReplayConfig) {
     this.store = store
     this.#report = report
+    this.#now = replay?.now ?? Date.now
+    this.replay =
+      replay === undefined || replay.limit === 0
+        ? undefined
+        : new ReplayQueue(replay.limit, replay.now, this.#resend, replay.hooks)
   }
 
   /**
@@ -276,8 +331,9 @@ export class L2Link {
     }
   }
 
-  /** Stops the invalidations. */
+  /** Stops the invalidations, and the replay of what an outage held back (dropped). */
   unsubscribe(): void {
+    this.replay?.stop()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     if (unsubscribe === undefined) return
@@ -293,7 +349,9 @@ export class L2Link {
     try {
       const records = await this.store.get([key])
       const record = records[0]
-      return record !== undefined && record.ttlMs > 0 ? record : undefined
+      if (record === undefined || !(record.ttlMs > 0)) return undefined
+      // Removed by a delete or clear not replayed yet: absent, as it will be.
+      return this.replay?.masks(key, record.fetchedAt) === true ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined
@@ -304,7 +362,11 @@ export class L2Link {
   async lock(key: string, options: L2LockOptions): Promise<L2LockResult> {
     if (this.store.lock === undefined) return SKIPPED
     try {
-      return await this.store.lock(key, options)
+      const result = await this.store.lock(key, options)
+      if (result.status === 'loaded' && this.replay?.masks(key, result.record.fetchedAt) === true) {
+        return SKIPPED
+      }
+      return result
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return SKIPPED
@@ -335,17 +397,64 @@ export class L2Link {
 
   /** Writes one value; resolves `true` once stored, `false` on a failure (reported). */
   write(write: L2Write, notify: boolean): Promise<boolean> {
-    return this.#track(write.key, () => this.store.set([write], notify))
+    const written = this.#track(write.key, () => this.store.set([write], notify))
+    if (this.replay === undefined || this.replay.size === 0) return written
+    // The store took a write: it is back, send what the outage held back.
+    return written.then((ok) => {
+      if (ok) this.replayNow()
+      return ok
+    })
   }
 
-  /** Deletes `key` everywhere; resolves `false` on a failure (reported). */
+  /**
+   * Deletes `key` everywhere; resolves `false` on a failure (reported), and the delete is
+   * queued to be replayed, as of now, once the store answers again.
+   */
   delete(key: string): Promise<boolean> {
-    return this.#track(key, () => this.store.delete([key]))
+    return this.#queueOnFailure(
+      'delete',
+      key,
+      this.#track(key, () => this.store.delete([key])),
+    )
   }
 
-  /** Clears the store; resolves `false` on a failure (reported). */
+  /** Clears the store; resolves `false` on a failure (reported, and queued as a delete is). */
   clear(): Promise<boolean> {
-    return this.#track(undefined, () => this.store.clear())
+    return this.#queueOnFailure(
+      'clear',
+      '',
+      this.#track(undefined, () => this.store.clear()),
+    )
+  }
+
+  /**
+   * Sends what an outage held back now (the store seems back: its subscription came back, or a
+   * call went through); the queue also retries on its own timer.
+   */
+  replayNow(): void {
+    const replay = this.replay
+    if (replay === undefined || replay.size === 0) return
+    const flush = replay.flush()
+    this.#pending.add(flush)
+    void flush.then(() => this.#pending.delete(flush))
+  }
+
+  #queueOnFailure(kind: string, key: string, sent: Promise<boolean>): Promise<boolean> {
+    const replay = this.replay
+    if (replay === undefined) return sent
+    const at = this.#now()
+    return sent.then((ok) => {
+      if (ok) this.replayNow()
+      else replay.add(kind, key, at)
+      return ok
+    })
+  }
+
+  /** Sends one queued operation as of `ageMs` ago (a replay); `false` when it fails again. */
+  readonly #resend = (op: ReplayOp, ageMs: number): Promise<boolean> => {
+    const options = { ageMs }
+    if (op.kind === 'clear') return this.#track(undefined, () => this.store.clear(options))
+    return this.#track(op.key, () => this.store.delete([op.key], options))
   }
 
   /**

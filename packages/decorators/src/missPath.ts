@@ -3,6 +3,7 @@
 // the second tier when there is one) and handed to the load pipeline. Also a sync function's miss.
 import type { CacheEngine } from './engine.js'
 import { promiseOf } from './entry.js'
+import { checkEagerRefresh, watchRefresh } from './eagerRefresh.js'
 import { ttlError } from './errors.js'
 import { Flight, type Loader } from './flight.js'
 import type { TagSource } from './tags.js'
@@ -38,10 +39,20 @@ export class MissPath<K> {
     signal: AbortSignal | undefined,
     ttl: number | undefined,
     tags?: TagSource,
+    eagerRefresh?: number | false,
   ): Promise<unknown> {
     if (ttl !== undefined) {
       const error = ttlError(ttl)
       if (error !== undefined) return Promise.reject(error)
+    }
+    let eager: number | undefined
+    if (eagerRefresh !== undefined) {
+      try {
+        eager = checkEagerRefresh(eagerRefresh) ?? 0
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CacheConfigError
+        return Promise.reject(error)
+      }
     }
     const engine = this.#engine
     const tally = engine.tally
@@ -50,12 +61,29 @@ export class MissPath<K> {
       const now = engine.now()
       if (now < entry.expiresAt) {
         tally.hit(key)
+        // Past its eager refresh point: one background load, unless one is in flight already.
+        if (now >= entry.refreshAt && loader !== undefined && !engine.flights.has(key)) {
+          tally.eagerRefreshStarted(key)
+          const flight = this.#start(
+            key,
+            loader,
+            ttl,
+            true,
+            undefined,
+            tags,
+            entry.fetchedAt,
+            eager,
+          )
+          watchRefresh(tally, key, flight)
+        }
         return promiseOf(entry)
       }
       if (now < entry.staleUntil) {
         if (loader !== undefined) {
           tally.staleHit(key)
-          if (!engine.flights.has(key)) this.#start(key, loader, ttl, true, undefined, tags)
+          if (!engine.flights.has(key)) {
+            this.#start(key, loader, ttl, true, undefined, tags, undefined, eager)
+          }
           return promiseOf(entry)
         }
       } else {
@@ -76,7 +104,7 @@ export class MissPath<K> {
     }
     // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
     if (engine.l2 === undefined) tally.loadStarted()
-    return this.#start(key, loader, ttl, false, undefined, tags).join(signal)
+    return this.#start(key, loader, ttl, false, undefined, tags, undefined, eager).join(signal)
   }
 
   /**
@@ -107,6 +135,7 @@ export class MissPath<K> {
   /**
    * Starts a load (counted by the caller, but for a background one) and registers it as the
    * key's flight: through the second tier when there is one, else straight to the pipeline.
+   * `refreshOf`: an eager refresh of the copy loaded then; `eager`: a call's `eagerRefresh`.
    */
   #start(
     key: K,
@@ -115,10 +144,14 @@ export class MissPath<K> {
     background: boolean,
     first: PromiseLike<unknown> | undefined,
     tags: TagSource | undefined,
+    refreshOf?: number,
+    eager?: number,
   ): Flight {
     const engine = this.#engine
     const flight = new Flight(key, background, this.#abandon)
     flight.tags = tags
+    flight.refreshOf = refreshOf
+    flight.eagerRefresh = eager
     if (!this.#passThrough) engine.flights.set(key, flight)
     if (engine.l2 !== undefined && first === undefined) {
       engine.l2.load(flight, key, loader, ttl)

@@ -19,6 +19,11 @@ export interface Counters {
   l2Errors: number
   tagInvalidations: number
   tagInvalidationsReceived: number
+  eagerRefreshes: number
+  eagerRefreshErrors: number
+  l2ReplayQueued: number
+  l2Replayed: number
+  l2ReplayCollapsed: number
   loadTimeCount: number
   loadTimeTotal: number
   loadTimeMin: number
@@ -43,6 +48,11 @@ export function newCounters(): Counters {
     l2Errors: 0,
     tagInvalidations: 0,
     tagInvalidationsReceived: 0,
+    eagerRefreshes: 0,
+    eagerRefreshErrors: 0,
+    l2ReplayQueued: 0,
+    l2Replayed: 0,
+    l2ReplayCollapsed: 0,
     loadTimeCount: 0,
     loadTimeTotal: 0,
     loadTimeMin: Infinity,
@@ -115,6 +125,22 @@ export interface CacheStats {
   readonly tagInvalidations: number
   /** Tag invalidations of other instances received through the store (`l2`). */
   readonly tagInvalidationsReceived: number
+  /**
+   * Background refreshes started by a hit past its entry's `eagerRefresh` point (each a load,
+   * unless another instance had refreshed the key in L2 already, or was doing it).
+   */
+  readonly eagerRefreshes: number
+  /** Eager refreshes that failed: the entry was kept, and served until its expiry. */
+  readonly eagerRefreshErrors: number
+  /**
+   * Deletes and clears `l2` could not take (unreachable), queued to be sent once it is back
+   * (`l2ReplayLimit`); a newer one for the same key replaces the queued one.
+   */
+  readonly l2ReplayQueued: number
+  /** Queued deletes and clears that reached `l2` once it was back. */
+  readonly l2Replayed: number
+  /** Times the queue was full and became one clear of the store. */
+  readonly l2ReplayCollapsed: number
   /** Load durations in ms. */
   readonly loadTime: LoadTimeStats
   /** The default time to live in ms, when it is a plain duration; `null` otherwise. */
@@ -159,6 +185,11 @@ export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
     l2Errors: c.l2Errors,
     tagInvalidations: c.tagInvalidations,
     tagInvalidationsReceived: c.tagInvalidationsReceived,
+    eagerRefreshes: c.eagerRefreshes,
+    eagerRefreshErrors: c.eagerRefreshErrors,
+    l2ReplayQueued: c.l2ReplayQueued,
+    l2Replayed: c.l2Replayed,
+    l2ReplayCollapsed: c.l2ReplayCollapsed,
     loadTime: loadTimeOf(c),
     ttl: state.ttl,
     bytes: state.bytes,

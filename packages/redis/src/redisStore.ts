@@ -6,6 +6,7 @@
 // are published on the store's channel; every call is bounded and guarded by a circuit breaker.
 import { Batcher } from '@cache/batch'
 import type {
+  L2DeleteOptions,
   L2LockOptions,
   L2LockResult,
   L2Record,
@@ -22,7 +23,7 @@ import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
 import { isTagged, payloadOf, recordOf, timeOf } from './record.js'
-import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
+import { DELETE, MARK_CLEARED, UNLINK_OLDER, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 import { TagTimes } from './tagTimes.js'
@@ -31,6 +32,12 @@ import { sharedConsole, type SharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
+
+/** How long ago a delete or clear was made (a replay after an outage), in ms. */
+function ageOf(options: L2DeleteOptions | undefined): number {
+  const ageMs = options?.ageMs
+  return ageMs !== undefined && ageMs > 0 ? ageMs : 0
+}
 
 /** No record for any of `keys`. */
 function misses(keys: readonly string[]): undefined[] {
@@ -288,13 +295,15 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Deletes `keys`, leaving tombstones that drop writes whose loads started before now, and
-   * tells the other instances. Rejects when Redis is not reached.
+   * Deletes `keys`, leaving tombstones that drop writes whose loads started before the delete,
+   * and tells the other instances. The delete is as of now, or `options.ageMs` ago (a replay
+   * after an outage): a value written after that moment stays. Rejects when Redis is not
+   * reached.
    */
-  async delete(keys: readonly string[]): Promise<void> {
+  async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     if (keys.length === 0) return
     const redisKeys = keys.map((key) => valueKey(this.prefix, key))
-    const sentAt = Date.now()
+    const sentAt = Date.now() - ageOf(options)
     const outcome = await this.#connection.call('Deleting', async (client) => {
       await this.#knowClock(client)
       const args = [
@@ -309,12 +318,13 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Removes this store's keys, and only those (SCAN + UNLINK by prefix, never FLUSHDB), after
-   * marking the moment (writes whose loads started before it are dropped), then tells the other
-   * instances. Rejects when Redis is not reached.
+   * Removes this store's keys, and only those (SCAN by prefix, never FLUSHDB), after marking the
+   * moment (writes whose loads started before it are dropped), then tells the other instances.
+   * The clear is as of now, or `options.ageMs` ago (a replay after an outage): values written
+   * after that moment stay. Rejects when Redis is not reached.
    */
-  async clear(): Promise<void> {
-    const sentAt = Date.now()
+  async clear(options?: L2DeleteOptions): Promise<void> {
+    const sentAt = Date.now() - ageOf(options)
     const mark = await this.#connection.call('Clearing', async (client) => {
       await this.#knowClock(client)
       const args = [String(Math.ceil(this.#clock.latest(sentAt))), String(this.#config.tombstoneMs)]
@@ -332,7 +342,7 @@ export class RedisStore implements L2Store {
       cursor = String(next)
       if (keys.length > 0) {
         const unlink = await this.#connection.call('Clearing', (client) =>
-          client.sendCommand(['UNLINK', ...keys.map(String)]),
+          UNLINK_OLDER.run(client, keys.map(String), [String(mark.value)]),
         )
         if (!unlink.ok) throw unlink.error
       }

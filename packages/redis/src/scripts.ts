@@ -119,13 +119,19 @@ return 1`)
 
 /**
  * Marks the moment of a clear (as a delete's: Redis's time, never later than the sender's latest
- * estimate of when it sent it), for the tombstones' lifetime: writes whose loads started before
- * it are dropped. KEYS: the marker; ARGV: that estimate, the lifetime.
+ * estimate of when it was made; a clear replayed after an outage sends that estimate less its
+ * age), for the tombstones' lifetime: writes whose loads started before it are dropped. A newer
+ * marker stays (a late clear never moves it back). KEYS: the marker; ARGV: that estimate, the
+ * lifetime. Returns the clear's moment, which {@link UNLINK_OLDER} then removes values up to.
  */
 export const MARK_CLEARED: Script = new Script(`${NOW}
 ${SENT_AT}
-redis.call('SET', KEYS[1], string.format('%.0f', sent_at(ARGV[1])), 'PX', ARGV[2])
-return 1`)
+local at = sent_at(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]))
+if not current or current < at then
+  redis.call('SET', KEYS[1], string.format('%.0f', at), 'PX', ARGV[2])
+end
+return string.format('%.0f', at)`)
 
 /**
  * Reads keys or takes their locks, in one round trip for all the loads of a tick. A value with
@@ -220,3 +226,20 @@ for i = 2, #KEYS, 2 do
   end
 end
 return count`)
+
+/**
+ * Removes the keys (found by a clear's SCAN) whose entry or tombstone is as of the clear's
+ * moment or before; newer ones, written after the clear was made (a clear replayed late), stay.
+ * Unreadable data goes too. KEYS: the keys; ARGV: the moment. Returns how many were removed.
+ */
+export const UNLINK_OLDER: Script = new Script(`${VERSION_OF}
+local at = tonumber(ARGV[1])
+local removed = 0
+for _, key in ipairs(KEYS) do
+  local version = version_of(key)
+  if not version or version <= at then
+    redis.call('UNLINK', key)
+    removed = removed + 1
+  end
+end
+return removed`)

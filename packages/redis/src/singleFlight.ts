@@ -13,6 +13,7 @@ import { messageOf, RedisStoreError } from './errors.js'
 import { clearedKey, lockKey, valueKey } from './keys.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
 import { payloadOf } from './record.js'
+import { refreshLock } from './refreshLock.js'
 import { TurnBatch } from './turnBatch.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 
@@ -137,6 +138,13 @@ export class SingleFlight {
     const leaseMs = String(
       Math.ceil((options?.leaseMs ?? this.#lockTtlMs) + this.#context.timeoutMs),
     )
+    const refreshOf = options?.refreshOf
+    if (refreshOf !== undefined) {
+      // An eager refresh: never waits (refreshLock.ts).
+      return refreshLock(this.#context, key, refreshOf, leaseMs, (token) =>
+        this.#acquired(key, token),
+      )
+    }
     const giveUpAt = Date.now() + this.#waitMs
     let pollMs = this.#pollMs
     // Watching before asking: the holder's notice may arrive before the lock call's reply.

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { manualClock, memoryBacking } from '../../test/memoryBacking.js'
-import type { L2LockOptions, L2LockResult, L2Store, L2Write } from '../l2.js'
+import type { L2DeleteOptions, L2LockOptions, L2LockResult, L2Store, L2Write } from '../l2.js'
 import {
   l2StoreCases,
   type L2StoreContext,
@@ -31,12 +31,12 @@ class Wrapped implements L2Store {
     return this.inner.set(writes, notify)
   }
 
-  delete(keys: readonly string[]) {
-    return this.inner.delete(keys)
+  delete(keys: readonly string[], options?: L2DeleteOptions) {
+    return this.inner.delete(keys, options)
   }
 
-  clear() {
-    return this.inner.clear()
+  clear(options?: L2DeleteOptions) {
+    return this.inner.clear(options)
   }
 
   subscribe(subscriber: Parameters<NonNullable<L2Store['subscribe']>>[0]) {
@@ -137,7 +137,22 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       'lock() of a key that holds a value returns it as loaded, and takes no lock',
       "a write whose load started before the key's last delete is dropped; a later one is kept",
       "commit() (when lock() gives one) stores the holder's value under the same rule and releases",
+      'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+      "a delete sent late never moves a newer delete's tombstone back",
     ])
+  })
+
+  it('a store whose deletes and clears ignore their age (ageMs)', async () => {
+    const { failed, messages } = await failures((store) => {
+      // As of their arrival: a late delete removes what was written after it was made.
+      store.delete = (keys) => store.inner.delete(keys)
+      store.clear = () => store.inner.clear()
+    })
+    expect(failed).toEqual([
+      'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+      'a clear sent late (ageMs) keeps values written after its moment and removes older ones',
+    ])
+    expect(messages[0]).toMatch(/removed a value written after the delete was made/)
   })
 
   it('a store whose lock is not exclusive', async () => {
@@ -209,8 +224,8 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
           off()
         }
       }
-      store.delete = async (keys) => {
-        await store.inner.delete(keys)
+      store.delete = async (keys, options) => {
+        await store.inner.delete(keys, options)
         for (const subscriber of subscribers) subscriber.invalidate(keys)
       }
     })
@@ -299,8 +314,8 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       return {
         get: (keys) => store.get(keys),
         set: (writes, notify) => store.set(writes, notify),
-        delete: (keys) => store.delete(keys),
-        clear: () => store.clear(),
+        delete: (keys, options) => store.delete(keys, options),
+        clear: (options) => store.clear(options),
       }
     }
     const skipped: string[] = []

@@ -998,6 +998,94 @@ function specs<S extends L2Store>(): Spec<S>[] {
     return PASSED
   })
 
+  // ── Late deletes and clears: a replay after an outage ─────────────────────────────────────
+  // A cache replays the deletes and clears an outage held back with their age (ageMs): each is
+  // as of when it was made, so it removes only what is older, and drops older writes after it.
+  const late = 'late deletes and clears (replay after an outage)'
+
+  add(
+    late,
+    'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      await a.set([writeOf(keyAt(1), 'written after the delete', LONG_TTL)], false)
+      await b.set([writeOf(keyAt(2), 'written before', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      await b.delete([keyAt(1), keyAt(2)], { ageMs: OLD_MS })
+      expect(
+        (await readOne(a, keyAt(1)))?.value,
+        `delete(keys, { ageMs: ${OLD_MS} }) removed a value written after the delete was made: ` +
+          'a late delete must be as of now - ageMs, not of its arrival',
+      ).toBe('written after the delete')
+      expect(
+        await readOne(a, keyAt(2)),
+        'delete(keys, { ageMs }) must remove a value written before its moment',
+      ).toBeUndefined()
+      await a.set([writeOf(keyAt(2), 'older still', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      expect(
+        await readOne(a, keyAt(2)),
+        "a write as of before a late delete's moment must be dropped (its tombstone is as of then)",
+      ).toBeUndefined()
+      await a.set([writeOf(keyAt(2), 'after', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+      expect(
+        (await readOne(a, keyAt(2)))?.value,
+        "a write as of after a late delete's moment must be stored",
+      ).toBe('after')
+      return PASSED
+    },
+  )
+
+  add(late, "a delete sent late never moves a newer delete's tombstone back", async (s) => {
+    const a = await s.create()
+    const b = await s.create()
+    await a.delete([keyAt(1)])
+    await b.delete([keyAt(1)], { ageMs: OLD_MS })
+    await b.set([writeOf(keyAt(1), 'between the deletes', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+    expect(
+      await readOne(a, keyAt(1)),
+      "a write as of between an older (late) delete and a newer one was stored: the late delete's " +
+        'tombstone replaced the newer one',
+    ).toBeUndefined()
+    return PASSED
+  })
+
+  add(
+    late,
+    'a clear sent late (ageMs) keeps values written after its moment and removes older ones',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      await b.set([writeOf(keyAt(1), 'written before', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      await a.set([writeOf(keyAt(2), 'written after the clear', LONG_TTL)], false)
+      await b.clear({ ageMs: OLD_MS })
+      expect(
+        await a.get([keyAt(1), keyAt(2)]).then((records) => records.map((r) => r?.value)),
+        `clear({ ageMs: ${OLD_MS} }) must remove the values written before its moment and keep ` +
+          'those written after it',
+      ).toEqual([undefined, 'written after the clear'])
+      await a.set([writeOf(keyAt(3), 'older', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      expect(
+        await readOne(a, keyAt(3)),
+        "a write as of before a late clear's moment must be dropped",
+      ).toBeUndefined()
+      return PASSED
+    },
+  )
+
+  add(late, "a clear sent late never moves a newer clear's moment back", async (s) => {
+    const a = await s.create()
+    const b = await s.create()
+    await a.clear()
+    await b.clear({ ageMs: OLD_MS })
+    await b.set([writeOf(keyAt(1), 'between the clears', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+    expect(
+      await readOne(a, keyAt(1)),
+      "a write as of between an older (late) clear and a newer one was stored: the late clear's " +
+        'moment replaced the newer one',
+    ).toBeUndefined()
+    return PASSED
+  })
+
   return list
 }
 

@@ -8,6 +8,7 @@
 import { CacheConfigError } from '@cache/core'
 
 import type {
+  L2DeleteOptions,
   L2LockOptions,
   L2LockResult,
   L2Record,
@@ -257,18 +258,32 @@ export class MemoryL2Server {
     return true
   }
 
-  /** Removes `key`'s value, leaving a tombstone that drops older writes. */
-  remove(key: string): void {
+  /**
+   * Removes `key`'s value as of `ageMs` ago (a value written after that moment stays), leaving
+   * a tombstone at that moment that drops older writes (a newer tombstone stays as it is).
+   */
+  remove(key: string, ageMs = 0): void {
     const now = this.now()
-    this.#values.delete(key)
-    this.#tombstones.set(key, { version: now, expiresAt: now + this.tombstoneMs })
+    const version = now - ageMs
+    const current = this.#values.get(key)
+    if (current !== undefined && current.version <= version) this.#values.delete(key)
+    const tombstone = this.#tombstones.get(key)
+    if (tombstone === undefined || tombstone.expiresAt <= now || tombstone.version < version) {
+      this.#tombstones.set(key, { version, expiresAt: now + this.tombstoneMs })
+    }
   }
 
-  /** Removes every value; writes as of an earlier moment are dropped. */
-  removeAll(): void {
-    this.#values.clear()
-    this.#tombstones.clear()
-    this.#clearedAt = this.now()
+  /**
+   * Removes every value as of `ageMs` ago (values written after that moment stay); writes as
+   * of an earlier moment are dropped. A later clear's moment stays.
+   */
+  removeAll(ageMs = 0): void {
+    const at = this.now() - ageMs
+    for (const [key, entry] of this.#values) if (entry.version <= at) this.#values.delete(key)
+    for (const [key, tombstone] of this.#tombstones) {
+      if (tombstone.version <= at) this.#tombstones.delete(key)
+    }
+    if (at > this.#clearedAt) this.#clearedAt = at
   }
 
   /** Whether a write as of `version` is newer than everything the server knows of `key`. */
@@ -304,22 +319,7 @@ export class MemoryL2Server {
       if (record !== undefined) return { status: 'loaded', record }
       const held = this.#locks.get(key)
       const now = this.now()
-      if (held === undefined || held.expiresAt <= now) {
-        const token = this.#nextToken++
-        this.#locks.set(key, { token, expiresAt: now + leaseMs })
-        return {
-          status: 'acquired',
-          release: () => {
-            this.#release(key, token)
-            return Promise.resolve()
-          },
-          commit: (write) => {
-            this.write(write)
-            this.#release(key, token)
-            return Promise.resolve()
-          },
-        }
-      }
+      if (held === undefined || held.expiresAt <= now) return this.#acquire(key, now, leaseMs)
       const remaining = deadline - now
       if (remaining <= 0) return { status: 'skipped' }
       // Wake up when the holder releases, or when its lease ends if that comes first.
@@ -327,6 +327,37 @@ export class MemoryL2Server {
       const forLease = leaseLeft < remaining
       const woken = await this.#wait(key, forLease ? leaseLeft : remaining)
       if (!woken && !forLease) return { status: 'skipped' }
+    }
+  }
+
+  /**
+   * The lock of an eager refresh of the copy loaded at `refreshOf`: a newer value is `loaded`, a
+   * held lock `busy` (never waited for), else the lock is taken for `leaseMs`.
+   */
+  refreshLock(key: string, refreshOf: number, leaseMs: number): L2LockResult {
+    const record = this.read(key)
+    if (record !== undefined && record.fetchedAt > refreshOf) return { status: 'loaded', record }
+    const held = this.#locks.get(key)
+    const now = this.now()
+    if (held !== undefined && held.expiresAt > now) return { status: 'busy' }
+    return this.#acquire(key, now, leaseMs)
+  }
+
+  /** Takes `key`'s lock until `now + leaseMs`. */
+  #acquire(key: string, now: number, leaseMs: number): L2LockResult {
+    const token = this.#nextToken++
+    this.#locks.set(key, { token, expiresAt: now + leaseMs })
+    return {
+      status: 'acquired',
+      release: () => {
+        this.#release(key, token)
+        return Promise.resolve()
+      },
+      commit: (write) => {
+        this.write(write)
+        this.#release(key, token)
+        return Promise.resolve()
+      },
     }
   }
 
@@ -407,7 +438,12 @@ export class MemoryL2Store implements L2Store {
     if (options.locks !== false) {
       this.lock = async (key, lockOptions) => {
         await this.#reach()
-        const result = await server.lock(key, waitMs, lockOptions?.leaseMs ?? leaseMs)
+        const lease = lockOptions?.leaseMs ?? leaseMs
+        const refreshOf = lockOptions?.refreshOf
+        const result =
+          refreshOf === undefined
+            ? await server.lock(key, waitMs, lease)
+            : server.refreshLock(key, refreshOf, lease)
         if (result.status !== 'acquired') return result
         return {
           status: 'acquired',
@@ -443,17 +479,17 @@ export class MemoryL2Store implements L2Store {
     }
   }
 
-  /** Deletes `keys` and tells the other stores on the server. */
-  async delete(keys: readonly string[]): Promise<void> {
+  /** Deletes `keys` (as of `options.ageMs` ago) and tells the other stores on the server. */
+  async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
-    for (const key of keys) this.server.remove(key)
+    for (const key of keys) this.server.remove(key, options?.ageMs)
     this.server.broadcast(this, keys)
   }
 
-  /** Deletes every value on the server and tells the other stores. */
-  async clear(): Promise<void> {
+  /** Deletes every value on the server (as of `options.ageMs` ago) and tells the other stores. */
+  async clear(options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
-    this.server.removeAll()
+    this.server.removeAll(options?.ageMs)
     this.server.broadcast(this, null)
   }
 
