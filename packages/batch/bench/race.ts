@@ -1,38 +1,44 @@
 // One contender on one scenario, in a process of its own (started by bench/index.ts with
-// --expose-gc): prints one JSON line with loads per second (wall time, GC included) and heap
-// bytes allocated per load.
+// --expose-gc): prints one JSON line with the loads, the wall and CPU time they took in total
+// (GC included), and heap bytes allocated per load.
 import { getHeapSpaceStatistics } from 'node:v8'
 
 import DataLoader from 'dataloader'
 
 import { Batcher } from '../src/index.js'
 
+import { tickPlan } from './ticks.js'
+
 /** What bench/index.ts asks for. */
 export interface RaceArgs {
   library: 'dataloader' | '@cache/batch'
-  /** Distinct keys among the loads of a tick; equal to `loads` for all-distinct keys. */
-  distinct: number
+  /** Mean loads per tick; a tick's size varies around it (see ticks.ts). */
   loads: number
+  /** How many times each key of a tick is loaded in it (1: all distinct). */
+  repeats: number
   /** `undefined` keeps the library's default (DataLoader: Infinity, Batcher: 100). */
   maxBatchSize: number | undefined
-  /** Ticks (rounds) timed together in one sample. */
+  /** Ticks run before timing, for the JIT and the heap to settle. */
+  warmup: number
+  /** Ticks timed, all of them, in a row. */
   ticks: number
-  /** Samples taken; the median one is reported. */
-  samples: number
+  /** Picks the sequence of tick sizes and key sets: the same seed gives both contenders the same. */
+  seed: number
   /** Keys `'user:' + n` instead of the numbers `n`. */
   strings?: boolean | undefined
 }
 
 /** What a race prints. */
 export interface RaceResult {
-  /** Loads over the wall time of the median sample's ticks, GC and all. */
-  loadsPerSecond: number
+  /** Loads made in the timed ticks. */
+  loads: number
+  /** Wall time of the timed ticks, in ms: every one of them, GC and all. */
+  wallMs: number
   /**
-   * The same on the process's CPU time (its GC threads included): the total of the sample's
-   * ticks, not a median round, so collections count; on a shared machine, a process that
-   * waits for a core stalls this clock instead of inflating the sample.
+   * The process's CPU time over the same ticks, in ms (its GC threads included): on a shared
+   * machine, a process that waits for a core stalls this clock instead of inflating it.
    */
-  cpuLoadsPerSecond: number
+  cpuMs: number
   bytesPerLoad: number
 }
 
@@ -55,10 +61,19 @@ function contender(args: RaceArgs): () => Loader {
   return () => new Batcher<Key, Key>(identity, { windowMs: 0, maxBatchSize })
 }
 
-/** One round: every load in one tick, then await them all. */
-async function round(loader: Loader, keys: readonly Key[]): Promise<void> {
-  const loads = new Array<Promise<Key>>(keys.length)
-  for (let i = 0; i < keys.length; i++) loads[i] = loader.load(keys[i]!)
+/**
+ * One tick: `size` loads in one tick, of the keys `pool[from]` to `pool[from + distinct - 1]`
+ * in turn, then await them all.
+ */
+async function round(
+  loader: Loader,
+  pool: readonly Key[],
+  from: number,
+  distinct: number,
+  size: number,
+): Promise<void> {
+  const loads = new Array<Promise<Key>>(size)
+  for (let i = 0; i < size; i++) loads[i] = loader.load(pool[from + (i % distinct)]!)
   await Promise.all(loads)
 }
 
@@ -89,15 +104,15 @@ function heapBytes(): number {
  * full GC and small enough (2,000 loads) to fit the young generation, so that no scavenge hides
  * part of it; a scavenge (or a compilation) would show as an outlier, which the median drops.
  */
-async function roundBytes(make: () => Loader, keys: readonly Key[]): Promise<number> {
+async function roundBytes(make: () => Loader, pool: readonly Key[], size: number): Promise<number> {
   if (gc === undefined) return NaN
   const samples: number[] = []
   for (let i = 0; i < 9; i++) {
     const loader = make()
     gc()
     const before = heapBytes()
-    await round(loader, keys)
-    samples.push((heapBytes() - before) / keys.length)
+    await round(loader, pool, 0, size, size)
+    samples.push((heapBytes() - before) / size)
   }
   return median(samples)
 }
@@ -110,33 +125,30 @@ const harness = (): Loader => ({ load: () => settled })
 /** Measures one contender on one scenario. */
 export async function race(args: RaceArgs): Promise<RaceResult> {
   const make = contender(args)
-  // The same keys, made once, for both contenders.
-  const keys = Array.from({ length: args.loads }, (_, i): Key => {
-    const n = i % args.distinct
-    return args.strings === true ? `user:${n}` : n
-  })
-  for (let i = 0; i < 2 * args.ticks; i++) await round(make(), keys)
-  // Each sample is the wall time of many ticks in a row, a fresh loader each (as DataLoader
-  // advises per request), so it holds the GC work those ticks cause, as a service pays it: the
-  // median of single rounds would drop exactly the rounds where a collection runs.
-  const samples: number[] = []
-  const cpuSamples: number[] = []
-  for (let s = 0; s < args.samples; s++) {
-    const start = performance.now()
-    const cpuStart = process.cpuUsage()
-    for (let i = 0; i < args.ticks; i++) await round(make(), keys)
-    samples.push(performance.now() - start)
-    const cpu = process.cpuUsage(cpuStart)
-    cpuSamples.push((cpu.user + cpu.system) / 1000)
+  const plan = tickPlan(args.seed, args.warmup + args.ticks, args.loads, args.repeats)
+  // The same keys, made once, for both contenders: ticks take runs of them at varying offsets.
+  const pool = Array.from({ length: plan.poolSize }, (_, n): Key =>
+    args.strings === true ? `user:${n}` : n,
+  )
+  const { sizes, offsets, distincts } = plan
+  for (let t = 0; t < args.warmup; t++) {
+    await round(make(), pool, offsets[t]!, distincts[t]!, sizes[t]!)
   }
-  const small = keys.slice(0, 2000)
-  const bytesPerLoad = (await roundBytes(make, small)) - (await roundBytes(harness, small))
-  const loads = args.ticks * args.loads
-  return {
-    loadsPerSecond: loads / (median(samples) / 1000),
-    cpuLoadsPerSecond: loads / (median(cpuSamples) / 1000),
-    bytesPerLoad,
+  // Every timed tick counts, a fresh loader each (as DataLoader advises per request): the total
+  // holds all the GC work those ticks cause, as a service pays it, where a median of rounds or
+  // of samples would drop the ones in which a collection ran.
+  let loads = 0
+  const start = performance.now()
+  const cpuStart = process.cpuUsage()
+  for (let t = args.warmup; t < args.warmup + args.ticks; t++) {
+    await round(make(), pool, offsets[t]!, distincts[t]!, sizes[t]!)
+    loads += sizes[t]!
   }
+  const wallMs = performance.now() - start
+  const cpu = process.cpuUsage(cpuStart)
+  const bytesPerLoad =
+    (await roundBytes(make, pool, 2000)) - (await roundBytes(harness, pool, 2000))
+  return { loads, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, bytesPerLoad }
 }
 
 const input = process.argv[2]

@@ -106,6 +106,27 @@ describe('SlotIndex', () => {
     index.reset()
   })
 
+  it('finds every identity after growing past the spare table, and in the next windows', () => {
+    // 2^14 buckets hold 12,288 slots: 15,000 make the table grow past the biggest spare, and
+    // the next windows start from the table it outgrew.
+    const index = new SlotIndex()
+    for (let window = 0; window < 3; window++) {
+      const ids = Array.from({ length: 15_000 }, (_, i) =>
+        i % 2 === 0 ? `user:${i}:${window}` : i,
+      )
+      ids.forEach((id, slot) => {
+        expect(index.slotOf([ids], Infinity, slot, id)).toBe(-1)
+      })
+      ids.forEach((id, slot) => {
+        if (index.slotOf([ids], Infinity, ids.length, id) !== slot) {
+          expect.fail(`window ${window}: ${String(id)} not at slot ${slot}`)
+        }
+      })
+      expect(index.slotOf([ids], Infinity, ids.length, 'user:1')).toBe(-1)
+      index.reset()
+    }
+  })
+
   it('scans up to SCAN_SLOTS slots, then indexes them', () => {
     const index = new SlotIndex()
     const ids: unknown[] = []

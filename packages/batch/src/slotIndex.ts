@@ -166,7 +166,7 @@ export class SlotIndex {
     else if (isHashed(id)) hash = hashString(id)
     else return this.#other(chunks, size, id, n)
     if (n > MAX_SLOT) return this.#other(chunks, size, id, n)
-    if (n >= this.#limit) this.#grow(chunks, size, n)
+    if (n >= this.#limit) this.#grow()
     // Linear probing from the hash's bucket up to the first empty one, where a miss goes.
     const table = this.#table
     const tag = this.#tag
@@ -189,11 +189,7 @@ export class SlotIndex {
     const table = this.#table
     if (table !== NONE) {
       this.#table = NONE
-      const fits = table.length <= 2 * MAX_SPARE_BUCKETS
-      if (fits && (spare === undefined || spare.length < table.length)) {
-        spare = table
-        spareEpoch = this.#epoch
-      }
+      this.#offer(table)
     }
     const others = this.#others
     // `clear()` would allocate an empty table even for an empty Map.
@@ -277,9 +273,41 @@ export class SlotIndex {
     }
   }
 
-  /** Doubles the table and puts the window's tabled identities, the first `n` of `ids`, in again. */
-  #grow(chunks: Chunks, size: number, n: number): void {
-    this.#use(new Int32Array(this.#table.length * 2))
-    this.#index(chunks, size, n)
+  /**
+   * Doubles the table, moving its buckets by the hashes they hold: no identity is read or hashed
+   * again (a string's hash is a loop over its characters, and reading a slot's identity a
+   * division). The old table is offered as the spare: a window that outgrows the biggest spare
+   * would otherwise take it along, and the next window would grow its own from the smallest.
+   */
+  #grow(): void {
+    const old = this.#table
+    const tag = this.#tag
+    this.#use(new Int32Array(old.length * 2))
+    const table = this.#table
+    const mask = this.#mask
+    const shift = this.#shift
+    for (let from = 0; from < old.length; from += 2) {
+      const entry = old[from]!
+      if ((entry & ~MAX_SLOT) !== tag) continue
+      const hash = old[from + 1]!
+      let at = 2 * (hash >>> shift)
+      while ((table[at]! & ~MAX_SLOT) === tag) at = (at + 2) & mask
+      table[at] = entry
+      table[at + 1] = hash
+    }
+    this.#offer(old)
+  }
+
+  /**
+   * Keeps `table`, which this index no longer uses, as the spare if it is bigger than the spare
+   * and no bigger than MAX_SPARE_BUCKETS. Its buckets bear this window's stamp, which no other
+   * window takes, so whoever takes it next sees them empty.
+   */
+  #offer(table: Int32Array): void {
+    const fits = table.length <= 2 * MAX_SPARE_BUCKETS
+    if (fits && (spare === undefined || spare.length < table.length)) {
+      spare = table
+      spareEpoch = this.#epoch
+    }
   }
 }

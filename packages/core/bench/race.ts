@@ -17,8 +17,10 @@ function cpuMilliseconds(): number {
 /**
  * Races the contenders and prints a table; returns ops/s by name. The race runs in rounds
  * (BENCH_ROUNDS, default 5) of BENCH_TIME ms per contender (default 100), the order rotating each
- * round, and each contender's figure is its median round: a burst of load from another process
- * then spoils one round of every contender alike instead of the whole run of one of them.
+ * round, so that a burst of load from another process spoils a round of every contender alike.
+ * Each contender's figure is its total time over every round divided by its calls, GC pauses
+ * included: what a service pays, not its best round (the median round drops the rounds where a
+ * major GC lands, and flatters whoever allocates most).
  */
 export async function race(
   title: string,
@@ -27,7 +29,9 @@ export async function race(
   quiet = false,
 ): Promise<Map<string, number>> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
-  const periods = new Map<string, number[]>(contenders.map((c) => [c.name, []]))
+  const totals = new Map<string, { ms: number; calls: number }>(
+    contenders.map((c) => [c.name, { ms: 0, calls: 0 }]),
+  )
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({
       time: Number(process.env.BENCH_TIME ?? 100),
@@ -45,14 +49,14 @@ export async function race(
     for (const task of bench.tasks) {
       const result = task.result
       if (!('period' in result)) throw new Error(`${task.name} failed: ${result.state}`)
-      periods.get(task.name)!.push(result.period)
+      const total = totals.get(task.name)!
+      total.ms += result.totalTime
+      total.calls += result.totalTime / result.period
     }
   }
   const opsPerSecond = new Map<string, number>()
-  for (const [name, samples] of periods) {
-    samples.sort((a, b) => a - b)
-    opsPerSecond.set(name, (opsPerCall * 1000) / samples[samples.length >> 1]!)
-  }
+  for (const [name, { ms, calls }] of totals)
+    opsPerSecond.set(name, (opsPerCall * calls * 1000) / ms)
   if (quiet) return opsPerSecond
   const peers = contenders.filter((c) => !c.ours)
   console.log(`\n## ${title}`)

@@ -75,6 +75,34 @@ describe('S3FIFOCache', () => {
     }
   })
 
+  it('never remembers an entry evicted from main, even after a heavier re-set chose itself', () => {
+    // Found by search: the heavier re-set of 0 picks 0 itself as small's victim (it leaves and
+    // comes back), then main's tail goes; 0's later eviction from main must not make it a ghost,
+    // so when it comes back it enters small, and is small's next victim.
+    const evicted: number[] = []
+    const cache = new S3FIFOCache<number, number>({
+      maxSize: 4,
+      maxWeight: 6,
+      promotionThreshold: 2,
+      onEvict: (key) => evicted.push(key),
+    })
+    cache.set(4, 0, { weight: 2 }).set(4, 1, { weight: 3 }).set(2, 2, { weight: 2 })
+    cache.get(4)
+    cache.set(0, 4, { weight: 1 })
+    cache.get(2)
+    cache.set(2, 6, { weight: 1 }).set(0, 7, { weight: 3 }).set(0, 8, { weight: 3 })
+    cache.get(0)
+    cache.get(2)
+    cache.set(0, 11, { weight: 3 }).set(2, 12, { weight: 3 })
+    expect([...cache.keys()]).toEqual([2, 0])
+    cache.set(4, 13, { weight: 3 }) // 0 leaves main
+    expect([[...cache.keys()], evicted.at(-1)]).toEqual([[2, 4], 0])
+    cache.set(0, 14) // not a ghost: back into small, behind main's 2
+    expect([...cache.keys()]).toEqual([2, 0])
+    cache.set(5, 15).set(6, 16).set(7, 17) // small is over its share: 0, its oldest, goes
+    expect([[...cache.keys()], evicted.at(-1)]).toEqual([[2, 7, 6, 5], 0])
+  })
+
   it('promotes an entry hit in the small queue to main instead of evicting it', () => {
     const cache = new S3FIFOCache<string, number>({ maxSize: 4 })
     cache.set('a', 1).set('b', 2).set('c', 3).set('d', 4)

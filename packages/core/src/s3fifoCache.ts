@@ -127,7 +127,12 @@ export class S3FIFOCache<K, V> extends LinkedSlotCache<K, V> {
     for (;;) {
       if (this.lengths[MAIN]! > this.mainCapacity || this.lengths[SMALL] === 0) {
         const tail = this.tails[MAIN]!
-        if (frequency[tail] === 0) return tail
+        if (frequency[tail] === 0) {
+          // An entry evicted from main is not remembered: a marker left by an earlier choice
+          // (a heavier re-set that picked the very entry being set) must not make it a ghost.
+          this.#ghosting = NIL
+          return tail
+        }
         frequency[tail]!--
         this.moveToHead(MAIN, tail)
       } else {

@@ -74,6 +74,8 @@ const addAsync = async (a: number, b: number): Promise<number> => a + b
  */
 async function ttlHits(): Promise<void> {
   const raw = new AsyncCache<number, number>({ maxSize: 10_000, ttl: TTL })
+  // The same hits with eagerRefresh on (never past the refresh point here): its cost to a hit.
+  const eager = new AsyncCache<number, number>({ maxSize: 10_000, ttl: TTL, eagerRefresh: 0.8 })
   const lru = new LRUCache<number, number>({
     max: 10_000,
     ttl: TTL,
@@ -81,12 +83,18 @@ async function ttlHits(): Promise<void> {
   })
   for (let k = 0; k < KEYS; k++) {
     raw.set(k, k * 2)
+    eager.set(k, k * 2)
     await lru.fetch(k)
   }
   const loop = (call: string): string =>
     `for (let i = 0; i < trace.length; i++) await ${call}(trace[i])`
   const gets: Contender[] = [
     { name: 'AsyncCache#get', ours: true, run: compile(loop('fn.get'), raw, { trace }, true) },
+    {
+      name: 'AsyncCache#get, eagerRefresh 0.8',
+      ours: true,
+      run: compile(loop('fn.get'), eager, { trace }, true),
+    },
     {
       name: 'lru-cache fetch()',
       ours: false,

@@ -10,6 +10,7 @@ import type {
   ErrorHandler,
   RemovalReason,
 } from './events.js'
+import type { ReplayOp } from './replayQueue.js'
 import { newCounters, recordLoadTime, resetCounters, type Counters } from './stats.js'
 
 /** The counters, listeners and error hook of one cache. */
@@ -140,6 +141,62 @@ export class Tally<K> {
     if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason })
   }
 
+  /**
+   * `tags` were invalidated (`remote`: by another instance, received through the store), which
+   * removed `removed` entries here.
+   */
+  tagsInvalidated(tags: readonly string[], removed: number, remote: boolean): void {
+    if (remote) this.counters.tagInvalidationsReceived++
+    else this.counters.tagInvalidations++
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'invalidateTags', tags, removed, remote })
+    }
+  }
+
+  /** A hit past its entry's `eagerRefresh` point started a background refresh. */
+  eagerRefreshStarted(key: K): void {
+    this.counters.eagerRefreshes++
+    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'started' })
+  }
+
+  /** Another instance is refreshing the key (it holds the L2 lock): this one does not load. */
+  eagerRefreshBusy(key: K): void {
+    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'busy' })
+  }
+
+  /** An eager refresh failed; its entry is kept. */
+  eagerRefreshFailed(key: K, error: unknown): void {
+    this.counters.eagerRefreshErrors++
+    if (this.#listeners !== undefined) {
+      this.#emit({ type: 'eagerRefresh', key, outcome: 'failed', error })
+    }
+  }
+
+  /** A delete or clear L2 could not take was queued (replayQueue.ts). */
+  queued(op: ReplayOp): void {
+    this.counters.l2ReplayQueued++
+    if (this.#listeners !== undefined) this.#emitReplay('queued', op, 0)
+  }
+
+  /** A queued delete or clear reached L2. */
+  replayed(op: ReplayOp, ageMs: number): void {
+    this.counters.l2Replayed++
+    if (this.#listeners !== undefined) this.#emitReplay('replayed', op, ageMs)
+  }
+
+  /** The replay queue was full: its operations became one clear. */
+  collapsed(): void {
+    this.counters.l2ReplayCollapsed++
+    if (this.#listeners !== undefined) {
+      this.#emitReplay('collapsed', { kind: 'clear', key: '', at: 0 }, 0)
+    }
+  }
+
+  #emitReplay(outcome: 'queued' | 'replayed' | 'collapsed', op: ReplayOp, ageMs: number): void {
+    const l2Key = op.kind === 'clear' ? undefined : op.key
+    this.#emit({ type: 'l2Replay', key: undefined, outcome, operation: op.kind, l2Key, ageMs })
+  }
+
   /** The second tier had the key (`true`) or not. */
   l2Read(found: boolean): void {
     if (found) this.counters.l2Hits++
@@ -181,7 +238,10 @@ export class Tally<K> {
       try {
         listener(event)
       } catch (error) {
-        this.report(error, { operation: 'event', key: event.key })
+        this.report(
+          error,
+          'key' in event ? { operation: 'event', key: event.key } : { operation: 'event' },
+        )
       }
     }
   }

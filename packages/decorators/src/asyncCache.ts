@@ -13,6 +13,7 @@ import type { Loader } from './flight.js'
 import type { AsyncCacheOptions } from './options.js'
 import type { Registrable } from './registry.js'
 import type { CacheStats } from './stats.js'
+import { checkTags, tagsOrRejection } from './tags.js'
 import { normalizeOptions } from './validateOptions.js'
 import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup.js'
 
@@ -93,12 +94,21 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     if (loader === undefined) {
       return engine.miss(key, undefined, undefined, undefined) as Promise<V | undefined>
     }
+    const callOptions = typeof loader === 'function' ? options : loader
+    let tags: readonly string[] | undefined
+    if (callOptions?.tags !== undefined) {
+      const checked = tagsOrRejection(callOptions.tags, 'get() tags')
+      if (!Array.isArray(checked)) return checked as Promise<never>
+      tags = checked
+    }
     if (typeof loader === 'function') {
       return engine.miss(
         key,
         loader,
         options?.signal,
         options?.ttl,
+        tags,
+        options?.eagerRefresh,
         options?.failSafe,
       ) as Promise<V>
     }
@@ -107,6 +117,8 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       engine.batchLoaderOf(loader.batchLoader),
       loader.signal,
       loader.ttl,
+      tags,
+      loader.eagerRefresh,
       loader.failSafe,
     ) as Promise<V>
   }
@@ -130,13 +142,20 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const signal = options?.signal
     const ttl = options?.ttl
     const failSafe = options?.failSafe
+    let tags: readonly string[] | undefined
+    if (options?.tags !== undefined) {
+      const checked = tagsOrRejection(options.tags, 'getMany() tags')
+      if (!Array.isArray(checked)) return checked as Promise<never>
+      tags = checked
+    }
+    const eager = options?.eagerRefresh
     const loads: Promise<V>[] = []
     for (const key of keys) {
       const entry = engine.hit(key)
       loads.push(
         (entry !== undefined
           ? promiseOf(entry)
-          : engine.miss(key, loader, signal, ttl, failSafe)) as Promise<V>,
+          : engine.miss(key, loader, signal, ttl, tags, eager, failSafe)) as Promise<V>,
       )
     }
     return Promise.all(loads)
@@ -147,11 +166,40 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
    * its result (its callers still get it). With an async `expiration`, the entry is fresh
    * until the expiration resolves.
    *
+   * With `tags`, `invalidateTags()` of any of them removes the entry.
+   *
    * @throws {CacheConfigError} for an invalid `ttl`.
+   * @throws {CacheTagError} for invalid `tags`.
    */
   set(key: K, value: V, options?: SetOptions): this {
-    this.#engine.set(key, value, options?.ttl)
+    const tags = options?.tags === undefined ? undefined : checkTags(options.tags, 'set() tags')
+    this.#engine.set(key, value, options?.ttl, tags)
     return this
+  }
+
+  /**
+   * Removes every entry carrying one of `tags`: from this cache at once (before it returns), and
+   * with `l2`, from L2 (the invalidation is recorded there as a moment, so no instance serves an
+   * entry written before it, even one reading only L2) and from every other instance's L1
+   * (through the store's invalidation messages). A load in flight here does not keep a value
+   * tagged with one of them. Resolves to the number of entries removed here, once L2 has the
+   * invalidation (at once without `l2`); an L2 failure goes to `onError`, never to the caller
+   * (see `whenL2Settled()`, as for `delete()`).
+   *
+   * @example
+   * ```ts
+   * await users.set(42, ada, { tags: ['team:7'] })
+   * await users.invalidateTags(['team:7']) // 1
+   * ```
+   * @returns a promise of the number of entries removed from this L1.
+   * @throws {CacheTagError} (as a rejection) for `tags` that are not a list of at most 64
+   * non-empty strings of at most 256 characters.
+   */
+  invalidateTags(tags: readonly string[]): Promise<number> {
+    const checked = tagsOrRejection(tags, 'invalidateTags()')
+    return Array.isArray(checked)
+      ? this.#engine.invalidateTags(checked as readonly string[])
+      : (checked as Promise<never>)
   }
 
   /** Whether a fresh entry (a value, or a kept error) exists for `key`. Counts nothing. */

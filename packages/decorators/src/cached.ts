@@ -19,6 +19,7 @@ import {
 import { memoLimitOf } from './primitiveKeys.js'
 import { markSync, unmarkSync } from './registry.js'
 import type { CacheStats } from './stats.js'
+import { CacheTagError, checkTags, tagsOrRejection, type TagSource } from './tags.js'
 import { isThenable } from './thenable.js'
 
 /** Any function `cached()` accepts. */
@@ -39,10 +40,27 @@ export interface CachedOptions<A extends readonly unknown[] = readonly unknown[]
    * @default whether `fn` is declared `async`
    */
   readonly async?: boolean
+  /**
+   * The tags of each entry: a list, or a function of the call's arguments and the value it
+   * returned (called once per load; a kept error gets the list, or no tags from a function).
+   * `invalidateTags()` of any of them removes the entry, here and on every instance sharing the
+   * `l2`. At most 64 non-empty strings of at most 256 characters; a function that throws or
+   * answers anything else has its value served, not kept, and the error sent to `onError`.
+   * @example (args, user) => [`user:${args[0]}`, `team:${user.teamId}`]
+   * @default undefined (no tags)
+   */
+  readonly tags?: readonly string[] | ((args: A, value: V) => readonly string[])
 }
 
 /** Options of the `@cached(options)` method decorator. */
-export interface CachedMethodOptions<V = unknown> extends CachedOptions<never[], V> {
+export interface CachedMethodOptions<V = unknown> extends Omit<CachedOptions<never[], V>, 'tags'> {
+  /**
+   * The tags of each entry: a list, or a function of the call's arguments (typed `unknown`
+   * here: a decorator's options are written before the method is known) and the value.
+   * See `CachedOptions.tags`.
+   * @default undefined (no tags)
+   */
+  readonly tags?: readonly string[] | ((args: readonly unknown[], value: V) => readonly string[])
   /**
    * One cache per instance (held weakly: it goes with its instance). `false` shares one cache
    * between all instances, with the instance in the key (by `@cache/keys`' rules: by identity,
@@ -77,6 +95,11 @@ export interface SyncCacheControls<A extends readonly unknown[], V> {
   readonly info: () => CachedInfo
   /** Removes expired entries now; returns how many. */
   readonly removeExpired: () => number
+  /**
+   * Removes every entry carrying one of `tags`; returns how many.
+   * @throws {CacheTagError} for tags that are not a list of at most 64 non-empty strings.
+   */
+  readonly invalidateTags: (tags: readonly string[]) => number
 }
 
 /** The helpers of a cached async function: they return promises. */
@@ -93,6 +116,12 @@ export interface AsyncCacheControls<A extends readonly unknown[], V> {
   readonly info: () => Promise<CachedInfo>
   /** Removes expired entries now; resolves to how many. */
   readonly removeExpired: () => Promise<number>
+  /**
+   * Removes every entry carrying one of `tags`, here at once and, with `l2`, from L2 and every
+   * other instance; resolves to how many were removed here, once L2 has the invalidation.
+   * Rejects with `CacheTagError` for tags that are not a list of at most 64 non-empty strings.
+   */
+  readonly invalidateTags: (tags: readonly string[]) => Promise<number>
 }
 
 /** The helpers `F`'s wrapper has: async ones when `F` returns a promise. */
@@ -129,6 +158,7 @@ interface Prepared {
   readonly config: Config
   readonly enabled: boolean
   readonly perInstance: boolean
+  readonly tags: TagsOf | undefined
 }
 
 /** Everything a wrapper needs, checked. */
@@ -139,7 +169,12 @@ interface Plan {
   readonly enabled: boolean
   readonly keyer: Keyer
   readonly perInstance: boolean | null
+  /** The `tags` option, checked. */
+  readonly tags: TagsOf | undefined
 }
+
+/** The `tags` option of a wrapper, checked: a list, or a function of the arguments and value. */
+type TagsOf = readonly string[] | ((args: unknown[], value: unknown) => unknown)
 
 /** One cache and its call path (per function, or per instance of a class). */
 interface Binding {
@@ -160,6 +195,7 @@ const FUNCTION_OPTION_NAMES: readonly string[] = [
   ...KEY_OPTION_NAMES,
   'enabled',
   'async',
+  'tags',
 ]
 const METHOD_OPTION_NAMES: readonly string[] = [...FUNCTION_OPTION_NAMES, 'perInstance']
 
@@ -253,7 +289,7 @@ function prepare(options: unknown, known: readonly string[]): Prepared {
   if (o.async !== undefined && typeof o.async !== 'boolean') {
     throw configError('async', 'a boolean', o.async)
   }
-  return { options: o, config, enabled, perInstance }
+  return { options: o, config, enabled, perInstance, tags: tagsOption(o.tags) }
 }
 
 function finish(prepared: Prepared, fn: AnyFunction, perInstance: boolean | null): Plan {
@@ -267,7 +303,36 @@ function finish(prepared: Prepared, fn: AnyFunction, perInstance: boolean | null
   const keyer = createKeyer(options, fn, async, memoLimitOf(prepared.config.maxSize))
   const config =
     prepared.config.name === '' ? { ...prepared.config, name: fn.name } : prepared.config
-  return { fn: fn as (...args: unknown[]) => unknown, config, async, enabled, keyer, perInstance }
+  return {
+    fn: fn as (...args: unknown[]) => unknown,
+    config,
+    async,
+    enabled,
+    keyer,
+    perInstance,
+    tags: prepared.tags,
+  }
+}
+
+/** The `tags` option, checked once at creation. */
+function tagsOption(tags: unknown): TagsOf | undefined {
+  if (tags === undefined || typeof tags === 'function') return tags as TagsOf | undefined
+  try {
+    return checkTags(tags, '`tags`')
+  } catch (error) {
+    throw configError(
+      'tags',
+      'a list of at most 64 non-empty strings of at most 256 characters, or a function (args, value) => tags',
+      tags,
+      error,
+    )
+  }
+}
+
+/** Where one call's tags come from: the list, or the function bound to the call's arguments. */
+function tagSourceOf(tags: TagsOf | undefined, args: unknown[]): TagSource | undefined {
+  if (tags === undefined || typeof tags !== 'function') return tags
+  return (value) => tags(args, value)
 }
 
 /** Options that need a promise to wait on are refused for sync functions, at creation. */
@@ -280,6 +345,8 @@ function checkSyncOptions(options: CachedMethodOptions): void {
   if (swr !== undefined && swr !== false && swr !== 0) {
     throw configError('staleWhileRevalidate', hint, swr)
   }
+  const eager = options.eagerRefresh
+  if (eager !== undefined && eager !== false) throw configError('eagerRefresh', hint, eager)
   const retry = options.retry
   if (typeof retry === 'object') {
     for (const name of ['backoffMs', 'maxBackoffMs', 'jitter'] as const) {
@@ -332,7 +399,7 @@ function bind(plan: Plan, shared: boolean): Binding {
       signal === undefined
         ? () => fn.apply(thisArg, args)
         : (context) => fn.apply(thisArg, replaceSignals(args, context.signal))
-    return engine.miss(key, loader, signal, undefined)
+    return engine.miss(key, loader, signal, undefined, tagSourceOf(plan.tags, args))
   }
   const asyncCall: Call = (thisArg, args) => {
     const key = keyOf(args, thisArg)
@@ -343,11 +410,15 @@ function bind(plan: Plan, shared: boolean): Binding {
   markSync(engine)
   const syncMiss: Miss = (thisArg, args, key) => {
     if (mode.async) return asyncMiss(thisArg, args, key)
-    const result = engine.missSync(key, () => fn.apply(thisArg, args))
+    const tags = plan.tags
+    const source = tags === undefined ? undefined : tagSourceOf(tags, args)
+    const result = engine.missSync(key, () => fn.apply(thisArg, args), source)
     if (isThenable(result)) {
       // fn returned a promise: it is async after all, and so is its wrapper from now on.
       mode.async = true
       unmarkSync(engine)
+    } else if (source !== undefined) {
+      tagSyncResult(engine, key, result, source)
     }
     return result
   }
@@ -360,6 +431,27 @@ function bind(plan: Plan, shared: boolean): Binding {
     return entry.value
   }
   return { engine, cache, mode, keyOf, call: syncCall, miss: syncMiss }
+}
+
+/**
+ * Tags what a sync function's miss just stored (its tags are known once it has returned); a
+ * tags function that fails has its value served, not kept (the entry goes, the error to
+ * `onError`).
+ */
+function tagSyncResult(engine: CacheEngine, key: unknown, value: unknown, source: TagSource): void {
+  let tags: readonly string[]
+  try {
+    tags = typeof source === 'function' ? checkTags(source(value), 'the tags function') : source
+  } catch (error) {
+    engine.delete(key)
+    const reported =
+      error instanceof CacheTagError
+        ? error
+        : new CacheTagError(`the tags function threw: ${String(error)}`, undefined)
+    engine.tally.report(reported, { operation: 'tags', key })
+    return
+  }
+  if (tags.length > 0) engine.tagStored(key, value, tags)
 }
 
 /** A shared method cache's key: the instance (by `@cache/keys`' rules) and the call's key. */
@@ -400,6 +492,13 @@ function controls(
     stats: () => result(engine.stats()),
     info: () => result(info()),
     removeExpired: () => result(engine.removeExpired()),
+    invalidateTags: (tags: readonly string[]) => {
+      if (!mode.async) return engine.invalidateTagsHere(checkTags(tags, 'invalidateTags()'), false)
+      const checked = tagsOrRejection(tags, 'invalidateTags()')
+      return Array.isArray(checked)
+        ? engine.invalidateTags(checked as readonly string[])
+        : (checked as Promise<never>)
+    },
   } as SyncCacheControls<unknown[], unknown> | AsyncCacheControls<unknown[], unknown>
 }
 

@@ -19,6 +19,19 @@ export interface GetOptions {
    * @default the cache's `failSafe.enabled`
    */
   readonly failSafe?: boolean
+  /**
+   * The tags of the entry this call loads (a value, or an error kept by `negativeCache`):
+   * `invalidateTags()` of any of them removes it, here and on every instance sharing the `l2`.
+   * Used when this call starts the load (a call that joins a load in flight adds none). At
+   * most 64 non-empty strings of at most 256 characters.
+   */
+  readonly tags?: readonly string[]
+  /**
+   * The `eagerRefresh` of the entry this call loads (or refreshes), instead of the cache's:
+   * a fraction between 0 and 1, or `false` for none. A call served from the cache leaves its
+   * entry's refresh point as it is.
+   */
+  readonly eagerRefresh?: number | false
 }
 
 /** Options of a batched `get()`: the batch function that loads many keys at once. */
@@ -34,4 +47,9 @@ export interface BatchGetOptions<K, V> extends GetOptions {
 export interface SetOptions {
   /** This entry's time to live in ms, instead of `ttl` / `expiration`. */
   readonly ttl?: number
+  /**
+   * The entry's tags: `invalidateTags()` of any of them removes it, here and on every instance
+   * sharing the `l2`. At most 64 non-empty strings of at most 256 characters.
+   */
+  readonly tags?: readonly string[]
 }

@@ -45,6 +45,8 @@ export interface Config {
   readonly failSafe: FailSafeConfig | undefined
   /** How long past expiry a value is still served: 0 (off) … Infinity. */
   readonly staleMs: number
+  /** `eagerRefresh`: the fraction of an entry's life after which a hit refreshes it; or none. */
+  readonly eagerRefresh: number | undefined
   readonly dispose: boolean
   readonly disposePointers: readonly DataPointer[] | undefined
   readonly disposer: Disposer<unknown> | undefined
@@ -57,4 +59,6 @@ export interface Config {
   /** How late (ms) the hit path may see an expiry with the default clock; 0 with `now`. */
   readonly ttlResolution: number
   readonly l2: L2Store | undefined
+  /** `l2ReplayLimit`: the most deletes and clears kept through an L2 outage (0: none). */
+  readonly l2ReplayLimit: number
 }

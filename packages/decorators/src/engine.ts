@@ -14,6 +14,7 @@ import type { Config } from './config.js'
 import { Entry, viewOf, type CacheEntry } from './entry.js'
 import { hitClockOf } from './clock.js'
 import { ttlError } from './errors.js'
+import { refreshAtOf } from './eagerRefresh.js'
 import { expiresAtOf } from './expiry.js'
 import { FailSafe } from './failSafe.js'
 import type { Flight, Loader } from './flight.js'
@@ -24,6 +25,8 @@ import { register, unregister, type Registrable } from './registry.js'
 import { Removals } from './removals.js'
 import { estimateStoreBytes, snapshotOf, type CacheStats } from './stats.js'
 import { createStore, type Store } from './store.js'
+import { TagIndex } from './tagIndex.js'
+import type { TagSource } from './tags.js'
 
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined)
 
@@ -56,6 +59,8 @@ export class CacheEngine<K = unknown> implements Registrable {
   /** Made on the first batched call. */
   #batchLoaders: BatchLoaders<K, unknown> | undefined = undefined
   readonly #registration: WeakRef<Registrable>
+  /** tag → keys, made on the first tagged entry or invalidation (tagIndex.ts). */
+  #tags: TagIndex<K> | undefined = undefined
 
   constructor(config: Config) {
     this.config = config
@@ -76,11 +81,13 @@ export class CacheEngine<K = unknown> implements Registrable {
 
   /**
    * The fresh entry for `key`, counting a hit; `undefined` otherwise (nothing counted). Fresh by
-   * the hit clock: up to `ttlResolution` ms late with the default clock, exact with `now`.
+   * the hit clock: up to `ttlResolution` ms late with the default clock, exact with `now`. An
+   * entry past its `refreshAt` (its expiry, or its eager refresh point) goes to the miss path,
+   * which serves it and starts the refresh: one stored time compared, with the option or not.
    */
   hit(key: K): Entry | undefined {
     const entry = this.store.get(key)
-    if (entry === undefined || (entry.expiresAt !== Infinity && this.hitNow() >= entry.expiresAt)) {
+    if (entry === undefined || (entry.refreshAt !== Infinity && this.hitNow() >= entry.refreshAt)) {
       return undefined
     }
     this.tally.hit(key)
@@ -104,14 +111,16 @@ export class CacheEngine<K = unknown> implements Registrable {
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    tags?: TagSource,
+    eagerRefresh?: number | false,
     failSafe?: boolean,
   ): Promise<unknown> {
-    return this.missPath.miss(key, loader, signal, ttl, failSafe)
+    return this.missPath.miss(key, loader, signal, ttl, tags, eagerRefresh, failSafe)
   }
 
   /** A sync function's miss: see {@link MissPath.missSync}. */
-  missSync(key: K, call: () => unknown): unknown {
-    return this.missPath.missSync(key, call)
+  missSync(key: K, call: () => unknown, tags?: TagSource): unknown {
+    return this.missPath.missSync(key, call, tags)
   }
 
   /** A call that bypasses the cache (`enabled: false`): counted as a miss and a load. */
@@ -136,7 +145,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   }
 
   /** `AsyncCache#set`: stores `value`, fresh from now (until an async expiration resolves). */
-  set(key: K, value: unknown, ttl: number | undefined): void {
+  set(key: K, value: unknown, ttl: number | undefined, tags?: readonly string[]): void {
     const error = ttl === undefined ? undefined : ttlError(ttl)
     if (error !== undefined) throw error
     const fetchedAt = this.now()
@@ -144,9 +153,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     // An async expiration is not known yet: fresh until it is.
     const expiresAt = typeof at === 'number' ? at : Infinity
     this.flights.delete(key)
-    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined)
+    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined, tags)
     if (entry.l2Key !== undefined) {
-      void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true)
+      void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true, tags)
     }
     if (typeof at !== 'number') {
       at.then(
@@ -154,10 +163,11 @@ export class CacheEngine<K = unknown> implements Registrable {
           if (this.store.peek(key) !== entry) return
           this.#mayExpire = true
           entry.expiresAt = resolved
+          entry.refreshAt = refreshAtOf(fetchedAt, resolved, this.config.eagerRefresh)
           entry.staleUntil = this.#staleUntil(resolved)
           entry.keepUntil = this.#keepUntil(resolved, entry.staleUntil)
           if (entry.l2Key !== undefined) {
-            void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false)
+            void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, resolved, false, tags)
           }
         },
         (error: unknown) => {
@@ -202,6 +212,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   }
 
   #clearLocal(): void {
+    this.#tags?.clear()
     this.flights.clear()
     this.tally.reset()
     this.#lastExpirationCheck = null
@@ -222,7 +233,10 @@ export class CacheEngine<K = unknown> implements Registrable {
     return expired.length
   }
 
-  /** Stores a result in L1 (as the copy of L2's `l2Key`, when given). */
+  /**
+   * Stores a result in L1 (as the copy of L2's `l2Key`, when given). `eagerRefresh`: the
+   * fraction of its life after which a hit refreshes it (a call's own, or the option; 0: never).
+   */
   put(
     key: K,
     value: unknown,
@@ -230,15 +244,77 @@ export class CacheEngine<K = unknown> implements Registrable {
     fetchedAt: number,
     expiresAt: number,
     l2Key: string | undefined,
+    tags?: readonly string[],
+    eagerRefresh: number | undefined = this.config.eagerRefresh,
   ): Entry {
     const resources = isError ? undefined : this.removals.resourcesOf(key, value)
     const staleUntil = isError ? expiresAt : this.#staleUntil(expiresAt)
     const entry = new Entry(value, isError, fetchedAt, expiresAt, staleUntil, resources)
     if (!isError) entry.keepUntil = this.#keepUntil(expiresAt, staleUntil)
+    if (eagerRefresh !== undefined && !isError) {
+      entry.refreshAt = refreshAtOf(fetchedAt, expiresAt, eagerRefresh)
+    }
     if (expiresAt !== Infinity) this.#mayExpire = true
     if (this.l2 !== undefined) this.l2.index(key, entry, l2Key)
     this.store.set(key, entry)
+    // Indexed once stored (a store that kept nothing, or evicted it at once, indexes nothing).
+    if (tags !== undefined && tags.length > 0 && this.store.peek(key) === entry) {
+      entry.tags = tags
+      ;(this.#tags ??= new TagIndex<K>()).add(key, tags)
+    }
     return entry
+  }
+
+  // --- tags ------------------------------------------------------------------------------------
+
+  /**
+   * Removes every L1 entry carrying one of `tags` (already checked) and keeps the loads in
+   * flight from storing a result tagged with them; `remote`: another instance invalidated them
+   * (through the store's bus). Returns how many entries were removed.
+   */
+  invalidateTagsHere(tags: readonly string[], remote: boolean): number {
+    const index = (this.#tags ??= new TagIndex<K>())
+    const keys = index.invalidate(tags, this.flights.values())
+    for (const key of keys) this.removals.removeForTags(key)
+    this.tally.tagsInvalidated(tags, keys.length, remote)
+    return keys.length
+  }
+
+  /**
+   * `AsyncCache#invalidateTags`: removes the tagged entries here at once, then records the
+   * invalidation in L2, which tells the other instances. Resolves to the number removed here,
+   * once L2 has it (at once without `l2`); an L2 failure goes to `onError`, never to the caller.
+   */
+  invalidateTags(tags: readonly string[]): Promise<number> {
+    const removed = this.invalidateTagsHere(tags, false)
+    if (this.l2 === undefined) return Promise.resolve(removed)
+    return this.l2.writes.invalidateTags(tags).then(() => removed)
+  }
+
+  /**
+   * Whether a result tagged `tags`, loaded by `flight`, may still be kept: not when one of its
+   * tags was invalidated while it loaded (its value is as of before the invalidation).
+   */
+  keepsTagged(flight: Flight | undefined, tags: readonly string[]): boolean {
+    return this.#tags === undefined || !this.#tags.droppedDuring(flight, tags)
+  }
+
+  /** How many tag invalidations this cache has seen (see {@link TagIndex.epoch}). */
+  get tagEpoch(): number {
+    return this.#tags?.epoch ?? 0
+  }
+
+  /**
+   * Tags the entry a sync function's miss just stored under `key`, if it still holds `value`
+   * (a cached sync function's tags are known once it has returned).
+   */
+  tagStored(key: K, value: unknown, tags: readonly string[]): void {
+    const entry = this.store.peek(key)
+    if (entry === undefined || entry.isError || entry.value !== value || entry.tags !== undefined) {
+      return
+    }
+    entry.tags = tags
+    ;(this.#tags ??= new TagIndex<K>()).add(key, tags)
   }
 
   #staleUntil(expiresAt: number): number {
@@ -255,6 +331,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   /** Every entry leaving the store comes through here, exactly once. */
   readonly #onRemove = (key: K, entry: Entry, reason: EvictionReason): void => {
     if (entry.l2Key !== undefined && reason !== 'set') this.l2!.unindex(key, entry.l2Key)
+    if (entry.tags !== undefined) this.#tags!.remove(key, entry.tags)
     this.removals.removed(key, entry, reason)
   }
 

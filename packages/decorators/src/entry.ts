@@ -14,6 +14,14 @@ export class Entry {
    * maxStale`), to be served if a load of its key fails.
    */
   keepUntil: number
+  /** The tags it carries, once indexed (tagIndex.ts); `undefined`: none. */
+  tags: readonly string[] | undefined = undefined
+  /**
+   * When a hit stops being served straight from the hit path: the expiry, or earlier with
+   * `eagerRefresh` (a hit from then on starts a background refresh). Fixed when the entry is
+   * stored, so that a hit compares one time, whatever the option.
+   */
+  refreshAt: number
 
   constructor(
     /** The value, or what was thrown when `isError`. */
@@ -29,6 +37,7 @@ export class Entry {
     public resources: readonly unknown[] | undefined,
   ) {
     this.keepUntil = staleUntil
+    this.refreshAt = expiresAt
   }
 }
 

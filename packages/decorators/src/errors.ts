@@ -4,7 +4,7 @@ import { CacheConfigError } from '@cache/core'
 import { describeValue, VALUE_STYLES } from '@cache/internal'
 
 /** Codes carried by the errors this package defines itself. */
-export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE'
+export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE' | 'ERR_CACHE_TAG'
 
 /**
  * A load did not settle within `timeoutMs`. Every caller waiting on the load gets this error,

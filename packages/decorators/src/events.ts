@@ -13,6 +13,8 @@ export type RemovalReason =
   | 'replace'
   /** `clear()` (or `clearAll()`) removed it. */
   | 'clear'
+  /** `invalidateTags()` (here, or on another instance) named one of its tags. */
+  | 'tag'
 
 /**
  * Something that happened in a cache, as given to `onEvent` and `cache.on()` listeners. Events
@@ -80,6 +82,44 @@ export type CacheEvent<K = unknown> =
       readonly error: unknown
       readonly durationMs: number
     }
+  | {
+      readonly type: 'invalidateTags'
+      /** The tags invalidated. */
+      readonly tags: readonly string[]
+      /** How many L1 entries it removed here. */
+      readonly removed: number
+      /** `false`: `invalidateTags()` was called here; `true`: another instance's, received. */
+      readonly remote: boolean
+    }
+  | {
+      readonly type: 'eagerRefresh'
+      readonly key: K
+      /**
+       * `'started'`: a hit past the entry's `eagerRefresh` point started a background refresh;
+       * `'busy'`: another instance holds the key's lock and is refreshing it, so this one does
+       * not load (its value reaches here through L2); `'failed'`: the refresh failed, the entry
+       * is kept (`error`).
+       */
+      readonly outcome: 'started' | 'busy' | 'failed'
+      /** What the refresh threw, for `'failed'`. */
+      readonly error?: unknown
+    }
+  | {
+      /**
+       * A delete or clear `l2` could not take was queued (`'queued'`), reached it once it was
+       * back (`'replayed'`), or the full queue became one clear (`'collapsed'`).
+       */
+      readonly type: 'l2Replay'
+      /** No cache key: the operation is on L2 keys (`l2Key`). */
+      readonly key: undefined
+      readonly outcome: 'queued' | 'replayed' | 'collapsed'
+      /** `'delete'` or `'clear'` (`'collapsed'`: `'clear'`). */
+      readonly operation: string
+      /** The L2 key deleted; `undefined` for a clear. */
+      readonly l2Key: string | undefined
+      /** How long ago the operation was made, in ms (0 when queued). */
+      readonly ageMs: number
+    }
 
 /** Receives {@link CacheEvent}s. Errors it throws go to `onError`, never to the caller. */
 export type CacheEventListener<K = unknown> = (event: CacheEvent<K>) => void
@@ -101,10 +141,13 @@ export interface ErrorContext {
   /**
    * `'dispose'`: disposing of a value's resources; `'event'`: an event listener threw;
    * `'expiry'`: an async expiration of a `set()` value failed; `'refresh'`: a background refresh
-   * (`staleWhileRevalidate`) failed, or a load that outlasted `timeouts.soft`; `'autoRemoveExpired'`: the periodic removal failed;
-   * `'l2'`: the second tier (`l2`) failed or was unreachable (the call was served without it).
+   * (`staleWhileRevalidate`, `eagerRefresh`) failed, or a load that outlasted `timeouts.soft`;
+   * `'autoRemoveExpired'`: the periodic removal failed; `'l2'`: the second tier (`l2`) failed or
+   * was unreachable (the call was served without it); `'tags'`: a `tags` function threw or
+   * answered no tag list (the value was served, not kept).
    */
-  readonly operation: 'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2'
+  readonly operation:
+    'dispose' | 'event' | 'expiry' | 'refresh' | 'autoRemoveExpired' | 'l2' | 'tags'
   /** The key concerned, when there is one. */
   readonly key?: unknown
 }

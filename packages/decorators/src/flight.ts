@@ -2,6 +2,7 @@
 // its loader gets. Each waiter may give up on its own; the load is aborted only when all have.
 import type { L2Lease } from './l2.js'
 import type { StaleAnswer } from './staleAnswer.js'
+import type { TagSource } from './tags.js'
 
 /** What a loader receives. */
 export interface LoadContext<K = unknown> {
@@ -78,6 +79,8 @@ export class Flight {
   joined = false
   /** The key in the second tier, when the cache has one (`l2`). */
   l2Key: string | undefined = undefined
+  /** Where the loaded result's tags come from (tags.ts); `undefined`: none. */
+  tags: TagSource | undefined = undefined
   /** The write of the loaded value to the second tier: resolves `true` once stored. */
   l2Write: Promise<boolean> | undefined = undefined
   /**
@@ -85,6 +88,13 @@ export class Flight {
    * (which releases it), else released when the load ends.
    */
   lease: L2Lease | undefined = undefined
+  /**
+   * An eager refresh: the load time of the copy it refreshes (the second tier loads only when
+   * it holds nothing newer, and no other instance is refreshing the key).
+   */
+  refreshOf: number | undefined = undefined
+  /** A call's own `eagerRefresh` for the entry this load keeps (0: none); else the option's. */
+  eagerRefresh: number | undefined = undefined
   readonly #onAbandon: (flight: Flight, reason: unknown) => void
 
   constructor(

@@ -36,6 +36,7 @@ export type { KeyOptions } from './keyer.js'
 export {
   l2KeyOf,
   type L2Lease,
+  type L2DeleteOptions,
   type L2LockOptions,
   type L2LockResult,
   type L2Record,
@@ -54,6 +55,7 @@ export type {
   TimeoutsOptions,
 } from './options.js'
 export { clearAll, clearAllSync } from './registry.js'
+export { CacheTagError, MAX_TAG_LENGTH, MAX_TAGS } from './tags.js'
 export { formatBytes, type CacheStats, type LoadTimeStats } from './stats.js'
 
 // What a user of the bundle needs from the packages below, so that one import is enough.

@@ -5,6 +5,7 @@ import { stableHash } from '@cache/keys'
 
 import { configError } from './errors.js'
 import type { ErrorHandler } from './events.js'
+import { ReplayQueue, type ReplayHooks, type ReplayOp } from './replayQueue.js'
 
 /** One value as an {@link L2Store} returns it. */
 export interface L2Record {
@@ -26,6 +27,11 @@ export interface L2Record {
    * write's `staleMs`); absent or 0: none, and a copy is never returned once `ttlMs` is 0.
    */
   readonly staleMs?: number
+  /**
+   * The tags the value carries, as written (absent: none). The store has already compared them
+   * with the tags' invalidation times: a record it returns is valid.
+   */
+  readonly tags?: readonly string[]
 }
 
 /** One value for {@link L2Store.set}. */
@@ -56,6 +62,23 @@ export interface L2Write {
    * copy as absent (the lock is taken to load a fresh one). Absent or 0: none.
    */
   readonly staleMs?: number
+  /**
+   * The tags the value carries (absent: none): non-empty strings, at most 64, each at most 256
+   * characters (the cache checks them). A store keeps them with the value and returns them in
+   * its {@link L2Record}; see {@link L2Store.invalidateTags}.
+   */
+  readonly tags?: readonly string[]
+}
+
+/** Options of {@link L2Store.delete} and {@link L2Store.clear}. */
+export interface L2DeleteOptions {
+  /**
+   * How long ago, in ms, the delete or clear was made (0, or absent: now). A cache sends it when
+   * it replays, once the store is reachable again, what it could not send during an outage:
+   * the operation is as of that moment, so a value written after it (by any instance) survives
+   * it, and writes as of before it are dropped, as for a delete made on time.
+   */
+  readonly ageMs?: number
 }
 
 /** Options of {@link L2Store.lock}. */
@@ -66,6 +89,15 @@ export interface L2LockOptions {
    * own default lease.
    */
   readonly leaseMs?: number
+  /**
+   * An eager refresh of the copy loaded at this moment (its `fetchedAt`): the store takes the
+   * lock only when it holds no value loaded after that moment and no other instance holds the
+   * lock, and never waits. It answers `loaded` with a newer value (another instance refreshed
+   * the key already), `busy` when the lock is held (another instance is refreshing it: its value
+   * reaches this one through L2), else `acquired` (or `skipped`). A store that ignores it gives
+   * back the same copy, and the cache then refreshes nothing until the copy expires.
+   */
+  readonly refreshOf?: number
 }
 
 /** What {@link L2Store.lock} found. */
@@ -96,6 +128,13 @@ export type L2LockResult =
       /** No lock (the store is unavailable, or waiting timed out): load without one. */
       readonly status: 'skipped'
     }
+  | {
+      /**
+       * Only for a `refreshOf` call: another instance holds the key's lock (it is refreshing
+       * the key), so this one does not load.
+       */
+      readonly status: 'busy'
+    }
 
 /** A lock {@link L2Store.lock} acquired. */
 export type L2Lease = Extract<L2LockResult, { status: 'acquired' }>
@@ -107,6 +146,12 @@ export interface L2Subscriber {
    * everything, or messages may have been missed (a lost connection). Drops the L1 copies.
    */
   invalidate(keys: readonly string[] | null): void
+  /**
+   * Another instance invalidated these tags: drops the L1 entries carrying any of them, and
+   * keeps the loads in flight from storing a value tagged with one. Optional for a subscriber
+   * (a cache always has it); a store calls it when present.
+   */
+  invalidateTags?(tags: readonly string[]): void
   /** An error the store met with no caller to give it to; goes to the cache's `onError`. */
   error(error: unknown): void
 }
@@ -121,11 +166,13 @@ export interface L2Subscriber {
  * callers never see it.
  *
  * **Ordering: an older write never overwrites newer data.** A write is as of the moment its
- * load started (`now - ageMs`); a delete and a clear are as of the moment they are called. A
- * store keeps the newest: it drops a write as of a moment before the value it already holds
- * for the key, before the key's last delete (a delete leaves a short-lived tombstone), or
+ * load started (`now - ageMs`); a delete and a clear are as of the moment they were made
+ * (`now - ageMs` too: a cache replays the deletes and clears an outage held back with their
+ * age). A store keeps the newest: it drops a write as of a moment before the value it already
+ * holds for the key, before the key's last delete (a delete leaves a short-lived tombstone), or
  * before the last clear, and a write as of a moment older than it remembers deletes for (its
- * tombstones' lifetime). Dropped writes resolve: they lost to newer data, they did not fail.
+ * tombstones' lifetime). Likewise a delete or clear removes only values as of its moment or
+ * before (a value written after it stays), and never moves a newer tombstone or clear back. Dropped writes resolve: they lost to newer data, they did not fail.
  * A store that talks over a network also gives every write and lock a deadline (the moment
  * its caller stops waiting for it): a command that reaches the server after that does
  * nothing, so a write reported as failed cannot land later. Expiry is absolute: a value
@@ -137,6 +184,15 @@ export interface L2Subscriber {
  * ordering rule holds for it as for a fresh value (an older write never replaces it; a delete
  * or clear removes it). A store that ignores `staleMs` still works: fail-safe then has only
  * the L1 copies to fall back on.
+ *
+ * **Tags are invalidation moments.** {@link invalidateTags} records, for each tag, the moment
+ * it is called (as a delete is: on the store's clock). A value is as of when its load started
+ * (its version, as above); a value carrying a tag invalidated at that moment or later is
+ * invalid (the same millisecond counts as later: a clock of whole ms cannot order them):
+ * `get()` answers `undefined` for it and `lock()` treats it as absent, however long ago or
+ * however late (a write whose load started before the invalidation) it was written. So
+ * invalidating a tag costs the store one write per tag, never a scan; and an instance that
+ * reads only L2 (a fresh one, or one that missed the message) never gets an invalidated value.
  */
 export interface L2Store {
   /** The records for `keys`, in order; `undefined` for a miss. */
@@ -146,10 +202,17 @@ export interface L2Store {
    * copies (an explicit `set()`); `false` for a loaded value that fills a miss.
    */
   set(writes: readonly L2Write[], notify: boolean): Promise<void>
-  /** Deletes `keys` and tells the other instances to drop their copies. */
-  delete(keys: readonly string[]): Promise<void>
-  /** Deletes every key of this store (and only those), and tells the other instances. */
-  clear(): Promise<void>
+  /**
+   * Deletes `keys` (each value as of the delete's moment or before: see the ordering rule) and
+   * tells the other instances to drop their copies. `options.ageMs`: the delete was made that
+   * long ago (a replay after an outage).
+   */
+  delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void>
+  /**
+   * Deletes every key of this store (and only those; values as of the clear's moment or
+   * before), and tells the other instances. `options.ageMs`: as for {@link delete}.
+   */
+  clear(options?: L2DeleteOptions): Promise<void>
   /**
    * Starts delivering invalidations from other instances to `subscriber`; returns the function
    * that stops it. Without it, other instances' changes reach this L1 only when entries expire.
@@ -160,6 +223,13 @@ export interface L2Store {
    * the value. Without it, every instance that misses loads for itself.
    */
   lock?(key: string, options?: L2LockOptions): Promise<L2LockResult>
+  /**
+   * Records that every value carrying one of `tags` and as of a moment before now is invalid
+   * (see the tags rule above), and tells the other instances' subscribers
+   * (`invalidateTags(tags)`; not this instance's own). Without it, `invalidateTags()` of a
+   * cache reaches its own L1 only, and reports an error to `onError`.
+   */
+  invalidateTags?(tags: readonly string[]): Promise<void>
 }
 
 const HASH = /^[0-9a-f]{32}$/
@@ -175,7 +245,7 @@ export function l2KeyOf(key: unknown): string {
 }
 
 const REQUIRED = ['get', 'set', 'delete', 'clear'] as const
-const OPTIONAL = ['subscribe', 'lock'] as const
+const OPTIONAL = ['subscribe', 'lock', 'invalidateTags'] as const
 
 /**
  * Checks the `l2` option: an object with the {@link L2Store} methods.
@@ -224,25 +294,48 @@ function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription):
       if (live !== undefined) live.invalidate(keys)
       else state.unsubscribe?.()
     },
+    invalidateTags(tags) {
+      const live = target.deref()
+      if (live !== undefined) live.invalidateTags?.(tags)
+      else state.unsubscribe?.()
+    },
     error(error) {
       target.deref()?.error(error)
     },
   }
 }
 
+/** How an {@link L2Link} keeps what it could not send (see replayQueue.ts). */
+export interface L2ReplayConfig {
+  /** The most operations (keys) kept; 0: none (a failed delete or clear is only reported). */
+  readonly limit: number
+  /** The cache's clock: the moment of each operation. */
+  readonly now: () => number
+  readonly hooks: ReplayHooks
+}
+
 /**
  * A cache's side of its store: every call guarded (a throw or rejection is reported and becomes
- * a miss or a no-op), and writes tracked so that `settled()` can wait for them.
+ * a miss or a no-op), and writes tracked so that `settled()` can wait for them. Deletes and
+ * clears that fail are queued with their moment and replayed once the store answers again.
  */
 export class L2Link {
   readonly store: L2Store
   readonly #report: ErrorHandler
   readonly #pending = new Set<Promise<unknown>>()
   #unsubscribe: (() => void) | undefined = undefined
+  /** What an outage held back; `undefined` with a limit of 0. */
+  readonly replay: ReplayQueue | undefined
+  readonly #now: () => number
 
-  constructor(store: L2Store, report: ErrorHandler) {
+  constructor(store: L2Store, report: ErrorHandler, replay?: L2ReplayConfig) {
     this.store = store
     this.#report = report
+    this.#now = replay?.now ?? Date.now
+    this.replay =
+      replay === undefined || replay.limit === 0
+        ? undefined
+        : new ReplayQueue(replay.limit, replay.now, this.#resend, replay.hooks)
   }
 
   /**
@@ -259,8 +352,9 @@ export class L2Link {
     }
   }
 
-  /** Stops the invalidations. */
+  /** Stops the invalidations, and the replay of what an outage held back (dropped). */
   unsubscribe(): void {
+    this.replay?.stop()
     const unsubscribe = this.#unsubscribe
     this.#unsubscribe = undefined
     if (unsubscribe === undefined) return
@@ -276,7 +370,9 @@ export class L2Link {
     try {
       const records = await this.store.get([key])
       const record = records[0]
-      return record !== undefined && record.ttlMs > 0 ? record : undefined
+      if (record === undefined || !(record.ttlMs > 0)) return undefined
+      // Removed by a delete or clear not replayed yet: absent, as it will be.
+      return this.replay?.masks(key, record.fetchedAt) === true ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined
@@ -302,7 +398,11 @@ export class L2Link {
   async lock(key: string, options: L2LockOptions): Promise<L2LockResult> {
     if (this.store.lock === undefined) return SKIPPED
     try {
-      return await this.store.lock(key, options)
+      const result = await this.store.lock(key, options)
+      if (result.status === 'loaded' && this.replay?.masks(key, result.record.fetchedAt) === true) {
+        return SKIPPED
+      }
+      return result
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return SKIPPED
@@ -333,17 +433,85 @@ export class L2Link {
 
   /** Writes one value; resolves `true` once stored, `false` on a failure (reported). */
   write(write: L2Write, notify: boolean): Promise<boolean> {
-    return this.#track(write.key, () => this.store.set([write], notify))
+    const written = this.#track(write.key, () => this.store.set([write], notify))
+    if (this.replay === undefined || this.replay.size === 0) return written
+    // The store took a write: it is back, send what the outage held back.
+    return written.then((ok) => {
+      if (ok) this.replayNow()
+      return ok
+    })
   }
 
-  /** Deletes `key` everywhere; resolves `false` on a failure (reported). */
+  /**
+   * Deletes `key` everywhere; resolves `false` on a failure (reported), and the delete is
+   * queued to be replayed, as of now, once the store answers again.
+   */
   delete(key: string): Promise<boolean> {
-    return this.#track(key, () => this.store.delete([key]))
+    return this.#queueOnFailure(
+      'delete',
+      key,
+      this.#track(key, () => this.store.delete([key])),
+    )
   }
 
-  /** Clears the store; resolves `false` on a failure (reported). */
+  /** Clears the store; resolves `false` on a failure (reported, and queued as a delete is). */
   clear(): Promise<boolean> {
-    return this.#track(undefined, () => this.store.clear())
+    return this.#queueOnFailure(
+      'clear',
+      '',
+      this.#track(undefined, () => this.store.clear()),
+    )
+  }
+
+  /**
+   * Sends what an outage held back now (the store seems back: its subscription came back, or a
+   * call went through); the queue also retries on its own timer.
+   */
+  replayNow(): void {
+    const replay = this.replay
+    if (replay === undefined || replay.size === 0) return
+    const flush = replay.flush()
+    this.#pending.add(flush)
+    void flush.then(() => this.#pending.delete(flush))
+  }
+
+  #queueOnFailure(kind: string, key: string, sent: Promise<boolean>): Promise<boolean> {
+    const replay = this.replay
+    if (replay === undefined) return sent
+    const at = this.#now()
+    return sent.then((ok) => {
+      if (ok) this.replayNow()
+      else replay.add(kind, key, at)
+      return ok
+    })
+  }
+
+  /** Sends one queued operation as of `ageMs` ago (a replay); `false` when it fails again. */
+  readonly #resend = (op: ReplayOp, ageMs: number): Promise<boolean> => {
+    const options = { ageMs }
+    if (op.kind === 'clear') return this.#track(undefined, () => this.store.clear(options))
+    return this.#track(op.key, () => this.store.delete([op.key], options))
+  }
+
+  /**
+   * Records the invalidation of `tags` in the store, which tells the other instances; resolves
+   * `true` once done, `false` on a failure or when the store cannot (both reported). One call,
+   * complete in itself: a queue of operations missed during an outage can hold it and call it
+   * again later (a later moment only invalidates more, never brings data back).
+   */
+  invalidateTags(tags: readonly string[]): Promise<boolean> {
+    if (this.store.invalidateTags === undefined) {
+      this.#report(
+        configError(
+          'l2',
+          'a store with invalidateTags() for tags to reach L2 and the other instances (the tags were invalidated in this L1 only)',
+          this.store,
+        ),
+        { operation: 'l2' },
+      )
+      return Promise.resolve(false)
+    }
+    return this.#track(undefined, () => this.store.invalidateTags!(tags))
   }
 
   /** Resolves once every write, delete and clear started so far (and since) has settled. */

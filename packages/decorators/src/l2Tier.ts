@@ -19,7 +19,15 @@ import { loadBoundMs } from './retry.js'
 /** What {@link L2Tier} uses of its engine (its pipeline only once a load runs). */
 export type L2TierHost<K> = Pick<
   CacheEngine<K>,
-  'config' | 'store' | 'flights' | 'tally' | 'put' | 'pipeline'
+  | 'config'
+  | 'store'
+  | 'flights'
+  | 'tally'
+  | 'put'
+  | 'pipeline'
+  | 'invalidateTagsHere'
+  | 'keepsTagged'
+  | 'tagEpoch'
 >
 
 /** The second tier of one cache. */
@@ -36,6 +44,13 @@ export class L2Tier<K> {
     invalidate: (keys) => {
       this.#invalidated(keys)
     },
+    invalidateTags: (tags) => {
+      try {
+        this.#host.invalidateTagsHere(tags, true)
+      } catch (error) {
+        this.#host.tally.report(error, { operation: 'l2' })
+      }
+    },
     error: (error) => {
       this.#host.tally.report(error, { operation: 'l2' })
     },
@@ -47,7 +62,11 @@ export class L2Tier<K> {
   constructor(store: L2Store, host: L2TierHost<K>) {
     this.#host = host
     this.#now = host.config.now
-    this.#link = new L2Link(store, host.tally.report)
+    this.#link = new L2Link(store, host.tally.report, {
+      limit: host.config.l2ReplayLimit,
+      now: this.#now,
+      hooks: host.tally,
+    })
     const leaseMs = loadBoundMs(host.config.retry, host.config.timeoutMs)
     this.#lockOptions = leaseMs === undefined ? {} : { leaseMs }
     this.#link.subscribe(new WeakRef(this.#subscriber))
@@ -92,13 +111,22 @@ export class L2Tier<K> {
     const link = this.#link
     const tally = this.#host.tally
     let record: L2Record | undefined
+    const refreshOf = flight.refreshOf
     if (link.store.lock === undefined) {
-      record = await link.read(l2Key)
+      // An eager refresh reloads what L2 holds (the same copy): without locks it just loads.
+      if (refreshOf === undefined) record = await link.read(l2Key)
       if (flight.abandoned) return
     } else {
-      const lock = await link.lock(l2Key, this.#lockOptions)
+      const options =
+        refreshOf === undefined ? this.#lockOptions : { ...this.#lockOptions, refreshOf }
+      const lock = await link.lock(l2Key, options)
       if (lock.status === 'acquired') flight.lease = lock
       else if (lock.status === 'loaded' && lock.record.ttlMs > 0) record = lock.record
+      else if (lock.status === 'busy' && !flight.joined) {
+        // Another instance is refreshing the key: its value comes through L2, not from here.
+        this.#refreshedElsewhere(flight, key)
+        return
+      }
       // Every waiter may have given up while we waited on the lock.
       if (flight.abandoned) {
         this.#releaseIfHeld(flight)
@@ -120,6 +148,15 @@ export class L2Tier<K> {
     }
   }
 
+  /** Ends an eager refresh that another instance is doing: nothing loaded, the entry kept. */
+  #refreshedElsewhere(flight: Flight, key: K): void {
+    const flights = this.#host.flights
+    if (flights.get(key) === flight) flights.delete(key)
+    this.#host.tally.eagerRefreshBusy(key)
+    flight.settled = true
+    flight.resolve(undefined)
+  }
+
   /** Releases the lock `flight` still holds, telling the waiters nothing was written. */
   #releaseIfHeld(flight: Flight): void {
     const lease = flight.lease
@@ -132,6 +169,7 @@ export class L2Tier<K> {
   async peek(key: K): Promise<unknown> {
     const host = this.#host
     const l2Key = l2KeyOf(key)
+    const epoch = host.tagEpoch
     const record = await this.#link.read(l2Key)
     if (record === undefined) {
       host.tally.l2Read(false)
@@ -139,7 +177,13 @@ export class L2Tier<K> {
     }
     host.tally.l2Read(true)
     const current = host.store.peek(key)
-    if (!host.flights.has(key) && (current === undefined || this.#now() >= current.expiresAt)) {
+    // A tagged value read before a tag invalidation that came meanwhile is served, not kept.
+    const stale = record.tags !== undefined && host.tagEpoch !== epoch
+    if (
+      !stale &&
+      !host.flights.has(key) &&
+      (current === undefined || this.#now() >= current.expiresAt)
+    ) {
       this.#fill(key, l2Key, record)
     }
     if (record.isError) throw record.value
@@ -154,11 +198,13 @@ export class L2Tier<K> {
   /** Settles a load with a value found in L2, keeping it in L1 unless the load was forgotten. */
   #settle(flight: Flight, key: K, record: L2Record): void {
     // A background refresh keeps serving its stale value rather than a kept error.
-    const keep = !(record.isError && flight.background)
+    const keep =
+      !(record.isError && flight.background) &&
+      (record.tags === undefined || this.#host.keepsTagged(flight, record.tags))
     const flights = this.#host.flights
     if (flights.get(key) === flight) {
       flights.delete(key)
-      if (keep) this.#fill(key, flight.l2Key!, record)
+      if (keep) this.#fill(key, flight.l2Key!, record, flight.eagerRefresh)
     }
     flight.settled = true
     if (record.isError) flight.reject(record.value)
@@ -166,9 +212,11 @@ export class L2Tier<K> {
   }
 
   /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */
-  #fill(key: K, l2Key: string, record: L2Record): void {
+  #fill(key: K, l2Key: string, record: L2Record, eagerRefresh?: number): void {
     const expiresAt = record.ttlMs === Infinity ? Infinity : this.#now() + record.ttlMs
-    this.#host.put(key, record.value, record.isError, record.fetchedAt, expiresAt, l2Key)
+    const tags = record.tags !== undefined && record.tags.length > 0 ? record.tags : undefined
+    const { value, isError, fetchedAt } = record
+    this.#host.put(key, value, isError, fetchedAt, expiresAt, l2Key, tags, eagerRefresh)
   }
 
   /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */
@@ -178,6 +226,8 @@ export class L2Tier<K> {
       if (keys === null) {
         flights.clear()
         store.clear()
+        // Also what a store says when its connection comes back: replay what the outage held.
+        this.#link.replayNow()
         return
       }
       const index = this.#index

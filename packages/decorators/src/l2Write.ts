@@ -21,7 +21,8 @@ export class L2Writes<K> {
   /**
    * Writes an entry to L2 for as long as it lives in L1 (nothing once it has expired); `true`
    * once stored. `notify`: tell the other instances to drop their copies (a `set()`).
-   * `startedAt`: when the load that produced it started (a `set()`: now).
+   * `tags`: the tags it carries. `startedAt`: when the load that produced it started (a `set()`:
+   * now).
    */
   write(
     l2Key: string,
@@ -30,9 +31,10 @@ export class L2Writes<K> {
     fetchedAt: number,
     expiresAt: number,
     notify: boolean,
+    tags?: readonly string[],
     startedAt: number = this.#now(),
   ): Promise<boolean> {
-    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt)
+    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt, tags)
     if (write === undefined) return Promise.resolve(false)
     return this.#link.write(write, notify)
   }
@@ -49,8 +51,9 @@ export class L2Writes<K> {
     fetchedAt: number,
     expiresAt: number,
     startedAt: number,
+    tags?: readonly string[],
   ): Promise<boolean> {
-    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt)
+    const write = this.#writeOf(l2Key, value, isError, fetchedAt, expiresAt, startedAt, tags)
     if (write === undefined) return this.#link.release(lease, false).then(() => false)
     return this.#link.commit(lease, write)
   }
@@ -63,6 +66,14 @@ export class L2Writes<K> {
   /** Clears the store and tells the other instances. */
   clear(): void {
     void this.#link.clear()
+  }
+
+  /**
+   * Records in L2 that `tags` are invalidated as of now, which tells the other instances;
+   * resolves `true` once done, `false` on a failure (reported). See {@link L2Link.invalidateTags}.
+   */
+  invalidateTags(tags: readonly string[]): Promise<boolean> {
+    return this.#link.invalidateTags(tags)
   }
 
   /** Resolves once every write, delete and clear sent so far has settled. */
@@ -78,15 +89,21 @@ export class L2Writes<K> {
     fetchedAt: number,
     expiresAt: number,
     startedAt: number,
+    tags: readonly string[] | undefined,
   ): L2Write | undefined {
     const now = this.#now()
     const ttlMs = expiresAt === Infinity ? Infinity : expiresAt - now
     if (!(ttlMs > 0)) return undefined
     const ageMs = Math.max(0, now - startedAt)
     // A kept error is never served stale; a value that never expires needs no stale window.
-    if (this.#staleMs === 0 || isError || ttlMs === Infinity) {
-      return { key, value, isError, fetchedAt, ttlMs, ageMs }
+    const staleMs = this.#staleMs === 0 || isError || ttlMs === Infinity ? 0 : this.#staleMs
+    if (staleMs === 0) {
+      return tags === undefined
+        ? { key, value, isError, fetchedAt, ttlMs, ageMs }
+        : { key, value, isError, fetchedAt, ttlMs, ageMs, tags }
     }
-    return { key, value, isError, fetchedAt, ttlMs, ageMs, staleMs: this.#staleMs }
+    return tags === undefined
+      ? { key, value, isError, fetchedAt, ttlMs, ageMs, staleMs }
+      : { key, value, isError, fetchedAt, ttlMs, ageMs, staleMs, tags }
   }
 }

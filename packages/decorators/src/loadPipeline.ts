@@ -15,13 +15,14 @@ import type { CacheEngine } from './engine.js'
 import { expiresAtOf } from './expiry.js'
 import type { Flight, Loader } from './flight.js'
 import { backoffOf, retryOutcome, sleep, type RetryOutcome } from './retry.js'
+import { tagsOfResult } from './tags.js'
 import { isThenable } from './thenable.js'
 import { attempt } from './timeout.js'
 
 /** What the pipeline uses of its engine. */
 export type PipelineHost<K> = Pick<
   CacheEngine<K>,
-  'config' | 'now' | 'flights' | 'tally' | 'removals' | 'l2' | 'put' | 'failSafe'
+  'config' | 'now' | 'flights' | 'tally' | 'removals' | 'l2' | 'put' | 'failSafe' | 'keepsTagged'
 >
 
 /** The loads of one cache. */
@@ -309,16 +310,45 @@ export class LoadPipeline<K> {
     expiresAt: number,
     startedAt: number,
   ): void {
+    const engine = this.#engine
+    let tags: readonly string[] | undefined
+    try {
+      tags = tagsOfResult(flight?.tags, value, isError)
+    } catch (error) {
+      // A tags function that fails leaves a value that could not be invalidated: not kept.
+      engine.tally.report(error, { operation: 'tags', key })
+      return
+    }
+    // Tagged with a tag invalidated while it loaded: its value is as of before that.
+    if (tags !== undefined && !engine.keepsTagged(flight, tags)) return
     const l2Key = flight?.l2Key
-    this.#engine.put(key, value, isError, fetchedAt, expiresAt, l2Key)
+    engine.put(key, value, isError, fetchedAt, expiresAt, l2Key, tags, flight?.eagerRefresh)
     if (l2Key === undefined) return
-    const writes = this.#engine.l2!.writes
+    const writes = engine.l2!.writes
     const lease = flight!.lease
     if (lease === undefined) {
-      flight!.l2Write = writes.write(l2Key, value, isError, fetchedAt, expiresAt, false, startedAt)
+      flight!.l2Write = writes.write(
+        l2Key,
+        value,
+        isError,
+        fetchedAt,
+        expiresAt,
+        false,
+        tags,
+        startedAt,
+      )
       return
     }
     flight!.lease = undefined
-    flight!.l2Write = writes.commit(lease, l2Key, value, isError, fetchedAt, expiresAt, startedAt)
+    flight!.l2Write = writes.commit(
+      lease,
+      l2Key,
+      value,
+      isError,
+      fetchedAt,
+      expiresAt,
+      startedAt,
+      tags,
+    )
   }
 }

@@ -3,8 +3,10 @@
 // the second tier when there is one) and handed to the load pipeline. Also a sync function's miss.
 import type { CacheEngine } from './engine.js'
 import { promiseOf, type Entry } from './entry.js'
+import { checkEagerRefresh, watchRefresh } from './eagerRefresh.js'
 import { configError, ttlError } from './errors.js'
 import { Flight, type Loader } from './flight.js'
+import type { TagSource } from './tags.js'
 import { isThenable } from './thenable.js'
 
 /** What the miss path uses of its engine. */
@@ -36,11 +38,22 @@ export class MissPath<K> {
     loader: Loader<K> | undefined,
     signal: AbortSignal | undefined,
     ttl: number | undefined,
+    tags?: TagSource,
+    eagerRefresh?: number | false,
     failSafe?: boolean,
   ): Promise<unknown> {
     if (ttl !== undefined) {
       const error = ttlError(ttl)
       if (error !== undefined) return Promise.reject(error)
+    }
+    let eager: number | undefined
+    if (eagerRefresh !== undefined) {
+      try {
+        eager = checkEagerRefresh(eagerRefresh) ?? 0
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CacheConfigError
+        return Promise.reject(error)
+      }
     }
     const engine = this.#engine
     const tally = engine.tally
@@ -62,6 +75,21 @@ export class MissPath<K> {
       const now = engine.now()
       if (now < entry.expiresAt) {
         tally.hit(key)
+        // Past its eager refresh point: one background load, unless one is in flight already.
+        if (now >= entry.refreshAt && loader !== undefined && !engine.flights.has(key)) {
+          tally.eagerRefreshStarted(key)
+          const flight = this.#start(
+            key,
+            loader,
+            ttl,
+            true,
+            undefined,
+            tags,
+            entry.fetchedAt,
+            eager,
+          )
+          watchRefresh(tally, key, flight)
+        }
         return promiseOf(entry)
       }
       if (now < entry.staleUntil) {
@@ -70,7 +98,7 @@ export class MissPath<K> {
           if (!engine.flights.has(key)) {
             // A failing refresh throttles under fail-safe rather than retrying at every hit.
             const fallback = lenient && !entry.isError ? entry : undefined
-            this.#start(key, loader, ttl, true, undefined, fallback !== undefined, fallback)
+            this.#start(key, loader, ttl, true, undefined, tags, undefined, eager, fallback)
           }
           return promiseOf(entry)
         }
@@ -95,7 +123,18 @@ export class MissPath<K> {
     }
     // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
     if (engine.l2 === undefined) tally.loadStarted()
-    return this.#start(key, loader, ttl, false, undefined, lenient, stale).join(signal, lenient)
+    return this.#start(
+      key,
+      loader,
+      ttl,
+      false,
+      undefined,
+      tags,
+      undefined,
+      eager,
+      stale,
+      lenient,
+    ).join(signal, lenient)
   }
 
   /**
@@ -103,7 +142,7 @@ export class MissPath<K> {
    * once), keeps and returns its result, or throws. A thenable result is handed to an async load
    * (whose retries call `call` again), whose promise is returned.
    */
-  missSync(key: K, call: () => unknown): unknown {
+  missSync(key: K, call: () => unknown, tags?: TagSource): unknown {
     const tally = this.#engine.tally
     tally.miss(key)
     tally.loadStarted()
@@ -111,7 +150,7 @@ export class MissPath<K> {
     if (!isThenable(result)) return result
     // A function not declared async returned a promise: hand it to an async load, which
     // shares it, applies the timeout and retries, and never keeps a rejection.
-    return this.#start(key, call, undefined, false, result).join(undefined)
+    return this.#start(key, call, undefined, false, result, tags).join(undefined)
   }
 
   /** Every waiter gave up: forget the flight, so the next call starts afresh. */
@@ -126,6 +165,7 @@ export class MissPath<K> {
   /**
    * Starts a load (counted by the caller, but for a background one) and registers it as the
    * key's flight: through the second tier when there is one, else straight to the pipeline.
+   * `refreshOf`: an eager refresh of the copy loaded then; `eager`: a call's `eagerRefresh`.
    */
   #start(
     key: K,
@@ -133,11 +173,17 @@ export class MissPath<K> {
     ttl: number | undefined,
     background: boolean,
     first: PromiseLike<unknown> | undefined,
-    lenient = false,
+    tags: TagSource | undefined,
+    refreshOf?: number,
+    eager?: number,
     stale?: Entry,
+    lenient: boolean = stale !== undefined,
   ): Flight {
     const engine = this.#engine
     const flight = new Flight(key, background, this.#abandon)
+    flight.tags = tags
+    flight.refreshOf = refreshOf
+    flight.eagerRefresh = eager
     if (!this.#passThrough) engine.flights.set(key, flight)
     // Before the load starts: a loader may fail at once, before this returns.
     if (lenient) engine.failSafe!.attach(flight, key, stale)

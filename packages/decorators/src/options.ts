@@ -200,6 +200,15 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    */
   readonly staleWhileRevalidate?: boolean | number
   /**
+   * Refresh a value before it expires: a hit after this fraction of its entry's life (from its
+   * load to its expiry) gets the cached value at once and starts one background load of the key
+   * (one across the instances with an `l2` that has locks), so a key in use never expires and
+   * its callers never wait. A number between 0 and 1 (exclusive), such as `0.8`. A failed
+   * refresh keeps the entry (counted in `stats().eagerRefreshErrors`).
+   * @default false
+   */
+  readonly eagerRefresh?: number | false
+  /**
    * Close what values hold when their entries leave the cache; see {@link DisposeOption}.
    * @default false
    */
@@ -260,4 +269,13 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    * @default undefined (in-process only)
    */
   readonly l2?: L2Store
+  /**
+   * The most deletes and clears (one per key, the newest) kept while `l2` is unreachable, to be
+   * sent once it is back, each as of when it was made (so it never removes a value written
+   * after it). Meanwhile this instance treats the values they remove as absent. Past the limit,
+   * they collapse into one clear of the store (counted in `stats().l2ReplayCollapsed`): more
+   * misses, never a stale value. `0` keeps nothing (a delete that fails is only reported).
+   * @default 1000
+   */
+  readonly l2ReplayLimit?: number
 }

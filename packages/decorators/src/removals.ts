@@ -33,6 +33,16 @@ export class Removals<K> {
     }
   }
 
+  /** Removes `key` from the store for a tag invalidation: reported with reason `'tag'`. */
+  removeForTags(key: K): void {
+    this.#deleteReason = 'tag'
+    try {
+      this.#host.store.delete(key)
+    } finally {
+      this.#deleteReason = 'delete'
+    }
+  }
+
   /** Every entry leaving the store comes through here, exactly once. */
   removed(key: K, entry: Entry, reason: EvictionReason): void {
     let removal: RemovalReason

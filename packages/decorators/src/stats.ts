@@ -21,6 +21,13 @@ export interface Counters {
   l2Hits: number
   l2Misses: number
   l2Errors: number
+  tagInvalidations: number
+  tagInvalidationsReceived: number
+  eagerRefreshes: number
+  eagerRefreshErrors: number
+  l2ReplayQueued: number
+  l2Replayed: number
+  l2ReplayCollapsed: number
   loadTimeCount: number
   loadTimeTotal: number
   loadTimeMin: number
@@ -47,6 +54,13 @@ export function newCounters(): Counters {
     l2Hits: 0,
     l2Misses: 0,
     l2Errors: 0,
+    tagInvalidations: 0,
+    tagInvalidationsReceived: 0,
+    eagerRefreshes: 0,
+    eagerRefreshErrors: 0,
+    l2ReplayQueued: 0,
+    l2Replayed: 0,
+    l2ReplayCollapsed: 0,
     loadTimeCount: 0,
     loadTimeTotal: 0,
     loadTimeMin: Infinity,
@@ -126,6 +140,26 @@ export interface CacheStats {
    * none of them, so this is where an unreachable L2 shows (with the store's own reports).
    */
   readonly l2Errors: number
+  /** `invalidateTags()` calls made on this cache (each sent to L2, when there is one). */
+  readonly tagInvalidations: number
+  /** Tag invalidations of other instances received through the store (`l2`). */
+  readonly tagInvalidationsReceived: number
+  /**
+   * Background refreshes started by a hit past its entry's `eagerRefresh` point (each a load,
+   * unless another instance had refreshed the key in L2 already, or was doing it).
+   */
+  readonly eagerRefreshes: number
+  /** Eager refreshes that failed: the entry was kept, and served until its expiry. */
+  readonly eagerRefreshErrors: number
+  /**
+   * Deletes and clears `l2` could not take (unreachable), queued to be sent once it is back
+   * (`l2ReplayLimit`); a newer one for the same key replaces the queued one.
+   */
+  readonly l2ReplayQueued: number
+  /** Queued deletes and clears that reached `l2` once it was back. */
+  readonly l2Replayed: number
+  /** Times the queue was full and became one clear of the store. */
+  readonly l2ReplayCollapsed: number
   /** Load durations in ms. */
   readonly loadTime: LoadTimeStats
   /** The default time to live in ms, when it is a plain duration; `null` otherwise. */
@@ -172,6 +206,13 @@ export function snapshotOf(counters: Counters, state: StatsState): CacheStats {
     l2Hits: c.l2Hits,
     l2Misses: c.l2Misses,
     l2Errors: c.l2Errors,
+    tagInvalidations: c.tagInvalidations,
+    tagInvalidationsReceived: c.tagInvalidationsReceived,
+    eagerRefreshes: c.eagerRefreshes,
+    eagerRefreshErrors: c.eagerRefreshErrors,
+    l2ReplayQueued: c.l2ReplayQueued,
+    l2Replayed: c.l2Replayed,
+    l2ReplayCollapsed: c.l2ReplayCollapsed,
     loadTime: loadTimeOf(c),
     ttl: state.ttl,
     bytes: state.bytes,

@@ -17,13 +17,16 @@ import { DEFAULT_TTL_RESOLUTION, systemNow } from './clock.js'
 import type { Config, RetryConfig } from './config.js'
 import { configError, configErrorFrom } from './errors.js'
 import { logError, type CacheEventListener, type ErrorHandler } from './events.js'
+import { checkEagerRefresh } from './eagerRefresh.js'
 import { checkL2 } from './l2.js'
 import { checkFailSafe, checkTimeouts } from './resilienceOptions.js'
+import { DEFAULT_REPLAY_LIMIT } from './replayQueue.js'
 import type { AsyncCacheOptions, BatchOptions, Disposer } from './options.js'
 
 const MAX_SIZE = 2 ** 30
 const DEFAULT_MAX_SIZE = 1000
 const DEFAULT_NEGATIVE_EXPIRATION = 10
+const MAX_REPLAY_LIMIT = 1_000_000
 
 /** The option names `AsyncCache` accepts. */
 export const CACHE_OPTION_NAMES: readonly string[] = [
@@ -38,6 +41,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = [
   'timeouts',
   'failSafe',
   'staleWhileRevalidate',
+  'eagerRefresh',
   'dispose',
   'onError',
   'onEvent',
@@ -47,6 +51,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = [
   'ttlResolution',
   'name',
   'l2',
+  'l2ReplayLimit',
 ]
 
 /** Whether `value` is a function declared `async` (or bound from one). */
@@ -170,6 +175,8 @@ export function normalizeOptions(
     )
   }
 
+  const eagerRefresh = checkEagerRefresh(o.eagerRefresh)
+
   const { dispose, disposePointers, disposer } = checkDispose(o.dispose)
 
   const onError = o.onError ?? logError
@@ -215,6 +222,16 @@ export function normalizeOptions(
     throw configError('maxSize', 'above 0 (or null) with `l2`: the L2 needs an L1 in front', 0)
   }
 
+  const l2ReplayLimit = o.l2ReplayLimit ?? DEFAULT_REPLAY_LIMIT
+  if (
+    typeof l2ReplayLimit !== 'number' ||
+    !Number.isInteger(l2ReplayLimit) ||
+    l2ReplayLimit < 0 ||
+    l2ReplayLimit > MAX_REPLAY_LIMIT
+  ) {
+    throw configError('l2ReplayLimit', `an integer from 0 to ${MAX_REPLAY_LIMIT}`, l2ReplayLimit)
+  }
+
   return {
     name,
     maxSize,
@@ -230,6 +247,7 @@ export function normalizeOptions(
     softTimeoutMs: softMs,
     failSafe,
     staleMs,
+    eagerRefresh,
     dispose,
     disposePointers,
     disposer,
@@ -241,6 +259,7 @@ export function normalizeOptions(
     now: now as () => number,
     ttlResolution,
     l2,
+    l2ReplayLimit,
   }
 }
 

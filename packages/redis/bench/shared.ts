@@ -12,7 +12,8 @@
 // claims: loader calls (none on hits, one per key on misses), Redis commands per operation (none
 // on an L1 hit, some on an L2 hit; INFO's total_commands_processed, which counts the commands a
 // script runs too) and its entries in Redis (SCAN by its prefix). A failed check makes the run
-// exit non-zero. BENCH_SCENARIOS=l1,l2,miss,stampede picks scenarios; BENCH_ROUNDS, BENCH_ROUND_MS.
+// exit non-zero. BENCH_SCENARIOS=l1,l2,miss,stampede picks scenarios; BENCH_ROUNDS, BENCH_ROUND_MS;
+// BENCH_LOAD_MS=5 makes the loader take 5 ms (a timer) instead of resolving after setImmediate.
 import { createClient } from 'redis'
 
 import { startRedisServer } from '../test/redisServer.js'
@@ -32,10 +33,16 @@ const L2_KEYS = 4_000 // a fresh instance reads each once per round, or until RO
 const TTL_MS = 60_000
 const L1_SIZE = 10_000
 const DEADLINE_MS = 5 * 60_000 // a hung contender must not hang the benchmark
+const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? 0) // 0: the loader resolves after setImmediate
 
 /** The benchmark's own connection: INFO and SCAN, never a contender's commands. */
 const openAdmin = (url: string) => createClient({ url })
 type Admin = ReturnType<typeof openAdmin>
+
+/** How long the loader takes, in words. */
+function loaderDelay(): string {
+  return LOAD_MS > 0 ? `${LOAD_MS} ms` : 'setImmediate'
+}
 
 /** Loader calls per key, for one contender in one scenario. */
 class Loads {
@@ -44,7 +51,8 @@ class Loads {
   readonly load = async (key: string): Promise<Value> => {
     this.total++
     this.perKey.set(key, (this.perKey.get(key) ?? 0) + 1)
-    await new Promise((resolve) => setImmediate(resolve))
+    if (LOAD_MS > 0) await new Promise((resolve) => setTimeout(resolve, LOAD_MS))
+    else await new Promise((resolve) => setImmediate(resolve))
     return { id: key, name: `user ${key}`, roles: ['reader'], active: true }
   }
 }
@@ -421,7 +429,7 @@ async function misses(setup: Setup, admin: Admin): Promise<Summary> {
     }
     return table(
       scenario,
-      `3. Miss: fresh keys, ${CALLERS} callers, the loader resolving after setImmediate`,
+      `3. Miss: fresh keys, ${CALLERS} callers, the loader resolving after ${loaderDelay()}`,
       tallies,
       ['loader calls / keys', 'entries in Redis'],
       (t) => cells.get(t)!,
@@ -467,7 +475,7 @@ async function stampedes(setup: Setup, admin: Admin): Promise<Summary> {
     }
     return table(
       scenario,
-      '4. Stampede: two instances get the same fresh key at once, key after key (ops = keys)',
+      `4. Stampede: two instances get the same fresh key at once, key after key (ops = keys), the loader resolving after ${loaderDelay()}`,
       tallies,
       ['loads per key', 'keys loaded once / twice', 'entries in Redis'],
       (t) => cells.get(t)!,

@@ -1,5 +1,6 @@
 // The invalidation bus: one pub/sub channel per store on its own connection. It carries
-// invalidations (keys deleted or rewritten, or everything cleared) to the other instances, and
+// invalidations (keys deleted or rewritten, tags invalidated, or everything cleared) to the other
+// instances, and
 // "filled" notices to the instances waiting on a distributed lock.
 import { randomUUID } from 'node:crypto'
 
@@ -15,6 +16,7 @@ type Message =
   | { readonly o: string; readonly t: 'd'; readonly k: readonly string[] }
   | { readonly o: string; readonly t: 'c' }
   | { readonly o: string; readonly t: 'f'; readonly k: string; readonly w: boolean }
+  | { readonly o: string; readonly t: 'g'; readonly g: readonly string[] }
 
 /** How a wait for a filled key ended: written, given up by its holder, or timed out. */
 export type FillOutcome = 'written' | 'abandoned' | 'timeout' | FilledEntry
@@ -36,6 +38,7 @@ function isMessage(value: unknown): value is Message {
   if (typeof m.o !== 'string') return false
   if (m.t === 'c') return true
   if (m.t === 'd') return Array.isArray(m.k) && m.k.every((k) => typeof k === 'string')
+  if (m.t === 'g') return Array.isArray(m.g) && m.g.every((g) => typeof g === 'string')
   return m.t === 'f' && typeof m.k === 'string' && typeof m.w === 'boolean'
 }
 
@@ -158,6 +161,11 @@ export class Bus {
     return JSON.stringify(message)
   }
 
+  /** The message telling others that `tags` were invalidated (tagTimes.ts). */
+  tagInvalidation(tags: readonly string[]): string {
+    return JSON.stringify({ o: this.origin, t: 'g', g: tags } satisfies Message)
+  }
+
   /** The message telling waiters that `key`'s holder is done (`written`: the value is in L2). */
   filled(key: string, written: boolean): string {
     return JSON.stringify({ o: this.origin, t: 'f', k: key, w: written } satisfies Message)
@@ -231,7 +239,21 @@ export class Bus {
       return
     }
     if (message.o === this.origin) return
+    if (message.t === 'g') {
+      this.#invalidateTags(message.g)
+      return
+    }
     this.#invalidate(message.t === 'c' ? null : message.k)
+  }
+
+  #invalidateTags(tags: readonly string[]): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber.invalidateTags?.(tags)
+      } catch (error) {
+        this.#report(error)
+      }
+    }
   }
 
   /** A notice with the entry the holder wrote: its waiters take it without reading it again. */

@@ -1,6 +1,7 @@
 // Where a store's data lives in Redis: `<prefix><32 hex digits>` for values,
 // `<prefix>lock:<32 hex digits>` for locks, `<prefix>cleared` for the moment of the last
-// clear(), `<prefix>invalidate` for the channel.
+// clear(), `<prefix>tag:<tag>` for the moment a tag was last invalidated, `<prefix>invalidate`
+// for the channel.
 
 /** The Redis key of an L2 key's value. */
 export function valueKey(prefix: string, key: string): string {
@@ -15,6 +16,15 @@ export function lockKey(prefix: string, key: string): string {
 /** The Redis key holding when the prefix was last cleared (writes older than that are dropped). */
 export function clearedKey(prefix: string): string {
   return `${prefix}cleared`
+}
+
+/**
+ * The Redis key holding when `tag` was last invalidated, on Redis's clock (tagTimes.ts). One
+ * key per tag, so that invalidating it is one write, and (under Redis Cluster) each lives in the
+ * slot of its own name.
+ */
+export function tagKey(prefix: string, tag: string): string {
+  return `${prefix}tag:${tag}`
 }
 
 /** The pub/sub channel of a prefix. */

@@ -54,6 +54,53 @@ describe('entries in Redis', () => {
     }
   })
 
+  it('lays out a tagged entry with an upper-case kind and its tags before the text', () => {
+    const entry = { value: 'v|x', isError: false, fetchedAt: 7, tags: ['team:7', 'a|"b'] }
+    const data = encodeEntry(entry, 9_000, 6, payloadOf(entry, jsonSerializer))
+    expect(data).toBe('V9000|6|7|18|["team:7","a|\\"b"]"v|x"')
+    expect(decodeEntry(data, jsonSerializer)).toEqual({ ...entry, expiresAt: 9_000, version: 6 })
+    expect(recordOf(data, 8_000, 0, jsonSerializer)).toEqual({
+      value: 'v|x',
+      isError: false,
+      fetchedAt: 7,
+      ttlMs: 1_000,
+      tags: ['team:7', 'a|"b'],
+      version: 6,
+    })
+    const error = { value: new Error('x'), isError: true, fetchedAt: 7, tags: ['t'] }
+    expect(encodeEntry(error, Infinity, 6, payloadOf(error, jsonSerializer))).toMatch(
+      /^E\|6\|7\|5\|\["t"\]\{/,
+    )
+    // No tags: the untagged layout, byte for byte.
+    const plain = { value: 1, isError: false, fetchedAt: 7, tags: [] }
+    expect(encodeEntry(plain, Infinity, 6, payloadOf(plain, jsonSerializer))).toBe('v|6|7|1')
+    for (const bad of ['V|6|7|x|["t"]1', 'V|6|7|3|["t"]1', 'V|6|7|5|[1,2]1', 'V|6|7|1|1']) {
+      expect(() => decodeEntry(bad, jsonSerializer), bad).toThrow(TypeError)
+    }
+  })
+
+  it('lays out a tagged value kept stale: the stale head, then the tags, then the text', () => {
+    const entry = { value: 'v', isError: false, fetchedAt: 7, tags: ['t'] }
+    const data = encodeEntry(entry, 9_000, 6, payloadOf(entry, jsonSerializer), 500)
+    expect(data).toBe('V9000+500|6|7|5|["t"]"v"')
+    expect(decodeEntry(data, jsonSerializer)).toEqual({
+      ...entry,
+      expiresAt: 9_000,
+      version: 6,
+      staleMs: 500,
+    })
+    expect(recordOf(data, 9_200, 0, jsonSerializer)).toEqual({
+      value: 'v',
+      isError: false,
+      fetchedAt: 7,
+      ttlMs: -200,
+      staleMs: 500,
+      tags: ['t'],
+      version: 6,
+    })
+    expect(recordOf(data, 9_500, 0, jsonSerializer)).toBeUndefined()
+  })
+
   it('refuses data it did not write', () => {
     for (const data of [
       '',

@@ -6,6 +6,7 @@
 // are published on the store's channel; every call is bounded and guarded by a circuit breaker.
 import { Batcher } from '@cache/batch'
 import type {
+  L2DeleteOptions,
   L2LockOptions,
   L2LockResult,
   L2Record,
@@ -21,15 +22,22 @@ import { Connection, watchConnection, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
-import { payloadOf, recordOf, timeOf } from './record.js'
-import { DELETE, MARK_CLEARED, WRITE } from './scripts.js'
+import { isTagged, payloadOf, recordOf, timeOf } from './record.js'
+import { DELETE, MARK_CLEARED, UNLINK_OLDER, WRITE } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
+import { TagTimes } from './tagTimes.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 import { sharedConsole, type SharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
+
+/** How long ago a delete or clear was made (a replay after an outage), in ms. */
+function ageOf(options: L2DeleteOptions | undefined): number {
+  const ageMs = options?.ageMs
+  return ageMs !== undefined && ageMs > 0 ? ageMs : 0
+}
 
 /** No record for any of `keys`. */
 function misses(keys: readonly string[]): undefined[] {
@@ -66,6 +74,8 @@ export class RedisStore implements L2Store {
   readonly #sharedConsole: SharedConsole | undefined
   /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
   readonly #reads: Batcher<string, L2Record | undefined>
+  /** Tag invalidation times: recorded, and compared with tagged entries' versions on reads. */
+  readonly #tags: TagTimes
   readonly #ownsClient: boolean
   readonly #connecting: Promise<void>
   #closed = false
@@ -113,6 +123,15 @@ export class RedisStore implements L2Store {
       void this.#syncClock()
     })
     this.#connecting = client.isOpen ? this.#syncClock() : this.#open(client)
+    this.#tags = new TagTimes({
+      connection: this.#connection,
+      clock: this.#clock,
+      bus: this.#bus,
+      prefix: this.prefix,
+      tombstoneMs: config.tombstoneMs,
+      report: this.#report,
+      knowClock: (commands) => this.#knowClock(commands),
+    })
     const singleFlight = config.singleFlight
     if (singleFlight !== undefined) {
       const flights = new SingleFlight(
@@ -127,8 +146,37 @@ export class RedisStore implements L2Store {
         singleFlight,
         config.maxBatchSize,
       )
-      this.lock = (key, lockOptions) => flights.lock(key, lockOptions)
+      this.lock = (key, lockOptions) => this.#lockChecked(flights, key, lockOptions)
     }
+  }
+
+  /**
+   * A lock call whose "loaded" value is checked against its tags' invalidation times: an
+   * invalidated one is replaced by a tombstone, and the key read or locked again (at most twice
+   * more, then `skipped`: load without a lock).
+   */
+  async #lockChecked(
+    flights: SingleFlight,
+    key: string,
+    options: L2LockOptions | undefined,
+  ): Promise<L2LockResult> {
+    for (let round = 0; round < 3; round++) {
+      const result = await flights.lock(key, options)
+      if (result.status !== 'loaded' || !isTagged(result.record)) return result
+      const [record] = await this.#tags.check([key], [result.record], true)
+      if (record !== undefined) return result
+    }
+    return { status: 'skipped' }
+  }
+
+  /**
+   * Records that every entry carrying one of `tags` and as of a moment before now (its load
+   * started before) is invalid, in one write per tag (`<prefix>tag:<tag>`, no scan), and tells
+   * the other instances. Reads compare tagged entries' versions with these moments. Rejects when
+   * Redis is not reached.
+   */
+  invalidateTags(tags: readonly string[]): Promise<void> {
+    return this.#tags.invalidate(tags)
   }
 
   /** The circuit breaker's state: `closed` while Redis answers, `open` while it is skipped. */
@@ -247,13 +295,15 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Deletes `keys`, leaving tombstones that drop writes whose loads started before now, and
-   * tells the other instances. Rejects when Redis is not reached.
+   * Deletes `keys`, leaving tombstones that drop writes whose loads started before the delete,
+   * and tells the other instances. The delete is as of now, or `options.ageMs` ago (a replay
+   * after an outage): a value written after that moment stays. Rejects when Redis is not
+   * reached.
    */
-  async delete(keys: readonly string[]): Promise<void> {
+  async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     if (keys.length === 0) return
     const redisKeys = keys.map((key) => valueKey(this.prefix, key))
-    const sentAt = Date.now()
+    const sentAt = Date.now() - ageOf(options)
     const outcome = await this.#connection.call('Deleting', async (client) => {
       await this.#knowClock(client)
       const args = [
@@ -268,12 +318,13 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Removes this store's keys, and only those (SCAN + UNLINK by prefix, never FLUSHDB), after
-   * marking the moment (writes whose loads started before it are dropped), then tells the other
-   * instances. Rejects when Redis is not reached.
+   * Removes this store's keys, and only those (SCAN by prefix, never FLUSHDB), after marking the
+   * moment (writes whose loads started before it are dropped), then tells the other instances.
+   * The clear is as of now, or `options.ageMs` ago (a replay after an outage): values written
+   * after that moment stay. Rejects when Redis is not reached.
    */
-  async clear(): Promise<void> {
-    const sentAt = Date.now()
+  async clear(options?: L2DeleteOptions): Promise<void> {
+    const sentAt = Date.now() - ageOf(options)
     const mark = await this.#connection.call('Clearing', async (client) => {
       await this.#knowClock(client)
       const args = [String(Math.ceil(this.#clock.latest(sentAt))), String(this.#config.tombstoneMs)]
@@ -291,7 +342,7 @@ export class RedisStore implements L2Store {
       cursor = String(next)
       if (keys.length > 0) {
         const unlink = await this.#connection.call('Clearing', (client) =>
-          client.sendCommand(['UNLINK', ...keys.map(String)]),
+          UNLINK_OLDER.run(client, keys.map(String), [String(mark.value)]),
         )
         if (!unlink.ok) throw unlink.error
       }
@@ -363,7 +414,11 @@ export class RedisStore implements L2Store {
     const received = Date.now()
     this.#clock.sample(sent, received, redisNow)
     const elapsed = received - sent
-    return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
+    const records = keys.map((key, i) =>
+      this.#recordOf((values as unknown[])[i], redisNow, elapsed, key),
+    )
+    // Tagged entries: their tags' invalidation times, in one more round trip (tagTimes.ts).
+    return records.some(isTagged) ? this.#tags.check(keys, records) : records
   }
 
   /** An entry read from Redis; `undefined` when absent, expired, or unreadable (reported). */

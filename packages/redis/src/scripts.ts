@@ -17,17 +17,23 @@ export class Script {
   }
 
   /** Runs the script on `client` with `keys` and `args`. */
-  async run(
-    client: RedisClientLike,
-    keys: readonly string[],
-    args: readonly string[],
-  ): Promise<unknown> {
-    const rest = [String(keys.length), ...keys, ...args]
+  run(client: RedisClientLike, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const command = ['EVALSHA', this.sha, String(keys.length)]
+    for (const key of keys) command.push(key)
+    for (const arg of args) command.push(arg)
+    return this.send(client, command)
+  }
+
+  /**
+   * Sends `command`, `['EVALSHA', sha, numkeys, …keys, …args]` built by the caller (in one array,
+   * no copy), and again as EVAL with the source if the server does not know the script.
+   */
+  async send(client: RedisClientLike, command: string[]): Promise<unknown> {
     try {
-      return await client.sendCommand(['EVALSHA', this.sha, ...rest])
+      return await client.sendCommand(command)
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-      return client.sendCommand(['EVAL', this.source, ...rest])
+      return client.sendCommand(['EVAL', this.source, ...command.slice(2)])
     }
   }
 }
@@ -53,58 +59,55 @@ const SENT_AT = `local function sent_at(latest)
 end`
 
 /**
- * Writes one entry unless newer data is there. ARGV from `first`: the kind letter, the time to
- * live (ms, '' for none), the sender's latest estimate of the moment it sent it, the value's age
- * (since its load started), the load time, the serializer's text, the deadline, the tombstones'
- * lifetime, and how long the entry is kept stale past its expiry for fail-safe (ms, '' for
- * none). The version is that moment less the age; the expiry, that moment plus the time to
- * live: both fixed by the sending, not by when the script runs. The key lives until the expiry
- * plus the stale time (its PEXPIREAT); the entry keeps its expiry, and the stale time after a
- * `+`. Returns 1 when written, 0 when dropped (newer data, or already gone), -1 when the command
- * arrived after its deadline (it does nothing); and, when written, the entry as stored.
+ * Writes one entry unless newer data is there (`clear`: the clear marker's value, read once per
+ * call by the caller, or false). Its arguments are ARGV from `base` on: the kind letter, the
+ * time to live (ms, '' for none), the sender's latest estimate of the moment it sent it, the
+ * value's age (since its load started), the load time, the serializer's text, the deadline, the
+ * tombstones' lifetime, and how long the entry is kept stale past its expiry for fail-safe (ms,
+ * '' for none). The version is that moment less the age; the expiry, that moment plus the time
+ * to live: both fixed by the sending, not by when the script runs. The key lives until the
+ * expiry plus the stale time (its PEXPIREAT); the entry keeps its expiry, and the stale time
+ * after a `+`. Returns 1 when written, 0 when dropped (newer data, or already gone), -1 when the
+ * command arrived after its deadline (it does nothing); and, when written, the entry as stored.
  */
-function writeFunction(first: number): string {
-  const a = (n: number): string => `ARGV[${first + n}]`
-  return `${SENT_AT}
-local function write_entry(key, cleared)
-  if now > tonumber(${a(6)}) then return -1 end
-  local sent = sent_at(${a(2)})
-  local version = sent - tonumber(${a(3)})
-  if version < now - tonumber(${a(7)}) then return 0 end
+const WRITE_FUNCTION = `${SENT_AT}
+local function write_entry(key, clear, base)
+  if now > tonumber(ARGV[base + 6]) then return -1 end
+  local sent = sent_at(ARGV[base + 2])
+  local version = sent - tonumber(ARGV[base + 3])
+  if version < now - tonumber(ARGV[base + 7]) then return 0 end
   local at = ''
-  local stale = ${a(8)} or ''
+  local stale = ARGV[base + 8] or ''
   local ends = nil
-  if ${a(1)} ~= '' then
-    at = string.format('%.0f', sent + tonumber(${a(1)}))
+  if ARGV[base + 1] ~= '' then
+    at = string.format('%.0f', sent + tonumber(ARGV[base + 1]))
     ends = tonumber(at)
     if stale ~= '' then ends = ends + tonumber(stale) else stale = nil end
     if ends <= now then return 0 end
   else
     stale = nil
   end
-  local clear = redis.call('GET', cleared)
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
   local head = at
   if stale then head = at .. '+' .. stale end
-  local entry = ${a(0)} .. head .. '|' .. string.format('%.0f', version) .. '|' .. ${a(4)} .. '|' .. ${a(5)}
+  local entry = ARGV[base] .. head .. '|' .. string.format('%.0f', version) .. '|' .. ARGV[base + 4] .. '|' .. ARGV[base + 5]
   redis.call('SET', key, entry)
   if ends then redis.call('PEXPIREAT', key, string.format('%.0f', ends)) end
   return 1, entry
 end`
-}
 
 /**
  * Writes one entry under the ordering rule: a write as of a moment before the value there, the
  * key's tombstone or the last clear is dropped, and one that arrives after its deadline does
- * nothing. KEYS: the key, the clear marker; ARGV: see {@link writeFunction}. The expiry is
+ * nothing. KEYS: the key, the clear marker; ARGV: see {@link WRITE_FUNCTION}. The expiry is
  * absolute (fixed when the value was produced), both in the entry and in PEXPIREAT.
  */
 export const WRITE: Script = new Script(`${NOW}
 ${VERSION_OF}
-${writeFunction(1)}
-local written = write_entry(KEYS[1], KEYS[2])
+${WRITE_FUNCTION}
+local written = write_entry(KEYS[1], redis.call('GET', KEYS[2]), 1)
 return written`)
 
 /**
@@ -129,13 +132,19 @@ return 1`)
 
 /**
  * Marks the moment of a clear (as a delete's: Redis's time, never later than the sender's latest
- * estimate of when it sent it), for the tombstones' lifetime: writes whose loads started before
- * it are dropped. KEYS: the marker; ARGV: that estimate, the lifetime.
+ * estimate of when it was made; a clear replayed after an outage sends that estimate less its
+ * age), for the tombstones' lifetime: writes whose loads started before it are dropped. A newer
+ * marker stays (a late clear never moves it back). KEYS: the marker; ARGV: that estimate, the
+ * lifetime. Returns the clear's moment, which {@link UNLINK_OLDER} then removes values up to.
  */
 export const MARK_CLEARED: Script = new Script(`${NOW}
 ${SENT_AT}
-redis.call('SET', KEYS[1], string.format('%.0f', sent_at(ARGV[1])), 'PX', ARGV[2])
-return 1`)
+local at = sent_at(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]))
+if not current or current < at then
+  redis.call('SET', KEYS[1], string.format('%.0f', at), 'PX', ARGV[2])
+end
+return string.format('%.0f', at)`)
 
 /**
  * Reads keys or takes their locks, in one round trip for all the loads of a tick. A value with
@@ -165,11 +174,10 @@ for i = 1, #KEYS, 2 do
     if late then
       reply = -1
     else
-      local held = redis.call('GET', KEYS[i + 1])
-      if not held then
-        redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[3 + (i + 1) / 2])
+      if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2]) then
         reply = 1
       else
+        local held = redis.call('GET', KEYS[i + 1])
         if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
         reply = { 0, redis.call('PTTL', KEYS[i + 1]) }
       end
@@ -197,18 +205,56 @@ export const RELEASE: Script = new Script(`${RELEASE_FUNCTION}
 return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
 
 /**
- * Writes the locked key's value (as {@link WRITE}) and releases the lock (as {@link RELEASE}),
- * in one round trip. When written, the waiters' notice carries the entry and Redis's time, so
- * that they need not read it again. KEYS: the key, the clear marker, the lock; ARGV: the token,
- * the channel, the head of the "written" notice (the entry and TIME follow it), the message for
- * "not written", then WRITE's arguments. Returns WRITE's answer.
+ * Writes the locked keys' values (each as {@link WRITE}) and releases their locks (each as
+ * {@link RELEASE}), for all the loads that ended in one turn: one round trip, one script call.
+ * A lock's waiters, when it has some, are told with a notice that carries the entry and Redis's
+ * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
+ * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
+ * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
+ * (the prefix's length + 1), how many arguments each key has, then each key's: its token, then
+ * WRITE's arguments. Returns how many were written.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
-${writeFunction(5)}
-${RELEASE_FUNCTION}
-local written, entry = write_entry(KEYS[1], KEYS[2])
-local notice = ARGV[4]
-if written == 1 then notice = ARGV[3] .. string.format('%.0f', now) .. '|' .. entry end
-release(KEYS[3], ARGV[1], ARGV[2], notice)
-return written`)
+${WRITE_FUNCTION}
+local channel, origin, from, stride = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local clear = redis.call('GET', KEYS[1])
+local count = 0
+for i = 2, #KEYS, 2 do
+  local base = 5 + (i / 2 - 1) * stride
+  local written, entry = write_entry(KEYS[i], clear, base + 1)
+  if written == 1 then count = count + 1 end
+  local token = ARGV[base]
+  local held = redis.call('GET', KEYS[i + 1])
+  if held == token or held == token .. '+' then
+    redis.call('DEL', KEYS[i + 1])
+    if held ~= token then
+      local key = string.sub(KEYS[i], from)
+      local notice
+      if written == 1 then
+        notice = 'F' .. key .. '|' .. string.format('%.0f', now) .. '|' .. entry
+      else
+        notice = '{"o":"' .. origin .. '","t":"f","k":"' .. key .. '","w":false}'
+      end
+      redis.call('PUBLISH', channel, notice)
+    end
+  end
+end
+return count`)
+
+/**
+ * Removes the keys (found by a clear's SCAN) whose entry or tombstone is as of the clear's
+ * moment or before; newer ones, written after the clear was made (a clear replayed late), stay.
+ * Unreadable data goes too. KEYS: the keys; ARGV: the moment. Returns how many were removed.
+ */
+export const UNLINK_OLDER: Script = new Script(`${VERSION_OF}
+local at = tonumber(ARGV[1])
+local removed = 0
+for _, key in ipairs(KEYS) do
+  local version = version_of(key)
+  if not version or version <= at then
+    redis.call('UNLINK', key)
+    removed = removed + 1
+  end
+end
+return removed`)

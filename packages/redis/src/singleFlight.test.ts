@@ -179,13 +179,14 @@ describe('SingleFlight', () => {
       'EVALSHA',
       COMMIT.sha,
       '3',
-      'p:k',
       'p:cleared',
+      'p:k',
       'p:lock:k',
-      token,
       'p:invalidate',
-      'Fk|', // the head of the "written" notice: COMMIT appends Redis's time and the entry
-      bus.filled('k', false),
+      bus.origin, // for the "not written" notice, which the script writes only when someone waits
+      '3', // where the L2 key starts in 'p:k' (1-based): the notices name the key without prefix
+      '10', // the arguments of each key: its token, then WRITE's nine
+      token,
       'v',
       '2000',
       // The latest the server's clock can say (the lock's reply said NOW, in whole ms): the
@@ -198,5 +199,49 @@ describe('SingleFlight', () => {
       '60000',
       '', // no stale time: the write has no staleMs (fail-safe off)
     ])
+  })
+
+  it('commits the values loaded in one turn in one call, each with its own lock token', async () => {
+    let locks = 0
+    const { flight, scripts } = flights((args) => {
+      if (args[1] === COMMIT.sha) return 2
+      locks++
+      return [NOW, 1]
+    })
+    const a = await flight.lock('a')
+    const b = await flight.lock('b')
+    if (a.status !== 'acquired' || b.status !== 'acquired') throw new Error('expected the locks')
+    const write = { value: 1, isError: false, fetchedAt: 7, ttlMs: 2_000, ageMs: 0 }
+    await Promise.all([a.commit!({ ...write, key: 'a' }), b.commit!({ ...write, key: 'b' })])
+    expect(locks).toBe(2)
+    const commits = scripts().filter((call) => call.args[1] === COMMIT.sha)
+    expect(commits).toHaveLength(1)
+    const args = commits[0]!.args
+    expect(args.slice(2, 8)).toEqual(['5', 'p:cleared', 'p:a', 'p:lock:a', 'p:b', 'p:lock:b'])
+    // Each key's arguments: its own token (its lock call's), then WRITE's nine.
+    const tokens = scripts()
+      .filter((call) => call.args[1] === READ_OR_LOCK.sha)
+      .map((call) => call.args[5])
+    expect([args[12], args[22]]).toEqual(tokens)
+    expect(args).toHaveLength(12 + 2 * 10)
+  })
+
+  it('rejects every commit of a call that fails (their locks are left to their leases)', async () => {
+    const { flight, scripts } = flights((args) => {
+      if (args[1] === COMMIT.sha) throw new Error("READONLY You can't write against a replica")
+      return [NOW, 1, 1]
+    })
+    const [a, b] = await Promise.all([flight.lock('a'), flight.lock('b')])
+    if (a.status !== 'acquired' || b.status !== 'acquired') throw new Error('expected the locks')
+    const write = { value: 1, isError: false, fetchedAt: 7, ttlMs: 2_000, ageMs: 0 }
+    const results = await Promise.allSettled([
+      a.commit!({ ...write, key: 'a' }),
+      b.commit!({ ...write, key: 'b' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(
+      results.map((r) => ((r as PromiseRejectedResult).reason as { code: string }).code),
+    ).toEqual(['ERR_REDIS_UNAVAILABLE', 'ERR_REDIS_UNAVAILABLE'])
+    expect(scripts().map((call) => call.args[1])).toEqual([READ_OR_LOCK.sha, COMMIT.sha])
   })
 })

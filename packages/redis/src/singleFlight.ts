@@ -5,16 +5,16 @@
 // released by token, and is released together with the write of the value (COMMIT).
 import { randomUUID } from 'node:crypto'
 
-import { Batcher } from '@cache/batch'
-
 import type { L2Lease, L2LockOptions, L2LockResult, L2Record, L2Write } from '@cache/decorators'
 
 import type { Bus } from './bus.js'
-import type { Connection, Reporter } from './connection.js'
+import type { Connection, Outcome, Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { clearedKey, lockKey, valueKey } from './keys.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
 import { payloadOf } from './record.js'
+import { refreshLock } from './refreshLock.js'
+import { TurnBatch } from './turnBatch.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 
 /** Options of distributed single flight (`singleFlight` of `redisStore()`). */
@@ -67,11 +67,6 @@ export interface SingleFlightContext extends WriteContext {
 
 const SKIPPED: L2LockResult = { status: 'skipped' }
 
-/** No attempt: Redis was not reached (a module function, no closure per key). */
-function none(): undefined {
-  return undefined
-}
-
 /**
  * The least time to live a value must have left to be served rather than reloaded, in ms: at
  * least this, and four round trips (a copy that would expire on its way to L1 is worth nothing,
@@ -91,6 +86,23 @@ interface Attempt {
   readonly token: string
 }
 
+/** A load waiting for its key's read-or-lock call. */
+interface PendingAttempt {
+  readonly key: string
+  /** The lease it asks for, in ms. */
+  readonly leaseMs: string
+  readonly settle: (attempt: Attempt | undefined) => void
+}
+
+/** A loaded value waiting for the commit call of its turn (the lock's token, WRITE's arguments). */
+interface PendingCommit {
+  readonly key: string
+  readonly token: string
+  readonly args: readonly string[]
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
 /** One store's locks. */
 export class SingleFlight {
   readonly #context: SingleFlightContext
@@ -98,10 +110,12 @@ export class SingleFlight {
   readonly #waitMs: number
   readonly #pollMs: number
   readonly #maxPollMs: number
-  /** The reads-or-locks of one tick, sent as one script call (at most `maxBatchSize` keys). */
-  readonly #attempts: Batcher<string, Attempt | undefined>
-  /** The lease each key waiting in #attempts asks for, in ms. */
-  readonly #leases = new Map<string, string>()
+  /** The reads-or-locks of one turn, sent as one script call (at most `maxBatchSize` keys). */
+  readonly #attempts: TurnBatch<PendingAttempt>
+  /** The commits of one turn, sent as one script call (at most `maxBatchSize` keys). */
+  readonly #commits: TurnBatch<PendingCommit>
+  /** Where the L2 key starts in a value's Redis key, for Lua (1-based, in bytes). */
+  readonly #keyFrom: string
 
   /** Wires the locks to the store's connection, bus, keys, clock and codec. */
   constructor(
@@ -114,7 +128,9 @@ export class SingleFlight {
     this.#waitMs = options.waitMs
     this.#pollMs = options.pollMs
     this.#maxPollMs = options.maxPollMs
-    this.#attempts = new Batcher((keys: string[]) => this.#readOrLock(keys), { maxBatchSize })
+    this.#attempts = new TurnBatch((pending) => this.#readOrLock(pending), maxBatchSize)
+    this.#commits = new TurnBatch((pending) => this.#commitAll(pending), maxBatchSize)
+    this.#keyFrom = String(Buffer.byteLength(context.prefix) + 1)
   }
 
   /** Reads `key`, or takes its lock, or waits for the value another instance is loading. */
@@ -122,14 +138,22 @@ export class SingleFlight {
     const leaseMs = String(
       Math.ceil((options?.leaseMs ?? this.#lockTtlMs) + this.#context.timeoutMs),
     )
+    const refreshOf = options?.refreshOf
+    if (refreshOf !== undefined) {
+      // An eager refresh: never waits (refreshLock.ts).
+      return refreshLock(this.#context, key, refreshOf, leaseMs, (token) =>
+        this.#acquired(key, token),
+      )
+    }
     const giveUpAt = Date.now() + this.#waitMs
     let pollMs = this.#pollMs
     // Watching before asking: the holder's notice may arrive before the lock call's reply.
     const watch = this.#context.bus.watch(key)
     try {
       for (;;) {
-        this.#leases.set(key, leaseMs)
-        const attempt = await this.#attempts.load(key)
+        const attempt = await new Promise<Attempt | undefined>((settle) => {
+          this.#attempts.add({ key, leaseMs, settle })
+        })
         if (attempt === undefined) return SKIPPED
         const reply = attempt.reply
         if (reply === 1) return this.#acquired(key, attempt.token)
@@ -160,46 +184,64 @@ export class SingleFlight {
     }
   }
 
-  /** One script call for the keys of a tick; `undefined` for each when Redis is not reached. */
-  async #readOrLock(keys: string[]): Promise<(Attempt | undefined)[]> {
-    const { connection, clock, timeoutMs, prefix, report } = this.#context
+  /**
+   * One script call for the keys of a turn; `undefined` for each when Redis is not reached.
+   * Returns the call, its answer to each key attached (see TurnBatch).
+   */
+  #readOrLock(pending: readonly PendingAttempt[]): Promise<unknown> {
+    const { connection, clock, timeoutMs, prefix } = this.#context
     const token = randomUUID()
     const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
-    const redisKeys: string[] = []
-    const args = [token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl)]
-    for (const key of keys) {
-      redisKeys.push(valueKey(prefix, key), lockKey(prefix, key))
-      args.push(this.#leases.get(key) ?? String(this.#lockTtlMs + timeoutMs))
-      this.#leases.delete(key)
-    }
+    // EVALSHA's arguments, built once: the sha, the key count, the keys, then ARGV.
+    const command = ['EVALSHA', READ_OR_LOCK.sha, String(2 * pending.length)]
+    for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
+    command.push(token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl))
+    for (const { leaseMs } of pending) command.push(leaseMs)
     const sent = Date.now()
-    const outcome = await connection.call('Taking a lock', (client) =>
-      READ_OR_LOCK.run(client, redisKeys, args),
-    )
+    const call = connection.call('Taking a lock', (client) => READ_OR_LOCK.send(client, command))
+    void call.then((outcome) => {
+      this.#answer(pending, token, sent, outcome)
+    })
+    return call
+  }
+
+  /** Gives each key of a read-or-lock call its attempt. */
+  #answer(
+    pending: readonly PendingAttempt[],
+    token: string,
+    sent: number,
+    outcome: Outcome<unknown>,
+  ): void {
+    const { clock, report } = this.#context
     if (!outcome.ok) {
       if (!outcome.skipped) {
         report(outcome.error)
         // It may still have run in time and taken locks: free them, so nobody waits on them.
-        if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(keys, token)
+        if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(pending, token)
       }
-      return keys.map(none)
+      for (const { settle } of pending) settle(undefined)
+      return
     }
+    const count = pending.length
     const received = Date.now()
     const reply: unknown = outcome.value
     const redisNow = Array.isArray(reply) ? Number(reply[0]) : NaN
-    if (!Array.isArray(reply) || reply.length !== keys.length + 1 || !Number.isFinite(redisNow)) {
+    if (!Array.isArray(reply) || reply.length !== count + 1 || !Number.isFinite(redisNow)) {
       report(
         new RedisStoreError(
           'ERR_REDIS_DECODE',
           `Unexpected reply to a lock: ${String(reply).slice(0, 80)}`,
         ),
       )
-      return keys.map(none)
+      for (const { settle } of pending) settle(undefined)
+      return
     }
     clock.sample(sent, received, redisNow)
     const elapsedMs = received - sent
     const replies = reply as unknown[]
-    return keys.map((_, i) => ({ reply: replies[i + 1], redisNow, elapsedMs, token }))
+    for (let i = 0; i < count; i++) {
+      pending[i]!.settle({ reply: replies[i + 1], redisNow, elapsedMs, token })
+    }
   }
 
   /** The lease of a taken lock: released alone, or with the write of the loaded value. */
@@ -225,11 +267,11 @@ export class SingleFlight {
   }
 
   /**
-   * Writes the loaded value under the ordering rule and releases the lock, in one call. A value
-   * the serializer refuses is not written; the lock is released and the error thrown.
+   * Writes the loaded value under the ordering rule and releases the lock, in the commit call of
+   * this turn. A value the serializer refuses is not written; the lock is released and the error
+   * thrown.
    */
   async #commit(key: string, token: string, write: L2Write): Promise<void> {
-    const { connection, bus, prefix } = this.#context
     let args: string[]
     try {
       args = writeArgs(write, payloadOf(write, this.#context.serializer), this.#context)
@@ -241,28 +283,43 @@ export class SingleFlight {
         { key: write.key, cause },
       )
     }
-    const keys = [valueKey(prefix, key), clearedKey(prefix), lockKey(prefix, key)]
-    const outcome = await connection.call(
+    return new Promise((resolve, reject) => {
+      this.#commits.add({ key, token, args, resolve, reject })
+    })
+  }
+
+  /**
+   * One COMMIT call for the values loaded in a turn; each settles with the call's outcome.
+   * Returns the call, its answers attached (see TurnBatch).
+   */
+  #commitAll(pending: readonly PendingCommit[]): Promise<unknown> {
+    const { connection, bus, prefix } = this.#context
+    const stride = 1 + pending[0]!.args.length
+    const command = ['EVALSHA', COMMIT.sha, String(1 + 2 * pending.length), clearedKey(prefix)]
+    for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
+    command.push(bus.channel, bus.origin, this.#keyFrom, String(stride))
+    for (const { token, args } of pending) command.push(token, ...args)
+    const call = connection.call(
       'Writing',
-      (client) =>
-        COMMIT.run(client, keys, [
-          token,
-          bus.channel,
-          bus.filledHead(key),
-          bus.filled(key, false),
-          ...args,
-        ]),
-      key,
+      (client) => COMMIT.send(client, command),
+      pending.length === 1 ? pending[0]!.key : undefined,
     )
-    if (!outcome.ok && !outcome.skipped) throw outcome.error
+    void call.then((outcome) => {
+      if (!outcome.ok && !outcome.skipped) {
+        for (const { reject } of pending) reject(outcome.error)
+      } else {
+        for (const { resolve } of pending) resolve()
+      }
+    })
+    return call
   }
 
   /** Frees the locks this instance may hold without knowing it (its lock call timed out). */
-  #forget(keys: readonly string[], token: string): void {
+  #forget(pending: readonly PendingAttempt[], token: string): void {
     const { connection, bus, prefix } = this.#context
     void connection.call('Releasing a lock', (client) =>
       Promise.all(
-        keys.map((key) =>
+        pending.map(({ key }) =>
           RELEASE.run(client, [lockKey(prefix, key)], [token, bus.channel, bus.filled(key, false)]),
         ),
       ),

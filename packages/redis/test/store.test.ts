@@ -46,14 +46,17 @@ async function seededReader(n: number) {
   client.on('error', () => {})
   await client.connect()
   const commands: string[] = []
+  /** Each script call's key count (EVALSHA's third argument). */
+  const scriptKeys: number[] = []
   const send = client.sendCommand.bind(client)
   client.sendCommand = (args: readonly string[]) => {
     commands.push(args[0]!)
+    if (args[0] === 'EVALSHA') scriptKeys.push(Number(args[2]))
     return send(args)
   }
   const l2 = await store(prefix, { client })
   commands.length = 0
-  return { l2, client, commands }
+  return { l2, client, commands, scriptKeys }
 }
 
 /** Two instances of one cache: separate stores (connections) on one prefix. */
@@ -207,16 +210,37 @@ describe('reads and writes', () => {
   })
 
   it('reads or locks the keys of the loads of one tick in one script call, no other read', async () => {
-    const { l2, client, commands } = await seededReader(20)
+    const { l2, client, commands, scriptKeys } = await seededReader(20)
     const reader = new AsyncCache<number, number>({ l2 })
     const loader = vi.fn(() => -1)
-    // 20 keys in L2 and 5 that are not: one EVALSHA for all 25, then a write and release (one
-    // EVALSHA) for each of the 5 loaded.
+    // 20 keys in L2 and 5 that are not: one EVALSHA for all 25 (a value key and a lock key
+    // each), then one EVALSHA that writes the 5 loaded values and releases their locks (the
+    // clear marker, then a value key and a lock key each).
     const values = await Promise.all(Array.from({ length: 25 }, (_, i) => reader.get(i, loader)))
     await reader.whenL2Settled()
     expect(values).toEqual(Array.from({ length: 25 }, (_, i) => (i < 20 ? i * 2 : -1)))
     expect(loader).toHaveBeenCalledTimes(5)
-    expect(commands).toEqual(Array.from({ length: 6 }, () => 'EVALSHA'))
+    expect(commands).toEqual(['EVALSHA', 'EVALSHA'])
+    expect(scriptKeys).toEqual([50, 11])
+    client.destroy()
+  })
+
+  it('commits the loads that end in one turn in one script call, while another is in flight', async () => {
+    const { l2, client, commands, scriptKeys } = await seededReader(0)
+    const reader = new AsyncCache<number, number>({ l2 })
+    // Each loader resolves in its own setImmediate callback, as I/O callbacks do: the first
+    // commit goes alone (nothing in flight), the other 9 wait for the end of the turn.
+    const loader = ({ key }: { key: number }) =>
+      new Promise<number>((resolve) =>
+        setImmediate(() => {
+          resolve(key)
+        }),
+      )
+    const values = await Promise.all(Array.from({ length: 10 }, (_, i) => reader.get(i, loader)))
+    await reader.whenL2Settled()
+    expect(values).toEqual(Array.from({ length: 10 }, (_, i) => i))
+    expect(commands).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA'])
+    expect(scriptKeys).toEqual([20, 1 + 2, 1 + 2 * 9])
     client.destroy()
   })
 })

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { manualClock, memoryBacking } from '../../test/memoryBacking.js'
-import type { L2LockOptions, L2LockResult, L2Store, L2Write } from '../l2.js'
+import type { L2DeleteOptions, L2LockOptions, L2LockResult, L2Store, L2Write } from '../l2.js'
 import {
   l2StoreCases,
   type L2StoreContext,
@@ -31,16 +31,20 @@ class Wrapped implements L2Store {
     return this.inner.set(writes, notify)
   }
 
-  delete(keys: readonly string[]) {
-    return this.inner.delete(keys)
+  delete(keys: readonly string[], options?: L2DeleteOptions) {
+    return this.inner.delete(keys, options)
   }
 
-  clear() {
-    return this.inner.clear()
+  clear(options?: L2DeleteOptions) {
+    return this.inner.clear(options)
   }
 
   subscribe(subscriber: Parameters<NonNullable<L2Store['subscribe']>>[0]) {
     return this.inner.subscribe(subscriber)
+  }
+
+  invalidateTags(tags: readonly string[]) {
+    return this.inner.invalidateTags(tags)
   }
 
   close() {
@@ -136,7 +140,22 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       'lock() of a key that holds a value returns it as loaded, and takes no lock',
       "a write whose load started before the key's last delete is dropped; a later one is kept",
       "commit() (when lock() gives one) stores the holder's value under the same rule and releases",
+      'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+      "a delete sent late never moves a newer delete's tombstone back",
     ])
+  })
+
+  it('a store whose deletes and clears ignore their age (ageMs)', async () => {
+    const { failed, messages } = await failures((store) => {
+      // As of their arrival: a late delete removes what was written after it was made.
+      store.delete = (keys) => store.inner.delete(keys)
+      store.clear = () => store.inner.clear()
+    })
+    expect(failed).toEqual([
+      'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+      'a clear sent late (ageMs) keeps values written after its moment and removes older ones',
+    ])
+    expect(messages[0]).toMatch(/removed a value written after the delete was made/)
   })
 
   it('a store whose lock is not exclusive', async () => {
@@ -194,6 +213,7 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       'the instance that made a change is not told about it',
       'unsubscribing stops delivery, and other namespaces hear nothing',
       'after an outage, subscribers are told to drop everything (messages were missed)',
+      "invalidateTags() reaches the other instances' subscribers with the tags, not its own",
     ])
   })
 
@@ -208,8 +228,8 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
           off()
         }
       }
-      store.delete = async (keys) => {
-        await store.inner.delete(keys)
+      store.delete = async (keys, options) => {
+        await store.inner.delete(keys, options)
         for (const subscriber of subscribers) subscriber.invalidate(keys)
       }
     })
@@ -238,6 +258,57 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     expect(messages[0]).toBe('get() while unreachable did not settle within 100 ms')
   })
 
+  it('a store that only tells the other instances about a tag invalidation', async () => {
+    const { failed, messages } = await failures((store) => {
+      store.invalidateTags = async (tags) => {
+        await store.inner.get([])
+        store.inner.server.broadcastTags(store.inner, tags)
+      }
+    })
+    expect(failed).toEqual([
+      'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
+      'a write whose load started before the invalidation is not served; one written after it is',
+      'lock() treats a value whose tag was invalidated as absent, and takes the lock',
+    ])
+    expect(messages[0]).toMatch(
+      /^the writer: after invalidateTags\(\['t1'\]\) the values tagged t1/,
+    )
+  })
+
+  it('a store that removes the tagged values but keeps no invalidation time', async () => {
+    const { failed, messages } = await failures((store) => {
+      // What a scan-and-delete store does: values written later, from older loads, come back.
+      store.invalidateTags = async (tags) => {
+        await store.inner.get([])
+        const server = store.inner.server
+        for (const [key, entry] of [...server.values]) {
+          if (entry.tags?.some((tag) => tags.includes(tag)) === true) server.remove(key)
+        }
+        server.broadcastTags(store.inner, tags)
+      }
+    })
+    expect(failed).toEqual([
+      'a write whose load started before the invalidation is not served; one written after it is',
+    ])
+    expect(messages[0]).toMatch(/whose load started 5000 ms before invalidateTags/)
+  })
+
+  it('a store that forgets the tags it was written with', async () => {
+    const { failed } = await failures((store) => {
+      store.set = (writes, notify) =>
+        store.inner.set(
+          writes.map(({ tags: _tags, ...write }) => write),
+          notify,
+        )
+    })
+    expect(failed).toEqual([
+      'a value written with tags comes back with them; one without has none',
+      'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
+      'a write whose load started before the invalidation is not served; one written after it is',
+      'lock() treats a value whose tag was invalidated as absent, and takes the lock',
+    ])
+  })
+
   it('skips what a store does not offer, saying why', async () => {
     const clock = manualClock()
     const { factory } = memoryBacking(clock)
@@ -247,8 +318,8 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       return {
         get: (keys) => store.get(keys),
         set: (writes, notify) => store.set(writes, notify),
-        delete: (keys) => store.delete(keys),
-        clear: () => store.clear(),
+        delete: (keys, options) => store.delete(keys, options),
+        clear: (options) => store.clear(options),
       }
     }
     const skipped: string[] = []
@@ -260,12 +331,14 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     const noSubscribe = 'the store has no subscribe() (invalidation delivery is optional)'
     const noOutage =
       'no makeUnreachable option was given, so the suite cannot cut the store off its server'
+    const noTags = 'the store has no invalidateTags() (tags are optional)'
     expect(skipped).toEqual([
       `expiry: ${noLock}`,
       ...Array.from({ length: 9 }, () => `locks: ${noLock}`),
       ...Array.from({ length: 5 }, () => `invalidation: ${noSubscribe}`),
       ...Array.from({ length: 3 }, () => `unreachable server: ${noOutage}`),
       `ordering: ${noLock}`,
+      ...Array.from({ length: 6 }, () => `tags: ${noTags}`),
     ])
   })
 })

@@ -61,6 +61,7 @@ function skipped(reason: string): L2CaseOutcome {
 
 const NO_LOCK = skipped('the store has no lock() (distributed single flight is optional)')
 const NO_SUBSCRIBE = skipped('the store has no subscribe() (invalidation delivery is optional)')
+const NO_TAGS = skipped('the store has no invalidateTags() (tags are optional)')
 const NO_UNREACHABLE = skipped(
   'no makeUnreachable option was given, so the suite cannot cut the store off its server',
 )
@@ -70,6 +71,11 @@ function lockOf(
   store: L2Store,
 ): ((key: string, options?: L2LockOptions) => Promise<L2LockResult>) | undefined {
   return store.lock?.bind(store)
+}
+
+/** The store's `invalidateTags`, or `undefined`. */
+function invalidatorOf(store: L2Store): ((tags: readonly string[]) => Promise<void>) | undefined {
+  return store.invalidateTags?.bind(store)
 }
 
 /** `result` as an acquired lock, failing with `message` otherwise. */
@@ -922,6 +928,242 @@ function specs<S extends L2Store>(): Spec<S>[] {
       return PASSED
     },
   )
+
+  // ── Tags: invalidation moments, compared with each value's version on read ────────────────
+  const tg = 'tags'
+
+  add(tg, 'a value written with tags comes back with them; one without has none', async (s) => {
+    const store = await s.create()
+    const peer = await s.create()
+    if (invalidatorOf(store) === undefined) return NO_TAGS
+    await store.set(
+      [
+        writeOf(keyAt(1), 'tagged', LONG_TTL, { tags: ['user:1', 'team:7'] }),
+        writeOf(keyAt(2), 'plain', LONG_TTL),
+      ],
+      false,
+    )
+    const [tagged, plain] = await peer.get([keyAt(1), keyAt(2)])
+    expect(tagged?.value, 'a tagged value must be served like any other').toBe('tagged')
+    expect(
+      [...(tagged?.tags ?? [])].sort(),
+      'a record must carry the tags it was written with (the cache indexes its L1 copy by them)',
+    ).toEqual(['team:7', 'user:1'])
+    expect(plain?.tags ?? [], 'a value written without tags must come back with none').toEqual([])
+    return PASSED
+  })
+
+  add(
+    tg,
+    'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      const invalidate = invalidatorOf(b)
+      if (invalidate === undefined) return NO_TAGS
+      await a.set(
+        [
+          writeOf(keyAt(1), 'one tag', LONG_TTL, { tags: ['t1'] }),
+          writeOf(keyAt(2), 'two tags', LONG_TTL, { tags: ['t2', 't1'] }),
+          writeOf(keyAt(3), 'other tag', LONG_TTL, { tags: ['t2'] }),
+          writeOf(keyAt(4), 'no tag', Infinity),
+        ],
+        false,
+      )
+      await invalidate(['t1', 'never-used'])
+      const fresh = await s.create()
+      for (const [who, store] of [
+        ['the writer', a],
+        ['the invalidating instance', b],
+        ['an instance created after the invalidation', fresh],
+      ] as const) {
+        expect(
+          (await store.get([keyAt(1), keyAt(2), keyAt(3), keyAt(4)])).map((r) => r?.value),
+          `${who}: after invalidateTags(['t1']) the values tagged t1 must be absent, the others kept`,
+        ).toEqual([undefined, undefined, 'other tag', 'no tag'])
+      }
+      return PASSED
+    },
+  )
+
+  add(
+    tg,
+    'a write whose load started before the invalidation is not served; one written after it is',
+    async (s, c) => {
+      const a = await s.create()
+      const b = await s.create()
+      const invalidate = invalidatorOf(a)
+      if (invalidate === undefined) return NO_TAGS
+      await invalidate(['t1'])
+      await b.set(
+        [writeOf(keyAt(1), 'loaded before', LONG_TTL, { tags: ['t1'], ageMs: OLD_MS })],
+        false,
+      )
+      expect(
+        await readOne(a, keyAt(1)),
+        `a value tagged t1 whose load started ${OLD_MS} ms before invalidateTags(['t1']) was ` +
+          'served: an invalidation must be compared with the version (load start) of values ' +
+          'written after it, too',
+      ).toBeUndefined()
+      // Past the moment of the invalidation on the store's clock (the same ms counts as before).
+      await c.clock.advance(10)
+      await b.set([writeOf(keyAt(1), 'loaded after', LONG_TTL, { tags: ['t1'] })], false)
+      expect(
+        (await readOne(a, keyAt(1)))?.value,
+        'a value tagged t1 loaded after the invalidation must be served (a tag is not a ban)',
+      ).toBe('loaded after')
+      return PASSED
+    },
+  )
+
+  add(
+    tg,
+    'lock() treats a value whose tag was invalidated as absent, and takes the lock',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      const lock = lockOf(b)
+      const invalidate = invalidatorOf(a)
+      if (invalidate === undefined) return NO_TAGS
+      if (lock === undefined) return NO_LOCK
+      await a.set([writeOf(keyAt(1), 'v', LONG_TTL, { tags: ['t1'] })], false)
+      await invalidate(['t1'])
+      const result = await lock(keyAt(1))
+      const lease = acquired(
+        result,
+        'lock() of a key whose value carries an invalidated tag must take the lock (not return it as loaded)',
+      )
+      await lease.release(false)
+      return PASSED
+    },
+  )
+
+  add(
+    tg,
+    "invalidateTags() reaches the other instances' subscribers with the tags, not its own",
+    async (s, c) => {
+      const a = await s.create()
+      const b = await s.create()
+      const invalidate = invalidatorOf(a)
+      if (invalidate === undefined) return NO_TAGS
+      if (b.subscribe === undefined || a.subscribe === undefined) return NO_SUBSCRIBE
+      const heard = new Recorder()
+      const own = new Recorder()
+      b.subscribe(heard)
+      a.subscribe(own)
+      await invalidate(['t1', 't2'])
+      await waitUntil(
+        () => heard.coversTag('t1') && heard.coversTag('t2'),
+        c.deliveryTimeoutMs,
+        `another instance was not told invalidateTags(['t1', 't2']); it heard ${JSON.stringify(heard.tags)}`,
+      )
+      await sleep(10)
+      expect(own.tags, 'the invalidating instance heard its own invalidation').toEqual([])
+      return PASSED
+    },
+  )
+
+  add(tg, 'tags are per namespace: invalidating one in another leaves these values', async (s) => {
+    const a = await s.create()
+    const other = await s.create({ namespace: s.other })
+    const invalidate = invalidatorOf(other)
+    if (invalidate === undefined) return NO_TAGS
+    await a.set([writeOf(keyAt(1), 'kept', LONG_TTL, { tags: ['t1'] })], false)
+    await invalidate(['t1'])
+    expect(
+      (await readOne(a, keyAt(1)))?.value,
+      "another namespace's invalidateTags(['t1']) removed a value of this one",
+    ).toBe('kept')
+    return PASSED
+  })
+
+  // ── Late deletes and clears: a replay after an outage ─────────────────────────────────────
+  // A cache replays the deletes and clears an outage held back with their age (ageMs): each is
+  // as of when it was made, so it removes only what is older, and drops older writes after it.
+  const late = 'late deletes and clears (replay after an outage)'
+
+  add(
+    late,
+    'a delete sent late (ageMs) keeps a value written after its moment and removes an older one',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      await a.set([writeOf(keyAt(1), 'written after the delete', LONG_TTL)], false)
+      await b.set([writeOf(keyAt(2), 'written before', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      await b.delete([keyAt(1), keyAt(2)], { ageMs: OLD_MS })
+      expect(
+        (await readOne(a, keyAt(1)))?.value,
+        `delete(keys, { ageMs: ${OLD_MS} }) removed a value written after the delete was made: ` +
+          'a late delete must be as of now - ageMs, not of its arrival',
+      ).toBe('written after the delete')
+      expect(
+        await readOne(a, keyAt(2)),
+        'delete(keys, { ageMs }) must remove a value written before its moment',
+      ).toBeUndefined()
+      await a.set([writeOf(keyAt(2), 'older still', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      expect(
+        await readOne(a, keyAt(2)),
+        "a write as of before a late delete's moment must be dropped (its tombstone is as of then)",
+      ).toBeUndefined()
+      await a.set([writeOf(keyAt(2), 'after', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+      expect(
+        (await readOne(a, keyAt(2)))?.value,
+        "a write as of after a late delete's moment must be stored",
+      ).toBe('after')
+      return PASSED
+    },
+  )
+
+  add(late, "a delete sent late never moves a newer delete's tombstone back", async (s) => {
+    const a = await s.create()
+    const b = await s.create()
+    await a.delete([keyAt(1)])
+    await b.delete([keyAt(1)], { ageMs: OLD_MS })
+    await b.set([writeOf(keyAt(1), 'between the deletes', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+    expect(
+      await readOne(a, keyAt(1)),
+      "a write as of between an older (late) delete and a newer one was stored: the late delete's " +
+        'tombstone replaced the newer one',
+    ).toBeUndefined()
+    return PASSED
+  })
+
+  add(
+    late,
+    'a clear sent late (ageMs) keeps values written after its moment and removes older ones',
+    async (s) => {
+      const a = await s.create()
+      const b = await s.create()
+      await b.set([writeOf(keyAt(1), 'written before', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      await a.set([writeOf(keyAt(2), 'written after the clear', LONG_TTL)], false)
+      await b.clear({ ageMs: OLD_MS })
+      expect(
+        await a.get([keyAt(1), keyAt(2)]).then((records) => records.map((r) => r?.value)),
+        `clear({ ageMs: ${OLD_MS} }) must remove the values written before its moment and keep ` +
+          'those written after it',
+      ).toEqual([undefined, 'written after the clear'])
+      await a.set([writeOf(keyAt(3), 'older', LONG_TTL, { ageMs: 2 * OLD_MS })], false)
+      expect(
+        await readOne(a, keyAt(3)),
+        "a write as of before a late clear's moment must be dropped",
+      ).toBeUndefined()
+      return PASSED
+    },
+  )
+
+  add(late, "a clear sent late never moves a newer clear's moment back", async (s) => {
+    const a = await s.create()
+    const b = await s.create()
+    await a.clear()
+    await b.clear({ ageMs: OLD_MS })
+    await b.set([writeOf(keyAt(1), 'between the clears', LONG_TTL, { ageMs: OLD_MS / 2 })], false)
+    expect(
+      await readOne(a, keyAt(1)),
+      "a write as of between an older (late) clear and a newer one was stored: the late clear's " +
+        'moment replaced the newer one',
+    ).toBeUndefined()
+    return PASSED
+  })
 
   return list
 }

@@ -8,6 +8,7 @@
 import { CacheConfigError } from '@cache/core'
 
 import type {
+  L2DeleteOptions,
   L2LockOptions,
   L2LockResult,
   L2Record,
@@ -30,6 +31,8 @@ export interface MemoryL2Entry {
   readonly staleMs?: number
   /** The moment the value is as of (when its load started), on the server's clock. */
   readonly version: number
+  /** The tags it carries (absent: none). */
+  readonly tags?: readonly string[]
 }
 
 /** What a delete leaves: writes as of an earlier moment are dropped while it lives. */
@@ -125,6 +128,8 @@ export class MemoryL2Server {
   readonly tombstoneMs: number
   readonly #values = new Map<string, MemoryL2Entry>()
   readonly #tombstones = new Map<string, MemoryL2Tombstone>()
+  /** When each tag was last invalidated, on the server's clock (kept, as Redis keeps them). */
+  readonly #tagTimes = new Map<string, number>()
   /** When the server was last cleared (-Infinity: never). */
   #clearedAt = -Infinity
   readonly #locks = new Map<string, MemoryL2Lock>()
@@ -158,6 +163,11 @@ export class MemoryL2Server {
     return this.#tombstones
   }
 
+  /** When each tag was last invalidated, on the server's clock. */
+  get tagTimes(): ReadonlyMap<string, number> {
+    return this.#tagTimes
+  }
+
   /** The held locks by L2 key (a lock whose lease ended goes when next taken). */
   get locks(): ReadonlyMap<string, MemoryL2Lock> {
     return this.#locks
@@ -185,22 +195,54 @@ export class MemoryL2Server {
   }
 
   /**
-   * The live record for `key`, or `undefined` (an expired value is removed). A value kept stale
-   * for fail-safe is live until `ttlMs + staleMs` reaches 0, with a `ttlMs` of 0 or less.
+   * The live record for `key`, or `undefined`. An expired value is removed (a value kept stale
+   * for fail-safe is live until `ttlMs + staleMs` reaches 0, with a `ttlMs` of 0 or less); so
+   * is a value carrying a tag invalidated at or after its version, which leaves a tombstone as
+   * of that invalidation (a write whose load started before it stays dropped).
    */
   read(key: string): L2Record | undefined {
     const entry = this.#values.get(key)
     if (entry === undefined) return undefined
-    const ttlMs = entry.expiresAt - this.now()
+    const now = this.now()
+    const ttlMs = entry.expiresAt - now
     const staleMs = entry.staleMs ?? 0
     if (!(ttlMs + staleMs > 0)) {
       this.#values.delete(key)
       return undefined
     }
     const { value, isError, fetchedAt } = entry
-    return staleMs === 0
-      ? { value, isError, fetchedAt, ttlMs }
-      : { value, isError, fetchedAt, ttlMs, staleMs }
+    const record: L2Record =
+      staleMs === 0
+        ? { value, isError, fetchedAt, ttlMs }
+        : { value, isError, fetchedAt, ttlMs, staleMs }
+    const tags = entry.tags
+    if (tags === undefined) return record
+    const invalidatedAt = this.#invalidatedAt(tags)
+    // Same-ms counts as before: a clock of whole ms cannot tell, and serving it could be wrong.
+    if (invalidatedAt >= entry.version) {
+      this.#values.delete(key)
+      this.#tombstones.set(key, { version: invalidatedAt, expiresAt: now + this.tombstoneMs })
+      return undefined
+    }
+    return { ...record, tags }
+  }
+
+  /** Records that `tags` are invalidated now: values tagged with one, as of now or before, are invalid. */
+  invalidateTags(tags: readonly string[]): void {
+    const now = this.now()
+    for (const tag of tags) {
+      if (!((this.#tagTimes.get(tag) ?? -Infinity) >= now)) this.#tagTimes.set(tag, now)
+    }
+  }
+
+  /** The latest invalidation time of `tags` (-Infinity: never invalidated). */
+  #invalidatedAt(tags: readonly string[]): number {
+    let latest = -Infinity
+    for (const tag of tags) {
+      const at = this.#tagTimes.get(tag)
+      if (at !== undefined && at > latest) latest = at
+    }
+    return latest
   }
 
   /**
@@ -216,27 +258,41 @@ export class MemoryL2Server {
     if (!(ttlMs > 0) || !this.#isNewest(key, version, now)) return false
     this.#tombstones.delete(key)
     const expiresAt = now + ttlMs
-    this.#values.set(
-      key,
+    const tags = write.tags === undefined || write.tags.length === 0 ? undefined : [...write.tags]
+    const entry: MemoryL2Entry =
       staleMs > 0
         ? { value, isError, fetchedAt, expiresAt, staleMs, version }
-        : { value, isError, fetchedAt, expiresAt, version },
-    )
+        : { value, isError, fetchedAt, expiresAt, version }
+    this.#values.set(key, tags === undefined ? entry : { ...entry, tags })
     return true
   }
 
-  /** Removes `key`'s value, leaving a tombstone that drops older writes. */
-  remove(key: string): void {
+  /**
+   * Removes `key`'s value as of `ageMs` ago (a value written after that moment stays), leaving
+   * a tombstone at that moment that drops older writes (a newer tombstone stays as it is).
+   */
+  remove(key: string, ageMs = 0): void {
     const now = this.now()
-    this.#values.delete(key)
-    this.#tombstones.set(key, { version: now, expiresAt: now + this.tombstoneMs })
+    const version = now - ageMs
+    const current = this.#values.get(key)
+    if (current !== undefined && current.version <= version) this.#values.delete(key)
+    const tombstone = this.#tombstones.get(key)
+    if (tombstone === undefined || tombstone.expiresAt <= now || tombstone.version < version) {
+      this.#tombstones.set(key, { version, expiresAt: now + this.tombstoneMs })
+    }
   }
 
-  /** Removes every value; writes as of an earlier moment are dropped. */
-  removeAll(): void {
-    this.#values.clear()
-    this.#tombstones.clear()
-    this.#clearedAt = this.now()
+  /**
+   * Removes every value as of `ageMs` ago (values written after that moment stay); writes as
+   * of an earlier moment are dropped. A later clear's moment stays.
+   */
+  removeAll(ageMs = 0): void {
+    const at = this.now() - ageMs
+    for (const [key, entry] of this.#values) if (entry.version <= at) this.#values.delete(key)
+    for (const [key, tombstone] of this.#tombstones) {
+      if (tombstone.version <= at) this.#tombstones.delete(key)
+    }
+    if (at > this.#clearedAt) this.#clearedAt = at
   }
 
   /** Whether a write as of `version` is newer than everything the server knows of `key`. */
@@ -260,6 +316,11 @@ export class MemoryL2Server {
     for (const store of this.#stores) if (store !== from) store.deliver(keys)
   }
 
+  /** Tells every store but `from` that `tags` were invalidated. */
+  broadcastTags(from: MemoryL2Store, tags: readonly string[]): void {
+    for (const store of this.#stores) if (store !== from) store.deliverTags(tags)
+  }
+
   /**
    * Takes `key`'s lock for `leaseMs`, or waits up to `waitMs` (per `setTimeout`) for its holder:
    * a value that is there (or arrives) comes back as `loaded`, a freed lock is taken, and a wait
@@ -273,22 +334,7 @@ export class MemoryL2Server {
       if (record !== undefined && record.ttlMs > 0) return { status: 'loaded', record }
       const held = this.#locks.get(key)
       const now = this.now()
-      if (held === undefined || held.expiresAt <= now) {
-        const token = this.#nextToken++
-        this.#locks.set(key, { token, expiresAt: now + leaseMs })
-        return {
-          status: 'acquired',
-          release: () => {
-            this.#release(key, token)
-            return Promise.resolve()
-          },
-          commit: (write) => {
-            this.write(write)
-            this.#release(key, token)
-            return Promise.resolve()
-          },
-        }
-      }
+      if (held === undefined || held.expiresAt <= now) return this.#acquire(key, now, leaseMs)
       const remaining = deadline - now
       if (remaining <= 0) return { status: 'skipped' }
       // Wake up when the holder releases, or when its lease ends if that comes first.
@@ -296,6 +342,40 @@ export class MemoryL2Server {
       const forLease = leaseLeft < remaining
       const woken = await this.#wait(key, forLease ? leaseLeft : remaining)
       if (!woken && !forLease) return { status: 'skipped' }
+    }
+  }
+
+  /**
+   * The lock of an eager refresh of the copy loaded at `refreshOf`: a newer value is `loaded`, a
+   * held lock `busy` (never waited for), else the lock is taken for `leaseMs`.
+   */
+  refreshLock(key: string, refreshOf: number, leaseMs: number): L2LockResult {
+    const record = this.read(key)
+    // A stale copy (fail-safe) is absent here too: the lock is taken to refresh it.
+    if (record !== undefined && record.ttlMs > 0 && record.fetchedAt > refreshOf) {
+      return { status: 'loaded', record }
+    }
+    const held = this.#locks.get(key)
+    const now = this.now()
+    if (held !== undefined && held.expiresAt > now) return { status: 'busy' }
+    return this.#acquire(key, now, leaseMs)
+  }
+
+  /** Takes `key`'s lock until `now + leaseMs`. */
+  #acquire(key: string, now: number, leaseMs: number): L2LockResult {
+    const token = this.#nextToken++
+    this.#locks.set(key, { token, expiresAt: now + leaseMs })
+    return {
+      status: 'acquired',
+      release: () => {
+        this.#release(key, token)
+        return Promise.resolve()
+      },
+      commit: (write) => {
+        this.write(write)
+        this.#release(key, token)
+        return Promise.resolve()
+      },
     }
   }
 
@@ -376,7 +456,12 @@ export class MemoryL2Store implements L2Store {
     if (options.locks !== false) {
       this.lock = async (key, lockOptions) => {
         await this.#reach()
-        const result = await server.lock(key, waitMs, lockOptions?.leaseMs ?? leaseMs)
+        const lease = lockOptions?.leaseMs ?? leaseMs
+        const refreshOf = lockOptions?.refreshOf
+        const result =
+          refreshOf === undefined
+            ? await server.lock(key, waitMs, lease)
+            : server.refreshLock(key, refreshOf, lease)
         if (result.status !== 'acquired') return result
         return {
           status: 'acquired',
@@ -412,18 +497,28 @@ export class MemoryL2Store implements L2Store {
     }
   }
 
-  /** Deletes `keys` and tells the other stores on the server. */
-  async delete(keys: readonly string[]): Promise<void> {
+  /** Deletes `keys` (as of `options.ageMs` ago) and tells the other stores on the server. */
+  async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
-    for (const key of keys) this.server.remove(key)
+    for (const key of keys) this.server.remove(key, options?.ageMs)
     this.server.broadcast(this, keys)
   }
 
-  /** Deletes every value on the server and tells the other stores. */
-  async clear(): Promise<void> {
+  /** Deletes every value on the server (as of `options.ageMs` ago) and tells the other stores. */
+  async clear(options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
-    this.server.removeAll()
+    this.server.removeAll(options?.ageMs)
     this.server.broadcast(this, null)
+  }
+
+  /**
+   * Records that `tags` are invalidated as of now on the server (values tagged with one and as
+   * of before are no longer served), and tells the other stores on the server.
+   */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    await this.#reach()
+    this.server.invalidateTags(tags)
+    this.server.broadcastTags(this, tags)
   }
 
   /** Delivers the other stores' invalidations to `subscriber` until the returned call. */
@@ -446,6 +541,17 @@ export class MemoryL2Store implements L2Store {
     for (const subscriber of this.#subscribers) {
       try {
         subscriber.invalidate(keys)
+      } catch (error) {
+        subscriber.error(error)
+      }
+    }
+  }
+
+  /** A tag invalidation from another store on the server (called by the server). */
+  deliverTags(tags: readonly string[]): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber.invalidateTags?.(tags)
       } catch (error) {
         subscriber.error(error)
       }

@@ -198,7 +198,7 @@ export function writeOf(
   key: string,
   value: unknown,
   ttlMs: number,
-  extra: { isError?: boolean; fetchedAt?: number; ageMs?: number } = {},
+  extra: { isError?: boolean; fetchedAt?: number; ageMs?: number; tags?: readonly string[] } = {},
 ): L2Write {
   const write = {
     key,
@@ -207,7 +207,8 @@ export function writeOf(
     fetchedAt: extra.fetchedAt ?? 1_700_000_000_000,
     ttlMs,
   }
-  return extra.ageMs === undefined ? write : { ...write, ageMs: extra.ageMs }
+  const aged = extra.ageMs === undefined ? write : { ...write, ageMs: extra.ageMs }
+  return extra.tags === undefined ? aged : { ...aged, tags: extra.tags }
 }
 
 /** Polls `check` every 5 ms of real time until it holds; throws `message` after `ms`. */
@@ -271,9 +272,20 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 export class Recorder implements L2Subscriber {
   readonly received: (readonly string[] | null)[] = []
   readonly errors: unknown[] = []
+  /** The tag invalidations received, in order. */
+  readonly tags: (readonly string[])[] = []
 
   invalidate(keys: readonly string[] | null): void {
     this.received.push(keys === null ? null : [...keys])
+  }
+
+  invalidateTags(tags: readonly string[]): void {
+    this.tags.push([...tags])
+  }
+
+  /** Whether some tag invalidation received names `tag`. */
+  coversTag(tag: string): boolean {
+    return this.tags.some((tags) => tags.includes(tag))
   }
 
   error(error: unknown): void {

@@ -1,0 +1,165 @@
+// Tags on Redis: invalidating a tag stores the moment (on Redis's clock) in `<prefix>tag:<tag>`,
+// one key per tag, and publishes it; reading a tagged entry compares its version (when its load
+// started) with its tags' moments, fetched in one MGET per batch of reads, client-side.
+//
+// Why not in the read script: a script may only touch the keys it is given, and under Redis
+// Cluster those must share a hash slot; an entry and its tags' keys never do (a tag is shared
+// by entries all over the key space). Plain MGETs split per slot by the client, and each script
+// here touches one key. Why not a scan: invalidating a tag is one write whatever the number of
+// entries carrying it; an invalid entry found on a read is replaced by a tombstone as of the
+// invalidation (one key, so the next read, and a lock, see it absent at once, and an older write
+// stays dropped). A tagged read costs a second round trip (the MGET of its tags' times) once its
+// tags are known; untagged reads pay nothing.
+import type { L2Record } from '@cache/decorators'
+
+import type { Bus } from './bus.js'
+import type { RedisClientLike } from './client.js'
+import type { Connection, Reporter } from './connection.js'
+import { RedisStoreError } from './errors.js'
+import { channelOf, tagKey, valueKey } from './keys.js'
+import { isTagged, type TaggedRecord } from './record.js'
+import { Script } from './scripts.js'
+import type { ServerClock } from './serverClock.js'
+
+/**
+ * Records a tag's invalidation: Redis's time when the script runs, but never later than the
+ * sender's latest estimate of when it sent it (as a delete's), kept if it is later than the one
+ * there. KEYS: the tag's key; ARGV: that estimate. Returns the moment kept.
+ */
+export const INVALIDATE_TAG: Script = new Script(`local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local at = math.min(now, tonumber(ARGV[1]))
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < at then
+  redis.call('SET', KEYS[1], string.format('%.0f', at))
+  return at
+end
+return current`)
+
+/**
+ * Replaces an entry invalidated by a tag with a tombstone as of the invalidation, unless a newer
+ * value is there now. KEYS: the entry's key; ARGV: the invalidation moment, the tombstones'
+ * lifetime (ms).
+ */
+export const PURGE_TAGGED: Script = new Script(`local head = redis.call('GETRANGE', KEYS[1], 0, 63)
+local version = tonumber(string.match(head, '^%a[%d+]*|(%d+)|'))
+if version and version <= tonumber(ARGV[1]) and string.sub(head, 1, 1) ~= 't' then
+  redis.call('SET', KEYS[1], 't|' .. ARGV[1] .. '|', 'PX', ARGV[2])
+  return 1
+end
+return 0`)
+
+/** What the tag times use of their store. */
+export interface TagTimesContext {
+  readonly connection: Connection
+  readonly clock: ServerClock
+  readonly bus: Bus
+  readonly prefix: string
+  readonly tombstoneMs: number
+  readonly report: Reporter
+  /** Makes sure `clock` has seen a TIME reply (the first command may have to ask). */
+  readonly knowClock: (client: RedisClientLike) => Promise<void>
+}
+
+/** One store's tags. */
+export class TagTimes {
+  readonly #context: TagTimesContext
+
+  constructor(context: TagTimesContext) {
+    this.#context = context
+  }
+
+  /**
+   * Records the invalidation of `tags` as of now (the sending moment, on Redis's clock) and
+   * tells the other instances, in one round trip. Rejects when Redis is not reached.
+   */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return
+    const { connection, clock, bus, prefix, knowClock } = this.#context
+    const sentAt = Date.now()
+    const outcome = await connection.call('Deleting (invalidating tags)', async (client) => {
+      // Stamped on Redis's clock as of sentAt (learnt first, if no reply has taught it yet).
+      await knowClock(client)
+      const latest = String(Math.ceil(clock.latest(sentAt)))
+      const commands: Promise<unknown>[] = tags.map((tag) =>
+        INVALIDATE_TAG.run(client, [tagKey(prefix, tag)], [latest]),
+      )
+      // After the times, on the same connection: whoever hears it reads them.
+      commands.push(client.sendCommand(['PUBLISH', channelOf(prefix), bus.tagInvalidation(tags)]))
+      return Promise.all(commands)
+    })
+    if (!outcome.ok) throw outcome.error
+  }
+
+  /**
+   * `records` (read for `keys`) with each tagged one checked against its tags' invalidation
+   * times: one invalidated at or after its version becomes `undefined`, and its key a tombstone
+   * as of the invalidation (awaited with `awaitPurge`, else in the background). When the times
+   * cannot be read, tagged records are misses (reported): serving one could be serving an
+   * invalidated value.
+   */
+  async check(
+    keys: readonly string[],
+    records: readonly (L2Record | undefined)[],
+    awaitPurge = false,
+  ): Promise<(L2Record | undefined)[]> {
+    const checked = [...records]
+    const tags = new Set<string>()
+    for (const record of records) if (isTagged(record)) for (const tag of record.tags) tags.add(tag)
+    if (tags.size === 0) return checked
+    const { connection, prefix, report } = this.#context
+    const names = [...tags]
+    const outcome = await connection.call('Reading', (client) =>
+      client.sendCommand(['MGET', ...names.map((tag) => tagKey(prefix, tag))]),
+    )
+    let times: Map<string, number> | undefined
+    if (outcome.ok && Array.isArray(outcome.value)) {
+      const replies = outcome.value as unknown[]
+      times = new Map()
+      names.forEach((tag, i) => {
+        const at = Number(replies[i] ?? NaN)
+        if (Number.isFinite(at)) times!.set(tag, at)
+      })
+    } else if (outcome.ok) {
+      report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read of tag times'))
+    } else if (!outcome.skipped) {
+      report(outcome.error)
+    }
+    const purges: Promise<unknown>[] = []
+    checked.forEach((record, i) => {
+      if (!isTagged(record)) return
+      if (times === undefined) {
+        checked[i] = undefined
+        return
+      }
+      const invalidatedAt = latestOf(record, times)
+      if (invalidatedAt < record.version) return
+      checked[i] = undefined
+      purges.push(this.#purge(keys[i]!, invalidatedAt))
+    })
+    if (awaitPurge) await Promise.all(purges)
+    return checked
+  }
+
+  /** Makes an invalidated entry a tombstone as of its invalidation (never rejects). */
+  async #purge(key: string, invalidatedAt: number): Promise<void> {
+    const { connection, prefix, tombstoneMs } = this.#context
+    await connection.call('Deleting (invalidated by a tag)', (client) =>
+      PURGE_TAGGED.run(
+        client,
+        [valueKey(prefix, key)],
+        [String(invalidatedAt), String(tombstoneMs)],
+      ),
+    )
+  }
+}
+
+/** The latest invalidation time of a record's tags (-Infinity: none invalidated). */
+function latestOf(record: TaggedRecord, times: ReadonlyMap<string, number>): number {
+  let latest = -Infinity
+  for (const tag of record.tags) {
+    const at = times.get(tag)
+    if (at !== undefined && at > latest) latest = at
+  }
+  return latest
+}
