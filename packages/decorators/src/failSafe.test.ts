@@ -204,6 +204,57 @@ describe('fail-safe with the other options', () => {
     expect(errors).toEqual(Array.from({ length: 5 }, () => ({ operation: 'refresh', key: 'k' })))
   })
 
+  it('with eagerRefresh: a throttled stale value starts no eager refresh; one load per throttle', async () => {
+    const cache = new AsyncCache<string, string>({
+      ttl: 1_000,
+      eagerRefresh: 0.8,
+      failSafe: { maxStale: '1h', throttle: 2_000 },
+    })
+    const src = source()
+    await cache.get('k', src.load)
+    vi.advanceTimersByTime(1_000)
+    src.state.down = true
+    for (let t = 0; t < 10_000; t += 100) {
+      expect(await cache.get('k', src.load)).toBe('k@1')
+      await flush()
+      vi.advanceTimersByTime(100)
+    }
+    // Loads at 1, 3, 5, 7 and 9 s (each failing, the stale value fresh again for 2 s).
+    expect(src.calls.get('k')).toBe(1 + 5)
+    expect(cache.stats()).toMatchObject({ failSafeActivations: 5, eagerRefreshes: 0 })
+    // The source is back: past 80% of the new value's life, a hit refreshes it in the background.
+    src.state.down = false
+    src.state.version = 2
+    vi.advanceTimersByTime(2_000)
+    expect(await cache.get('k', src.load)).toBe('k@2')
+    vi.advanceTimersByTime(800)
+    expect(await cache.get('k', src.load)).toBe('k@2')
+    await flush()
+    expect(cache.stats().eagerRefreshes).toBe(1)
+    expect(src.calls.get('k')).toBe(1 + 5 + 2)
+  })
+
+  it('a copy in L2 that is both tagged and stale: served by fail-safe until its tag is invalidated', async () => {
+    const server = new MemoryL2Server({ now: () => Date.now() })
+    const options = { ttl: 1_000, failSafe: { maxStale: '1h', throttle: 2_000 } }
+    const a = new AsyncCache<string, string>({ ...options, l2: memoryL2Store({ server }) })
+    const src = source()
+    await a.get('k', src.load, { tags: ['t'] })
+    await a.whenL2Settled()
+    expect(server.values.get(l2KeyOf('k'))).toMatchObject({ staleMs: 3_600_000, tags: ['t'] })
+    vi.advanceTimersByTime(1_500)
+    src.state.down = true
+    const b = new AsyncCache<string, string>({ ...options, l2: memoryL2Store({ server }) })
+    await expect(b.get('k', src.load)).resolves.toBe('k@1')
+    expect(b.has('k')).toBe(true)
+    await a.invalidateTags(['t'])
+    // b's copy, from L2's stale one, carries the tag: the message drops it.
+    expect(b.has('k')).toBe(false)
+    const c = new AsyncCache<string, string>({ ...options, l2: memoryL2Store({ server }) })
+    await expect(c.get('k', src.load)).rejects.toThrow('source down (k)')
+    expect(server.values.has(l2KeyOf('k'))).toBe(false)
+  })
+
   it('per call: false gives the error, true falls back on a cache with enabled: false', async () => {
     const on = new AsyncCache<string, string>({ ttl: 1_000, failSafe: { maxStale: '1h' } })
     const off = new AsyncCache<string, string>({

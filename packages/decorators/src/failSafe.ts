@@ -91,9 +91,20 @@ export class FailSafe<K> {
     if (record === undefined || record.isError || engine.flights.get(key) !== flight) return false
     const now = engine.now()
     const expiresAt = now + this.#config.throttleMs
-    const kept = engine.put(key, record.value, false, record.fetchedAt, expiresAt, flight.l2Key)
+    const tags = record.tags !== undefined && record.tags.length > 0 ? record.tags : undefined
+    // Indexed by its tags, so that an invalidateTags() here or from another instance drops it.
+    const kept = engine.put(
+      key,
+      record.value,
+      false,
+      record.fetchedAt,
+      expiresAt,
+      flight.l2Key,
+      tags,
+    )
     const l2Ends = now + record.ttlMs + (record.staleMs ?? 0)
     kept.keepUntil = l2Ends > expiresAt ? l2Ends : expiresAt
+    kept.refreshAt = expiresAt
     engine.tally.failSafe(key, error)
     answer.resolve(record.value)
     return true
@@ -122,6 +133,8 @@ export class FailSafe<K> {
     entry.expiresAt = expiresAt
     if (entry.staleUntil < expiresAt) entry.staleUntil = expiresAt
     if (entry.keepUntil < expiresAt) entry.keepUntil = expiresAt
+    // No eager refresh while throttled: the failing source is not called before `throttle`.
+    entry.refreshAt = expiresAt
     return true
   }
 

@@ -415,6 +415,69 @@ describe('fail-safe on Redis', () => {
     await expect(strict.get('k', failing)).rejects.toThrow('source down')
   })
 
+  it('a tagged copy kept stale: V<at>+<stale>| with its tags, served when the source fails, gone once its tag is invalidated', async () => {
+    const prefix = newPrefix()
+    const options = { ttl: 300, failSafe: { maxStale: 60_000, throttle: 5_000 } }
+    const a = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await a.get('k', () => 'v1', { tags: ['team:7'] })
+    await a.get('j', () => 'w1', { tags: ['team:9'] })
+    await a.whenL2Settled()
+    const key = prefix + l2KeyOf('k')
+    expect(await env.raw.get(key)).toMatch(/^V\d+\+60000\|\d+\|\d+\|10\|\["team:7"\]"v1"$/)
+    expect(await env.raw.pTTL(key)).toBeGreaterThan(60_000)
+    await sleep(400) // stale in L2 now
+    const failing = vi.fn(() => Promise.reject(new Error('source down')))
+    const cold = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await expect(cold.get('k', failing)).resolves.toBe('v1')
+    expect(cold.stats()).toMatchObject({ failSafeActivations: 1 })
+    await expect(a.invalidateTags(['team:7'])).resolves.toBe(1)
+    // A fresh instance reading only L2: the invalidated stale copy is not served, the other is.
+    const fresh = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
+    await expect(fresh.get('k', failing)).rejects.toThrow('source down')
+    await expect(fresh.get('j', failing)).resolves.toBe('w1')
+    expect(failing).toHaveBeenCalledTimes(3)
+    // The invalidated stale copy found by the read became a tombstone as of the invalidation.
+    const at = Number(await env.raw.get(`${prefix}tag:team:7`))
+    await waitFor(
+      async () => (await env.raw.get(key)) === `t|${at}|`,
+      2_000,
+      'the invalidated stale copy to become a tombstone',
+    )
+  })
+
+  it('lock() and an eager refresh lock treat a stale copy as absent (the lock is taken)', async () => {
+    const prefix = newPrefix()
+    const l2 = await store(prefix)
+    const now = Date.now()
+    const fetchedAt = now + 1_000_000 // later than any refreshOf below
+    // Past its expiry, kept stale for a minute; one untagged, one tagged.
+    await env.raw.set(`${prefix}s`, `v${now - 1_000}+60000|${now - 2_000}|${fetchedAt}|"old"`)
+    await env.raw.set(
+      `${prefix}t`,
+      `V${now - 1_000}+60000|${now - 2_000}|${fetchedAt}|5|["x"]"old"`,
+    )
+    await env.raw.set(`${prefix}f`, `v${now + 60_000}+60000|${now - 2_000}|${fetchedAt}|"new"`)
+    const [stale, staleTagged, live] = await l2.get(['s', 't', 'f'])
+    expect(stale).toMatchObject({ value: 'old', staleMs: 60_000 })
+    expect(stale!.ttlMs).toBeLessThanOrEqual(0)
+    expect(staleTagged).toMatchObject({ value: 'old', staleMs: 60_000, tags: ['x'] })
+    expect(live).toMatchObject({ value: 'new', staleMs: 60_000 })
+    expect(live!.ttlMs).toBeGreaterThan(0)
+    for (const key of ['s', 't']) {
+      const locked = await l2.lock!(key)
+      expect(locked.status, key).toBe('acquired')
+      if (locked.status === 'acquired') await locked.release(false)
+      const refresh = await l2.lock!(key, { refreshOf: 0 })
+      expect(refresh.status, key).toBe('acquired')
+      if (refresh.status === 'acquired') await refresh.release(false)
+    }
+    // A fresh copy newer than the one refreshed is answered, not locked.
+    await expect(l2.lock!('f', { refreshOf: 0 })).resolves.toMatchObject({
+      status: 'loaded',
+      record: { value: 'new' },
+    })
+  })
+
   it('soft timeout: the caller gets the stale value, the background load lands in L1 and Redis', async () => {
     const prefix = newPrefix()
     const options = { ttl: 200, failSafe: { maxStale: 60_000 }, timeouts: { soft: 50 } }
