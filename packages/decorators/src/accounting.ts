@@ -12,6 +12,8 @@ import type {
 } from './events.js'
 import type { ReplayOp } from './replayQueue.js'
 import { newCounters, recordLoadTime, resetCounters, type Counters } from './stats.js'
+import { diagnosticsOf, freshHitChannel, publishFreshHit } from './diagnostics.js'
+import type { LoadTracer } from './loadTracer.js'
 
 /** The counters, listeners and error hook of one cache. */
 export class Tally<K> {
@@ -19,11 +21,20 @@ export class Tally<K> {
   readonly counters: Counters = newCounters()
   /** `undefined` while nobody listens: the hot path tests this one field. */
   #listeners: readonly CacheEventListener<K>[] | undefined = undefined
+  /** The listeners that want fresh hits too (telemetry counts those from `counters`). */
+  #hitListeners: readonly CacheEventListener<K>[] | undefined = undefined
   readonly #onError: ErrorHandler
+  /** The cache's `name`, for diagnostics messages. */
+  readonly name: string
+  /** Wraps loads in spans while OpenTelemetry tracing is on (telemetryHooks.ts). */
+  tracer: LoadTracer<K> | undefined = undefined
 
-  constructor(onError: ErrorHandler, onEvent: CacheEventListener<K> | undefined) {
+  constructor(onError: ErrorHandler, onEvent: CacheEventListener<K> | undefined, name: string) {
     this.#onError = onError
-    if (onEvent !== undefined) this.#listeners = [onEvent]
+    this.name = name
+    if (onEvent !== undefined) this.#listeners = this.#hitListeners = [onEvent]
+    const diagnostics = diagnosticsOf<K>(name)
+    if (diagnostics !== undefined) this.on(diagnostics, false)
   }
 
   // --- what happened -------------------------------------------------------------------------
@@ -31,7 +42,8 @@ export class Tally<K> {
   /** A call served from a fresh entry: the hot path, so it does nothing else. */
   hit(key: K): void {
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'fresh' })
+    if (this.#hitListeners !== undefined) this.#emitHit(key)
+    if (freshHitChannel.hasSubscribers) publishFreshHit(this.name, key)
   }
 
   /** A call served an expired value under `staleWhileRevalidate`. */
@@ -184,13 +196,19 @@ export class Tally<K> {
 
   // --- listeners and errors ------------------------------------------------------------------
 
-  /** Adds a listener; returns the function that removes it. */
-  on(listener: CacheEventListener<K>): () => void {
+  /**
+   * Adds a listener; returns the function that removes it. `freshHits: false` (telemetry, which
+   * counts them from `counters`) keeps fresh hits, the hot path, from building events for it.
+   */
+  on(listener: CacheEventListener<K>, freshHits = true): () => void {
     if (typeof listener !== 'function') throw configError('listener', 'a function', listener)
     this.#listeners = [...(this.#listeners ?? []), listener]
+    if (freshHits) this.#hitListeners = [...(this.#hitListeners ?? []), listener]
     return () => {
       const rest = (this.#listeners ?? []).filter((l) => l !== listener)
       this.#listeners = rest.length === 0 ? undefined : rest
+      const hitRest = (this.#hitListeners ?? []).filter((l) => l !== listener)
+      this.#hitListeners = hitRest.length === 0 ? undefined : hitRest
     }
   }
 
@@ -207,8 +225,16 @@ export class Tally<K> {
     }
   }
 
+  #emitHit(key: K): void {
+    this.#emitTo(this.#hitListeners!, { type: 'hit', key, kind: 'fresh' })
+  }
+
   #emit(event: CacheEvent<K>): void {
-    for (const listener of this.#listeners!) {
+    this.#emitTo(this.#listeners!, event)
+  }
+
+  #emitTo(listeners: readonly CacheEventListener<K>[], event: CacheEvent<K>): void {
+    for (const listener of listeners) {
       try {
         listener(event)
       } catch (error) {
