@@ -19,7 +19,8 @@ function listen(): string[] {
     const onMessage = (message: unknown): void => {
       const { cache, event } = message as CacheDiagnosticsMessage<string>
       const detail = event.type === 'hit' ? event.kind : event.type === 'remove' ? event.reason : ''
-      seen.push(`${name} ${cache} ${event.key} ${detail}`.trimEnd())
+      const key = 'key' in event ? event.key : ''
+      seen.push(`${name} ${cache} ${key} ${detail}`.trimEnd())
     }
     diagnosticsChannel.subscribe(name, onMessage)
     unsubscribers.push(() => diagnosticsChannel.unsubscribe(name, onMessage))
