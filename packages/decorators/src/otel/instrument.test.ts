@@ -179,6 +179,10 @@ describe('instrument(cache): metrics', () => {
       [`${users},cache.result=miss`]: 0,
     })
     expect(points(metrics, 'cache.load.retries')).toEqual({ [users]: 0 })
+    expect(points(metrics, 'cache.refreshes')).toEqual({
+      [`${users},cache.refresh.result=started`]: 0,
+      [`${users},cache.refresh.result=error`]: 0,
+    })
     const duration = metrics.get('cache.load.duration')!
     expect(duration.descriptor.unit).toBe('s')
     expect(

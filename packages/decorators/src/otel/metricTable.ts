@@ -59,6 +59,15 @@ export const COUNTER_METRICS: readonly CounterMetric[] = [
     points: [{ attributes: {}, read: (c) => c.timeouts }],
   },
   {
+    name: 'cache.refreshes',
+    description: 'Background refreshes started by eagerRefresh, by outcome of those that failed.',
+    unit: '{refresh}',
+    points: [
+      { attributes: { 'cache.refresh.result': 'started' }, read: (c) => c.eagerRefreshes },
+      { attributes: { 'cache.refresh.result': 'error' }, read: (c) => c.eagerRefreshErrors },
+    ],
+  },
+  {
     name: 'cache.l2.requests',
     description: 'Reads of the second tier (l2) after an L1 miss, by result.',
     unit: '{request}',
