@@ -12,7 +12,7 @@ import type {
 } from './events.js'
 import type { ReplayOp } from './replayQueue.js'
 import { newCounters, recordLoadTime, resetCounters, type Counters } from './stats.js'
-import { diagnosticsOf, freshHitChannel, publishFreshHit } from './diagnostics.js'
+import { diagnosticsActive, freshHitChannel, publishEvent, publishFreshHit } from './diagnostics.js'
 import type { LoadTracer } from './loadTracer.js'
 
 /** The counters, listeners and error hook of one cache. */
@@ -33,8 +33,6 @@ export class Tally<K> {
     this.#onError = onError
     this.name = name
     if (onEvent !== undefined) this.#listeners = this.#hitListeners = [onEvent]
-    const diagnostics = diagnosticsOf<K>(name)
-    if (diagnostics !== undefined) this.on(diagnostics, false)
   }
 
   // --- what happened -------------------------------------------------------------------------
@@ -50,20 +48,20 @@ export class Tally<K> {
   staleHit(key: K): void {
     this.counters.staleHits++
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'stale' })
+    if (this.#watched()) this.#emit({ type: 'hit', key, kind: 'stale' })
   }
 
   /** A call that joined the load already in flight for its key. */
   sharedHit(key: K): void {
     this.counters.dedupHits++
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'shared' })
+    if (this.#watched()) this.#emit({ type: 'hit', key, kind: 'shared' })
   }
 
   /** A call that found nothing usable. */
   miss(key: K): void {
     this.counters.misses++
-    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+    if (this.#watched()) this.#emit({ type: 'miss', key })
   }
 
   /**
@@ -73,7 +71,7 @@ export class Tally<K> {
   uncached(key: K): void {
     this.counters.misses++
     this.counters.loads++
-    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+    if (this.#watched()) this.#emit({ type: 'miss', key })
   }
 
   /** A loader is about to run (an L2 hit is no load). */
@@ -84,7 +82,7 @@ export class Tally<K> {
   /** A load produced its value after `attempts` attempts. */
   loaded(key: K, durationMs: number, attempts: number): void {
     recordLoadTime(this.counters, durationMs)
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'load', key, durationMs, attempts })
     }
   }
@@ -102,7 +100,7 @@ export class Tally<K> {
 
   /** The event of a failed load, once its callers are about to get the error. */
   loadFailedEvent(key: K, error: unknown, durationMs: number, attempts: number): void {
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'loadError', key, error, durationMs, attempts })
     }
   }
@@ -110,7 +108,7 @@ export class Tally<K> {
   /** Attempt number `attempt` is about to be made, `delayMs` after the failure of the last. */
   retrying(key: K, attempt: number, delayMs: number, error: unknown): void {
     this.counters.retries++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'retry', key, attempt, delayMs, error })
     }
   }
@@ -124,7 +122,7 @@ export class Tally<K> {
   removed(key: K, reason: RemovalReason): void {
     if (reason === 'evict') this.counters.evictions++
     else if (reason === 'expire') this.counters.expirations++
-    if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason })
+    if (this.#watched()) this.#emit({ type: 'remove', key, reason })
   }
 
   /**
@@ -134,7 +132,7 @@ export class Tally<K> {
   tagsInvalidated(tags: readonly string[], removed: number, remote: boolean): void {
     if (remote) this.counters.tagInvalidationsReceived++
     else this.counters.tagInvalidations++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'invalidateTags', tags, removed, remote })
     }
   }
@@ -142,18 +140,18 @@ export class Tally<K> {
   /** A hit past its entry's `eagerRefresh` point started a background refresh. */
   eagerRefreshStarted(key: K): void {
     this.counters.eagerRefreshes++
-    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'started' })
+    if (this.#watched()) this.#emit({ type: 'eagerRefresh', key, outcome: 'started' })
   }
 
   /** Another instance is refreshing the key (it holds the L2 lock): this one does not load. */
   eagerRefreshBusy(key: K): void {
-    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'busy' })
+    if (this.#watched()) this.#emit({ type: 'eagerRefresh', key, outcome: 'busy' })
   }
 
   /** An eager refresh failed; its entry is kept. */
   eagerRefreshFailed(key: K, error: unknown): void {
     this.counters.eagerRefreshErrors++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'eagerRefresh', key, outcome: 'failed', error })
     }
   }
@@ -161,19 +159,19 @@ export class Tally<K> {
   /** A delete or clear L2 could not take was queued (replayQueue.ts). */
   queued(op: ReplayOp): void {
     this.counters.l2ReplayQueued++
-    if (this.#listeners !== undefined) this.#emitReplay('queued', op, 0)
+    if (this.#watched()) this.#emitReplay('queued', op, 0)
   }
 
   /** A queued delete or clear reached L2. */
   replayed(op: ReplayOp, ageMs: number): void {
     this.counters.l2Replayed++
-    if (this.#listeners !== undefined) this.#emitReplay('replayed', op, ageMs)
+    if (this.#watched()) this.#emitReplay('replayed', op, ageMs)
   }
 
   /** The replay queue was full: its operations became one clear. */
   collapsed(): void {
     this.counters.l2ReplayCollapsed++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emitReplay('collapsed', { kind: 'clear', key: '', at: 0 }, 0)
     }
   }
@@ -229,8 +227,14 @@ export class Tally<K> {
     this.#emitTo(this.#hitListeners!, { type: 'hit', key, kind: 'fresh' })
   }
 
+  /** Whether an event is wanted: a listener, or a diagnostics channel with a subscriber. */
+  #watched(): boolean {
+    return this.#listeners !== undefined || diagnosticsActive()
+  }
+
   #emit(event: CacheEvent<K>): void {
-    this.#emitTo(this.#listeners!, event)
+    if (this.#listeners !== undefined) this.#emitTo(this.#listeners, event)
+    publishEvent(this.name, event)
   }
 
   #emitTo(listeners: readonly CacheEventListener<K>[], event: CacheEvent<K>): void {

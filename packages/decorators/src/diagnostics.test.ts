@@ -5,7 +5,11 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { AsyncCache } from './asyncCache.js'
-import { DIAGNOSTICS_CHANNELS, type CacheDiagnosticsMessage } from './diagnostics.js'
+import {
+  DIAGNOSTICS_CHANNELS,
+  diagnosticsActive,
+  type CacheDiagnosticsMessage,
+} from './diagnostics.js'
 
 const unsubscribers: (() => void)[] = []
 afterEach(() => {
@@ -54,6 +58,18 @@ describe('diagnostics channels', () => {
     ])
   })
 
+  it('is active only while a channel has a subscriber, which a cache made before it still reaches', async () => {
+    const cache = new AsyncCache<string, string>({ name: 'orders' })
+    expect(diagnosticsActive()).toBe(false) // no listener, no subscriber: no event is built
+    await cache.get('a', () => 'A')
+    const seen = listen()
+    expect(diagnosticsActive()).toBe(true)
+    await cache.get('b', () => 'B')
+    expect(seen).toEqual(['@cache/decorators:miss orders b', '@cache/decorators:load orders b'])
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+    expect(diagnosticsActive()).toBe(false)
+  })
+
   it('publishes nothing once unsubscribed, and the cache works the same', async () => {
     const seen = listen()
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
@@ -64,7 +80,7 @@ describe('diagnostics channels', () => {
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 })
   })
 
-  it('builds no event for fresh hits while only the diagnostics listener is attached', async () => {
+  it('builds no event for fresh hits while the hit channel has no subscriber', async () => {
     const cache = new AsyncCache<string, string>({ name: 'users' })
     await cache.get('a', () => 'A')
     const seen: string[] = []

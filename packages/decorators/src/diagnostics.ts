@@ -2,7 +2,7 @@
 // is looked up once, without a static `node:` import (the package runs in browsers too): where
 // the runtime has no `process.getBuiltinModule` (browsers, Node before 20.16) there are no
 // channels and nothing is published. A publish happens only while its channel has subscribers.
-import type { CacheEvent, CacheEventListener } from './events.js'
+import type { CacheEvent } from './events.js'
 
 /** What is published on every channel: the cache's `name` and the event, key included. */
 export interface CacheDiagnosticsMessage<K = unknown> {
@@ -84,17 +84,37 @@ export function publishFreshHit(cache: string, key: unknown): void {
   freshHitChannel.publish({ cache, event } satisfies CacheDiagnosticsMessage)
 }
 
+/** Every event type's channel, made up front so that a subscriber is seen before any publish. */
+const EVENT_TYPES: readonly CacheEvent['type'][] = [
+  'hit',
+  'miss',
+  'load',
+  'loadError',
+  'retry',
+  'remove',
+  'invalidateTags',
+  'eagerRefresh',
+  'l2Replay',
+]
+const watched: readonly Channel[] =
+  channelModuleOf() === null
+    ? []
+    : EVENT_TYPES.map((type) => channelOf(type)).filter((c): c is Channel => c !== undefined)
+
 /**
- * The listener that publishes a cache's other events on their channels (each built only while
- * the cache has a listener; this one is added to every cache where channels exist), or
- * `undefined` where there are none.
+ * Whether any channel of ours has a subscriber: a cache builds its events (other than fresh hits,
+ * which check their own channel) only while someone listens or this is true, so that a process
+ * nobody traces pays one read per channel on a miss, a load or a removal, and allocates nothing.
  */
-export function diagnosticsOf<K>(cache: string): CacheEventListener<K> | undefined {
-  if (channelModuleOf() === null) return undefined
-  return (event) => {
-    const channel = channelOf(event.type)
-    if (channel?.hasSubscribers === true) {
-      channel.publish({ cache, event } satisfies CacheDiagnosticsMessage<K>)
-    }
+export function diagnosticsActive(): boolean {
+  for (const channel of watched) if (channel.hasSubscribers) return true
+  return false
+}
+
+/** Publishes `event` of cache `cache` on its channel, when that channel has subscribers. */
+export function publishEvent<K>(cache: string, event: CacheEvent<K>): void {
+  const channel = channelOf(event.type)
+  if (channel?.hasSubscribers === true) {
+    channel.publish({ cache, event } satisfies CacheDiagnosticsMessage<K>)
   }
 }
