@@ -177,8 +177,9 @@ export class Tally<K> {
   }
 
   #emitReplay(outcome: 'queued' | 'replayed' | 'collapsed', op: ReplayOp, ageMs: number): void {
-    const l2Key = op.kind === 'clear' ? undefined : op.key
-    this.#emit({ type: 'l2Replay', key: undefined, outcome, operation: op.kind, l2Key, ageMs })
+    const base = { type: 'l2Replay', key: undefined, outcome, operation: op.kind, ageMs } as const
+    if (op.kind === 'tag') this.#emit({ ...base, l2Key: undefined, tag: op.key })
+    else this.#emit({ ...base, l2Key: op.kind === 'clear' ? undefined : op.key })
   }
 
   /** The second tier had the key (`true`) or not. */
