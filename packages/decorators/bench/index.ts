@@ -8,6 +8,7 @@ import pMemoize from 'p-memoize'
 
 import { AsyncCache, cached } from '../src/index.js'
 import { compile, race, report, type Contender } from './race.js'
+import { telemetryHits } from './telemetry.js'
 
 // moize ships CJS with `exports.default`; under NodeNext its default import is the module.
 const moize = moizeModule.default
@@ -263,10 +264,11 @@ async function stampede(): Promise<void> {
   }
 }
 
-// BENCH_ONLY=sync,async,ttl,stampede runs a subset.
-const only = (process.env.BENCH_ONLY ?? 'sync,async,ttl,stampede').split(',')
+// BENCH_ONLY=sync,async,ttl,stampede,otel runs a subset.
+const only = (process.env.BENCH_ONLY ?? 'sync,async,ttl,stampede,otel').split(',')
 console.log(`Node ${process.version}`)
 if (only.includes('sync')) await syncHits()
 if (only.includes('async')) await asyncHits()
 if (only.includes('ttl')) await ttlHits()
 if (only.includes('stampede')) await stampede()
+if (only.includes('otel')) await telemetryHits(trace, OPS)

@@ -12,6 +12,8 @@ import type {
 } from './events.js'
 import type { ReplayOp } from './replayQueue.js'
 import { newCounters, recordLoadTime, resetCounters, type Counters } from './stats.js'
+import { diagnosticsActive, freshHitChannel, publishEvent, publishFreshHit } from './diagnostics.js'
+import type { LoadTracer } from './loadTracer.js'
 
 /** The counters, listeners and error hook of one cache. */
 export class Tally<K> {
@@ -19,11 +21,18 @@ export class Tally<K> {
   readonly counters: Counters = newCounters()
   /** `undefined` while nobody listens: the hot path tests this one field. */
   #listeners: readonly CacheEventListener<K>[] | undefined = undefined
+  /** The listeners that want fresh hits too (telemetry counts those from `counters`). */
+  #hitListeners: readonly CacheEventListener<K>[] | undefined = undefined
   readonly #onError: ErrorHandler
+  /** The cache's `name`, for diagnostics messages. */
+  readonly name: string
+  /** Wraps loads in spans while OpenTelemetry tracing is on (telemetryHooks.ts). */
+  tracer: LoadTracer<K> | undefined = undefined
 
-  constructor(onError: ErrorHandler, onEvent: CacheEventListener<K> | undefined) {
+  constructor(onError: ErrorHandler, onEvent: CacheEventListener<K> | undefined, name: string) {
     this.#onError = onError
-    if (onEvent !== undefined) this.#listeners = [onEvent]
+    this.name = name
+    if (onEvent !== undefined) this.#listeners = this.#hitListeners = [onEvent]
   }
 
   // --- what happened -------------------------------------------------------------------------
@@ -31,27 +40,28 @@ export class Tally<K> {
   /** A call served from a fresh entry: the hot path, so it does nothing else. */
   hit(key: K): void {
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'fresh' })
+    if (this.#hitListeners !== undefined) this.#emitHit(key)
+    if (freshHitChannel.hasSubscribers) publishFreshHit(this.name, key)
   }
 
   /** A call served an expired value under `staleWhileRevalidate`. */
   staleHit(key: K): void {
     this.counters.staleHits++
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'stale' })
+    if (this.#watched()) this.#emit({ type: 'hit', key, kind: 'stale' })
   }
 
   /** A call that joined the load already in flight for its key. */
   sharedHit(key: K): void {
     this.counters.dedupHits++
     this.counters.hits++
-    if (this.#listeners !== undefined) this.#emit({ type: 'hit', key, kind: 'shared' })
+    if (this.#watched()) this.#emit({ type: 'hit', key, kind: 'shared' })
   }
 
   /** A call that found nothing usable. */
   miss(key: K): void {
     this.counters.misses++
-    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+    if (this.#watched()) this.#emit({ type: 'miss', key })
   }
 
   /**
@@ -61,7 +71,7 @@ export class Tally<K> {
   uncached(key: K): void {
     this.counters.misses++
     this.counters.loads++
-    if (this.#listeners !== undefined) this.#emit({ type: 'miss', key })
+    if (this.#watched()) this.#emit({ type: 'miss', key })
   }
 
   /** A loader is about to run (an L2 hit is no load). */
@@ -72,7 +82,7 @@ export class Tally<K> {
   /** A load produced its value after `attempts` attempts. */
   loaded(key: K, durationMs: number, attempts: number): void {
     recordLoadTime(this.counters, durationMs)
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'load', key, durationMs, attempts })
     }
   }
@@ -90,7 +100,7 @@ export class Tally<K> {
 
   /** The event of a failed load, once its callers are about to get the error. */
   loadFailedEvent(key: K, error: unknown, durationMs: number, attempts: number): void {
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'loadError', key, error, durationMs, attempts })
     }
   }
@@ -98,7 +108,7 @@ export class Tally<K> {
   /** Attempt number `attempt` is about to be made, `delayMs` after the failure of the last. */
   retrying(key: K, attempt: number, delayMs: number, error: unknown): void {
     this.counters.retries++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'retry', key, attempt, delayMs, error })
     }
   }
@@ -138,7 +148,7 @@ export class Tally<K> {
   removed(key: K, reason: RemovalReason): void {
     if (reason === 'evict') this.counters.evictions++
     else if (reason === 'expire') this.counters.expirations++
-    if (this.#listeners !== undefined) this.#emit({ type: 'remove', key, reason })
+    if (this.#watched()) this.#emit({ type: 'remove', key, reason })
   }
 
   /**
@@ -148,7 +158,7 @@ export class Tally<K> {
   tagsInvalidated(tags: readonly string[], removed: number, remote: boolean): void {
     if (remote) this.counters.tagInvalidationsReceived++
     else this.counters.tagInvalidations++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'invalidateTags', tags, removed, remote })
     }
   }
@@ -156,18 +166,18 @@ export class Tally<K> {
   /** A hit past its entry's `eagerRefresh` point started a background refresh. */
   eagerRefreshStarted(key: K): void {
     this.counters.eagerRefreshes++
-    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'started' })
+    if (this.#watched()) this.#emit({ type: 'eagerRefresh', key, outcome: 'started' })
   }
 
   /** Another instance is refreshing the key (it holds the L2 lock): this one does not load. */
   eagerRefreshBusy(key: K): void {
-    if (this.#listeners !== undefined) this.#emit({ type: 'eagerRefresh', key, outcome: 'busy' })
+    if (this.#watched()) this.#emit({ type: 'eagerRefresh', key, outcome: 'busy' })
   }
 
   /** An eager refresh failed; its entry is kept. */
   eagerRefreshFailed(key: K, error: unknown): void {
     this.counters.eagerRefreshErrors++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emit({ type: 'eagerRefresh', key, outcome: 'failed', error })
     }
   }
@@ -175,26 +185,27 @@ export class Tally<K> {
   /** A delete or clear L2 could not take was queued (replayQueue.ts). */
   queued(op: ReplayOp): void {
     this.counters.l2ReplayQueued++
-    if (this.#listeners !== undefined) this.#emitReplay('queued', op, 0)
+    if (this.#watched()) this.#emitReplay('queued', op, 0)
   }
 
   /** A queued delete or clear reached L2. */
   replayed(op: ReplayOp, ageMs: number): void {
     this.counters.l2Replayed++
-    if (this.#listeners !== undefined) this.#emitReplay('replayed', op, ageMs)
+    if (this.#watched()) this.#emitReplay('replayed', op, ageMs)
   }
 
   /** The replay queue was full: its operations became one clear. */
   collapsed(): void {
     this.counters.l2ReplayCollapsed++
-    if (this.#listeners !== undefined) {
+    if (this.#watched()) {
       this.#emitReplay('collapsed', { kind: 'clear', key: '', at: 0 }, 0)
     }
   }
 
   #emitReplay(outcome: 'queued' | 'replayed' | 'collapsed', op: ReplayOp, ageMs: number): void {
-    const l2Key = op.kind === 'clear' ? undefined : op.key
-    this.#emit({ type: 'l2Replay', key: undefined, outcome, operation: op.kind, l2Key, ageMs })
+    const base = { type: 'l2Replay', key: undefined, outcome, operation: op.kind, ageMs } as const
+    if (op.kind === 'tag') this.#emit({ ...base, l2Key: undefined, tag: op.key })
+    else this.#emit({ ...base, l2Key: op.kind === 'clear' ? undefined : op.key })
   }
 
   /** The second tier had the key (`true`) or not. */
@@ -210,13 +221,19 @@ export class Tally<K> {
 
   // --- listeners and errors ------------------------------------------------------------------
 
-  /** Adds a listener; returns the function that removes it. */
-  on(listener: CacheEventListener<K>): () => void {
+  /**
+   * Adds a listener; returns the function that removes it. `freshHits: false` (telemetry, which
+   * counts them from `counters`) keeps fresh hits, the hot path, from building events for it.
+   */
+  on(listener: CacheEventListener<K>, freshHits = true): () => void {
     if (typeof listener !== 'function') throw configError('listener', 'a function', listener)
     this.#listeners = [...(this.#listeners ?? []), listener]
+    if (freshHits) this.#hitListeners = [...(this.#hitListeners ?? []), listener]
     return () => {
       const rest = (this.#listeners ?? []).filter((l) => l !== listener)
       this.#listeners = rest.length === 0 ? undefined : rest
+      const hitRest = (this.#hitListeners ?? []).filter((l) => l !== listener)
+      this.#hitListeners = hitRest.length === 0 ? undefined : hitRest
     }
   }
 
@@ -233,8 +250,22 @@ export class Tally<K> {
     }
   }
 
+  #emitHit(key: K): void {
+    this.#emitTo(this.#hitListeners!, { type: 'hit', key, kind: 'fresh' })
+  }
+
+  /** Whether an event is wanted: a listener, or a diagnostics channel with a subscriber. */
+  #watched(): boolean {
+    return this.#listeners !== undefined || diagnosticsActive()
+  }
+
   #emit(event: CacheEvent<K>): void {
-    for (const listener of this.#listeners!) {
+    if (this.#listeners !== undefined) this.#emitTo(this.#listeners, event)
+    publishEvent(this.name, event)
+  }
+
+  #emitTo(listeners: readonly CacheEventListener<K>[], event: CacheEvent<K>): void {
+    for (const listener of listeners) {
       try {
         listener(event)
       } catch (error) {

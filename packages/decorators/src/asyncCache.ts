@@ -23,6 +23,9 @@ export type { BatchGetOptions, GetOptions, SetOptions } from './callOptions.js'
 export type { CacheInfo } from './cacheInfo.js'
 export type { WarmupOptions, WarmupResult } from './warmup.js'
 
+/** The engine behind `cache`, for the telemetry entry (src/otel). Internal. */
+export let engineOf: <K>(cache: AsyncCache<K>) => CacheEngine<K>
+
 /**
  * A cache of async (or sync) loads over any `@cache/core` eviction policy.
  *
@@ -44,6 +47,10 @@ export type { WarmupOptions, WarmupResult } from './warmup.js'
  */
 export class AsyncCache<K = unknown, V = unknown> implements Registrable {
   readonly #engine: CacheEngine<K>
+
+  static {
+    engineOf = (cache) => cache.#engine
+  }
 
   /**
    * @param options - see {@link AsyncCacheOptions}.

@@ -66,7 +66,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     this.config = config
     this.now = config.now
     this.hitNow = hitClockOf(config.now, config.ttlResolution)
-    this.tally = new Tally<K>(config.onError, config.onEvent)
+    this.tally = new Tally<K>(config.onError, config.onEvent, config.name)
     this.store = createStore<K>(config.maxSize, config.policy, this.#onRemove)
     this.removals = new Removals(this)
     if (config.autoRemoveMs !== undefined) this.#timer = autoRemove(this, config.autoRemoveMs)

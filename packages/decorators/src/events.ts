@@ -113,10 +113,12 @@ export type CacheEvent<K = unknown> =
       /** No cache key: the operation is on L2 keys (`l2Key`). */
       readonly key: undefined
       readonly outcome: 'queued' | 'replayed' | 'collapsed'
-      /** `'delete'` or `'clear'` (`'collapsed'`: `'clear'`). */
+      /** `'delete'`, `'clear'` or `'tag'` (an `invalidateTags`; `'collapsed'`: `'clear'`). */
       readonly operation: string
-      /** The L2 key deleted; `undefined` for a clear. */
+      /** The L2 key deleted; `undefined` for a clear or a tag. */
       readonly l2Key: string | undefined
+      /** The tag invalidated, for `'tag'` only. */
+      readonly tag?: string
       /** How long ago the operation was made, in ms (0 when queued). */
       readonly ageMs: number
     }

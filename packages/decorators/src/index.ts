@@ -21,6 +21,11 @@ export {
   type MethodNames,
   type SyncCacheControls,
 } from './cached.js'
+export {
+  DIAGNOSTICS_CHANNEL_PREFIX,
+  DIAGNOSTICS_CHANNELS,
+  type CacheDiagnosticsMessage,
+} from './diagnostics.js'
 export { awaitDisposals } from './dispose.js'
 export type { CacheEntry, CacheEntryFields } from './entry.js'
 export { CacheDisposeError, CacheTimeoutError, type DecoratorsErrorCode } from './errors.js'

@@ -5,7 +5,7 @@ import { stableHash } from '@cache/keys'
 
 import { configError } from './errors.js'
 import type { ErrorHandler } from './events.js'
-import { ReplayQueue, type ReplayHooks, type ReplayOp } from './replayQueue.js'
+import { ReplayQueue, TAG, type ReplayHooks, type ReplayOp } from './replayQueue.js'
 
 /** One value as an {@link L2Store} returns it. */
 export interface L2Record {
@@ -372,7 +372,7 @@ export class L2Link {
       const record = records[0]
       if (record === undefined || !(record.ttlMs > 0)) return undefined
       // Removed by a delete or clear not replayed yet: absent, as it will be.
-      return this.replay?.masks(key, record.fetchedAt) === true ? undefined : record
+      return this.replay?.masks(key, record.fetchedAt, record.tags) === true ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined
@@ -399,7 +399,10 @@ export class L2Link {
     if (this.store.lock === undefined) return SKIPPED
     try {
       const result = await this.store.lock(key, options)
-      if (result.status === 'loaded' && this.replay?.masks(key, result.record.fetchedAt) === true) {
+      if (
+        result.status === 'loaded' &&
+        this.replay?.masks(key, result.record.fetchedAt, result.record.tags) === true
+      ) {
         return SKIPPED
       }
       return result
@@ -490,6 +493,8 @@ export class L2Link {
   readonly #resend = (op: ReplayOp, ageMs: number): Promise<boolean> => {
     const options = { ageMs }
     if (op.kind === 'clear') return this.#track(undefined, () => this.store.clear(options))
+    // Sent as of now: a later moment only invalidates more, never brings data back.
+    if (op.kind === TAG) return this.#track(undefined, () => this.store.invalidateTags!([op.key]))
     return this.#track(op.key, () => this.store.delete([op.key], options))
   }
 
@@ -511,7 +516,16 @@ export class L2Link {
       )
       return Promise.resolve(false)
     }
-    return this.#track(undefined, () => this.store.invalidateTags!(tags))
+    const sent = this.#track(undefined, () => this.store.invalidateTags!(tags))
+    const replay = this.replay
+    if (replay === undefined) return sent
+    const at = this.#now()
+    // Failed: each tag is queued (the newest per tag) and replayed as deletes and clears are.
+    return sent.then((ok) => {
+      if (ok) this.replayNow()
+      else for (const tag of tags) replay.add(TAG, tag, at)
+      return ok
+    })
   }
 
   /** Resolves once every write, delete and clear started so far (and since) has settled. */

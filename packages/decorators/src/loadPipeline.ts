@@ -42,7 +42,19 @@ export class LoadPipeline<K> {
    * waiter gives up, then settles it. `first`: the first attempt's result, already obtained
    * (from a sync function that returned a promise).
    */
-  async run(
+  run(
+    flight: Flight,
+    key: K,
+    loader: Loader<K>,
+    ttl: number | undefined,
+    first: PromiseLike<unknown> | undefined,
+  ): Promise<void> {
+    const tracer = this.#engine.tally.tracer
+    if (tracer === undefined) return this.#run(flight, key, loader, ttl, first)
+    return tracer.load(key, flight, () => this.#run(flight, key, loader, ttl, first))
+  }
+
+  async #run(
     flight: Flight,
     key: K,
     loader: Loader<K>,

@@ -118,6 +118,39 @@ describe('replay after an L2 outage (memoryL2Store)', () => {
     ])
   })
 
+  it('replays a tag invalidation an outage held back: no instance serves what it removed', async () => {
+    const { server, caches } = instances(2)
+    const [a, b] = caches as [AsyncCache<string, string>, AsyncCache<string, string>]
+    await a.get('u1', () => 'u1@1', { tags: ['users'] })
+    await a.get('p1', () => 'p1@1', { tags: ['posts'] })
+    await a.whenL2Settled()
+    const events: CacheEvent<string>[] = []
+    a.on((event) => {
+      if (event.type === 'l2Replay') events.push(event)
+    })
+
+    server.disconnect()
+    await expect(a.invalidateTags(['users'])).resolves.toBe(1) // gone here at once
+    await a.whenL2Settled()
+    expect(a.stats()).toMatchObject({ l2ReplayQueued: 1, l2Replayed: 0 })
+    vi.advanceTimersByTime(2_000)
+    await flush()
+
+    server.reconnect()
+    await a.whenL2Settled()
+    expect(a.stats()).toMatchObject({ l2ReplayQueued: 1, l2Replayed: 1 })
+    // A fresh instance reading only L2, and b: the tagged value is gone, the other stays.
+    const c = new AsyncCache<string, string>({ ttl: TTL, l2: memoryL2Store({ server }) })
+    for (const cache of [a, b, c]) {
+      await expect(cache.get('u1', () => 'u1@2')).resolves.toBe('u1@2')
+      await expect(cache.get('p1', () => 'p1@2')).resolves.toBe('p1@1')
+    }
+    expect(events).toEqual([
+      expect.objectContaining({ outcome: 'queued', operation: 'tag', tag: 'users', ageMs: 0 }),
+      expect.objectContaining({ outcome: 'replayed', operation: 'tag', tag: 'users' }),
+    ])
+  })
+
   it('replays as of the moment of the delete: a value written after it survives the replay', async () => {
     const server = new MemoryL2Server()
     const storeA = flaky(memoryL2Store({ server }))

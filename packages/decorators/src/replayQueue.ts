@@ -41,6 +41,8 @@ export const DEFAULT_REPLAY_LIMIT = 1000
 export const REPLAY_RETRY_MS = 1000
 
 const CLEAR = 'clear'
+/** A tag invalidation's kind (the tag is its key). */
+export const TAG = 'tag'
 
 /** The operations one cache owes its second tier. */
 export class ReplayQueue {
@@ -96,15 +98,22 @@ export class ReplayQueue {
   }
 
   /**
-   * Whether a value of L2 key `key` loaded at `fetchedAt` is one a queued operation removes: a
-   * read must then count it as absent until the operation has reached the store.
+   * Whether a value of L2 key `key` loaded at `fetchedAt` (carrying `tags`) is one a queued
+   * operation removes: a read must then count it as absent until the operation has reached the
+   * store.
    */
-  masks(key: string, fetchedAt: number): boolean {
+  masks(key: string, fetchedAt: number, tags?: readonly string[]): boolean {
     if (this.#ops.size === 0) return false
     const clear = this.#ops.get(idOf(CLEAR, ''))
     if (clear !== undefined && clear.at >= fetchedAt) return true
     const op = this.#ops.get(idOf('delete', key))
-    return op !== undefined && op.at >= fetchedAt
+    if (op !== undefined && op.at >= fetchedAt) return true
+    if (tags === undefined) return false
+    for (const tag of tags) {
+      const invalidation = this.#ops.get(idOf(TAG, tag))
+      if (invalidation !== undefined && invalidation.at >= fetchedAt) return true
+    }
+    return false
   }
 
   /**

@@ -82,6 +82,7 @@ describe('the README', () => {
             paths: {
               '@cache/decorators': [join(pkg, 'src', 'index.ts')],
               '@cache/decorators/testing': [join(pkg, 'src', 'testing', 'index.ts')],
+              '@cache/decorators/otel': [join(pkg, 'src', 'otel', 'index.ts')],
             },
           },
           include: ['*.ts'],

@@ -15,7 +15,8 @@ testL2Store<RedisStore>(
     const store = redisStore({
       url: env.server.url,
       prefix: `${namespace}:`,
-      timeoutMs: 200,
+      // Well above a round trip, even on a busy CI machine: a clear is several calls, each bounded.
+      timeoutMs: 1_000,
       breaker: { failureThreshold: 2, cooldownMs: 50, maxCooldownMs: 200 },
       singleFlight: { lockTtlMs: lockLeaseMs, waitMs: lockWaitMs, pollMs: 5, maxPollMs: 50 },
       onError: () => {

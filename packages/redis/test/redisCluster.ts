@@ -38,8 +38,9 @@ export interface RedisCluster {
   /** The node now serving `key`'s slot as master, per a running node's `CLUSTER SLOTS`. */
   masterOf(key: string): Promise<RedisServer>
   /**
-   * Resolves once every running node reports `cluster_state:ok` and every slot is served by a
-   * running master; throws after `ms` (default 10 s).
+   * Resolves once every running node reports `cluster_state:ok`, every running replica has synced
+   * with its master, and every slot is served by a running master; throws after `ms` (default
+   * 10 s).
    */
   waitUntilHealthy(ms?: number): Promise<void>
   /** Stops every node and removes their working directory. */
@@ -138,6 +139,11 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       for (const node of running()) {
         const info = String(await clusterCommand(node.port, ['CLUSTER', 'INFO']))
         if (!info.includes('cluster_state:ok')) return false
+        // A replica counts once it has synced with its master: until then a failover loses data.
+        const replication = String(await clusterCommand(node.port, ['INFO', 'replication']))
+        if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) {
+          return false
+        }
       }
       let served = 0
       for (const [start, end, [, port]] of await slotRanges()) {

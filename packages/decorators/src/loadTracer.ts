@@ -1,0 +1,13 @@
+// The hook through which tracing (src/otel) wraps each load: undefined until `instrument()`
+// turns tracing on, so a cache without it pays one field test per load.
+import type { Flight } from './flight.js'
+
+/** Runs one load inside a span of its own. Internal. */
+export interface LoadTracer<K> {
+  /**
+   * Runs `load` (the pipeline's attempts) with the load's span active, so that what the loader
+   * starts (a database call's span) is its child; `settled` is the flight's promise, which ends
+   * the span with the outcome.
+   */
+  load(key: K, flight: Flight, load: () => Promise<void>): Promise<void>
+}

@@ -1,0 +1,250 @@
+// instrument(cache): OpenTelemetry metrics and load spans for one cache, through
+// @opentelemetry/api only (an optional peer dependency, loaded by this entry alone).
+import {
+  context,
+  metrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  ValueType,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type MeterProvider,
+  type ObservableResult,
+  type TracerProvider,
+} from '@opentelemetry/api'
+
+import { engineOf, type AsyncCache } from '../asyncCache.js'
+import type { CacheEngine } from '../engine.js'
+import { configError } from '../errors.js'
+import type { CacheEvent } from '../events.js'
+import type { LoadTracer } from '../loadTracer.js'
+import { COUNTER_METRICS } from './metricTable.js'
+import { MonotonicTotal } from './monotonic.js'
+
+/** The instrumentation scope's name, for meters and tracers. */
+export const INSTRUMENTATION_SCOPE = '@cache/decorators'
+
+/**
+ * Bucket boundaries of `cache.load.duration`, in seconds: OpenTelemetry's HTTP duration buckets,
+ * from 5 ms to 10 s.
+ */
+export const LOAD_DURATION_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]
+
+/** Options of {@link instrument}. */
+export interface InstrumentOptions {
+  /**
+   * Where the metrics go; `false` for none.
+   * @default the global MeterProvider (`metrics.getMeterProvider()`)
+   */
+  readonly meterProvider?: MeterProvider | false
+  /**
+   * Where the load spans go; `false` for none.
+   * @default the global TracerProvider (`trace.getTracerProvider()`)
+   */
+  readonly tracerProvider?: TracerProvider | false
+  /**
+   * The `cache.name` attribute of every metric point and span.
+   * @default the cache's `name` option (a cached function's name)
+   */
+  readonly name?: string
+}
+
+/** What {@link instrument} accepts: an AsyncCache, or a function made by `cached()`. */
+export type Instrumentable<K = unknown, V = unknown> =
+  AsyncCache<K, V> | { readonly cache: AsyncCache<unknown, V> }
+
+/** Removes the instrumentation that {@link instrument} installed. Calling it again does nothing. */
+export type Uninstrument = () => void
+
+const instrumented = new WeakSet<object>()
+
+/**
+ * Reports one cache to OpenTelemetry until the returned function is called:
+ *
+ * - metrics (counters read from the cache's own statistics when the SDK collects, so the hit path
+ *   pays nothing): `cache.requests` by `cache.result` (`hit`, `stale`, `dedup`, `miss`),
+ *   `cache.loads`, `cache.load.retries`, `cache.load.timeouts`, `cache.l2.requests` by
+ *   `cache.result`, `cache.l2.errors`, and the observable gauge `cache.size`; from events:
+ *   the histogram `cache.load.duration` (seconds, `error.type` on failed loads),
+ *   `cache.load.errors` by `error.type` and `cache.evictions` by `cache.eviction.reason`;
+ * - a `cache.load` span per load, a child of the caller's active span, with the loader run
+ *   inside it (a database call's span is its child); attributes `cache.name`, and `error.type`
+ *   with status ERROR when the load failed. Neither keys nor values are ever recorded.
+ *
+ * Every metric point carries `cache.name`. One instrumentation per cache at a time.
+ *
+ * @example
+ * ```ts
+ * import { instrument } from '@cache/decorators/otel'
+ * const users = new AsyncCache<number, User>({ name: 'users', maxSize: 10_000 })
+ * const stop = instrument(users) // global providers; or { meterProvider, tracerProvider }
+ * ```
+ * @throws {CacheConfigError} when `target` is neither an AsyncCache nor a cached function, or
+ * is instrumented already.
+ */
+export function instrument<K, V>(
+  target: Instrumentable<K, V>,
+  options: InstrumentOptions = {},
+): Uninstrument {
+  const engine = engineOfTarget(target)
+  if (instrumented.has(engine)) {
+    throw configError('instrument(target)', 'a cache not instrumented already', target)
+  }
+  instrumented.add(engine)
+  const name = options.name ?? engine.config.name
+  const stops: (() => void)[] = []
+  const meterProvider = options.meterProvider ?? metrics.getMeterProvider()
+  if (meterProvider !== false) stops.push(meter(engine, meterProvider, name))
+  const tracerProvider = options.tracerProvider ?? trace.getTracerProvider()
+  if (tracerProvider !== false) stops.push(tracing(engine, tracerProvider, name))
+  let done = false
+  return () => {
+    if (done) return
+    done = true
+    for (const stop of stops) stop()
+    instrumented.delete(engine)
+  }
+}
+
+function engineOfTarget<K, V>(target: Instrumentable<K, V>): CacheEngine {
+  // The engine's key type does not matter to telemetry, which never reads a key.
+  const cache = ('cache' in target ? target.cache : target) as unknown as AsyncCache
+  try {
+    return engineOf(cache)
+  } catch {
+    throw configError('instrument(target)', 'an AsyncCache or a cached() function', target)
+  }
+}
+
+/** `error.type`, as OpenTelemetry's conventions define it: the error's class name. */
+function errorType(error: unknown): string {
+  if (error instanceof Error) return error.name
+  return '_OTHER'
+}
+
+// --- metrics ------------------------------------------------------------------------------------
+
+/** The instruments fed by events, and how each event type feeds them (one entry per type). */
+interface EventInstruments {
+  readonly duration: Histogram
+  readonly errors: Counter
+  readonly evictions: Counter
+}
+
+type EventRecorder = (
+  event: CacheEvent,
+  instruments: EventInstruments,
+  attributes: Attributes,
+) => void
+
+/** What each event type records; a new event type (fail-safe's) adds an entry here. */
+const EVENT_RECORDERS: Partial<Record<CacheEvent['type'], EventRecorder>> = {
+  load: (event, { duration }, attributes) => {
+    if (event.type === 'load') duration.record(event.durationMs / 1000, attributes)
+  },
+  loadError: (event, { duration, errors }, attributes) => {
+    if (event.type !== 'loadError') return
+    const failed = { ...attributes, 'error.type': errorType(event.error) }
+    duration.record(event.durationMs / 1000, failed)
+    errors.add(1, failed)
+  },
+  remove: (event, { evictions }, attributes) => {
+    if (event.type !== 'remove') return
+    evictions.add(1, { ...attributes, 'cache.eviction.reason': event.reason })
+  },
+}
+
+function meter(engine: CacheEngine, provider: MeterProvider, name: string): () => void {
+  const meter = provider.getMeter(INSTRUMENTATION_SCOPE)
+  const base: Attributes = { 'cache.name': name }
+  const instruments: EventInstruments = {
+    duration: meter.createHistogram('cache.load.duration', {
+      description: 'How long loads took, from the first attempt to the result (retries included).',
+      unit: 's',
+      valueType: ValueType.DOUBLE,
+      advice: { explicitBucketBoundaries: [...LOAD_DURATION_BUCKETS] },
+    }),
+    errors: meter.createCounter('cache.load.errors', {
+      description: 'Loads that failed for good (after their retries), by error.type.',
+      unit: '{error}',
+      valueType: ValueType.INT,
+    }),
+    evictions: meter.createCounter('cache.evictions', {
+      description:
+        'Entries that left the cache, by cache.eviction.reason (evict, expire, delete, replace, clear).',
+      unit: '{entry}',
+      valueType: ValueType.INT,
+    }),
+  }
+  const stopEvents = engine.tally.on((event) => {
+    EVENT_RECORDERS[event.type]?.(event, instruments, base)
+  }, false)
+
+  const observed = COUNTER_METRICS.map((metric) => {
+    const counter = meter.createObservableCounter(metric.name, {
+      description: metric.description,
+      unit: metric.unit,
+      valueType: ValueType.INT,
+    })
+    const points = metric.points.map((point) => ({
+      attributes: { ...base, ...point.attributes },
+      read: point.read,
+      total: new MonotonicTotal(),
+    }))
+    const callback = (result: ObservableResult): void => {
+      const counters = engine.tally.counters
+      for (const point of points)
+        result.observe(point.total.read(point.read(counters)), point.attributes)
+    }
+    counter.addCallback(callback)
+    return () => {
+      counter.removeCallback(callback)
+    }
+  })
+  const size = meter.createObservableGauge('cache.size', {
+    description: 'Fresh entries held in memory (L1).',
+    unit: '{entry}',
+    valueType: ValueType.INT,
+  })
+  const observeSize = (result: ObservableResult): void => {
+    result.observe(engine.size, base)
+  }
+  size.addCallback(observeSize)
+  return () => {
+    stopEvents()
+    for (const stop of observed) stop()
+    size.removeCallback(observeSize)
+  }
+}
+
+// --- spans --------------------------------------------------------------------------------------
+
+function tracing(engine: CacheEngine, provider: TracerProvider, name: string): () => void {
+  const tracer = provider.getTracer(INSTRUMENTATION_SCOPE)
+  const attributes: Attributes = { 'cache.name': name }
+  const loadTracer: LoadTracer<unknown> = {
+    load(_key, flight, load) {
+      const parent = context.active()
+      const span = tracer.startSpan('cache.load', { kind: SpanKind.INTERNAL, attributes }, parent)
+      flight.promise.then(
+        () => {
+          span.end()
+        },
+        (error: unknown) => {
+          span.setAttribute('error.type', errorType(error))
+          span.setStatus({ code: SpanStatusCode.ERROR })
+          span.end()
+        },
+      )
+      return context.with(trace.setSpan(parent, span), load)
+    },
+  }
+  engine.tally.tracer = loadTracer
+  return () => {
+    if (engine.tally.tracer === loadTracer) engine.tally.tracer = undefined
+  }
+}
