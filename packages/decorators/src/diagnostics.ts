@@ -95,6 +95,10 @@ const EVENT_TYPES: readonly CacheEvent['type'][] = [
   'invalidateTags',
   'eagerRefresh',
   'l2Replay',
+  'failSafe',
+  'softTimeout',
+  'backgroundLoad',
+  'backgroundLoadError',
 ]
 const watched: readonly Channel[] =
   channelModuleOf() === null

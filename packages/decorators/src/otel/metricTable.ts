@@ -68,6 +68,27 @@ export const COUNTER_METRICS: readonly CounterMetric[] = [
     ],
   },
   {
+    name: 'cache.failsafe.activations',
+    description: 'Loads that failed and were answered with a stale value by failSafe.',
+    unit: '{activation}',
+    points: [{ attributes: {}, read: (c) => c.failSafeActivations }],
+  },
+  {
+    name: 'cache.load.soft_timeouts',
+    description: 'Loads that passed timeouts.soft: the caller got the stale value.',
+    unit: '{load}',
+    points: [{ attributes: {}, read: (c) => c.softTimeouts }],
+  },
+  {
+    name: 'cache.load.background',
+    description: 'Loads that finished in the background after a soft timeout, by result.',
+    unit: '{load}',
+    points: [
+      { attributes: { 'cache.load.result': 'ok' }, read: (c) => c.backgroundLoads },
+      { attributes: { 'cache.load.result': 'error' }, read: (c) => c.backgroundLoadErrors },
+    ],
+  },
+  {
     name: 'cache.l2.requests',
     description: 'Reads of the second tier (l2) after an L1 miss, by result.',
     unit: '{request}',
