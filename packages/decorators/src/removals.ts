@@ -25,17 +25,17 @@ export class Removals<K> {
 
   /** Removes `key` from the store as an expiry: counted, and reported, as one. */
   expire(key: K): void {
-    this.#deleteReason = 'expire'
-    try {
-      this.#host.store.delete(key)
-    } finally {
-      this.#deleteReason = 'delete'
-    }
+    this.#deleteAs(key, 'expire')
   }
 
   /** Removes `key` from the store for a tag invalidation: reported with reason `'tag'`. */
   removeForTags(key: K): void {
-    this.#deleteReason = 'tag'
+    this.#deleteAs(key, 'tag')
+  }
+
+  /** Deletes `key` from the store, reporting the removal with `reason` instead of `'delete'`. */
+  #deleteAs(key: K, reason: RemovalReason): void {
+    this.#deleteReason = reason
     try {
       this.#host.store.delete(key)
     } finally {
