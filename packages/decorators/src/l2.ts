@@ -452,7 +452,7 @@ export class L2Link {
   delete(key: string): Promise<boolean> {
     return this.#queueOnFailure(
       'delete',
-      key,
+      [key],
       this.#track(key, () => this.store.delete([key])),
     )
   }
@@ -461,7 +461,7 @@ export class L2Link {
   clear(): Promise<boolean> {
     return this.#queueOnFailure(
       'clear',
-      '',
+      [''],
       this.#track(undefined, () => this.store.clear()),
     )
   }
@@ -478,13 +478,14 @@ export class L2Link {
     void flush.then(() => this.#pending.delete(flush))
   }
 
-  #queueOnFailure(kind: string, key: string, sent: Promise<boolean>): Promise<boolean> {
+  /** `sent`, which on a failure queues `kind` of each of `keys` (as of now) for the replay. */
+  #queueOnFailure(kind: string, keys: readonly string[], sent: Promise<boolean>): Promise<boolean> {
     const replay = this.replay
     if (replay === undefined) return sent
     const at = this.#now()
     return sent.then((ok) => {
       if (ok) this.replayNow()
-      else replay.add(kind, key, at)
+      else for (const key of keys) replay.add(kind, key, at)
       return ok
     })
   }
@@ -516,16 +517,12 @@ export class L2Link {
       )
       return Promise.resolve(false)
     }
-    const sent = this.#track(undefined, () => this.store.invalidateTags!(tags))
-    const replay = this.replay
-    if (replay === undefined) return sent
-    const at = this.#now()
     // Failed: each tag is queued (the newest per tag) and replayed as deletes and clears are.
-    return sent.then((ok) => {
-      if (ok) this.replayNow()
-      else for (const tag of tags) replay.add(TAG, tag, at)
-      return ok
-    })
+    return this.#queueOnFailure(
+      TAG,
+      tags,
+      this.#track(undefined, () => this.store.invalidateTags!(tags)),
+    )
   }
 
   /** Resolves once every write, delete and clear started so far (and since) has settled. */
