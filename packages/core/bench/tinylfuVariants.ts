@@ -41,26 +41,44 @@ const withSynthetic = only === undefined
 const names = args.filter((a) => !a.startsWith('--'))
 
 let synthetic: Workload[] | undefined
-// Built on first use: 8M requests in all.
+// Built on first use: 8M requests in all. With --fresh, ten others that were not looked at while
+// choosing the options (other seeds, sizes, skews, loop lengths and drift speeds).
 function syntheticWorkloads(): Workload[] {
-  synthetic ??= [
-    ['Zipf .99', zipfTrace({ length: 2_000_000, keys: 100_000, skew: 0.99, seed: 1 }), 10_000],
-    ['Zipf .8', zipfTrace({ length: 1_000_000, keys: 100_000, skew: 0.8, seed: 2 }), 10_000],
-    ['Zipf .99 @500', zipfTrace({ length: 500_000, keys: 10_000, skew: 0.99, seed: 3 }), 500],
-    ['Zipf .7 @1k', zipfTrace({ length: 500_000, keys: 10_000, skew: 0.7, seed: 4 }), 1000],
-    ['loop 15k', loopTrace({ length: 300_000, keys: 15_000 }), 10_000],
-    ['loop 1.2k', loopTrace({ length: 100_000, keys: 1_200 }), 1000],
-    ['scan mix', scanMixTrace({ length: 500_000, keys: 50_000, hotKeys: 2000, seed: 5 }), 1000],
-    ['drift @1k', drift(1_000_000, 1000, 50), 1000],
-    ['drift @10k', drift(2_000_000, 10_000, 5), 10_000],
-  ]
+  synthetic ??= args.includes('--fresh')
+    ? [
+        ['Zipf .9 @5k', zipfTrace({ length: 1e6, keys: 50_000, skew: 0.9, seed: 11 }), 5000],
+        ['Zipf .99 @1k', zipfTrace({ length: 5e5, keys: 20_000, skew: 0.99, seed: 12 }), 1000],
+        ['Zipf .6 @2k', zipfTrace({ length: 5e5, keys: 20_000, skew: 0.6, seed: 13 }), 2000],
+        ['Zipf 1.2 @200', zipfTrace({ length: 2e5, keys: 5_000, skew: 1.2, seed: 14 }), 200],
+        ['loop 2k @1k', loopTrace({ length: 100_000, keys: 2_000 }), 1000],
+        ['loop 5.5k @5k', loopTrace({ length: 200_000, keys: 5_500 }), 5000],
+        [
+          'scan mix @2k',
+          scanMixTrace({ length: 500_000, keys: 30_000, hotKeys: 4000, seed: 15 }),
+          2000,
+        ],
+        ['drift/20 @2k', drift(1_000_000, 2000, 20, 16), 2000],
+        ['drift/200 @500', drift(500_000, 500, 200, 17), 500],
+        ['drift/2 @5k', drift(1_000_000, 5000, 2, 18), 5000],
+      ]
+    : [
+        ['Zipf .99', zipfTrace({ length: 2_000_000, keys: 100_000, skew: 0.99, seed: 1 }), 10_000],
+        ['Zipf .8', zipfTrace({ length: 1_000_000, keys: 100_000, skew: 0.8, seed: 2 }), 10_000],
+        ['Zipf .99 @500', zipfTrace({ length: 500_000, keys: 10_000, skew: 0.99, seed: 3 }), 500],
+        ['Zipf .7 @1k', zipfTrace({ length: 500_000, keys: 10_000, skew: 0.7, seed: 4 }), 1000],
+        ['loop 15k', loopTrace({ length: 300_000, keys: 15_000 }), 10_000],
+        ['loop 1.2k', loopTrace({ length: 100_000, keys: 1_200 }), 1000],
+        ['scan mix', scanMixTrace({ length: 500_000, keys: 50_000, hotKeys: 2000, seed: 5 }), 1000],
+        ['drift @1k', drift(1_000_000, 1000, 50), 1000],
+        ['drift @10k', drift(2_000_000, 10_000, 5), 10_000],
+      ]
   return synthetic
 }
 
 // Zipf(0.9) popularity over 20 × size keys whose ranks slide by one key every `speed` requests:
 // recently popular keys fade, a recency-heavy stream on which LRU does well.
-function drift(length: number, size: number, speed: number): Int32Array {
-  const base = zipfTrace({ length, keys: size * 20, skew: 0.9, seed: 7 })
+function drift(length: number, size: number, speed: number, seed = 7): Int32Array {
+  const base = zipfTrace({ length, keys: size * 20, skew: 0.9, seed })
   const out = new Int32Array(length)
   for (let i = 0; i < length; i++) out[i] = base[i]! + Math.floor(i / speed)
   return out
