@@ -62,6 +62,8 @@ export interface Variant {
   hold?: boolean
   /** Entries moved per marginal ghost hit (marginalUnit). */
   unit?: number
+  /** A victim that wins a contest goes to probation's newest end (a second chance for the rest). */
+  rotate?: boolean
   /** Sample period of the climber in × maxSize (10). */
   period?: number
 }
@@ -395,6 +397,7 @@ export class VariantCache {
       return victim
     }
     this.rejected?.add(this.keys[candidate]!)
+    if (this.v.rotate && this.seg[victim] === PROBATION) this.#moveToHead(PROBATION, victim)
     return candidate
   }
 
@@ -664,6 +667,7 @@ export const VARIANTS: Record<string, Variant> = {
   marginal4: { climber: 'marginal', marginalShare: 0.04 },
   fixed: { climber: 'none' },
   unit: { climber: 'marginalUnit' },
+  rotate: { rotate: true },
   oldest: { victimOldest: true, tieClockRequests: true },
   hill: { withHill: true },
   hold: { withHill: true, hold: true },
