@@ -38,9 +38,12 @@ export function hashKey(key: unknown): number {
 
 // FNV-1a over pairs of UTF-16 code units: half the multiplications of one unit per step, on the
 // chain every evicting `set` of a string key waits for. The weaker spreading of the second unit is
-// made up by the sketch's own mixing of the result.
-function hashString(value: string): number {
-  let hash = 0x811c9dc5
+// made up by the sketch's own mixing of the result (and by the position mixing of `StringTable`,
+// which keeps short string keys with this same hash).
+/** The hash `hashKey` gives a string: an int32. */
+export function hashString(value: string): number {
+  // As an int32 from the start: the empty string's hash is this basis, as `StringTable` stores it.
+  let hash = 0x811c9dc5 | 0
   const pairs = value.length - 1
   let i = 0
   for (; i < pairs; i += 2) {

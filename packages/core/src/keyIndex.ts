@@ -1,15 +1,22 @@
 // Key → slot, for every policy. Integer keys (int32, the common numeric id) live in an
 // open-addressing table over two typed arrays, sized for the cache's slot capacity and rebuilt
 // only when that capacity doubles (see `reserve`): a lookup is a multiply and one or two array reads, several times faster than a `Map`,
-// and the table takes 16 to 32 bytes per slot of capacity, less than a `Map` holding as many. Every other key (strings,
-// floats, NaN, objects, ...) goes to a `Map`. Keys compare as in a `Map` (SameValueZero): -0 is
-// the integer 0.
+// and the table takes 16 to 32 bytes per slot of capacity, less than a `Map` holding as many.
+// Short strings go to a table of the same kind (`StringTable`), which, unlike a `Map`, allocates
+// nothing as keys come and go. Every other key (long strings, floats, NaN, objects, ...) goes to a
+// `Map`. Keys compare as in a `Map` (SameValueZero): -0 is the integer 0.
+import { hashKey } from './hashKey.js'
+import { SHORT_STRING, StringTable } from './stringTable.js'
 
 const EMPTY = 0
 
-/** A key → slot index: a typed table for int32 keys, a `Map` for the rest. */
+/** A key → slot index: typed tables for int32 keys and short strings, a `Map` for the rest. */
 export class KeyIndex<K> {
   readonly #map = new Map<K, number>()
+  // Created by the first short string key. `#stringsInMap` is set for good when keys chosen to
+  // collide make its probe runs too long: its keys move to the `Map`, and so do later ones.
+  #strings: StringTable | undefined
+  #stringsInMap = false
   #capacity: number
   // Created by the first integer key: a cache of strings never pays for them. Per position, the
   // key and slot + 1 (EMPTY = free); at most half the positions are used.
@@ -34,6 +41,7 @@ export class KeyIndex<K> {
   reserve(capacity: number): void {
     if (capacity <= this.#capacity) return
     this.#capacity = capacity
+    if (this.#strings !== undefined && !this.#strings.reserve(capacity)) this.#moveStringsToMap()
     const keys = this.#intKeys
     const slots = this.#intSlots
     if (keys === undefined || slots === undefined) return
@@ -47,14 +55,22 @@ export class KeyIndex<K> {
 
   /** How many keys are held. */
   get size(): number {
-    return this.#map.size + this.#intCount
+    return this.#map.size + this.#intCount + (this.#strings?.size ?? 0)
   }
 
   /** The slot of `key`, or `undefined`. */
   get(key: K): number | undefined {
     // Each path in a method of its own: a call site that only ever sees strings (or only
     // integers) compiles only its path.
-    return typeof key === 'number' && (key | 0) === key ? this.#getInt(key) : this.#map.get(key)
+    return typeof key === 'number' && (key | 0) === key ? this.#getInt(key) : this.#getOther(key)
+  }
+
+  /**
+   * `hashKey(key)`, without hashing again a short string that the last `get` looked up (a new
+   * entry's key, which a frequency sketch then counts).
+   */
+  hashOf(key: K): number {
+    return typeof key === 'number' && (key | 0) === key ? key : this.#hashOther(key)
   }
 
   /** Whether `key` is held. */
@@ -65,14 +81,14 @@ export class KeyIndex<K> {
   /** Maps `key` to `slot`; `key` must not be held yet, or holds that slot already. */
   set(key: K, slot: number): void {
     if (typeof key === 'number' && (key | 0) === key) this.#setInt(key, slot)
-    else this.#map.set(key, slot)
+    else this.#setOther(key, slot)
   }
 
   /** Removes `key`; whether it was held. */
   delete(key: K): boolean {
     return typeof key === 'number' && (key | 0) === key
       ? this.#deleteInt(key)
-      : this.#map.delete(key)
+      : this.#deleteOther(key)
   }
 
   /** Removes every key. */
@@ -80,6 +96,7 @@ export class KeyIndex<K> {
     this.#map.clear()
     this.#intSlots?.fill(EMPTY)
     this.#intCount = 0
+    this.#strings?.clear()
   }
 
   /** Every held slot, in no particular order; a snapshot, so the index may change meanwhile. */
@@ -89,7 +106,47 @@ export class KeyIndex<K> {
     if (slots !== undefined) {
       for (const slot of slots) if (slot !== EMPTY) all.push(slot - 1)
     }
+    this.#strings?.forEach((_, slot) => all.push(slot))
     return all
+  }
+
+  #getOther(key: K): number | undefined {
+    return this.#isShortString(key) ? this.#strings?.get(key) : this.#map.get(key)
+  }
+
+  #hashOther(key: K): number {
+    return this.#isShortString(key) && this.#strings !== undefined
+      ? this.#strings.hashOf(key)
+      : hashKey(key)
+  }
+
+  #setOther(key: K, slot: number): void {
+    if (this.#isShortString(key)) this.#setString(key, slot)
+    else this.#map.set(key, slot)
+  }
+
+  #deleteOther(key: K): boolean {
+    return this.#isShortString(key) ? (this.#strings?.delete(key) ?? false) : this.#map.delete(key)
+  }
+
+  #isShortString(key: K): key is K & string {
+    return typeof key === 'string' && key.length <= SHORT_STRING && !this.#stringsInMap
+  }
+
+  #setString(key: string, slot: number): void {
+    const strings = (this.#strings ??= new StringTable(this.#capacity, this.#seed))
+    if (!strings.set(key, slot)) {
+      this.#moveStringsToMap()
+      this.#map.set(key as K, slot)
+    }
+  }
+
+  // Keys chosen to collide: every string key goes to the `Map` from now on (a `Map`'s hashing is
+  // seeded by V8 and its buckets are chained), at the `Map`'s speed.
+  #moveStringsToMap(): void {
+    this.#strings!.forEach((key, slot) => this.#map.set(key as K, slot))
+    this.#strings = undefined
+    this.#stringsInMap = true
   }
 
   #getInt(key: number): number | undefined {

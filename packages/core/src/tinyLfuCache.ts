@@ -183,7 +183,8 @@ export class TinyLFUCache<K, V> extends LinkedSlotCache<K, V> {
 
   protected insert(slot: number, key: K): void {
     const sketch = this.#sketch
-    const mixed = sketch.mix(hashKey(key))
+    // The key's hash as `hashKey` gives it; a short string's comes from its lookup just before.
+    const mixed = sketch.mix(this.keyIndex.hashOf(key))
     const block = sketch.blockOf(mixed)
     const counterHash = sketch.counterHashOf(mixed)
     this.#blocks[slot] = block | WINDOW
