@@ -34,8 +34,8 @@ export class StringTable {
   // Positions come from `(hash ^ seed) × 2^32/φ`, so that keys cannot be chosen to share a home
   // position without knowing the seed.
   readonly #seed: number
-  // The last key `get` hashed: a `set` or `hashOf` of the same key right after a missed lookup
-  // (every new entry) reuses its hash.
+  // The last key `get` missed: a `set` or `hashOf` of the same key right after (every new entry)
+  // reuses its hash.
   #lastKey: string | undefined
   #lastHash = 0
 
@@ -54,7 +54,7 @@ export class StringTable {
     return this.#count
   }
 
-  /** The hash of `key` (the same as `hashKey`'s), reusing the last lookup's when it was this key. */
+  /** The hash of `key` (the same as `hashKey`'s), reusing the last missed lookup's if it was this key. */
   hashOf(key: string): number {
     return key === this.#lastKey ? this.#lastHash : hashString(key)
   }
@@ -62,13 +62,16 @@ export class StringTable {
   /** The slot of `key`, or `undefined`. */
   get(key: string): number | undefined {
     const hash = hashString(key)
-    this.#lastKey = key
-    this.#lastHash = hash
     const cells = this.#cells
     const mask = this.#mask
     for (let at = this.#home(hash); ; at = (at + 1) & mask) {
       const slot = cells[2 * at + 1]!
-      if (slot === EMPTY) return undefined
+      if (slot === EMPTY) {
+        // A miss: the key is likely to be added next (and counted, by W-TinyLFU's sketch).
+        this.#lastKey = key
+        this.#lastHash = hash
+        return undefined
+      }
       if (cells[2 * at] === hash && this.#keys[at] === key) return slot - 1
     }
   }
