@@ -16,6 +16,8 @@ export class KeyIndex<K> {
   // Created by the first short string key. `#stringsInMap` is set for good when keys chosen to
   // collide make its probe runs too long: its keys move to the `Map`, and so do later ones.
   #strings: StringTable | undefined
+  // Its size, kept here so that `size` (read by every `set` of a new key) is two loads and a call.
+  #stringCount = 0
   #stringsInMap = false
   #capacity: number
   // Created by the first integer key: a cache of strings never pays for them. Per position, the
@@ -55,7 +57,7 @@ export class KeyIndex<K> {
 
   /** How many keys are held. */
   get size(): number {
-    return this.#map.size + this.#intCount + (this.#strings?.size ?? 0)
+    return this.#map.size + this.#intCount + this.#stringCount
   }
 
   /** The slot of `key`, or `undefined`. */
@@ -97,6 +99,7 @@ export class KeyIndex<K> {
     this.#intSlots?.fill(EMPTY)
     this.#intCount = 0
     this.#strings?.clear()
+    this.#stringCount = 0
   }
 
   /** Every held slot, in no particular order; a snapshot, so the index may change meanwhile. */
@@ -126,7 +129,10 @@ export class KeyIndex<K> {
   }
 
   #deleteOther(key: K): boolean {
-    return this.#isShortString(key) ? (this.#strings?.delete(key) ?? false) : this.#map.delete(key)
+    if (!this.#isShortString(key)) return this.#map.delete(key)
+    if (this.#strings === undefined || !this.#strings.delete(key)) return false
+    this.#stringCount--
+    return true
   }
 
   #isShortString(key: K): key is K & string {
@@ -135,7 +141,9 @@ export class KeyIndex<K> {
 
   #setString(key: string, slot: number): void {
     const strings = (this.#strings ??= new StringTable(this.#capacity, this.#seed))
-    if (!strings.set(key, slot)) {
+    if (strings.set(key, slot)) {
+      this.#stringCount = strings.size
+    } else {
       this.#moveStringsToMap()
       this.#map.set(key as K, slot)
     }
@@ -146,6 +154,7 @@ export class KeyIndex<K> {
   #moveStringsToMap(): void {
     this.#strings!.forEach((key, slot) => this.#map.set(key as K, slot))
     this.#strings = undefined
+    this.#stringCount = 0
     this.#stringsInMap = true
   }
 
