@@ -117,6 +117,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
         tags,
         options?.eagerRefresh,
         options?.failSafe,
+        options?.timeouts,
       ) as Promise<V>
     }
     return engine.miss(
@@ -127,6 +128,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       tags,
       loader.eagerRefresh,
       loader.failSafe,
+      loader.timeouts,
     ) as Promise<V>
   }
 
@@ -149,6 +151,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
     const signal = options?.signal
     const ttl = options?.ttl
     const failSafe = options?.failSafe
+    const timeouts = options?.timeouts
     let tags: readonly string[] | undefined
     if (options?.tags !== undefined) {
       const checked = tagsOrRejection(options.tags, 'getMany() tags')
@@ -162,7 +165,7 @@ export class AsyncCache<K = unknown, V = unknown> implements Registrable {
       loads.push(
         (entry !== undefined
           ? promiseOf(entry)
-          : engine.miss(key, loader, signal, ttl, tags, eager, failSafe)) as Promise<V>,
+          : engine.miss(key, loader, signal, ttl, tags, eager, failSafe, timeouts)) as Promise<V>,
       )
     }
     return Promise.all(loads)

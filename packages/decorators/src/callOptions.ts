@@ -2,6 +2,8 @@
 // only, apart from the class so that its file holds its behaviour.
 import type { BatchFn } from '@cache/batch'
 
+import type { TimeoutsOptions } from './options.js'
+
 /** Options of one `get()` call. */
 export interface GetOptions {
   /**
@@ -19,6 +21,17 @@ export interface GetOptions {
    * @default the cache's `failSafe.enabled`
    */
   readonly failSafe?: boolean
+  /**
+   * This call's own bounds, instead of the cache's `timeouts` (checked as that option is; the
+   * call rejects with `CacheConfigError` for a bad one). A call that starts the load runs it
+   * under its `hard` (each attempt's bound, as `timeoutMs`; its `CacheTimeoutError` names
+   * `per-call timeouts.hard`) and takes the stale value at hand after its `soft`. A call that
+   * joins a load in flight only bounds its own wait: at its `soft` it takes the stale value at
+   * hand, at its `hard` the stale value (fail-safe) or `CacheTimeoutError`; the shared load is
+   * not aborted and goes on for the other callers. `soft` needs a cache with `failSafe`.
+   * @default the cache's `timeouts`
+   */
+  readonly timeouts?: TimeoutsOptions
   /**
    * The tags of the entry this call loads (a value, or an error kept by `negativeCache`):
    * `invalidateTags()` of any of them removes it, here and on every instance sharing the `l2`.

@@ -3,6 +3,7 @@
 import type { PolicyName } from '@cache/core'
 import type { DataPointer, ExpiryResolver } from '@cache/expiry'
 
+import type { TimeoutOption } from './errors.js'
 import type { CacheEventListener, ErrorHandler } from './events.js'
 import type { L2Store } from './l2.js'
 import type { BatchOptions, Disposer } from './options.js'
@@ -40,6 +41,8 @@ export interface Config {
   readonly retry: RetryConfig
   /** The hard bound on each attempt: `timeoutMs`, or `timeouts.hard`. */
   readonly timeoutMs: number | undefined
+  /** Which of the two set it, for CacheTimeoutError's message. */
+  readonly timeoutOption: TimeoutOption
   /** `timeouts.soft` in ms (only with `failSafe`). */
   readonly softTimeoutMs: number | undefined
   readonly failSafe: FailSafeConfig | undefined

@@ -114,8 +114,9 @@ export class CacheEngine<K = unknown> implements Registrable {
     tags?: TagSource,
     eagerRefresh?: number | false,
     failSafe?: boolean,
+    timeouts?: unknown,
   ): Promise<unknown> {
-    return this.missPath.miss(key, loader, signal, ttl, tags, eagerRefresh, failSafe)
+    return this.missPath.miss(key, loader, signal, ttl, tags, eagerRefresh, failSafe, timeouts)
   }
 
   /** A sync function's miss: see {@link MissPath.missSync}. */

@@ -7,9 +7,18 @@ import { describeValue, VALUE_STYLES } from '@cache/internal'
 export type DecoratorsErrorCode = 'ERR_CACHE_TIMEOUT' | 'ERR_CACHE_DISPOSE' | 'ERR_CACHE_TAG'
 
 /**
- * A load did not settle within `timeoutMs`. Every caller waiting on the load gets this error,
- * the loader's `signal` is aborted with it, and (unless `retry` allows another attempt) nothing
- * is cached, except as a negative entry when `negativeCache` is on.
+ * The option a hard bound came from: the cache's `timeoutMs` or `timeouts.hard`, or the
+ * `timeouts.hard` of one `get()` or `getMany()` call (`'per-call timeouts.hard'`).
+ */
+export type TimeoutOption = 'timeoutMs' | 'timeouts.hard' | 'per-call timeouts.hard'
+
+/**
+ * A load did not settle within its hard bound: the cache's `timeoutMs` or `timeouts.hard`, or a
+ * `get()` call's own `timeouts.hard` (its message and {@link option} name the one that was
+ * given). For the load's bound, every caller waiting on the load gets this error, the loader's
+ * `signal` is aborted with it, and (unless `retry` allows another attempt) nothing is cached,
+ * except as a negative entry when `negativeCache` is on. A call that joined a load and gave up at
+ * its own `timeouts.hard` gets it alone: the load goes on for the others.
  *
  * @example
  * ```ts
@@ -28,12 +37,18 @@ export class CacheTimeoutError extends Error {
   readonly key: unknown
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number
+  /** The option that set the limit, as the user gave it. */
+  readonly option: TimeoutOption
 
-  /** @param key - the key being loaded; @param timeoutMs - the limit that was exceeded. */
-  constructor(key: unknown, timeoutMs: number) {
-    super(`Loading ${describeKey(key)} did not settle within ${timeoutMs} ms (timeoutMs)`)
+  /**
+   * @param key - the key being loaded; @param timeoutMs - the limit that was exceeded;
+   * @param option - the option that set it.
+   */
+  constructor(key: unknown, timeoutMs: number, option: TimeoutOption = 'timeoutMs') {
+    super(`Loading ${describeKey(key)} did not settle within ${timeoutMs} ms (${option})`)
     this.key = key
     this.timeoutMs = timeoutMs
+    this.option = option
   }
 }
 

@@ -1,5 +1,6 @@
 // One load in flight for a key: the promise its callers share, who waits on it, and the signal
 // its loader gets. Each waiter may give up on its own; the load is aborted only when all have.
+import type { TimeoutOption } from './errors.js'
 import type { L2Lease } from './l2.js'
 import type { StaleAnswer } from './staleAnswer.js'
 import type { TagSource } from './tags.js'
@@ -95,6 +96,13 @@ export class Flight {
   refreshOf: number | undefined = undefined
   /** A call's own `eagerRefresh` for the entry this load keeps (0: none); else the option's. */
   eagerRefresh: number | undefined = undefined
+  /**
+   * Each attempt's hard bound, in ms: the starting call's own `timeouts.hard`, else the cache's
+   * (`timeoutMs`, `timeouts.hard`); `undefined`: none. Its lock's lease follows it.
+   */
+  timeoutMs: number | undefined = undefined
+  /** The option {@link timeoutMs} came from, for CacheTimeoutError's message. */
+  timeoutOption: TimeoutOption = 'timeoutMs'
   readonly #onAbandon: (flight: Flight, reason: unknown) => void
 
   constructor(
@@ -143,7 +151,7 @@ export class Flight {
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         reject(signal.reason as Error)
-        this.#leave(signal.reason)
+        this.leave(signal.reason)
       }
       signal.addEventListener('abort', onAbort, { once: true })
       promise.then(
@@ -161,7 +169,26 @@ export class Flight {
     })
   }
 
-  #leave(reason: unknown): void {
+  /**
+   * A waiter joins (see {@link join}): one that may give up (it has a `signal`) is counted;
+   * one that may not pins the load.
+   */
+  enter(signal: AbortSignal | undefined): void {
+    this.joined = true
+    if (signal === undefined) this.pinned = true
+    else this.#leavable++
+  }
+
+  /**
+   * A waiter entered with `signal` stopped waiting at a bound of its own (per-call `timeouts`):
+   * no longer counted, and the load is not aborted for it, even when no waiter is left.
+   */
+  stepOut(signal: AbortSignal | undefined): void {
+    if (signal !== undefined) this.#leavable--
+  }
+
+  /** A waiter entered with a signal gave up: the load is aborted when no waiter is left. */
+  leave(reason: unknown): void {
     this.#leavable--
     if (this.#leavable > 0 || this.pinned || this.settled || this.abandoned) return
     this.abandoned = true

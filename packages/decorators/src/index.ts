@@ -28,7 +28,12 @@ export {
 } from './diagnostics.js'
 export { awaitDisposals } from './dispose.js'
 export type { CacheEntry, CacheEntryFields } from './entry.js'
-export { CacheDisposeError, CacheTimeoutError, type DecoratorsErrorCode } from './errors.js'
+export {
+  CacheDisposeError,
+  CacheTimeoutError,
+  type DecoratorsErrorCode,
+  type TimeoutOption,
+} from './errors.js'
 export type {
   CacheEvent,
   CacheEventListener,

@@ -59,7 +59,8 @@ export interface L2Write {
    * Fail-safe (`failSafe.maxStale`): how long past `ttlMs` the store keeps the copy, stale,
    * in ms. Its freshness stays `ttlMs` (reads count `ttlMs` down past 0); it lives, and is
    * returned by `get()` with its `staleMs`, for `ttlMs + staleMs`. `lock()` treats a stale
-   * copy as absent (the lock is taken to load a fresh one). Absent or 0: none.
+   * copy as absent (the lock is taken to load a fresh one), and hands it to `onStale`
+   * ({@link L2LockOptions.onStale}). Absent or 0: none.
    */
   readonly staleMs?: number
   /**
@@ -98,6 +99,20 @@ export interface L2LockOptions {
    * back the same copy, and the cache then refreshes nothing until the copy expires.
    */
   readonly refreshOf?: number
+  /**
+   * Fail-safe: receives the key's copy kept stale (past its freshness and within its
+   * `staleMs`: a record with a `ttlMs` of 0 or less, or too close to 0 for the store to serve it
+   * as `loaded`, and its `staleMs`) when the read that decides the lock finds one, from that same
+   * read: no second one. Called at most once per `lock()` call, before it settles and before it
+   * waits for another holder, whatever the lock's outcome (`acquired`, or a wait that ends
+   * `loaded` or `skipped`); never for a fresh copy (that is `loaded`), a copy written without
+   * `staleMs`, or one carrying an invalidated tag (as `get()`). A cache passes it only for a load
+   * with fail-safe callers: a stale value at hand lets a soft timeout answer them while the load
+   * (here, or another instance's behind its lock) goes on, and a failed load answer them without
+   * a second read. A store that never calls it still conforms: the cache then reads the stale
+   * copy with `get()` after a failed load, and has none for a soft timeout.
+   */
+  readonly onStale?: (record: L2Record) => void
 }
 
 /** What {@link L2Store.lock} found. */
@@ -180,8 +195,9 @@ export interface L2Subscriber {
  *
  * **Fail-safe: logical and physical expiry.** A write with `staleMs` (a cache with `failSafe`)
  * stays fresh for `ttlMs` and is kept, stale, for `staleMs` more: `get()` returns it until then
- * with a `ttlMs` of 0 or less and its `staleMs`, `lock()` treats it as absent, and the
- * ordering rule holds for it as for a fresh value (an older write never replaces it; a delete
+ * with a `ttlMs` of 0 or less and its `staleMs`, `lock()` treats it as absent (and hands it to
+ * the call's `onStale`, from the same read), and the ordering rule holds for it as for a fresh
+ * value (an older write never replaces it; a delete
  * or clear removes it). A store that ignores `staleMs` still works: fail-safe then has only
  * the L1 copies to fall back on.
  *
@@ -365,12 +381,21 @@ export class L2Link {
     }
   }
 
-  /** The record for `key`, or `undefined` on a miss or a failure (reported). */
-  async read(key: string): Promise<L2Record | undefined> {
+  /**
+   * The record for `key`, or `undefined` on a miss or a failure (reported). `onStale`: receives
+   * a copy kept stale for fail-safe, which is a miss here (as for {@link lock}).
+   */
+  async read(key: string, onStale?: (record: L2Record) => void): Promise<L2Record | undefined> {
     try {
       const records = await this.store.get([key])
       const record = records[0]
-      if (record === undefined || !(record.ttlMs > 0)) return undefined
+      if (record === undefined) return undefined
+      if (!(record.ttlMs > 0)) {
+        if (onStale !== undefined && record.ttlMs + (record.staleMs ?? 0) > 0) {
+          this.#handStale(key, record, onStale)
+        }
+        return undefined
+      }
       // Removed by a delete or clear not replayed yet: absent, as it will be.
       return this.replay?.masks(key, record.fetchedAt, record.tags) === true ? undefined : record
     } catch (error) {
@@ -394,9 +419,26 @@ export class L2Link {
     }
   }
 
-  /** Takes `key`'s lock or waits for its value; `skipped` without `lock` or on a failure. */
+  /**
+   * Takes `key`'s lock or waits for its value; `skipped` without `lock` or on a failure. A stale
+   * copy the store hands to `options.onStale` reaches it unless a delete or clear not replayed
+   * yet covers it; a callback that throws is reported, never thrown to the store.
+   */
   async lock(key: string, options: L2LockOptions): Promise<L2LockResult> {
     if (this.store.lock === undefined) return SKIPPED
+    const onStale = options.onStale
+    if (onStale !== undefined) {
+      let handed = false
+      options = {
+        ...options,
+        onStale: (record) => {
+          // At most once per call, whatever the store does.
+          if (handed) return
+          handed = true
+          this.#handStale(key, record, onStale)
+        },
+      }
+    }
     try {
       const result = await this.store.lock(key, options)
       if (
@@ -409,6 +451,16 @@ export class L2Link {
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return SKIPPED
+    }
+  }
+
+  /** Gives `onStale` a stale copy of `key`, unless an operation an outage held back covers it. */
+  #handStale(key: string, record: L2Record, onStale: (record: L2Record) => void): void {
+    if (this.replay?.masks(key, record.fetchedAt, record.tags) === true) return
+    try {
+      onStale(record)
+    } catch (error) {
+      this.#report(error, { operation: 'l2', key })
     }
   }
 

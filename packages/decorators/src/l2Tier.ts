@@ -28,6 +28,7 @@ export type L2TierHost<K> = Pick<
   | 'invalidateTagsHere'
   | 'keepsTagged'
   | 'tagEpoch'
+  | 'failSafe'
 >
 
 /** The second tier of one cache. */
@@ -112,13 +113,20 @@ export class L2Tier<K> {
     const tally = this.#host.tally
     let record: L2Record | undefined
     const refreshOf = flight.refreshOf
+    // Fail-safe callers wait on this load: L2's stale copy, if the read finds one, is at hand.
+    const onStale = flight.answer === undefined ? undefined : this.#staleTaker(flight, key)
     if (link.store.lock === undefined) {
       // An eager refresh reloads what L2 holds (the same copy): without locks it just loads.
-      if (refreshOf === undefined) record = await link.read(l2Key)
+      if (refreshOf === undefined) record = await link.read(l2Key, onStale)
       if (flight.abandoned) return
     } else {
+      const lockOptions = this.#lockOptionsOf(flight)
       const options =
-        refreshOf === undefined ? this.#lockOptions : { ...this.#lockOptions, refreshOf }
+        refreshOf !== undefined
+          ? { ...lockOptions, refreshOf }
+          : onStale !== undefined
+            ? { ...lockOptions, onStale }
+            : lockOptions
       const lock = await link.lock(l2Key, options)
       if (lock.status === 'acquired') flight.lease = lock
       else if (lock.status === 'loaded' && lock.record.ttlMs > 0) record = lock.record
@@ -146,6 +154,21 @@ export class L2Tier<K> {
       // Not handed to a write (the load failed, was abandoned or was not kept): release it.
       this.#releaseIfHeld(flight)
     }
+  }
+
+  /** What hands L2's stale copy of `key` to `flight`'s fail-safe callers (failSafe.ts). */
+  #staleTaker(flight: Flight, key: K): (record: L2Record) => void {
+    return (record) => {
+      this.#host.failSafe?.fromL2(flight, key, record)
+    }
+  }
+
+  /** The lock options of `flight`'s load: the cache's, or a lease of the call's own bound. */
+  #lockOptionsOf(flight: Flight): L2LockOptions {
+    const timeoutMs = flight.timeoutMs
+    if (timeoutMs === this.#host.config.timeoutMs) return this.#lockOptions
+    const leaseMs = loadBoundMs(this.#host.config.retry, timeoutMs)
+    return leaseMs === undefined ? {} : { leaseMs }
   }
 
   /** Ends an eager refresh that another instance is doing: nothing loaded, the entry kept. */
@@ -197,6 +220,18 @@ export class L2Tier<K> {
 
   /** Settles a load with a value found in L2, keeping it in L1 unless the load was forgotten. */
   #settle(flight: Flight, key: K, record: L2Record): void {
+    if (
+      record.isError &&
+      flight.answer !== undefined &&
+      this.#host.failSafe?.recoverAtHand(flight, key, record.value) === true
+    ) {
+      // Another instance's load failed and kept its error (`negativeCache`): a failed load, to
+      // fail-safe callers with a stale value at hand. They have it (throttled in L1); L1 does
+      // not take the error over it, and callers that refuse stale values get the error.
+      this.#forget(flight, key)
+      flight.reject(record.value)
+      return
+    }
     // A background refresh keeps serving its stale value rather than a kept error.
     const keep =
       !(record.isError && flight.background) &&
@@ -209,6 +244,13 @@ export class L2Tier<K> {
     flight.settled = true
     if (record.isError) flight.reject(record.value)
     else flight.resolve(record.value)
+  }
+
+  /** Settles `flight` without keeping anything, and forgets it if it is still `key`'s. */
+  #forget(flight: Flight, key: K): void {
+    const flights = this.#host.flights
+    if (flights.get(key) === flight) flights.delete(key)
+    flight.settled = true
   }
 
   /** Keeps an L2 record in L1, expiring when the L2 copy does (never later). */

@@ -1,6 +1,6 @@
 // One load, from first attempt to settled waiters, written once:
 //
-//   attempt (timeout.ts: under timeoutMs, its own abort signal)
+//   attempt (timeout.ts: under the load's hard bound, its own abort signal)
 //     → failed? retry with backoff (retry.ts) while attempts remain
 //     → value: resolve its expiry (expiry.ts)   error: a stale value under fail-safe (failSafe.ts),
 //                                                else with negativeCache, its negativeExpiration
@@ -66,7 +66,7 @@ export class LoadPipeline<K> {
     for (let n = 1; ; n++) {
       let value: unknown
       try {
-        value = await attempt(flight, key, loader, n, first, engine.config.timeoutMs, engine.tally)
+        value = await attempt(flight, key, loader, n, first, engine.tally)
       } catch (caught) {
         first = undefined
         if (flight.abandoned) return

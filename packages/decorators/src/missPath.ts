@@ -1,6 +1,7 @@
 // What a call does after a failed hit: a fresh entry after all, a stale one served while one
 // background load refreshes it, the load already in flight joined, or a new load started (through
 // the second tier when there is one) and handed to the load pipeline. Also a sync function's miss.
+import { checkCallTimeouts, waitBounded, type CallTimeouts } from './callTimeouts.js'
 import type { CacheEngine } from './engine.js'
 import { promiseOf, type Entry } from './entry.js'
 import { checkEagerRefresh, watchRefresh } from './eagerRefresh.js'
@@ -31,7 +32,8 @@ export class MissPath<K> {
   /**
    * Everything after a failed hit: a fresh entry after all, a stale one (refreshed in the
    * background), the load in flight, or a new load (none without `loader`: `undefined`, or the
-   * second tier's value). `failSafe`: the call's own fail-safe option (see failSafe.ts).
+   * second tier's value). `failSafe`: the call's own fail-safe option (see failSafe.ts);
+   * `timeouts`: its own bounds (see callTimeouts.ts).
    */
   miss(
     key: K,
@@ -41,6 +43,7 @@ export class MissPath<K> {
     tags?: TagSource,
     eagerRefresh?: number | false,
     failSafe?: boolean,
+    timeouts?: unknown,
   ): Promise<unknown> {
     if (ttl !== undefined) {
       const error = ttlError(ttl)
@@ -67,6 +70,15 @@ export class MissPath<K> {
       }
     } else if (failSafe === true) {
       return Promise.reject(configError('failSafe', 'true only on a cache with `failSafe`', true))
+    }
+    let bounds: CallTimeouts | undefined
+    if (timeouts !== undefined) {
+      try {
+        bounds = checkCallTimeouts(timeouts, engine.config.failSafe)
+      } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CacheConfigError
+        return Promise.reject(error)
+      }
     }
     /** An expired value fail-safe keeps, to answer with if the load fails. */
     let stale: Entry | undefined
@@ -112,7 +124,9 @@ export class MissPath<K> {
     if (flight !== undefined) {
       tally.sharedHit(key)
       if (lenient) engine.failSafe!.attach(flight, key, stale)
-      return flight.join(signal, lenient)
+      if (bounds === undefined) return flight.join(signal, lenient)
+      // Joined: its own bounds limit its wait, never the load.
+      return waitBounded(engine, flight, key, lenient, bounds.softMs, bounds.hardMs, signal)
     }
     // A signal's reason may be any value; callers get it as given, as fetch() does.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -123,7 +137,7 @@ export class MissPath<K> {
     }
     // With a second tier, a load is counted once the loader runs (an L2 hit is no load).
     if (engine.l2 === undefined) tally.loadStarted()
-    return this.#start(
+    const started = this.#start(
       key,
       loader,
       ttl,
@@ -134,7 +148,12 @@ export class MissPath<K> {
       eager,
       stale,
       lenient,
-    ).join(signal, lenient)
+      bounds?.hardMs,
+    )
+    // Its own hard bound is the load's; its own soft bound, its wait's.
+    const softMs = bounds?.softMs
+    if (softMs === undefined) return started.join(signal, lenient)
+    return waitBounded(engine, started, key, lenient, softMs, undefined, signal)
   }
 
   /**
@@ -165,7 +184,8 @@ export class MissPath<K> {
   /**
    * Starts a load (counted by the caller, but for a background one) and registers it as the
    * key's flight: through the second tier when there is one, else straight to the pipeline.
-   * `refreshOf`: an eager refresh of the copy loaded then; `eager`: a call's `eagerRefresh`.
+   * `refreshOf`: an eager refresh of the copy loaded then; `eager`: a call's `eagerRefresh`;
+   * `hardMs`: the starting call's own `timeouts.hard`, else the cache's bound applies.
    */
   #start(
     key: K,
@@ -178,9 +198,17 @@ export class MissPath<K> {
     eager?: number,
     stale?: Entry,
     lenient: boolean = stale !== undefined,
+    hardMs?: number,
   ): Flight {
     const engine = this.#engine
     const flight = new Flight(key, background, this.#abandon)
+    if (hardMs === undefined) {
+      flight.timeoutMs = engine.config.timeoutMs
+      flight.timeoutOption = engine.config.timeoutOption
+    } else {
+      flight.timeoutMs = hardMs
+      flight.timeoutOption = 'per-call timeouts.hard'
+    }
     flight.tags = tags
     flight.refreshOf = refreshOf
     flight.eagerRefresh = eager

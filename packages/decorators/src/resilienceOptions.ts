@@ -3,7 +3,7 @@
 import { parseDuration } from '@cache/expiry'
 
 import type { FailSafeConfig } from './config.js'
-import { configError } from './errors.js'
+import { configError, type TimeoutOption } from './errors.js'
 import { readOptions } from './validateOptions.js'
 
 const DEFAULT_THROTTLE_MS = 30_000
@@ -48,13 +48,20 @@ export function checkFailSafe(value: unknown): FailSafeConfig | undefined {
   return { maxStaleMs, throttleMs, enabled }
 }
 
+/** The hard and soft bounds read from `timeouts` (and `timeoutMs`), and which option set `hard`. */
+export interface CheckedTimeouts {
+  readonly hardMs: number | undefined
+  readonly softMs: number | undefined
+  readonly hardOption: TimeoutOption
+}
+
 /** `timeouts` with `timeoutMs`: the hard bound (either name, not both) and the soft one. */
 export function checkTimeouts(
   value: unknown,
   timeoutMs: number | undefined,
   failSafe: FailSafeConfig | undefined,
-): { hardMs: number | undefined; softMs: number | undefined } {
-  if (value === undefined) return { hardMs: timeoutMs, softMs: undefined }
+): CheckedTimeouts {
+  if (value === undefined) return { hardMs: timeoutMs, softMs: undefined, hardOption: 'timeoutMs' }
   if (typeof value !== 'object' || value === null) {
     throw configError('timeouts', '{ soft?, hard? }', value)
   }
@@ -67,13 +74,24 @@ export function checkTimeouts(
       o.hard,
     )
   }
-  const softMs = durationMs('timeouts.soft', o.soft, false)
+  const softMs = checkSoft(o.soft, failSafe)
+  return hardMs === undefined
+    ? { hardMs: timeoutMs, softMs, hardOption: 'timeoutMs' }
+    : { hardMs, softMs, hardOption: 'timeouts.hard' }
+}
+
+/** `timeouts.soft` in ms (the cache's or a call's): only on a cache with `failSafe`. */
+export function checkSoft(
+  value: unknown,
+  failSafe: FailSafeConfig | undefined,
+): number | undefined {
+  const softMs = durationMs('timeouts.soft', value, false)
   if (softMs !== undefined && failSafe === undefined) {
     throw configError(
       'timeouts.soft',
       'given with `failSafe` (a soft timeout serves a stale value, which fail-safe keeps)',
-      o.soft,
+      value,
     )
   }
-  return { hardMs: hardMs ?? timeoutMs, softMs }
+  return softMs
 }

@@ -161,7 +161,7 @@ export function normalizeOptions(
   }
 
   const failSafe = checkFailSafe(o.failSafe)
-  const { hardMs, softMs } = checkTimeouts(o.timeouts, timeoutMs, failSafe)
+  const { hardMs, softMs, hardOption } = checkTimeouts(o.timeouts, timeoutMs, failSafe)
 
   const swr = o.staleWhileRevalidate ?? false
   let staleMs: number
@@ -244,6 +244,7 @@ export function normalizeOptions(
     negativeExpiration,
     retry: checkRetry(o.retry),
     timeoutMs: hardMs,
+    timeoutOption: hardOption,
     softTimeoutMs: softMs,
     failSafe,
     staleMs,

@@ -105,6 +105,7 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       'a rewrite with a shorter time to live expires at the new time',
       'lock() treats an expired value as absent, not as loaded',
       'a write with staleMs is read back stale (ttlMs <= 0, its staleMs) until ttlMs + staleMs, then gone',
+      'lock() hands a stale copy to onStale with its decision (acquired, or before it waits), once; never a fresh copy or one without staleMs',
     ])
     expect(messages[3]).toMatch(/a value written with ttlMs 30 was served 31 ms later/)
   })
@@ -163,13 +164,14 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       store.lock = () => Promise.resolve({ status: 'acquired', release: () => Promise.resolve() })
     })
     expect(failed).toEqual([
+      'lock() hands a stale copy to onStale with its decision (acquired, or before it waits), once; never a fresh copy or one without staleMs',
       "the lock is exclusive: another instance waits, then gets the holder's value",
       'lock() of a key that holds a value returns it as loaded, and takes no lock',
       'a waiter gives up after lockWaitMs (skipped) when the holder takes longer',
       "release is by token: a holder whose lease ended cannot free the next holder's lock",
       'every call settles promptly, serving nothing and taking no lock',
     ])
-    expect(messages[0]).toMatch(/a second lock\(\) settled .* while the lock was held/)
+    expect(messages[1]).toMatch(/a second lock\(\) settled .* while the lock was held/)
   })
 
   it('a store whose release frees the lock whoever holds it', async () => {
@@ -197,9 +199,10 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     })
     expect(failed).toEqual([
       'a write with staleMs is read back stale (ttlMs <= 0, its staleMs) until ttlMs + staleMs, then gone',
+      'lock() hands a stale copy to onStale with its decision (acquired, or before it waits), once; never a fresh copy or one without staleMs',
       "release is by token: a holder whose lease ended cannot free the next holder's lock",
     ])
-    expect(messages[1]).toMatch(/the late release of a's expired lock freed b's/)
+    expect(messages[2]).toMatch(/the late release of a's expired lock freed b's/)
   })
 
   it('a store that delivers no invalidations', async () => {
@@ -266,11 +269,12 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
       }
     })
     expect(failed).toEqual([
+      'lock() never hands a stale copy carrying an invalidated tag',
       'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
       'a write whose load started before the invalidation is not served; one written after it is',
       'lock() treats a value whose tag was invalidated as absent, and takes the lock',
     ])
-    expect(messages[0]).toMatch(
+    expect(messages[1]).toMatch(
       /^the writer: after invalidateTags\(\['t1'\]\) the values tagged t1/,
     )
   })
@@ -302,6 +306,7 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
         )
     })
     expect(failed).toEqual([
+      'lock() never hands a stale copy carrying an invalidated tag',
       'a value written with tags comes back with them; one without has none',
       'invalidateTags() makes every value carrying one of the tags absent for every instance, a new one too, and leaves the rest',
       'a write whose load started before the invalidation is not served; one written after it is',
@@ -334,6 +339,8 @@ describe('the L2 suite fails broken stores, in the cases that check what they br
     const noTags = 'the store has no invalidateTags() (tags are optional)'
     expect(skipped).toEqual([
       `expiry: ${noLock}`,
+      `fail-safe (staleMs): ${noLock}`,
+      `fail-safe (staleMs): ${noLock}`,
       ...Array.from({ length: 9 }, () => `locks: ${noLock}`),
       ...Array.from({ length: 5 }, () => `invalidation: ${noSubscribe}`),
       ...Array.from({ length: 3 }, () => `unreachable server: ${noOutage}`),

@@ -424,6 +424,105 @@ function specs<S extends L2Store>(): Spec<S>[] {
     },
   )
 
+  add(
+    fs,
+    'lock() hands a stale copy to onStale with its decision (acquired, or before it waits), once; never a fresh copy or one without staleMs',
+    async (s, c) => {
+      const a = await s.create()
+      const b = await s.create()
+      const lockA = lockOf(a)
+      const lockB = lockOf(b)
+      if (lockA === undefined || lockB === undefined) return NO_LOCK
+      const staleMs = LONG_TTL
+      await a.set(
+        [
+          { ...writeOf(keyAt(1), 'kept', c.shortTtlMs), staleMs },
+          writeOf(keyAt(2), 'plain', c.shortTtlMs),
+          { ...writeOf(keyAt(3), 'fresh', LONG_TTL), staleMs },
+        ],
+        false,
+      )
+      await c.clock.advance(c.shortTtlMs + c.marginMs)
+      const handedA: L2Record[] = []
+      const holder = acquired(
+        await lockA(keyAt(1), { onStale: (record) => handedA.push(record) }),
+        'lock() must treat a stale copy as absent (take the lock to load a fresh one)',
+      )
+      if (handedA.length === 0) {
+        await holder.release(false)
+        return skipped('the store hands no stale copy to onStale (it is optional)')
+      }
+      expect(handedA.length, 'onStale must be called at most once per lock() call').toBe(1)
+      const [record] = handedA
+      expect(record?.value, 'onStale must receive the stale copy').toBe('kept')
+      expect(
+        record?.ttlMs,
+        'a stale copy keeps its logical expiry: ttlMs <= 0',
+      ).toBeLessThanOrEqual(0)
+      expect(record?.staleMs, 'a stale copy handed to onStale says its staleMs').toBe(staleMs)
+      const handedB: L2Record[] = []
+      const waiter = watch(lockB(keyAt(1), { onStale: (stale) => handedB.push(stale) }))
+      await sleep(25)
+      expect(waiter.settled, 'a second lock() must wait while the lock is held').toBe(false)
+      expect(
+        handedB.map((stale) => stale.value),
+        'a lock() that waits for another holder must hand the stale copy before it waits',
+      ).toEqual(['kept'])
+      await holder.commit?.(writeOf(keyAt(1), 'reloaded', LONG_TTL))
+      if (holder.commit === undefined) {
+        await a.set([writeOf(keyAt(1), 'reloaded', LONG_TTL)], false)
+        await holder.release(true)
+      }
+      const result = await within(waiter.promise, c.deliveryTimeoutMs, 'the waiting lock()')
+      expect(
+        result.status === 'loaded' ? result.record.value : result.status,
+        "the waiter still gets the holder's value",
+      ).toBe('reloaded')
+      expect(handedB.length, 'onStale must be called at most once per lock() call').toBe(1)
+      const never: L2Record[] = []
+      const onStale = (stale: L2Record): void => {
+        never.push(stale)
+      }
+      const plain = acquired(
+        await lockA(keyAt(2), { onStale }),
+        'lock() of an expired value must take the lock',
+      )
+      await plain.release(false)
+      const fresh = await lockA(keyAt(3), { onStale })
+      expect(fresh.status, 'lock() of a fresh value answers it as loaded').toBe('loaded')
+      expect(
+        never.map((stale) => stale.value),
+        'onStale must never receive a fresh copy, or one written without staleMs',
+      ).toEqual([])
+      return PASSED
+    },
+  )
+
+  add(fs, 'lock() never hands a stale copy carrying an invalidated tag', async (s, c) => {
+    const store = await s.create()
+    const lock = lockOf(store)
+    const invalidate = invalidatorOf(store)
+    if (lock === undefined) return NO_LOCK
+    if (invalidate === undefined) return NO_TAGS
+    await store.set(
+      [{ ...writeOf(keyAt(1), 'tagged', c.shortTtlMs, { tags: ['t1'] }), staleMs: LONG_TTL }],
+      false,
+    )
+    await c.clock.advance(c.shortTtlMs + c.marginMs)
+    await invalidate(['t1'])
+    const handed: L2Record[] = []
+    const lease = acquired(
+      await lock(keyAt(1), { onStale: (record) => handed.push(record) }),
+      'lock() of an invalidated value must take the lock',
+    )
+    await lease.release(false)
+    expect(
+      handed.map((record) => record.value),
+      'a stale copy carrying a tag invalidated after it was written was handed to onStale',
+    ).toEqual([])
+    return PASSED
+  })
+
   // ── Locks (distributed single flight) ──────────────────────────────────────────────────────
   const lk = 'locks'
 

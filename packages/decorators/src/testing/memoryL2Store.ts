@@ -324,14 +324,21 @@ export class MemoryL2Server {
   /**
    * Takes `key`'s lock for `leaseMs`, or waits up to `waitMs` (per `setTimeout`) for its holder:
    * a value that is there (or arrives) comes back as `loaded`, a freed lock is taken, and a wait
-   * that runs out is `skipped`.
+   * that runs out is `skipped`. A copy kept stale for fail-safe goes to `onStale` (once, from the
+   * first read, before any wait).
    */
-  async lock(key: string, waitMs: number, leaseMs: number): Promise<L2LockResult> {
+  async lock(
+    key: string,
+    waitMs: number,
+    leaseMs: number,
+    onStale?: (record: L2Record) => void,
+  ): Promise<L2LockResult> {
     const deadline = this.now() + waitMs
-    for (;;) {
+    for (let round = 0; ; round++) {
       const record = this.read(key)
       // A stale copy (fail-safe) is absent to a lock: the holder loads a fresh one.
       if (record !== undefined && record.ttlMs > 0) return { status: 'loaded', record }
+      if (record !== undefined && round === 0) onStale?.(record)
       const held = this.#locks.get(key)
       const now = this.now()
       if (held === undefined || held.expiresAt <= now) return this.#acquire(key, now, leaseMs)
@@ -460,7 +467,7 @@ export class MemoryL2Store implements L2Store {
         const refreshOf = lockOptions?.refreshOf
         const result =
           refreshOf === undefined
-            ? await server.lock(key, waitMs, lease)
+            ? await server.lock(key, waitMs, lease, lockOptions?.onStale)
             : server.refreshLock(key, refreshOf, lease)
         if (result.status !== 'acquired') return result
         return {
