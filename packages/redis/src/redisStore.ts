@@ -153,20 +153,44 @@ export class RedisStore implements L2Store {
   /**
    * A lock call whose "loaded" value is checked against its tags' invalidation times: an
    * invalidated one is replaced by a tombstone, and the key read or locked again (at most twice
-   * more, then `skipped`: load without a lock).
+   * more, then `skipped`: load without a lock). So is a stale copy for `onStale` (once per
+   * call): a tagged one is handed once its tags check out, before the call settles.
    */
   async #lockChecked(
     flights: SingleFlight,
     key: string,
     options: L2LockOptions | undefined,
   ): Promise<L2LockResult> {
-    for (let round = 0; round < 3; round++) {
-      const result = await flights.lock(key, options)
-      if (result.status !== 'loaded' || !isTagged(result.record)) return result
-      const [record] = await this.#tags.check([key], [result.record], true)
-      if (record !== undefined) return result
+    let checking: Promise<void> | undefined
+    const onStale = options?.onStale
+    if (onStale !== undefined) {
+      let handed = false
+      options = {
+        ...options,
+        onStale: (record) => {
+          if (handed) return
+          handed = true
+          if (!isTagged(record)) {
+            onStale(record)
+            return
+          }
+          checking = this.#tags.check([key], [record], true).then(([valid]) => {
+            if (valid !== undefined) onStale(valid)
+          })
+        },
+      }
     }
-    return { status: 'skipped' }
+    try {
+      for (let round = 0; round < 3; round++) {
+        const result = await flights.lock(key, options)
+        if (result.status !== 'loaded' || !isTagged(result.record)) return result
+        const [record] = await this.#tags.check([key], [result.record], true)
+        if (record !== undefined) return result
+      }
+      return { status: 'skipped' }
+    } finally {
+      if (checking !== undefined) await checking
+    }
   }
 
   /**

@@ -154,7 +154,9 @@ return string.format('%.0f', at)`)
  * then each key's lease (ms). Replies `{ TIME, r1, r2, … }`, one `r` per key: the value, `1`
  * when its lock was taken, `{ 0, PTTL }` when another instance holds it (the holder is then told
  * that someone waits: a `+` after its token), `-1` when the command arrived after its deadline
- * (it takes no lock).
+ * (it takes no lock). An entry kept stale for fail-safe (`…+<stale>|`) that counts as absent
+ * comes with the decision, for the cache's fail-safe callers: `{ 1, entry }` and
+ * `{ 0, PTTL, entry }`; other replies are unchanged (no bytes more for a fresh or plain entry).
  */
 export const READ_OR_LOCK: Script = new Script(`${NOW}
 local late = now > tonumber(ARGV[2])
@@ -162,13 +164,15 @@ local min_ttl = tonumber(ARGV[3])
 local replies = { now }
 for i = 1, #KEYS, 2 do
   local reply
+  local stale
   local value = redis.call('GET', KEYS[i])
   if value and string.sub(value, 1, 1) ~= 't' then
     -- the expiry, before '|' (or before '+' and the stale time kept for fail-safe: a stale
-    -- entry counts as absent, the lock is taken to load a fresh one)
-    local at = string.match(value, '^%a(%d*)[|+]')
+    -- entry counts as absent, the lock is taken to load a fresh one, and it goes back with that)
+    local at, kept = string.match(value, '^%a(%d*)([|+])')
     -- nil: not an entry; returned as it is, for the reader to report it
-    if at == nil or at == '' or tonumber(at) - now >= min_ttl then reply = value end
+    if at == nil or at == '' or tonumber(at) - now >= min_ttl then reply = value
+    elseif kept == '+' then stale = value end
   end
   if reply == nil then
     if late then
@@ -176,10 +180,12 @@ for i = 1, #KEYS, 2 do
     else
       if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2]) then
         reply = 1
+        if stale then reply = { 1, stale } end
       else
         local held = redis.call('GET', KEYS[i + 1])
         if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
         reply = { 0, redis.call('PTTL', KEYS[i + 1]) }
+        if stale then reply[3] = stale end
       end
     end
   end

@@ -77,7 +77,10 @@ const MAX_MIN_TTL_MS = 1_000
 
 /** One key's answer to a read-or-lock call, or `undefined` when Redis was not reached. */
 interface Attempt {
-  /** The value, `1` (locked for us), `[0, PTTL]` (held by another), or `-1` (arrived late). */
+  /**
+   * The value, `1` (locked for us), `[0, PTTL]` (held by another), or `-1` (arrived late); with
+   * an entry kept stale for fail-safe, `[1, entry]` and `[0, PTTL, entry]`.
+   */
   readonly reply: unknown
   readonly redisNow: number
   /** How long the round trip took, in ms. */
@@ -149,6 +152,8 @@ export class SingleFlight {
     let pollMs = this.#pollMs
     // Watching before asking: the holder's notice may arrive before the lock call's reply.
     const watch = this.#context.bus.watch(key)
+    // Fail-safe: the stale copy the first answer carries goes to the cache before any wait.
+    let onStale = options?.onStale
     try {
       for (;;) {
         const attempt = await new Promise<Attempt | undefined>((settle) => {
@@ -162,6 +167,14 @@ export class SingleFlight {
           const record = this.#context.read(reply, attempt.redisNow, attempt.elapsedMs, key)
           return record === undefined ? SKIPPED : { status: 'loaded', record }
         }
+        const locked = reply[0] === 1
+        const stale: unknown = locked ? reply[1] : reply[2]
+        if (stale !== undefined && onStale !== undefined) {
+          const record = this.#context.read(stale, attempt.redisNow, attempt.elapsedMs, key)
+          if (record !== undefined) onStale(record)
+          onStale = undefined
+        }
+        if (locked) return this.#acquired(key, attempt.token)
         const remaining = giveUpAt - Date.now()
         if (remaining <= 0) return SKIPPED
         // Held by another instance: wait for its notice, no longer than its lease (then it is free).
