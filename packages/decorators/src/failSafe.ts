@@ -218,18 +218,28 @@ export class FailSafe<K> {
    */
   #armSoft(flight: Flight, answer: StaleAnswer, key: K, ms: number, softMs = ms): void {
     if (answer.timer !== undefined || answer.settled) return
+    // The bound has passed already (the stale copy came late): its callers get it now.
+    if (ms <= 0) {
+      this.#soft(flight, answer, key, softMs)
+      return
+    }
     answer.timer = startTimer(
       () => {
         answer.timer = undefined
-        if (answer.settled || flight.settled) return
-        const value = this.staleOf(flight, key)
-        if (value === NO_STALE) return
-        this.softAnswered(flight, key, softMs)
-        answer.answerEarly(value)
+        this.#soft(flight, answer, key, softMs)
       },
       ms,
       { keepAlive: false },
     )
+  }
+
+  /** The soft bound has passed: `answer`'s callers get the stale value at hand, if any. */
+  #soft(flight: Flight, answer: StaleAnswer, key: K, softMs: number): void {
+    if (answer.settled || flight.settled) return
+    const value = this.staleOf(flight, key)
+    if (value === NO_STALE) return
+    this.softAnswered(flight, key, softMs)
+    answer.answerEarly(value)
   }
 
   /** A soft bound gave callers of `flight` the stale value: the load goes on as the cache's. */

@@ -7,7 +7,7 @@ import { deferred, settle } from '../test/helpers.js'
 import { AsyncCache } from './asyncCache.js'
 import { CacheTimeoutError } from './errors.js'
 import type { CacheEvent } from './events.js'
-import { l2KeyOf, type L2Record } from './l2.js'
+import { l2KeyOf, type L2Record, type L2Store } from './l2.js'
 import { MemoryL2Server, memoryL2Store, type MemoryL2Store } from './testing/memoryL2Store.js'
 
 const T0 = 1_000_000
@@ -237,6 +237,37 @@ describe('a cold instance whose only stale copy is in L2', () => {
     const strictLock = vi.spyOn(strict.store, 'lock')
     await strict.cache.get('j', () => 'v', { failSafe: false })
     expect(strictLock.mock.calls[0]![1]).toEqual({})
+  })
+})
+
+describe('a stale copy that arrives after the soft bound', () => {
+  it('is given at once when the read-or-lock answers late, for the cache soft and a per-call one', async () => {
+    const server = await serverWithStaleCopy()
+    const inner = memoryL2Store({ server })
+    const store: L2Store = {
+      get: (keys) => inner.get(keys),
+      set: (writes, notify) => inner.set(writes, notify),
+      delete: (keys, options) => inner.delete(keys, options),
+      clear: (options) => inner.clear(options),
+      // A slow round trip: the lock answers 200 ms after it was asked.
+      lock: async (key, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        return inner.lock!(key, options)
+      },
+    }
+    const cache = new AsyncCache<string, string>({ ...OPTIONS, l2: store })
+    const answers: Record<string, string> = {}
+    void cache.get('k', slow('new', 400)).then((value) => (answers.cache = value))
+    void cache
+      .get('k', slow('unused', 1), { timeouts: { soft: 50 } })
+      .then((value) => (answers.call = value))
+    await vi.advanceTimersByTimeAsync(199)
+    expect(answers).toEqual({})
+    await vi.advanceTimersByTimeAsync(1)
+    expect(answers).toEqual({ cache: 'old', call: 'old' })
+    await vi.advanceTimersByTimeAsync(400)
+    expect(cache.peek('k')).toMatchObject({ value: 'new' })
+    expect(cache.stats().softTimeouts).toBe(2)
   })
 })
 

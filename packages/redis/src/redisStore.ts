@@ -174,9 +174,13 @@ export class RedisStore implements L2Store {
             onStale(record)
             return
           }
-          checking = this.#tags.check([key], [record], true).then(([valid]) => {
-            if (valid !== undefined) onStale(valid)
-          })
+          checking = this.#tags.check([key], [record], true).then(
+            ([valid]) => {
+              if (valid !== undefined) onStale(valid)
+            },
+            // Not handed: the check reports its own failures, and fail-safe reads after a failure.
+            () => undefined,
+          )
         },
       }
     }
