@@ -17,9 +17,12 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-/** A connected store on `prefix`. */
+/**
+ * A connected store on `prefix`. Its call bound is long: fake timers run its timers too, and an
+ * advance of a few hundred fake ms must not time out a call whose reply is on its way.
+ */
 async function store(prefix: string): Promise<RedisStore> {
-  const created = redisStore({ url: env.server.url, prefix })
+  const created = redisStore({ url: env.server.url, prefix, timeoutMs: 60_000 })
   env.stores.push(created)
   await created.connect()
   return created
@@ -35,8 +38,12 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   throw new Error(`timed out waiting for ${what}`)
 }
 
-/** A prefix whose key `k` holds 'old' in Redis, written 250 ms ago with ttl 200: kept stale. */
-async function staleCopy(tags?: readonly string[]): Promise<string> {
+/**
+ * A prefix whose key `k` holds 'old' in Redis, written `ageMs` ago with ttl 200: kept stale. A
+ * load that writes over it must have started after it was written: the fake clock makes a load
+ * of 400 ms take a few real ms, so its write is as of up to 400 ms before it is sent.
+ */
+async function staleCopy(tags?: readonly string[], ageMs = 250): Promise<string> {
   const prefix = `stale${counter++}:`
   const writer = new AsyncCache<string, string>({
     ttl: 200,
@@ -45,15 +52,29 @@ async function staleCopy(tags?: readonly string[]): Promise<string> {
   })
   await writer.get('k', () => 'old', tags === undefined ? undefined : { tags })
   await writer.whenL2Settled()
-  await sleep(250)
+  await sleep(ageMs)
   return prefix
 }
 
 describe('a cold instance whose only stale copy is in Redis', () => {
   it('gets it at exactly soft from READ_OR_LOCK; waiters on its lock get the loaded value (a fail-safe one the stale value at its soft)', async () => {
-    const prefix = await staleCopy()
+    const prefix = await staleCopy(undefined, 800)
     const stores = [await store(prefix), await store(prefix), await store(prefix)] as const
     const gets = stores.map((created) => vi.spyOn(created, 'get'))
+    // Tells when D's lock call has handed its stale copy over (its reply was read).
+    const lockOfD = stores[1].lock!
+    let handedToD = 0
+    vi.spyOn(stores[1], 'lock').mockImplementation((key, lockOptions) => {
+      const onStale = lockOptions?.onStale
+      if (onStale === undefined) return lockOfD(key, lockOptions)
+      return lockOfD(key, {
+        ...lockOptions,
+        onStale: (record) => {
+          handedToD++
+          onStale(record)
+        },
+      })
+    })
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let t = 0
     const now = () => 1_000_000 + t
@@ -86,8 +107,7 @@ describe('a cold instance whose only stale copy is in Redis', () => {
     void strict.get('k', other).then((value) => (answers.strict = value))
     const lock = lockKey(prefix, l2KeyOf('k'))
     await until(async () => (await env.raw.get(lock))?.endsWith('+') === true, 'a waiter')
-    // One more round trip: both waiters' replies (sent before this one) have been read.
-    await env.raw.ping()
+    await until(() => handedToD === 1, 'D to be handed the stale copy')
     await advance(99)
     expect(answers).toEqual({ c: 'old' })
     await advance(1)
