@@ -406,13 +406,15 @@ export class L2Link {
 
   /**
    * The record for `key` even when it is past its freshness but kept stale for fail-safe (until
-   * `ttlMs + staleMs` reaches 0); `undefined` on a miss or a failure (reported).
+   * `ttlMs + staleMs` reaches 0); `undefined` on a miss, a failure (reported), or when a delete,
+   * clear or tag invalidation not replayed yet covers it (fail-safe must not bring it back).
    */
   async readStale(key: string): Promise<L2Record | undefined> {
     try {
       const records = await this.store.get([key])
       const record = records[0]
-      return record !== undefined && record.ttlMs + (record.staleMs ?? 0) > 0 ? record : undefined
+      if (record === undefined || !(record.ttlMs + (record.staleMs ?? 0) > 0)) return undefined
+      return this.replay?.masks(key, record.fetchedAt, record.tags) === true ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined

@@ -182,6 +182,31 @@ describe('replay after an L2 outage (memoryL2Store)', () => {
     expect(server.values.get(l2KeyOf('old'))?.value).toBe('reloaded')
   })
 
+  it('fail-safe never serves the L2 stale copy of a key whose delete is still queued', async () => {
+    const server = new MemoryL2Server()
+    const storeA = flaky(memoryL2Store({ server }))
+    const a = new AsyncCache<string, string>({
+      ttl: TTL,
+      failSafe: { maxStale: '1h' },
+      l2: storeA,
+      onError: () => {},
+    })
+    await a.get('k', () => 'before the delete')
+    await a.whenL2Settled()
+
+    storeA.down = true
+    a.delete('k')
+    await a.whenL2Settled()
+    expect(a.stats()).toMatchObject({ l2ReplayQueued: 1, l2Replayed: 0 })
+    vi.advanceTimersByTime(TTL + 1_000) // L2's copy is now stale, kept for fail-safe
+    expect(server.values.has(l2KeyOf('k'))).toBe(true)
+    // The load fails: the only stale copy is the one the queued delete removes.
+    await expect(a.get('k', () => Promise.reject(new Error('source down')))).rejects.toThrow(
+      'source down',
+    )
+    expect(a.stats()).toMatchObject({ failSafeActivations: 0 })
+  })
+
   it('retries every REPLAY_RETRY_MS while L2 stays unreachable, then stops', async () => {
     const server = new MemoryL2Server()
     const storeA = flaky(memoryL2Store({ server }))
