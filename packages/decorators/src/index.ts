@@ -54,6 +54,7 @@ export {
   type L2Subscriber,
   type L2Write,
 } from './l2.js'
+export type { L2Health, L2NodeHealth, L2State } from './l2Health.js'
 export type {
   AsyncCacheOptions,
   BatchOptions,

@@ -5,6 +5,7 @@ import { stableHash } from '@cache/keys'
 
 import { configError } from './errors.js'
 import type { ErrorHandler } from './events.js'
+import type { L2Health } from './l2Health.js'
 import { ReplayQueue, TAG, type ReplayHooks, type ReplayOp } from './replayQueue.js'
 
 /** One value as an {@link L2Store} returns it. */
@@ -246,6 +247,11 @@ export interface L2Store {
    * cache reaches its own L1 only, and reports an error to `onError`.
    */
   invalidateTags?(tags: readonly string[]): Promise<void>
+  /**
+   * Whether the store can use its server now (per server, for a cluster), read when telemetry
+   * collects (`cache.l2.available`); optional. Must be cheap and must not throw.
+   */
+  readonly health?: L2Health
 }
 
 const HASH = /^[0-9a-f]{32}$/
@@ -336,7 +342,8 @@ export interface L2ReplayConfig {
  * clears that fail are queued with their moment and replayed once the store answers again.
  */
 export class L2Link {
-  readonly store: L2Store
+  /** The store called; telemetry (src/otel) swaps in a wrapper of it while it is on. */
+  store: L2Store
   readonly #report: ErrorHandler
   readonly #pending = new Set<Promise<unknown>>()
   #unsubscribe: (() => void) | undefined = undefined

@@ -213,6 +213,19 @@ export class L2Tier<K> {
     return record.value
   }
 
+  /**
+   * Sends the cache's calls to its store through `wrap(store)` until the returned function is
+   * called (telemetry: src/otel/l2Telemetry.ts); the subscription stays the store's own.
+   */
+  intercept(wrap: (store: L2Store) => L2Store): () => void {
+    const link = this.#link
+    const store = link.store
+    link.store = wrap(store)
+    return () => {
+      link.store = store
+    }
+  }
+
   /** Stops applying other instances' invalidations (the cache is being destroyed). */
   unsubscribe(): void {
     this.#link.unsubscribe()

@@ -50,7 +50,9 @@ export class LoadPipeline<K> {
     first: PromiseLike<unknown> | undefined,
   ): Promise<void> {
     const tracer = this.#engine.tally.tracer
-    if (tracer === undefined) return this.#run(flight, key, loader, ttl, first)
+    // With `first`, a sync function's miss handed over its promise: that miss's span covers it.
+    if (tracer === undefined || first !== undefined)
+      return this.#run(flight, key, loader, ttl, first)
     return tracer.load(key, flight, () => this.#run(flight, key, loader, ttl, first))
   }
 

@@ -10,4 +10,10 @@ export interface LoadTracer<K> {
    * the span with the outcome.
    */
   load(key: K, flight: Flight, load: () => Promise<void>): Promise<void>
+  /**
+   * Runs the miss of a cached sync function (`run`: its calls, retries included) with the load's
+   * span active; a thenable result (the function returned a promise: its async load, started
+   * inside `run`, is this load) ends the span when it settles.
+   */
+  loadSync(key: K, run: () => unknown): unknown
 }

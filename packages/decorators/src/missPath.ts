@@ -165,6 +165,12 @@ export class MissPath<K> {
     const tally = this.#engine.tally
     tally.miss(key)
     tally.loadStarted()
+    const tracer = tally.tracer
+    if (tracer === undefined) return this.#loadSync(key, call, tags)
+    return tracer.loadSync(key, () => this.#loadSync(key, call, tags))
+  }
+
+  #loadSync(key: K, call: () => unknown, tags: TagSource | undefined): unknown {
     const result = this.#engine.pipeline.runSync(key, call)
     if (!isThenable(result)) return result
     // A function not declared async returned a promise: hand it to an async load, which

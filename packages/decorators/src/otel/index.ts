@@ -8,4 +8,5 @@ export {
   type InstrumentOptions,
   type Uninstrument,
 } from './instrument.js'
+export { L2_DURATION_BUCKETS, type L2Operation } from './l2Telemetry.js'
 export { COUNTER_METRICS, type CounterMetric, type CounterPoint } from './metricTable.js'

@@ -1,36 +1,15 @@
 // instrument(): exact metric values and span trees for a scripted sequence of calls, read with the
 // OpenTelemetry SDK's in-memory exporters.
-import { context, trace, type Attributes } from '@opentelemetry/api'
+import { context, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import {
-  AggregationTemporality,
-  DataPointType,
-  InMemoryMetricExporter,
-  MeterProvider,
-  MetricReader,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics'
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base'
+import { DataPointType, type MeterProvider } from '@opentelemetry/sdk-metrics'
+import type { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
+import { histogram, otelSdk, points, tree, type OtelSdk } from '../../test/otelSdk.js'
 import { AsyncCache } from '../asyncCache.js'
 import { cached } from '../cached.js'
 import { instrument, LOAD_DURATION_BUCKETS } from './index.js'
-
-/** A reader that collects only when asked (a periodic one would wait on the fake timers). */
-class ManualReader extends MetricReader {
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve()
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve()
-  }
-}
 
 const contextManager = new AsyncLocalStorageContextManager()
 beforeAll(() => {
@@ -40,78 +19,22 @@ afterAll(() => {
   context.disable()
 })
 
-let metricExporter: InMemoryMetricExporter
-let reader: ManualReader
+let sdk: OtelSdk
 let meterProvider: MeterProvider
 let spanExporter: InMemorySpanExporter
 let tracerProvider: BasicTracerProvider
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0, toFake: ['Date', 'setTimeout', 'clearTimeout'] })
-  metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
-  reader = new ManualReader({
-    aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
-  })
-  meterProvider = new MeterProvider({ readers: [reader] })
-  spanExporter = new InMemorySpanExporter()
-  tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(spanExporter)],
-  })
+  sdk = otelSdk()
+  ;({ meterProvider, spanExporter, tracerProvider } = sdk)
 })
 afterEach(async () => {
   vi.useRealTimers()
-  await meterProvider.shutdown()
-  await tracerProvider.shutdown()
+  await sdk.shutdown()
 })
 
-/** The metrics as exported now, by name. */
-async function collect(): Promise<Map<string, MetricData>> {
-  metricExporter.reset()
-  const { resourceMetrics, errors } = await reader.collect()
-  expect(errors).toEqual([])
-  metricExporter.export(resourceMetrics, () => undefined)
-  const exported = metricExporter.getMetrics()
-  const byName = new Map<string, MetricData>()
-  for (const resource of exported) {
-    for (const scope of resource.scopeMetrics) {
-      expect(scope.scope.name).toBe('@cache/decorators')
-      for (const metric of scope.metrics) byName.set(metric.descriptor.name, metric)
-    }
-  }
-  return byName
-}
-
-/** Each point of a sum or gauge as `attributes → value`, attributes rendered as `k=v,…`. */
-function points(metrics: Map<string, MetricData>, name: string): Record<string, number> {
-  const metric = metrics.get(name)
-  if (metric === undefined) throw new Error(`no metric ${name}`)
-  const out: Record<string, number> = {}
-  for (const point of metric.dataPoints) out[label(point.attributes)] = point.value as number
-  return out
-}
-
-function label(attributes: Attributes): string {
-  return Object.entries(attributes)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(',')
-}
-
-/** Each histogram point as `attributes → { count, sum }` (sum rounded to the microsecond). */
-function histogram(
-  metrics: Map<string, MetricData>,
-  name: string,
-): Record<string, { count: number; sum: number }> {
-  const metric = metrics.get(name)
-  if (metric?.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`no histogram ${name}`)
-  const out: Record<string, { count: number; sum: number }> = {}
-  for (const point of metric.dataPoints) {
-    out[label(point.attributes)] = {
-      count: point.value.count,
-      sum: Math.round((point.value.sum ?? NaN) * 1e6) / 1e6,
-    }
-  }
-  return out
-}
+const collect = () => sdk.collect()
 
 /** A loader that answers `value` (or throws `error`) after `ms` of fake time, in a `db` span. */
 function dbLoader(ms: number, outcome: { value: string } | { error: Error }) {
@@ -254,15 +177,6 @@ describe('instrument(cache): metrics', () => {
 })
 
 describe('instrument(cache): spans', () => {
-  /** Each span as `name <- parent name`, in the order they ended. */
-  function tree(spans: readonly ReadableSpan[]): string[] {
-    const names = new Map(spans.map((s) => [s.spanContext().spanId, s.name]))
-    return spans.map((s) => {
-      const parent = s.parentSpanContext?.spanId
-      return `${s.name} <- ${parent === undefined ? '(root)' : (names.get(parent) ?? '?')}`
-    })
-  }
-
   it('makes one span per load, a child of the caller’s span, with the loader’s spans inside', async () => {
     const cache = new AsyncCache<string, string>({ name: 'users', maxSize: 2 })
     const stop = instrument(cache, { meterProvider: false, tracerProvider })
@@ -305,5 +219,114 @@ describe('instrument(cache): spans', () => {
     stop()
     await cache.get('b', () => 'B')
     expect(spanExporter.getFinishedSpans()).toEqual([])
+  })
+})
+
+describe('instrument(cached sync function): spans', () => {
+  /** A sync function that makes an `attempt` span per call and fails `failures` times a key. */
+  function parser(failures = 0) {
+    const failed = new Map<string, number>()
+    return (text: string): number => {
+      tracerProvider.getTracer('parser').startSpan('attempt').end()
+      const n = failed.get(text) ?? 0
+      if (text === 'bad' || n < failures) {
+        failed.set(text, n + 1)
+        throw new SyntaxError(`cannot parse ${text}`)
+      }
+      return Number(text)
+    }
+  }
+
+  /** Runs `body` inside a `request` span, which ends afterwards. */
+  async function inRequest(body: () => unknown): Promise<void> {
+    const request = tracerProvider.getTracer('app').startSpan('request')
+    await context.with(trace.setSpan(context.active(), request), body)
+    request.end()
+  }
+
+  it('makes one span per sync load, a child of the caller’s, with the function’s spans inside', async () => {
+    const parse = cached(parser(), { name: 'parse', maxSize: 10 })
+    const stop = instrument(parse, { meterProvider: false, tracerProvider })
+    await inRequest(() => {
+      expect(parse('1')).toBe(1)
+      expect(parse('1')).toBe(1)
+      expect(() => parse('bad')).toThrow('cannot parse bad')
+    })
+    const spans = spanExporter.getFinishedSpans()
+    expect(tree(spans)).toEqual([
+      'attempt <- cache.load',
+      'cache.load <- request',
+      'attempt <- cache.load',
+      'cache.load <- request',
+      'request <- (root)',
+    ])
+    expect(spans[0]!.parentSpanContext?.spanId).toBe(spans[1]!.spanContext().spanId)
+    expect(spans[2]!.parentSpanContext?.spanId).toBe(spans[3]!.spanContext().spanId)
+    const loads = spans.filter((s) => s.name === 'cache.load')
+    expect(loads.map((s) => [s.attributes, s.status.code])).toEqual([
+      [{ 'cache.name': 'parse' }, SpanStatusCode.UNSET],
+      [{ 'cache.name': 'parse', 'error.type': 'SyntaxError' }, SpanStatusCode.ERROR],
+    ])
+    stop()
+  })
+
+  it('keeps a sync load’s retries in its one span', async () => {
+    const parse = cached(parser(2), { name: 'parse', retry: 2 })
+    const stop = instrument(parse, { meterProvider: false, tracerProvider })
+    await inRequest(() => {
+      expect(parse('7')).toBe(7)
+    })
+    expect(tree(spanExporter.getFinishedSpans())).toEqual([
+      'attempt <- cache.load',
+      'attempt <- cache.load',
+      'attempt <- cache.load',
+      'cache.load <- request',
+      'request <- (root)',
+    ])
+    stop()
+  })
+
+  it('ends the span of a sync function that returned a promise once the promise settles', async () => {
+    // Not declared async: cached() finds out at the first call, which becomes an async load.
+    const fetchLater = (n: number): number | Promise<number> =>
+      dbLoader(10, { value: String(n * 2) })().then(Number)
+    const twice = cached(fetchLater, { name: 'later' })
+    const stop = instrument(twice, { meterProvider: false, tracerProvider })
+    let pending: unknown
+    await inRequest(() => {
+      pending = twice(2)
+    })
+    expect(tree(spanExporter.getFinishedSpans())).toEqual(['request <- (root)'])
+    await vi.advanceTimersByTimeAsync(10)
+    expect(await pending).toBe(4)
+    await inRequest(async () => {
+      const later = twice(3)
+      await vi.advanceTimersByTimeAsync(10)
+      expect(await later).toBe(6)
+    })
+    // One span for the first load (the sync call and its promise), as for the next, async, one.
+    const spans = spanExporter.getFinishedSpans()
+    expect(tree(spans)).toEqual([
+      'request <- (root)',
+      'db <- cache.load',
+      'cache.load <- request',
+      'db <- cache.load',
+      'cache.load <- request',
+      'request <- (root)',
+    ])
+    expect(spans[2]!.parentSpanContext?.spanId).toBe(spans[0]!.spanContext().spanId)
+    expect(spans[4]!.parentSpanContext?.spanId).toBe(spans[5]!.spanContext().spanId)
+    stop()
+  })
+
+  it('makes no span for a sync function while tracing is off', async () => {
+    const parse = cached(parser(), { name: 'parse' })
+    const stop = instrument(parse, { meterProvider: false, tracerProvider: false })
+    await inRequest(() => parse('1'))
+    expect(tree(spanExporter.getFinishedSpans())).toEqual([
+      'attempt <- request',
+      'request <- (root)',
+    ])
+    stop()
   })
 })

@@ -10,8 +10,12 @@ import {
   type Attributes,
   type Counter,
   type Histogram,
+  type Meter,
   type MeterProvider,
   type ObservableResult,
+  type Span,
+  type SpanOptions,
+  type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api'
 
@@ -20,6 +24,9 @@ import type { CacheEngine } from '../engine.js'
 import { configError } from '../errors.js'
 import type { CacheEvent } from '../events.js'
 import type { LoadTracer } from '../loadTracer.js'
+import { isThenable } from '../thenable.js'
+import { errorType } from './errorType.js'
+import { instrumentL2 } from './l2Telemetry.js'
 import { COUNTER_METRICS } from './metricTable.js'
 import { MonotonicTotal } from './monotonic.js'
 
@@ -98,9 +105,13 @@ export function instrument<K, V>(
   const name = options.name ?? engine.config.name
   const stops: (() => void)[] = []
   const meterProvider = options.meterProvider ?? metrics.getMeterProvider()
-  if (meterProvider !== false) stops.push(meter(engine, meterProvider, name))
+  const meter = meterProvider === false ? undefined : meterProvider.getMeter(INSTRUMENTATION_SCOPE)
+  if (meter !== undefined) stops.push(metered(engine, meter, name))
   const tracerProvider = options.tracerProvider ?? trace.getTracerProvider()
-  if (tracerProvider !== false) stops.push(tracing(engine, tracerProvider, name))
+  const tracer =
+    tracerProvider === false ? undefined : tracerProvider.getTracer(INSTRUMENTATION_SCOPE)
+  if (tracer !== undefined) stops.push(tracing(engine, tracer, name))
+  stops.push(instrumentL2(engine, { meter, tracer, name }))
   let done = false
   return () => {
     if (done) return
@@ -118,12 +129,6 @@ function engineOfTarget<K, V>(target: Instrumentable<K, V>): CacheEngine {
   } catch {
     throw configError('instrument(target)', 'an AsyncCache or a cached() function', target)
   }
-}
-
-/** `error.type`, as OpenTelemetry's conventions define it: the error's class name. */
-function errorType(error: unknown): string {
-  if (error instanceof Error) return error.name
-  return '_OTHER'
 }
 
 // --- metrics ------------------------------------------------------------------------------------
@@ -158,8 +163,7 @@ const EVENT_RECORDERS: Partial<Record<CacheEvent['type'], EventRecorder>> = {
   },
 }
 
-function meter(engine: CacheEngine, provider: MeterProvider, name: string): () => void {
-  const meter = provider.getMeter(INSTRUMENTATION_SCOPE)
+function metered(engine: CacheEngine, meter: Meter, name: string): () => void {
   const base: Attributes = { 'cache.name': name }
   const instruments: EventInstruments = {
     duration: meter.createHistogram('cache.load.duration', {
@@ -223,24 +227,55 @@ function meter(engine: CacheEngine, provider: MeterProvider, name: string): () =
 
 // --- spans --------------------------------------------------------------------------------------
 
-function tracing(engine: CacheEngine, provider: TracerProvider, name: string): () => void {
-  const tracer = provider.getTracer(INSTRUMENTATION_SCOPE)
-  const attributes: Attributes = { 'cache.name': name }
+/** Ends a load's span with the error that failed it. */
+function endFailed(span: Span, error: unknown): void {
+  span.setAttribute('error.type', errorType(error))
+  span.setStatus({ code: SpanStatusCode.ERROR })
+  span.end()
+}
+
+function tracing(engine: CacheEngine, tracer: Tracer, name: string): () => void {
+  const options: SpanOptions = { kind: SpanKind.INTERNAL, attributes: { 'cache.name': name } }
   const loadTracer: LoadTracer<unknown> = {
     load(_key, flight, load) {
       const parent = context.active()
-      const span = tracer.startSpan('cache.load', { kind: SpanKind.INTERNAL, attributes }, parent)
+      const span = tracer.startSpan('cache.load', options, parent)
       flight.promise.then(
         () => {
           span.end()
         },
         (error: unknown) => {
-          span.setAttribute('error.type', errorType(error))
-          span.setStatus({ code: SpanStatusCode.ERROR })
-          span.end()
+          endFailed(span, error)
         },
       )
       return context.with(trace.setSpan(parent, span), load)
+    },
+    // A span per sync load too: a miss runs the function, which costs far more than a span
+    // (about a microsecond with the SDK), and what the function starts (a span of a sync call
+    // it makes) belongs under it. Hits make none, sync or async.
+    loadSync(_key, run) {
+      const parent = context.active()
+      const span = tracer.startSpan('cache.load', options, parent)
+      let result: unknown
+      try {
+        result = context.with(trace.setSpan(parent, span), run)
+      } catch (error) {
+        endFailed(span, error)
+        throw error
+      }
+      if (!isThenable(result)) {
+        span.end()
+        return result
+      }
+      result.then(
+        () => {
+          span.end()
+        },
+        (error: unknown) => {
+          endFailed(span, error)
+        },
+      )
+      return result
     },
   }
   engine.tally.tracer = loadTracer

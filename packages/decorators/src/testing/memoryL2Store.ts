@@ -16,6 +16,7 @@ import type {
   L2Subscriber,
   L2Write,
 } from '../l2.js'
+import type { L2Health } from '../l2Health.js'
 
 /** A value as a {@link MemoryL2Server} holds it. */
 export interface MemoryL2Entry {
@@ -484,6 +485,11 @@ export class MemoryL2Store implements L2Store {
         }
       }
     }
+  }
+
+  /** `unavailable` while the server is disconnected (telemetry's `cache.l2.available`). */
+  get health(): L2Health {
+    return { state: this.server.reachable ? 'available' : 'unavailable' }
   }
 
   /** The records for `keys`, in order; `undefined` for a miss. */
