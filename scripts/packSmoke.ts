@@ -2,7 +2,7 @@
 // user would, then imports them from ESM and CJS and type-checks both: the "install only this
 // package" test that every package runs against its built `dist`.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +20,12 @@ export interface PackSmokeOptions {
   cjs: string
   /** TypeScript source type-checked as ESM (`.mts`) and as CJS (`.cts`) with `module: node16`. */
   ts: string
+  /**
+   * Then, in the same project: adds these package folders to its node_modules (copied, under the
+   * name in their package.json: a dependency-free peer from the workspace's own node_modules,
+   * say, so that the test needs no registry) and runs these sources the same way.
+   */
+  then?: { install: readonly string[]; esm: string; cjs: string; ts: string }
 }
 
 /** What a smoke test saw: the `@cache/` packages installed and each script's output. */
@@ -27,6 +33,8 @@ export interface PackSmokeResult {
   installed: string[]
   esmOutput: string
   cjsOutput: string
+  /** The outputs of the `then` stage's scripts, when there is one. */
+  then?: { esmOutput: string; cjsOutput: string }
 }
 
 /** Packs, installs and runs; throws with the failing command's output. */
@@ -42,43 +50,67 @@ export function packSmoke(options: PackSmokeOptions): PackSmokeResult {
       return resolve(dir, file)
     })
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'smoke', private: true }))
-    execFileSync(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...tarballs],
-      { cwd: dir, encoding: 'utf8', stdio: 'pipe' },
-    )
-    writeFileSync(join(dir, 'esm.mjs'), options.esm)
-    writeFileSync(join(dir, 'cjs.cjs'), options.cjs)
-    writeFileSync(join(dir, 'types.mts'), options.ts)
-    writeFileSync(join(dir, 'types.cts'), options.ts)
-    const esmOutput = execFileSync('node', ['esm.mjs'], { cwd: dir, encoding: 'utf8' })
-    const cjsOutput = execFileSync('node', ['cjs.cjs'], { cwd: dir, encoding: 'utf8' })
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-    execFileSync(
-      'node',
-      [
-        tsc,
-        '--noEmit',
-        '--strict',
-        '--module',
-        'node16',
-        '--moduleResolution',
-        'node16',
-        '--target',
-        'es2022',
-        '--skipLibCheck',
-        'false',
-        'types.mts',
-        'types.cts',
-      ],
-      { cwd: dir, encoding: 'utf8', stdio: 'pipe' },
-    )
+    npmInstall(dir, tarballs)
+    const first = runScripts(dir, options)
     const installed = readdirSync(join(dir, 'node_modules', '@cache')).sort()
-    return { installed, esmOutput, cjsOutput }
+    const then = options.then
+    if (then === undefined) return { installed, ...first }
+    for (const folder of then.install) {
+      const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+        name: string
+      }
+      cpSync(folder, join(dir, 'node_modules', name), { recursive: true, dereference: true })
+    }
+    return { installed, ...first, then: runScripts(dir, then) }
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string }
     throw new Error(`${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error })
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+function npmInstall(dir: string, what: readonly string[]): void {
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...what],
+    { cwd: dir, encoding: 'utf8', stdio: 'pipe' },
+  )
+}
+
+/** Runs `esm` and `cjs` with node in `dir` and type-checks `ts` as ESM and CJS. */
+function runScripts(
+  dir: string,
+  scripts: { esm: string; cjs: string; ts: string },
+): { esmOutput: string; cjsOutput: string } {
+  writeFileSync(join(dir, 'esm.mjs'), scripts.esm)
+  writeFileSync(join(dir, 'cjs.cjs'), scripts.cjs)
+  writeFileSync(join(dir, 'types.mts'), scripts.ts)
+  writeFileSync(join(dir, 'types.cts'), scripts.ts)
+  // Without NODE_PATH, which pnpm's bin shims point at the workspace's hoisted packages: the
+  // project must find what it installed, and only that.
+  const { NODE_PATH: _, ...env } = process.env
+  const esmOutput = execFileSync('node', ['esm.mjs'], { cwd: dir, encoding: 'utf8', env })
+  const cjsOutput = execFileSync('node', ['cjs.cjs'], { cwd: dir, encoding: 'utf8', env })
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  execFileSync(
+    'node',
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'node16',
+      '--moduleResolution',
+      'node16',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      'false',
+      'types.mts',
+      'types.cts',
+    ],
+    { cwd: dir, encoding: 'utf8', stdio: 'pipe', env },
+  )
+  return { esmOutput, cjsOutput }
 }
