@@ -8,7 +8,7 @@ import pMemoize from 'p-memoize'
 
 import { AsyncCache, cached } from '../src/index.js'
 import { compile, race, report, type Contender } from './race.js'
-import { telemetryHits } from './telemetry.js'
+import { syncLoadSpans, telemetryHits } from './telemetry.js'
 
 // moize ships CJS with `exports.default`; under NodeNext its default import is the module.
 const moize = moizeModule.default
@@ -271,4 +271,7 @@ if (only.includes('sync')) await syncHits()
 if (only.includes('async')) await asyncHits()
 if (only.includes('ttl')) await ttlHits()
 if (only.includes('stampede')) await stampede()
-if (only.includes('otel')) await telemetryHits(trace, OPS)
+if (only.includes('otel')) {
+  await telemetryHits(trace, OPS)
+  await syncLoadSpans()
+}

@@ -7,6 +7,11 @@ export interface Contender {
   name: string
   ours: boolean
   run: () => unknown
+  /**
+   * Set up before each of the contender's timed phases and undone after (a process-wide switch,
+   * such as a diagnostics channel subscriber, that must not slow the other contenders).
+   */
+  around?: { before: () => void; after: () => void }
 }
 
 /** Compiles `body` into a fresh function of `fn` and `data`, sync or async. */
@@ -47,7 +52,12 @@ export async function race(
     })
     const shift = round % contenders.length
     for (const c of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
-      bench.add(c.name, c.run)
+      const around = c.around
+      bench.add(
+        c.name,
+        c.run,
+        around === undefined ? {} : { beforeAll: around.before, afterAll: around.after },
+      )
     }
     await bench.run()
     for (const task of bench.tasks) {

@@ -1,60 +1,167 @@
-// The hit path with telemetry off and on: cached() functions (async and sync) alone, and the same
-// functions with instrument() reporting to an OpenTelemetry SDK (a MeterProvider and a
-// BasicTracerProvider with no exporter). Hits are counted from the cache's own counters when the
-// SDK collects, so the goal is no difference.
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base'
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
+// What telemetry costs a hit, for AsyncCache#get and a cached(async fn), raced in one process:
+// no telemetry; instrument() with metrics only; metrics and tracing, both with the SDK's real
+// providers (a periodic metric reader collecting every 100 ms and a batch span processor, each with
+// an exporter that drops what it gets); and a diagnostics_channel subscriber on our channels
+// (subscribed only while its contender runs: it is process-wide). Hits are counted from the
+// cache's own counters when the SDK collects and make no span, so the goal is no difference.
+// Then the cost of a span per sync load (a miss of a cached sync function), tracing off and on.
+import diagnostics from 'node:diagnostics_channel'
 
-import { cached } from '../src/index.js'
-import { instrument } from '../src/otel/index.js'
+import { ExportResultCode } from '@opentelemetry/core'
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics'
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base'
+
+import { AsyncCache, cached, DIAGNOSTICS_CHANNELS } from '../src/index.js'
+import { instrument, type Instrumentable } from '../src/otel/index.js'
 import { compile, race, report, type Contender } from './race.js'
 
-class ManualReader extends MetricReader {
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve()
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve()
+/** Exporters that drop everything: the SDK's own work is what is timed. */
+const dropMetrics: PushMetricExporter = {
+  export: (_metrics, done) => {
+    done({ code: ExportResultCode.SUCCESS })
+  },
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+}
+const dropSpans: SpanExporter = {
+  export: (_spans, done) => {
+    done({ code: ExportResultCode.SUCCESS })
+  },
+  shutdown: () => Promise.resolve(),
+}
+
+function providers(): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
+  const reader = new PeriodicExportingMetricReader({
+    exporter: dropMetrics,
+    exportIntervalMillis: 100,
+  })
+  return {
+    meterProvider: new MeterProvider({ readers: [reader] }),
+    tracerProvider: new BasicTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(dropSpans)],
+    }),
   }
 }
 
-/** Races the hit paths of plain and instrumented cached() functions over `trace`. */
+function noop(): void {}
+
+/** A subscriber on every channel of ours while a contender runs. */
+const subscribed: NonNullable<Contender['around']> = {
+  before: () => {
+    for (const name of Object.values(DIAGNOSTICS_CHANNELS)) diagnostics.subscribe(name, noop)
+  },
+  after: () => {
+    for (const name of Object.values(DIAGNOSTICS_CHANNELS)) diagnostics.unsubscribe(name, noop)
+  },
+}
+
+type Variant = 'off' | 'metrics' | 'metrics+traces' | 'diagnostics channel'
+const VARIANTS: readonly Variant[] = ['off', 'metrics', 'metrics+traces', 'diagnostics channel']
+
+/** Instruments `target` as `variant` says. */
+function setUp<K, V>(target: Instrumentable<K, V>, variant: Variant): void {
+  if (variant === 'metrics') {
+    instrument(target, { meterProvider: providers().meterProvider, tracerProvider: false })
+  } else if (variant === 'metrics+traces') {
+    instrument(target, providers())
+  }
+}
+
+/** Prints each variant's time per call against `off`'s: what telemetry adds to a call. */
+function overhead(title: string, ops: Map<string, number>, names: readonly string[]): void {
+  const off = ops.get(names[0]!)!
+  console.log(`\n${title}: time per call against no telemetry`)
+  for (const name of names.slice(1)) {
+    const ratio = off / ops.get(name)!
+    const ns = (1e9 / ops.get(name)! - 1e9 / off).toFixed(1)
+    console.log(`- ${name}: ${ratio.toFixed(3)}x (${ratio >= 1 ? '+' : ''}${ns} ns)`)
+  }
+}
+
+/** Races the hit paths over `trace`, each variant a contender. */
 export async function telemetryHits(trace: readonly number[], ops: number): Promise<void> {
-  const meterProvider = new MeterProvider({ readers: [new ManualReader()] })
-  const tracerProvider = new BasicTracerProvider()
+  const keys = [...new Set(trace)]
   // eslint-disable-next-line @typescript-eslint/require-await
   const doubleAsync = async (n: number): Promise<number> => n * 2
-  const double = (n: number): number => n * 2
-  const off = cached(doubleAsync, { maxSize: 10_000 })
-  const on = cached(doubleAsync, { maxSize: 10_000 })
-  const syncOff = cached(double, { maxSize: 10_000 })
-  const syncOn = cached(double, { maxSize: 10_000 })
-  instrument(on, { meterProvider, tracerProvider })
-  instrument(syncOn, { meterProvider, tracerProvider })
-  for (const key of new Set(trace)) {
-    await off(key)
-    await on(key)
-    syncOff(key)
-    syncOn(key)
-  }
-  const run = (name: string, fn: unknown, async: boolean): Contender => ({
-    name,
-    ours: name.endsWith('off'),
-    run: compile(
-      `for (let i = 0; i < trace.length; i++) ${async ? 'await ' : ''}fn(trace[i])`,
-      fn,
-      { trace },
-      async,
-    ),
+
+  const caches = VARIANTS.map((variant) => {
+    const cache = new AsyncCache<number, number>({ name: variant, maxSize: 10_000 })
+    for (const k of keys) cache.set(k, k * 2)
+    setUp(cache, variant)
+    return { variant, cache }
   })
-  const asyncContenders = [
-    run('async, telemetry off', off, true),
-    run('async, telemetry on', on, true),
-  ]
-  report('Async hit path, telemetry off vs on', asyncContenders, await race(ops, asyncContenders))
-  const syncContenders = [
-    run('sync, telemetry off', syncOff, false),
-    run('sync, telemetry on', syncOn, false),
-  ]
-  report('Sync hit path, telemetry off vs on', syncContenders, await race(ops, syncContenders))
+  const fns = VARIANTS.map((variant) => {
+    const fn = cached(doubleAsync, { name: variant, maxSize: 10_000 })
+    setUp(fn, variant)
+    return { variant, fn }
+  })
+  for (const { fn } of fns) for (const k of keys) await fn(k)
+
+  const contender = (name: string, target: unknown, call: string, variant: Variant): Contender => ({
+    name,
+    // `off` is the peer, so that report() prints each variant's ops/s against it.
+    ours: variant !== 'off',
+    run: compile(
+      `for (let i = 0; i < trace.length; i++) await ${call}(trace[i])`,
+      target,
+      { trace },
+      true,
+    ),
+    ...(variant === 'diagnostics channel' ? { around: subscribed } : {}),
+  })
+  const gets = caches.map(({ variant, cache }) =>
+    contender(`AsyncCache#get, ${variant}`, cache, 'fn.get', variant),
+  )
+  const getOps = await race(ops, gets)
+  report('AsyncCache#get hit path, telemetry off and on', gets, getOps)
+  overhead(
+    'AsyncCache#get',
+    getOps,
+    gets.map((c) => c.name),
+  )
+  const calls = fns.map(({ variant, fn }) =>
+    contender(`cached(async fn), ${variant}`, fn, 'fn', variant),
+  )
+  const callOps = await race(ops, calls)
+  report('cached(async fn) hit path, telemetry off and on', calls, callOps)
+  overhead(
+    'cached(async fn)',
+    callOps,
+    calls.map((c) => c.name),
+  )
+}
+
+/**
+ * A sync function's miss (every call: one-entry caches over alternating keys, so each call loads
+ * and evicts) with tracing off and on: the cost of a span per sync load.
+ */
+export async function syncLoadSpans(): Promise<void> {
+  const double = (n: number): number => n * 2
+  const off = cached(double, { name: 'off', maxSize: 1 })
+  const traced = cached(double, { name: 'traced', maxSize: 1 })
+  instrument(traced, { meterProvider: false, tracerProvider: providers().tracerProvider })
+  const OPS = 1000
+  const contenders = [
+    { name: 'sync load, tracing off', ours: false, fn: off },
+    { name: 'sync load, tracing on', ours: true, fn: traced },
+  ].map(({ name, ours, fn }) => ({
+    name,
+    ours,
+    run: compile('for (let i = 0; i < 1000; i++) fn(i & 1)', fn, {}, false),
+  }))
+  const result = await race(OPS, contenders)
+  report('Sync miss (a load each call), tracing off and on', contenders, result)
+  overhead(
+    'Sync load',
+    result,
+    contenders.map((c) => c.name),
+  )
 }
