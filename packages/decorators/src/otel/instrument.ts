@@ -78,9 +78,13 @@ const instrumented = new WeakSet<object>()
  *   `cache.result`, `cache.l2.errors`, and the observable gauge `cache.size`; from events:
  *   the histogram `cache.load.duration` (seconds, `error.type` on failed loads),
  *   `cache.load.errors` by `error.type` and `cache.evictions` by `cache.eviction.reason`;
- * - a `cache.load` span per load, a child of the caller's active span, with the loader run
- *   inside it (a database call's span is its child); attributes `cache.name`, and `error.type`
- *   with status ERROR when the load failed. Neither keys nor values are ever recorded.
+ *   with an `l2`, the histogram `cache.l2.operation.duration` by `cache.l2.operation` (each
+ *   call to the store) and, for a store with `health`, the gauge `cache.l2.available`;
+ * - a `cache.load` span per load (a sync function's too), a child of the caller's active span,
+ *   with the loader run inside it (a database call's span is its child); attributes
+ *   `cache.name`, and `error.type` with status ERROR when the load failed; with an `l2`, a
+ *   `cache.l2.<operation>` span per call to the store. Neither keys nor values are ever
+ *   recorded, nor their L2 keys.
  *
  * Every metric point carries `cache.name`. One instrumentation per cache at a time.
  *
