@@ -2,7 +2,7 @@
 // `health` of the L2 contract, which `@cache/decorators/otel` reports as `cache.l2.available`
 // without knowing the store (redisStore()'s `health` is one).
 
-/** Whether a store uses its server: `unavailable` while it skips it (connection lost, breaker open). */
+/** Whether a store uses its server: `unavailable` while it skips it (lost, or breaker open). */
 export type L2State = 'available' | 'unavailable'
 
 /** One server's state, for a store spread over several (the masters of a cluster). */
