@@ -121,5 +121,5 @@ export { stop, health, first }
     expect(result.esmOutput).toBe('ok\n')
     expect(result.cjsOutput).toBe('ok\n')
     expect(result.then).toEqual({ esmOutput: 'ok\n', cjsOutput: 'ok\n' })
-  }, 240_000)
+  }, 360_000)
 })
