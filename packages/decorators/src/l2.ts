@@ -5,6 +5,7 @@ import { stableHash } from '@cache/keys'
 
 import { configError } from './errors.js'
 import type { ErrorHandler } from './events.js'
+import { InFlight } from './inFlight.js'
 import type { L2Health } from './l2Health.js'
 import { ReplayQueue, TAG, type ReplayHooks, type ReplayOp } from './replayQueue.js'
 
@@ -345,7 +346,8 @@ export class L2Link {
   /** The store called; telemetry (src/otel) swaps in a wrapper of it while it is on. */
   store: L2Store
   readonly #report: ErrorHandler
-  readonly #pending = new Set<Promise<unknown>>()
+  /** Writes, deletes, clears and replays in flight, for {@link settled}. */
+  readonly #inFlight = new InFlight()
   #unsubscribe: (() => void) | undefined = undefined
   /** What an outage held back; `undefined` with a limit of 0. */
   readonly replay: ReplayQueue | undefined
@@ -488,7 +490,15 @@ export class L2Link {
    * (reported); the lock is released either way.
    */
   commit(lease: L2Lease, write: L2Write): Promise<boolean> {
-    if (lease.commit !== undefined) return this.#track(write.key, () => lease.commit!(write))
+    if (lease.commit !== undefined) {
+      let sent: Promise<void>
+      try {
+        sent = lease.commit(write)
+      } catch (error) {
+        return Promise.resolve(this.#failed(error, write.key))
+      }
+      return this.#tracked(write.key, sent)
+    }
     return this.write(write, false).then(async (written) => {
       await this.release(lease, written)
       return written
@@ -534,9 +544,8 @@ export class L2Link {
   replayNow(): void {
     const replay = this.replay
     if (replay === undefined || replay.size === 0) return
-    const flush = replay.flush()
-    this.#pending.add(flush)
-    void flush.then(() => this.#pending.delete(flush))
+    this.#inFlight.start()
+    void replay.flush().then(this.#ended, this.#ended)
   }
 
   /** `sent`, which on a failure queues `kind` of each of `keys` (as of now) for the replay. */
@@ -587,26 +596,42 @@ export class L2Link {
   }
 
   /** Resolves once every write, delete and clear started so far (and since) has settled. */
-  async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending)
+  settled(): Promise<void> {
+    return this.#inFlight.idle()
   }
 
+  /** `call()`'s promise, tracked: `true` once it resolves, `false` when it fails (reported). */
   #track(key: string | undefined, call: () => Promise<unknown>): Promise<boolean> {
-    let promise: Promise<boolean>
+    let sent: Promise<unknown>
     try {
-      promise = Promise.resolve(call()).then(
-        () => true,
-        (error: unknown) => {
-          this.#report(error, key === undefined ? { operation: 'l2' } : { operation: 'l2', key })
-          return false
-        },
-      )
+      sent = call()
     } catch (error) {
-      this.#report(error, key === undefined ? { operation: 'l2' } : { operation: 'l2', key })
+      this.#failed(error, key)
       return Promise.resolve(false)
     }
-    this.#pending.add(promise)
-    void promise.then(() => this.#pending.delete(promise))
-    return promise
+    return this.#tracked(key, sent)
+  }
+
+  /** `sent`, tracked: `true` once it resolves, `false` when it fails (reported). */
+  #tracked(key: string | undefined, sent: Promise<unknown>): Promise<boolean> {
+    this.#inFlight.start()
+    return Promise.resolve(sent).then(this.#succeeded, (error: unknown) => {
+      this.#inFlight.end()
+      return this.#failed(error, key)
+    })
+  }
+
+  readonly #succeeded = (): boolean => {
+    this.#inFlight.end()
+    return true
+  }
+
+  readonly #ended = (): void => {
+    this.#inFlight.end()
+  }
+
+  #failed(error: unknown, key: string | undefined): false {
+    this.#report(error, key === undefined ? { operation: 'l2' } : { operation: 'l2', key })
+    return false
   }
 }

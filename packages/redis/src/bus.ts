@@ -9,6 +9,7 @@ import type { L2Subscriber } from '@cache/decorators'
 import { closeClient, type RedisClientLike } from './client.js'
 import { watchConnection, type Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
+import { RecentFills } from './recentFills.js'
 import type { TierHealth } from './tierHealth.js'
 
 /** A message on the channel, as JSON. `o`: the sending store, whose own messages it ignores. */
@@ -31,6 +32,12 @@ export interface FilledEntry {
 
 /** The first character of a notice that carries its entry (JSON messages start with `{`). */
 const FILLED = 'F'
+
+/**
+ * How many "filled" notices the bus remembers (recentFills.ts): a lock call that finds its key
+ * held looks there for a notice that came in while its reply was on its way.
+ */
+const RECENT_FILLS = 256
 
 function isMessage(value: unknown): value is Message {
   if (typeof value !== 'object' || value === null) return false
@@ -97,6 +104,8 @@ export class Bus {
   readonly #report: Reporter
   readonly #subscribers = new Set<L2Subscriber>()
   readonly #waiters = new Map<string, Set<FillWatch>>()
+  /** The latest notices, for the watches made after they came (see {@link watchSince}). */
+  readonly #recent = new RecentFills<FillOutcome>(RECENT_FILLS)
   readonly #client: RedisClientLike
   #subscribed = false
   #closed = false
@@ -179,6 +188,28 @@ export class Bus {
     return `${FILLED}${key}|`
   }
 
+  /**
+   * A mark of the notices received so far: a watch made later with {@link watchSince} gets the
+   * ones that come after it. Taken when a lock call is sent, it lets the call make its watch only
+   * once its reply says the key is held (most calls never wait), without losing a notice that
+   * came in before that reply.
+   */
+  get mark(): number {
+    return this.#recent.mark
+  }
+
+  /**
+   * Watches `key`'s "filled" notices from `mark` on: the latest one received since (if the bus
+   * still remembers it) is kept for the first `wait()`. A notice it no longer remembers (more
+   * than 256 came in between) is not lost for long: waiters also poll.
+   */
+  watchSince(key: string, mark: number): FillWatch {
+    const watch = this.watch(key)
+    const kept = this.#recent.since(key, mark)
+    if (kept !== undefined) watch.deliver(kept)
+    return watch
+  }
+
   /** Watches `key`'s "filled" notices from now on; close the watch when done. */
   watch(key: string): FillWatch {
     let watches = this.#waiters.get(key)
@@ -232,10 +263,7 @@ export class Bus {
       return
     }
     if (message.t === 'f') {
-      const waiters = this.#waiters.get(message.k)
-      if (waiters !== undefined) {
-        for (const watch of [...waiters]) watch.deliver(message.w ? 'written' : 'abandoned')
-      }
+      this.#deliver(message.k, message.w ? 'written' : 'abandoned')
       return
     }
     if (message.o === this.origin) return
@@ -270,10 +298,15 @@ export class Bus {
       )
       return
     }
-    const waiters = this.#waiters.get(text.slice(1, keyEnd))
+    this.#deliver(text.slice(1, keyEnd), { data: text.slice(timeEnd + 1), redisNow })
+  }
+
+  /** Gives a notice to `key`'s watches, and remembers it for the watches made after it came. */
+  #deliver(key: string, outcome: FillOutcome): void {
+    this.#recent.add(key, outcome)
+    const waiters = this.#waiters.get(key)
     if (waiters === undefined) return
-    const filled: FilledEntry = { data: text.slice(timeEnd + 1), redisNow }
-    for (const watch of [...waiters]) watch.deliver(filled)
+    for (const watch of [...waiters]) watch.deliver(outcome)
   }
 
   #invalidateAll(): void {

@@ -99,16 +99,17 @@ describe('a store in an outage', () => {
     const { store, events } = storeOn(client, { log: () => {} })
     mode.now = 'hang'
     await traffic(store, 10)
-    // At 100 ms the first three calls time out together and the third (the read) opens the
-    // breaker; calls are then skipped but a probe at 600 ms (a write) that times out at 700 ms
-    // and opens it for 1 s.
+    // At 100 ms the first three calls time out together and the third (the write, sent with its
+    // turn's batch after the delete and the read) opens the breaker; calls are then skipped but
+    // a probe at 600 ms (a delete, the first call sent) that times out at 700 ms and opens it
+    // for 1 s.
     expect(events).toEqual([
       {
         prefix: 'p:',
         state: 'unavailable',
         cause: expect.objectContaining({
           code: 'ERR_REDIS_TIMEOUT',
-          message: 'Reading did not settle within 100 ms (timeoutMs)',
+          message: 'Writing did not settle within 100 ms (timeoutMs)',
         }) as unknown,
         outages: 1,
         skipped: { reads: 0, writes: 0, deletes: 0, locks: 0 },
@@ -117,25 +118,26 @@ describe('a store in an outage', () => {
     expect(store.health).toMatchObject({
       state: 'unavailable',
       since: 100,
-      skipped: { reads: 9, writes: 8, deletes: 9, locks: 0 },
-      failed: { reads: 1, writes: 2, deletes: 1, locks: 0 },
+      skipped: { reads: 9, writes: 9, deletes: 8, locks: 0 },
+      failed: { reads: 1, writes: 1, deletes: 2, locks: 0 },
     })
     mode.now = 'ok'
     await traffic(store, 15)
-    // The probe at 1.8 s (a write) succeeds: back, the delete sent beside it skipped still.
+    // The probe at 1.8 s (a delete) succeeds: back, the read and the write sent beside it
+    // skipped still.
     expect(events).toHaveLength(2)
     expect(events[1]).toEqual({
       prefix: 'p:',
       state: 'available',
       downMs: 1_700,
       outages: 1,
-      skipped: { reads: 12, writes: 11, deletes: 12, locks: 0 },
+      skipped: { reads: 11, writes: 12, deletes: 11, locks: 0 },
     })
     expect(store.health).toMatchObject({
       state: 'available',
       since: 1_800,
-      skipped: { reads: 11, writes: 10, deletes: 12, locks: 0 },
-      failed: { reads: 1, writes: 2, deletes: 1, locks: 0 },
+      skipped: { reads: 11, writes: 11, deletes: 10, locks: 0 },
+      failed: { reads: 1, writes: 1, deletes: 2, locks: 0 },
     })
     await store.close()
   })

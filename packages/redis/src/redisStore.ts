@@ -23,11 +23,12 @@ import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
 import { isTagged, payloadOf, recordOf, timeOf } from './record.js'
-import { DELETE, MARK_CLEARED, UNLINK_OLDER, WRITE } from './scripts.js'
+import { DELETE, MARK_CLEARED, UNLINK_OLDER } from './scripts.js'
 import { ServerClock } from './serverClock.js'
-import { SingleFlight } from './singleFlight.js'
+import { SingleFlight, type LoadedResult } from './singleFlight.js'
 import { TagTimes } from './tagTimes.js'
-import { writeArgs, type WriteContext } from './writeArgs.js'
+import { entryArgs, type WriteContext } from './writeArgs.js'
+import { WriteBatch, type EntryWrite } from './writeBatch.js'
 import { sharedConsole, type SharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
 
@@ -74,6 +75,8 @@ export class RedisStore implements L2Store {
   readonly #sharedConsole: SharedConsole | undefined
   /** The keys asked for in one tick, distinct, read in batches of `maxBatchSize` by #read. */
   readonly #reads: Batcher<string, L2Record | undefined>
+  /** The writes of `set()`, one script call per turn. */
+  readonly #writes: WriteBatch
   /** Tag invalidation times: recorded, and compared with tagged entries' versions on reads. */
   readonly #tags: TagTimes
   readonly #ownsClient: boolean
@@ -118,6 +121,16 @@ export class RedisStore implements L2Store {
       timeoutMs: config.timeoutMs,
       tombstoneMs: config.tombstoneMs,
     }
+    this.#writes = new WriteBatch(
+      {
+        ...this.#writing,
+        connection: this.#connection,
+        bus: this.#bus,
+        prefix: this.prefix,
+        knowClock: (client) => this.#knowClock(client),
+      },
+      config.maxBatchSize,
+    )
     // Learn Redis's clock as soon as the connection is up (again): writes are stamped with it.
     client.on('ready', () => {
       void this.#syncClock()
@@ -142,56 +155,73 @@ export class RedisStore implements L2Store {
           prefix: this.prefix,
           read: this.#recordOf,
           report: this.#report,
+          checkTagged: this.#checkTagged,
         },
         singleFlight,
         config.maxBatchSize,
       )
-      this.lock = (key, lockOptions) => this.#lockChecked(flights, key, lockOptions)
+      this.lock = (key, lockOptions) => {
+        const onStale = lockOptions?.onStale
+        return onStale === undefined
+          ? flights.lock(key, lockOptions)
+          : this.#lockWithStale(flights, key, lockOptions!, onStale)
+      }
     }
   }
 
   /**
-   * A lock call whose "loaded" value is checked against its tags' invalidation times: an
+   * A tagged value a lock call found, checked against its tags' invalidation times: an
    * invalidated one is replaced by a tombstone, and the key read or locked again (at most twice
-   * more, then `skipped`: load without a lock). So is a stale copy for `onStale` (once per
-   * call): a tagged one is handed once its tags check out, before the call settles.
+   * more, then `skipped`: load without a lock).
    */
-  async #lockChecked(
+  readonly #checkTagged = async (
+    key: string,
+    found: LoadedResult,
+    relock: () => Promise<L2LockResult>,
+  ): Promise<L2LockResult> => {
+    let result: L2LockResult = found
+    for (let round = 0; ; round++) {
+      if (result.status !== 'loaded' || !isTagged(result.record)) return result
+      const [record] = await this.#tags.check([key], [result.record], true)
+      if (record !== undefined) return result
+      if (round === 2) return { status: 'skipped' }
+      result = await relock()
+    }
+  }
+
+  /**
+   * A lock call with `onStale` (fail-safe): the stale copy it finds is handed once per call, a
+   * tagged one once its tags check out, before the call settles.
+   */
+  async #lockWithStale(
     flights: SingleFlight,
     key: string,
-    options: L2LockOptions | undefined,
+    options: L2LockOptions,
+    onStale: NonNullable<L2LockOptions['onStale']>,
   ): Promise<L2LockResult> {
     let checking: Promise<void> | undefined
-    const onStale = options?.onStale
-    if (onStale !== undefined) {
-      let handed = false
-      options = {
-        ...options,
-        onStale: (record) => {
-          if (handed) return
-          handed = true
-          if (!isTagged(record)) {
-            onStale(record)
-            return
-          }
-          checking = this.#tags.check([key], [record], true).then(
-            ([valid]) => {
-              if (valid !== undefined) onStale(valid)
-            },
-            // Not handed: the check reports its own failures, and fail-safe reads after a failure.
-            () => undefined,
-          )
-        },
-      }
+    let handed = false
+    const handing: L2LockOptions = {
+      ...options,
+      onStale: (record) => {
+        if (handed) return
+        handed = true
+        if (!isTagged(record)) {
+          onStale(record)
+          return
+        }
+        checking = this.#tags.check([key], [record], true).then(
+          ([valid]) => {
+            if (valid !== undefined) onStale(valid)
+          },
+          // Not handed: the check reports its own failures, and fail-safe reads after a failure.
+          () => undefined,
+        )
+      },
     }
     try {
-      for (let round = 0; round < 3; round++) {
-        const result = await flights.lock(key, options)
-        if (result.status !== 'loaded' || !isTagged(result.record)) return result
-        const [record] = await this.#tags.check([key], [result.record], true)
-        if (record !== undefined) return result
-      }
-      return { status: 'skipped' }
+      // A tagged value found is checked by #checkTagged.
+      return await flights.lock(key, handing)
     } finally {
       if (checking !== undefined) await checking
     }
@@ -274,7 +304,8 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * Writes each entry (one script call each) under the ordering rule: an entry whose load
+   * Writes each entry (in the write call of this turn: one script call for the `set()`s of a
+   * turn) under the ordering rule: an entry whose load
    * started before the value there, the key's last delete or the last clear is dropped, and one
    * that reaches Redis after its deadline does nothing. Expiry is absolute, fixed now on Redis's
    * clock. Rejects with `ERR_REDIS_ENCODE` for a value the serializer refuses (its key is
@@ -283,14 +314,17 @@ export class RedisStore implements L2Store {
    */
   async set(writes: readonly L2Write[], notify: boolean): Promise<void> {
     const refused: string[] = []
-    const encoded: { write: L2Write; key: string; payload: string }[] = []
+    const entries: EntryWrite[] = []
     let encodeError: RedisStoreError | undefined
     for (const write of writes) {
-      const key = valueKey(this.prefix, write.key)
+      const redisKey = valueKey(this.prefix, write.key)
       try {
-        encoded.push({ write, key, payload: payloadOf(write, this.#config.serializer) })
+        entries.push({
+          redisKey,
+          entry: entryArgs(write, payloadOf(write, this.#config.serializer)),
+        })
       } catch (cause) {
-        refused.push(key)
+        refused.push(redisKey)
         encodeError ??= new RedisStoreError(
           'ERR_REDIS_ENCODE',
           `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${messageOf(cause)}`,
@@ -298,24 +332,10 @@ export class RedisStore implements L2Store {
         )
       }
     }
-    if (encoded.length > 0 || refused.length > 0 || notify) {
-      const cleared = clearedKey(this.prefix)
-      const sentAt = Date.now()
-      const outcome = await this.#connection.call('Writing', async (client) => {
-        // Stamped on Redis's clock as of sentAt (learnt first, if no reply has taught it yet).
-        await this.#knowClock(client)
-        const commands: Promise<unknown>[] = []
-        for (const { write, key, payload } of encoded) {
-          const args = writeArgs(write, payload, this.#writing, sentAt)
-          commands.push(WRITE.run(client, [key, cleared], args))
-        }
-        if (refused.length > 0) commands.push(client.sendCommand(['UNLINK', ...refused]))
-        if (notify) {
-          const message = this.#bus.invalidation(writes.map((w) => w.key))
-          commands.push(client.sendCommand(['PUBLISH', this.channel, message]))
-        }
-        return Promise.all(commands)
-      })
+    if (entries.length > 0 || refused.length > 0 || notify) {
+      // In the write call of this turn (writeBatch.ts).
+      const told = notify ? writes.map((write) => write.key) : undefined
+      const outcome = await this.#writes.add(entries, told, refused)
       // A loaded value not stored while Redis is skipped is no news; an explicit write is.
       if (!outcome.ok && (notify || !outcome.skipped)) throw outcome.error
     }

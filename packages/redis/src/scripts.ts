@@ -60,55 +60,71 @@ end`
 
 /**
  * Writes one entry unless newer data is there (`clear`: the clear marker's value, read once per
- * call by the caller, or false). Its arguments are ARGV from `base` on: the kind letter, the
- * time to live (ms, '' for none), the sender's latest estimate of the moment it sent it, the
- * value's age (since its load started), the load time, the serializer's text, the deadline, the
- * tombstones' lifetime, and how long the entry is kept stale past its expiry for fail-safe (ms,
- * '' for none). The version is that moment less the age; the expiry, that moment plus the time
- * to live: both fixed by the sending, not by when the script runs. The key lives until the
- * expiry plus the stale time (its PEXPIREAT); the entry keeps its expiry, and the stale time
- * after a `+`. Returns 1 when written, 0 when dropped (newer data, or already gone), -1 when the
- * command arrived after its deadline (it does nothing); and, when written, the entry as stored.
+ * call by the caller, or false). `head`: the kind letter, the time to live (ms, none for no
+ * expiry), and, after a `+`, how long the entry is kept stale past its expiry for fail-safe (ms;
+ * none for none): `v60000`, `v60000+5000`, `v`. `latest`: the sender's latest estimate of the
+ * moment it sent it; `age`: the value's age then (since its load started); `tail`: the load time
+ * and the serializer's text (`<fetchedAt>|<text>`); `deadline`, `tombstone`: the deadline and the
+ * tombstones' lifetime (numbers). The version is that moment less the age; the expiry, that
+ * moment plus the time to live: both fixed by the sending, not by when the script runs. The key
+ * lives until the expiry plus the stale time (SET's PXAT); the entry keeps its expiry, and the
+ * stale time after a `+`. Returns 1 when written, 0 when dropped (newer data, or already gone),
+ * -1 when the command arrived after its deadline (it does nothing); and, when written, the entry
+ * as stored.
  */
 const WRITE_FUNCTION = `${SENT_AT}
-local function write_entry(key, clear, base)
-  if now > tonumber(ARGV[base + 6]) then return -1 end
-  local sent = sent_at(ARGV[base + 2])
-  local version = sent - tonumber(ARGV[base + 3])
-  if version < now - tonumber(ARGV[base + 7]) then return 0 end
+local function write_entry(key, clear, head, latest, age, tail, deadline, tombstone)
+  if now > deadline then return -1 end
+  local sent = sent_at(latest)
+  local version = sent - tonumber(age)
+  if version < now - tombstone then return 0 end
+  local kind, ttl, stale = string.match(head, '^(%a)(%d*)%+?(%d*)$')
   local at = ''
-  local stale = ARGV[base + 8] or ''
   local ends = nil
-  if ARGV[base + 1] ~= '' then
-    at = string.format('%.0f', sent + tonumber(ARGV[base + 1]))
-    ends = tonumber(at)
-    if stale ~= '' then ends = ends + tonumber(stale) else stale = nil end
+  if ttl ~= '' then
+    ends = sent + tonumber(ttl)
+    at = string.format('%.0f', ends)
+    if stale ~= '' then
+      ends = ends + tonumber(stale)
+      at = at .. '+' .. stale
+    end
     if ends <= now then return 0 end
-  else
-    stale = nil
   end
   if clear and version < tonumber(clear) then return 0 end
   local current = version_of(key)
   if current and current > version then return 0 end
-  local head = at
-  if stale then head = at .. '+' .. stale end
-  local entry = ARGV[base] .. head .. '|' .. string.format('%.0f', version) .. '|' .. ARGV[base + 4] .. '|' .. ARGV[base + 5]
-  redis.call('SET', key, entry)
-  if ends then redis.call('PEXPIREAT', key, string.format('%.0f', ends)) end
+  local entry = kind .. at .. '|' .. string.format('%.0f', version) .. '|' .. tail
+  if ends then
+    redis.call('SET', key, entry, 'PXAT', string.format('%.0f', ends))
+  else
+    redis.call('SET', key, entry)
+  end
   return 1, entry
 end`
 
 /**
- * Writes one entry under the ordering rule: a write as of a moment before the value there, the
+ * Writes entries under the ordering rule: a write as of a moment before the value there, the
  * key's tombstone or the last clear is dropped, and one that arrives after its deadline does
- * nothing. KEYS: the key, the clear marker; ARGV: see {@link WRITE_FUNCTION}. The expiry is
- * absolute (fixed when the value was produced), both in the entry and in PEXPIREAT.
+ * nothing; then, if a message is given, publishes it (the explicit `set()`s of the call, for the
+ * other instances). One call for the writes of a turn. KEYS: the clear marker, then each entry's
+ * key; ARGV: the sender's latest estimate of the moment it sent the call, the deadline, the
+ * tombstones' lifetime, the channel, the message ('' for none), then each entry's head, age and
+ * tail (see {@link WRITE_FUNCTION}). The expiry is absolute (fixed when the value was produced),
+ * both in the entry and in the key's PXAT. Returns how many were written.
  */
 export const WRITE: Script = new Script(`${NOW}
 ${VERSION_OF}
 ${WRITE_FUNCTION}
-local written = write_entry(KEYS[1], redis.call('GET', KEYS[2]), 1)
-return written`)
+local latest, deadline, tombstone = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local clear = redis.call('GET', KEYS[1])
+local count = 0
+for i = 2, #KEYS do
+  local base = 6 + (i - 2) * 3
+  local written = write_entry(KEYS[i], clear, ARGV[base], latest, ARGV[base + 1], ARGV[base + 2], deadline, tombstone)
+  if written == 1 then count = count + 1 end
+end
+if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+return count`)
 
 /**
  * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
@@ -151,7 +167,8 @@ return string.format('%.0f', at)`)
  * less than the minimum time to live left counts as absent, so that when every instance's copy
  * expires at once, one instance takes the lock and the others wait for its value. KEYS: each
  * key's value and lock, in pairs; ARGV: the token, the deadline, the minimum time to live (ms),
- * then each key's lease (ms). Replies `{ TIME, r1, r2, … }`, one `r` per key: the value, `1`
+ * then each key's lease (ms), or one lease for every key (the usual case: one cache, one bound
+ * on its loads). Replies `{ TIME, r1, r2, … }`, one `r` per key: the value, `1`
  * when its lock was taken, `{ 0, PTTL }` when another instance holds it (the holder is then told
  * that someone waits: a `+` after its token), `-1` when the command arrived after its deadline
  * (it takes no lock). An entry kept stale for fail-safe (`…+<stale>|`) that counts as absent
@@ -178,7 +195,7 @@ for i = 1, #KEYS, 2 do
     if late then
       reply = -1
     else
-      if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2]) then
+      if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2] or ARGV[4]) then
         reply = 1
         if stale then reply = { 1, stale } end
       else
@@ -217,20 +234,25 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
  * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
  * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
  * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
- * (the prefix's length + 1), how many arguments each key has, then each key's: its token, then
- * WRITE's arguments. Returns how many were written.
+ * (the prefix's length + 1), the sender's latest estimate of the moment it sent the call, the
+ * deadline, the tombstones' lifetime, then each key's token (of its lock; '' when it is the
+ * token of the key before), head, age and tail (see {@link WRITE_FUNCTION}). Returns how many
+ * were written.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
 ${WRITE_FUNCTION}
-local channel, origin, from, stride = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local channel, origin, from = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local latest, deadline, tombstone = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local clear = redis.call('GET', KEYS[1])
 local count = 0
+local token = nil
 for i = 2, #KEYS, 2 do
-  local base = 5 + (i / 2 - 1) * stride
-  local written, entry = write_entry(KEYS[i], clear, base + 1)
+  local base = 7 + (i / 2 - 1) * 4
+  local written, entry = write_entry(KEYS[i], clear, ARGV[base + 1], latest, ARGV[base + 2], ARGV[base + 3], deadline, tombstone)
   if written == 1 then count = count + 1 end
-  local token = ARGV[base]
+  -- '' for the same token as the key before (the keys of one lock call, mostly)
+  if ARGV[base] ~= '' then token = ARGV[base] end
   local held = redis.call('GET', KEYS[i + 1])
   if held == token or held == token .. '+' then
     redis.call('DEL', KEYS[i + 1])

@@ -146,6 +146,32 @@ describe('SingleFlight', () => {
     expect(calls[0]!.args.slice(10)).toEqual(['10500', '1500'])
   })
 
+  it('sends one lease for every key of a call when they ask for the same one', async () => {
+    const { flight, calls } = flights(() => [NOW, 1, 1])
+    await Promise.all([flight.lock('a', { leaseMs: 1_000 }), flight.lock('b', { leaseMs: 1_000 })])
+    expect(calls).toHaveLength(1)
+    // The keys, the token, the deadline, the minimum time to live, then one lease.
+    expect(calls[0]!.args.slice(8)).toEqual([String(NOW + 500), '10', '1500'])
+  })
+
+  it('keeps a notice that came in before the reply that says the key is held', async () => {
+    // The holder's notice comes in on the other connection before the reply that says the key
+    // is held: the call takes the entry from it (no second call), though it made no watch first.
+    const { flight, bus, calls, publish } = flights(() => {
+      notice()
+      return [NOW, [0, 5_000]]
+    })
+    function notice(): void {
+      publish(`${bus.filledHead('k')}${NOW}|v${NOW + 1_000}|6|7|"value"`)
+    }
+    await bus.started
+    await expect(flight.lock('k')).resolves.toMatchObject({
+      status: 'loaded',
+      record: { value: 'value', fetchedAt: 7 },
+    })
+    expect(calls).toHaveLength(1)
+  })
+
   it('takes nothing from a reply that says the call arrived after its deadline', async () => {
     const { flight } = flights(() => [NOW, -1])
     await expect(flight.lock('k')).resolves.toEqual({ status: 'skipped' })
@@ -185,20 +211,37 @@ describe('SingleFlight', () => {
       'p:invalidate',
       bus.origin, // for the "not written" notice, which the script writes only when someone waits
       '3', // where the L2 key starts in 'p:k' (1-based): the notices name the key without prefix
-      '10', // the arguments of each key: its token, then WRITE's nine
-      token,
-      'v',
-      '2000',
-      // The latest the server's clock can say (the lock's reply said NOW, in whole ms): the
-      // script takes Redis's TIME if that is earlier.
+      // Once per call: the latest the server's clock can say (the lock's reply said NOW, in
+      // whole ms: the script takes Redis's TIME if that is earlier), the deadline, the
+      // tombstones' lifetime.
       String(NOW + 1),
-      '250',
-      '7',
-      '"v"',
       String(NOW + 500),
       '60000',
-      '', // no stale time: the write has no staleMs (fail-safe off)
+      // Per key: its token, its head (kind, time to live; no stale time: fail-safe is off), its
+      // age, its tail (load time and text).
+      token,
+      'v2000',
+      '250',
+      '7|"v"',
     ])
+  })
+
+  it('sends the time to live and age of a commit as of the call, and the stale time in the head', async () => {
+    const { flight, calls } = flights((args) => (args[1] === COMMIT.sha ? 1 : [NOW, 1, 1]))
+    const [a, b] = await Promise.all([flight.lock('a'), flight.lock('b')])
+    if (a.status !== 'acquired' || b.status !== 'acquired') throw new Error('expected the locks')
+    const write = { value: 1, isError: false, fetchedAt: 7, ageMs: 250 }
+    // Made 3 ms apart in one turn: the call goes out with the second, as of its moment.
+    const first = a.commit!({ ...write, key: 'a', ttlMs: 2_000, staleMs: 5_000 })
+    vi.setSystemTime(NOW + 3)
+    const second = b.commit!({ ...write, key: 'b', ttlMs: Infinity, staleMs: 5_000 })
+    await Promise.all([first, second])
+    const args = calls[1]!.args
+    expect(args.slice(11, 14)).toEqual([String(NOW + 4), String(NOW + 503), '60000'])
+    // The first: 3 ms older and 3 ms shorter-lived than when made (its expiry unchanged); the
+    // second never expires, so it has no stale time.
+    expect(args.slice(15, 18)).toEqual(['v1997+5000', '253', '7|1'])
+    expect(args.slice(19)).toEqual(['v', '250', '7|1'])
   })
 
   it('commits the values loaded in one turn in one call, each with its own lock token', async () => {
@@ -218,12 +261,33 @@ describe('SingleFlight', () => {
     expect(commits).toHaveLength(1)
     const args = commits[0]!.args
     expect(args.slice(2, 8)).toEqual(['5', 'p:cleared', 'p:a', 'p:lock:a', 'p:b', 'p:lock:b'])
-    // Each key's arguments: its own token (its lock call's), then WRITE's nine.
+    // Each key's arguments: its own token (its lock call's), then its head, age and tail.
     const tokens = scripts()
       .filter((call) => call.args[1] === READ_OR_LOCK.sha)
       .map((call) => call.args[5])
-    expect([args[12], args[22]]).toEqual(tokens)
-    expect(args).toHaveLength(12 + 2 * 10)
+    expect(tokens[0]).not.toBe(tokens[1])
+    expect([args[14], args[18]]).toEqual(tokens)
+    expect(args).toHaveLength(14 + 2 * 4)
+  })
+
+  it('sends a token once for the keys of one lock call in a row', async () => {
+    const { flight, scripts } = flights((args) => (args[1] === COMMIT.sha ? 3 : [NOW, 1, 1, 1]))
+    const locks = await Promise.all([flight.lock('a'), flight.lock('b'), flight.lock('c')])
+    const write = { value: 1, isError: false, fetchedAt: 7, ttlMs: 2_000, ageMs: 0 }
+    await Promise.all(
+      locks.map((lock, i) => {
+        if (lock.status !== 'acquired') throw new Error('expected the lock')
+        return lock.commit!({ ...write, key: 'abc'[i]! })
+      }),
+    )
+    const [lockCall, commit] = scripts()
+    expect(commit!.args[1]).toBe(COMMIT.sha)
+    // The token for the first key, '' (the same) for the next two.
+    expect([commit!.args[16], commit!.args[20], commit!.args[24]]).toEqual([
+      lockCall!.args[9],
+      '',
+      '',
+    ])
   })
 
   it('rejects every commit of a call that fails (their locks are left to their leases)', async () => {

@@ -15,7 +15,13 @@ import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
 import { payloadOf } from './record.js'
 import { refreshLock } from './refreshLock.js'
 import { TurnBatch } from './turnBatch.js'
-import { writeArgs, type WriteContext } from './writeArgs.js'
+import {
+  entryArgs,
+  pushCallArgs,
+  pushEntryArgs,
+  type EntryArgs,
+  type WriteContext,
+} from './writeArgs.js'
 
 /** Options of distributed single flight (`singleFlight` of `redisStore()`). */
 export interface SingleFlightOptions {
@@ -63,7 +69,20 @@ export interface SingleFlightContext extends WriteContext {
   readonly prefix: string
   readonly read: RecordReader
   readonly report: Reporter
+  /**
+   * Checks a tagged value a lock call found against its tags' invalidation times: `loaded` as
+   * it is, or the answer of reading or locking the key again (`relock`) when it was invalidated.
+   * Untagged values are answered without it.
+   */
+  readonly checkTagged?: (
+    key: string,
+    result: LoadedResult,
+    relock: () => Promise<L2LockResult>,
+  ) => Promise<L2LockResult>
 }
+
+/** A lock call's answer when it found the value. */
+export type LoadedResult = Extract<L2LockResult, { status: 'loaded' }>
 
 const SKIPPED: L2LockResult = { status: 'skipped' }
 
@@ -75,7 +94,7 @@ const SKIPPED: L2LockResult = { status: 'skipped' }
 const MIN_TTL_MS = 10
 const MAX_MIN_TTL_MS = 1_000
 
-/** One key's answer to a read-or-lock call, or `undefined` when Redis was not reached. */
+/** A key's answer to a read-or-lock call that found it held, while its lock() call waits. */
 interface Attempt {
   /**
    * The value, `1` (locked for us), `[0, PTTL]` (held by another), or `-1` (arrived late); with
@@ -89,21 +108,61 @@ interface Attempt {
   readonly token: string
 }
 
-/** A load waiting for its key's read-or-lock call. */
-interface PendingAttempt {
-  readonly key: string
-  /** The lease it asks for, in ms. */
-  readonly leaseMs: string
-  readonly settle: (attempt: Attempt | undefined) => void
+/**
+ * A lock() call waiting for its key's read-or-lock reply: answered at once from the reply, but
+ * for a key another instance holds, which is then waited for (and read or locked again).
+ */
+class LockCall {
+  /** While waiting on a held key: where the answers of its next read-or-lock calls go. */
+  retry: ((attempt: Attempt | undefined) => void) | undefined = undefined
+
+  constructor(
+    readonly key: string,
+    /** The lease it asks for, in ms. */
+    readonly leaseMs: string,
+    readonly resolve: (result: L2LockResult | Promise<L2LockResult>) => void,
+    /** Whether a tagged value it finds is checked (`checkTagged`); not for a `relock`. */
+    readonly checksTags: boolean,
+    /**
+     * Fail-safe: gets the stale copy the first answer that carries one has (`onStale` of the
+     * lock options), then is cleared.
+     */
+    public onStale: ((record: L2Record) => void) | undefined,
+  ) {}
 }
 
-/** A loaded value waiting for the commit call of its turn (the lock's token, WRITE's arguments). */
+/** A loaded value waiting for the commit call of its turn (the lock's token, the entry). */
 interface PendingCommit {
   readonly key: string
   readonly token: string
-  readonly args: readonly string[]
+  readonly entry: EntryArgs
   readonly resolve: () => void
   readonly reject: (error: unknown) => void
+}
+
+/**
+ * A taken lock: released alone, or with the write of the loaded value (a class rather than two
+ * closures: one small object per lock taken).
+ */
+class Lease implements L2Lease {
+  readonly status = 'acquired'
+  readonly #flights: SingleFlight
+  readonly #key: string
+  readonly #token: string
+
+  constructor(flights: SingleFlight, key: string, token: string) {
+    this.#flights = flights
+    this.#key = key
+    this.#token = token
+  }
+
+  release(written: boolean): Promise<void> {
+    return this.#flights.release(this.#key, this.#token, written)
+  }
+
+  commit(write: L2Write): Promise<void> {
+    return this.#flights.commit(this.#key, this.#token, write)
+  }
 }
 
 /** One store's locks. */
@@ -114,11 +173,14 @@ export class SingleFlight {
   readonly #pollMs: number
   readonly #maxPollMs: number
   /** The reads-or-locks of one turn, sent as one script call (at most `maxBatchSize` keys). */
-  readonly #attempts: TurnBatch<PendingAttempt>
+  readonly #attempts: TurnBatch<LockCall>
   /** The commits of one turn, sent as one script call (at most `maxBatchSize` keys). */
   readonly #commits: TurnBatch<PendingCommit>
   /** Where the L2 key starts in a value's Redis key, for Lua (1-based, in bytes). */
   readonly #keyFrom: string
+  /** The last lease asked for, and its argument (a cache asks for the same one every time). */
+  #leaseAsked: number | undefined = undefined
+  #leaseArg = ''
 
   /** Wires the locks to the store's connection, bus, keys, clock and codec. */
   constructor(
@@ -137,10 +199,8 @@ export class SingleFlight {
   }
 
   /** Reads `key`, or takes its lock, or waits for the value another instance is loading. */
-  async lock(key: string, options?: L2LockOptions): Promise<L2LockResult> {
-    const leaseMs = String(
-      Math.ceil((options?.leaseMs ?? this.#lockTtlMs) + this.#context.timeoutMs),
-    )
+  lock(key: string, options?: L2LockOptions): Promise<L2LockResult> {
+    const leaseMs = this.#leaseOf(options?.leaseMs ?? this.#lockTtlMs)
     const refreshOf = options?.refreshOf
     if (refreshOf !== undefined) {
       // An eager refresh: never waits (refreshLock.ts).
@@ -148,37 +208,92 @@ export class SingleFlight {
         this.#acquired(key, token),
       )
     }
-    const giveUpAt = Date.now() + this.#waitMs
+    // No watch yet: the call's reply says whether the key is held, and the bus remembers the
+    // notices that came meanwhile (#wait).
+    return this.#lock(key, leaseMs, true, options?.onStale)
+  }
+
+  #lock(
+    key: string,
+    leaseMs: string,
+    checksTags: boolean,
+    onStale: ((record: L2Record) => void) | undefined,
+  ): Promise<L2LockResult> {
+    return new Promise((resolve) => {
+      this.#attempts.add(new LockCall(key, leaseMs, resolve, checksTags, onStale))
+    })
+  }
+
+  /** The lease argument of a load bounded by `loadMs`: that, plus one call to write the value. */
+  #leaseOf(loadMs: number): string {
+    if (loadMs !== this.#leaseAsked) {
+      this.#leaseAsked = loadMs
+      this.#leaseArg = String(Math.ceil(loadMs + this.#context.timeoutMs))
+    }
+    return this.#leaseArg
+  }
+
+  /**
+   * The answer of a read-or-lock reply to a key: the lock, the value, `skipped`, or `undefined`
+   * when another instance holds the key.
+   */
+  #resultOf(
+    call: LockCall,
+    reply: unknown,
+    redisNow: number,
+    elapsedMs: number,
+    token: string,
+  ): L2LockResult | Promise<L2LockResult> | undefined {
+    const key = call.key
+    if (reply === 1) return this.#acquired(key, token)
+    if (Array.isArray(reply)) {
+      // `[1, entry]` and `[0, PTTL, entry]`: the decision with a copy kept stale for fail-safe,
+      // which goes to the cache before any wait (once per call).
+      const locked = reply[0] === 1
+      const stale: unknown = locked ? reply[1] : reply[2]
+      const onStale = call.onStale
+      if (stale !== undefined && onStale !== undefined) {
+        call.onStale = undefined
+        const record = this.#context.read(stale, redisNow, elapsedMs, key)
+        if (record !== undefined) onStale(record)
+      }
+      return locked ? this.#acquired(key, token) : undefined
+    }
+    if (typeof reply === 'number') return SKIPPED // arrived after its deadline: took nothing
+    const record = this.#context.read(reply, redisNow, elapsedMs, key)
+    return record === undefined ? SKIPPED : this.#loaded(call, record)
+  }
+
+  /** The answer for a value found (or received from its holder), its tags checked if any. */
+  #loaded(call: LockCall, record: L2Record): L2LockResult | Promise<L2LockResult> {
+    const result: LoadedResult = { status: 'loaded', record }
+    const check = this.#context.checkTagged
+    if (record.tags === undefined || check === undefined || !call.checksTags) return result
+    return check(call.key, result, () => this.#lock(call.key, call.leaseMs, false, call.onStale))
+  }
+
+  /**
+   * Waits for the instance holding `call`'s key (its reply `held`, `[0, PTTL]`, to a call sent
+   * at `sent`, when the bus's mark was `mark`): for its notice, no longer than its lease, and
+   * reads or locks the key again, until `waitMs` is up.
+   */
+  async #wait(call: LockCall, held: unknown, sent: number, mark: number): Promise<void> {
+    const { key } = call
+    const giveUpAt = sent + this.#waitMs
     let pollMs = this.#pollMs
-    // Watching before asking: the holder's notice may arrive before the lock call's reply.
-    const watch = this.#context.bus.watch(key)
-    // Fail-safe: the stale copy the first answer carries goes to the cache before any wait.
-    let onStale = options?.onStale
+    let reply = held
+    // Made now, with the notices that came since the call was sent: one may have arrived
+    // before the reply that says the key is held.
+    const watch = this.#context.bus.watchSince(key, mark)
     try {
       for (;;) {
-        const attempt = await new Promise<Attempt | undefined>((settle) => {
-          this.#attempts.add({ key, leaseMs, settle })
-        })
-        if (attempt === undefined) return SKIPPED
-        const reply = attempt.reply
-        if (reply === 1) return this.#acquired(key, attempt.token)
-        if (!Array.isArray(reply)) {
-          if (typeof reply === 'number') return SKIPPED // arrived after its deadline: took nothing
-          const record = this.#context.read(reply, attempt.redisNow, attempt.elapsedMs, key)
-          return record === undefined ? SKIPPED : { status: 'loaded', record }
-        }
-        const locked = reply[0] === 1
-        const stale: unknown = locked ? reply[1] : reply[2]
-        if (stale !== undefined && onStale !== undefined) {
-          const record = this.#context.read(stale, attempt.redisNow, attempt.elapsedMs, key)
-          if (record !== undefined) onStale(record)
-          onStale = undefined
-        }
-        if (locked) return this.#acquired(key, attempt.token)
         const remaining = giveUpAt - Date.now()
-        if (remaining <= 0) return SKIPPED
+        if (remaining <= 0) {
+          call.resolve(SKIPPED)
+          return
+        }
         // Held by another instance: wait for its notice, no longer than its lease (then it is free).
-        const leaseLeft = Number(reply[1])
+        const leaseLeft = Number((reply as unknown[])[1])
         let wait = Math.min(pollMs, remaining)
         if (leaseLeft >= 0 && leaseLeft + 1 < wait) wait = leaseLeft + 1
         const fill = await watch.wait(wait)
@@ -187,11 +302,32 @@ export class SingleFlight {
           // counted from Redis's time then, less how long ago that can have been.
           const elapsedMs = Math.max(0, this.#context.clock.latest() - fill.redisNow)
           const record = this.#context.read(fill.data, fill.redisNow, elapsedMs, key)
-          if (record !== undefined) return { status: 'loaded', record }
+          if (record !== undefined) {
+            call.resolve(this.#loaded(call, record))
+            return
+          }
         }
         // Abandoned (the holder wrote nothing): try again at once; one waiter takes the lock.
         if (fill !== 'abandoned') pollMs = Math.min(pollMs * 2, this.#maxPollMs)
+        const attempt = await new Promise<Attempt | undefined>((settle) => {
+          call.retry = settle
+          this.#attempts.add(call)
+        })
+        if (attempt === undefined) {
+          call.resolve(SKIPPED)
+          return
+        }
+        const { redisNow, elapsedMs, token } = attempt
+        const result = this.#resultOf(call, attempt.reply, redisNow, elapsedMs, token)
+        if (result !== undefined) {
+          call.resolve(result)
+          return
+        }
+        reply = attempt.reply
       }
+    } catch (error) {
+      this.#context.report(error)
+      call.resolve(SKIPPED)
     } finally {
       watch.close()
     }
@@ -201,28 +337,37 @@ export class SingleFlight {
    * One script call for the keys of a turn; `undefined` for each when Redis is not reached.
    * Returns the call, its answer to each key attached (see TurnBatch).
    */
-  #readOrLock(pending: readonly PendingAttempt[]): Promise<unknown> {
-    const { connection, clock, timeoutMs, prefix } = this.#context
+  #readOrLock(pending: readonly LockCall[]): Promise<unknown> {
+    const { connection, clock, timeoutMs, prefix, bus } = this.#context
     const token = randomUUID()
     const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
     // EVALSHA's arguments, built once: the sha, the key count, the keys, then ARGV.
     const command = ['EVALSHA', READ_OR_LOCK.sha, String(2 * pending.length)]
-    for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
+    const first = pending[0]!.leaseMs
+    let oneLease = true
+    for (const { key, leaseMs } of pending) {
+      command.push(valueKey(prefix, key), lockKey(prefix, key))
+      if (leaseMs !== first) oneLease = false
+    }
     command.push(token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl))
-    for (const { leaseMs } of pending) command.push(leaseMs)
+    // One lease for every key when they ask for the same one.
+    if (oneLease) command.push(first)
+    else for (const { leaseMs } of pending) command.push(leaseMs)
     const sent = Date.now()
+    const mark = bus.mark
     const call = connection.call('Taking a lock', (client) => READ_OR_LOCK.send(client, command))
     void call.then((outcome) => {
-      this.#answer(pending, token, sent, outcome)
+      this.#answer(pending, token, sent, mark, outcome)
     })
     return call
   }
 
-  /** Gives each key of a read-or-lock call its attempt. */
+  /** Gives each key of a read-or-lock call its answer. */
   #answer(
-    pending: readonly PendingAttempt[],
+    pending: readonly LockCall[],
     token: string,
     sent: number,
+    mark: number,
     outcome: Outcome<unknown>,
   ): void {
     const { clock, report } = this.#context
@@ -232,7 +377,7 @@ export class SingleFlight {
         // It may still have run in time and taken locks: free them, so nobody waits on them.
         if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(pending, token)
       }
-      for (const { settle } of pending) settle(undefined)
+      for (const call of pending) this.#fail(call)
       return
     }
     const count = pending.length
@@ -246,28 +391,48 @@ export class SingleFlight {
           `Unexpected reply to a lock: ${String(reply).slice(0, 80)}`,
         ),
       )
-      for (const { settle } of pending) settle(undefined)
+      for (const call of pending) this.#fail(call)
       return
     }
     clock.sample(sent, received, redisNow)
     const elapsedMs = received - sent
     const replies = reply as unknown[]
     for (let i = 0; i < count; i++) {
-      pending[i]!.settle({ reply: replies[i + 1], redisNow, elapsedMs, token })
+      const call = pending[i]!
+      const answer = replies[i + 1]
+      const retry = call.retry
+      if (retry !== undefined) {
+        call.retry = undefined
+        retry({ reply: answer, redisNow, elapsedMs, token })
+        continue
+      }
+      const result = this.#resultOf(call, answer, redisNow, elapsedMs, token)
+      if (result !== undefined) call.resolve(result)
+      else void this.#wait(call, answer, sent, mark)
     }
+  }
+
+  /** A call whose read-or-lock did not reach Redis: no lock. */
+  #fail(call: LockCall): void {
+    const retry = call.retry
+    if (retry === undefined) {
+      call.resolve(SKIPPED)
+      return
+    }
+    call.retry = undefined
+    retry(undefined)
   }
 
   /** The lease of a taken lock: released alone, or with the write of the loaded value. */
   #acquired(key: string, token: string): L2Lease {
-    return {
-      status: 'acquired',
-      release: (written) => this.#release(key, token, written),
-      commit: (write) => this.#commit(key, token, write),
-    }
+    return new Lease(this, key, token)
   }
 
-  /** Releases the lock if `token` still holds it, and wakes the waiters if there are some. */
-  async #release(key: string, token: string, written: boolean): Promise<void> {
+  /**
+   * Releases `key`'s lock if `token` still holds it, and wakes the waiters if there are some
+   * (`written`: the value is in Redis). For {@link Lease}.
+   */
+  async release(key: string, token: string, written: boolean): Promise<void> {
     const { connection, bus, prefix } = this.#context
     const outcome = await connection.call(
       'Releasing a lock',
@@ -280,24 +445,26 @@ export class SingleFlight {
   }
 
   /**
-   * Writes the loaded value under the ordering rule and releases the lock, in the commit call of
-   * this turn. A value the serializer refuses is not written; the lock is released and the error
-   * thrown.
+   * Writes the loaded value under the ordering rule and releases `key`'s lock held by `token`,
+   * in the commit call of this turn. A value the serializer refuses is not written; the lock is
+   * released and the error thrown. For {@link Lease}.
    */
-  async #commit(key: string, token: string, write: L2Write): Promise<void> {
-    let args: string[]
+  commit(key: string, token: string, write: L2Write): Promise<void> {
+    let entry: EntryArgs
     try {
-      args = writeArgs(write, payloadOf(write, this.#context.serializer), this.#context)
+      entry = entryArgs(write, payloadOf(write, this.#context.serializer))
     } catch (cause) {
-      await this.#release(key, token, false)
-      throw new RedisStoreError(
+      const error = new RedisStoreError(
         'ERR_REDIS_ENCODE',
         `The value for key ${write.key} cannot be stored in Redis (it is kept in L1 only): ${messageOf(cause)}`,
         { key: write.key, cause },
       )
+      return this.release(key, token, false).then(() => {
+        throw error
+      })
     }
     return new Promise((resolve, reject) => {
-      this.#commits.add({ key, token, args, resolve, reject })
+      this.#commits.add({ key, token, entry, resolve, reject })
     })
   }
 
@@ -306,12 +473,19 @@ export class SingleFlight {
    * Returns the call, its answers attached (see TurnBatch).
    */
   #commitAll(pending: readonly PendingCommit[]): Promise<unknown> {
-    const { connection, bus, prefix } = this.#context
-    const stride = 1 + pending[0]!.args.length
+    const context = this.#context
+    const { connection, bus, prefix } = context
     const command = ['EVALSHA', COMMIT.sha, String(1 + 2 * pending.length), clearedKey(prefix)]
     for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
-    command.push(bus.channel, bus.origin, this.#keyFrom, String(stride))
-    for (const { token, args } of pending) command.push(token, ...args)
+    command.push(bus.channel, bus.origin, this.#keyFrom)
+    const sentAt = Date.now()
+    pushCallArgs(command, context, sentAt)
+    let previous = ''
+    for (const { token, entry } of pending) {
+      // A token once for the keys of one lock call in a row (36 bytes less each).
+      command.push(token === previous ? '' : (previous = token))
+      pushEntryArgs(command, entry, sentAt)
+    }
     const call = connection.call(
       'Writing',
       (client) => COMMIT.send(client, command),
@@ -328,7 +502,7 @@ export class SingleFlight {
   }
 
   /** Frees the locks this instance may hold without knowing it (its lock call timed out). */
-  #forget(pending: readonly PendingAttempt[], token: string): void {
+  #forget(pending: readonly LockCall[], token: string): void {
     const { connection, bus, prefix } = this.#context
     void connection.call('Releasing a lock', (client) =>
       Promise.all(

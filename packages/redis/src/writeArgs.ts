@@ -1,7 +1,10 @@
-// The arguments WRITE and COMMIT take for one entry (scripts.ts): its text, its age and time to
-// live, the latest moment on Redis's clock it can be sent at, and its deadline, fixed here, when
-// the write is sent. A command that runs later (a paused server) is judged by these, not by when
-// it runs.
+// The arguments WRITE and COMMIT take (scripts.ts). Per call, once: the latest moment on Redis's
+// clock the call can be sent at, its deadline and the tombstones' lifetime. Per entry: its head
+// (kind letter, time to live, stale time), its age and its tail (load time and text), fixed when
+// the write is made and shifted to the call's moment when the call is sent (a turn later at
+// most): the age grows and the time to live shrinks by the time in between, so the version and
+// the expiry the script fixes are the ones of the moment the write was made. A command that runs
+// later (a paused server) is judged by these, not by when it runs.
 import type { L2Write } from '@cache/decorators'
 
 import type { Serializer } from './codec.js'
@@ -18,39 +21,65 @@ export interface WriteContext {
   readonly tombstoneMs: number
 }
 
-/**
- * WRITE's arguments for `write`: the kind letter, the time to live ('' for none), the latest the
- * server's clock can say now, the value's age (since its load started), the load time, the
- * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime, the time kept
- * stale for fail-safe ('' for none; `MAX_PX` for ever, about 4,000 years). The script fixes
- * the version and the expiry from these (scripts.ts). `sentAt`: when the write was sent, on the
- * local clock (it may be stamped later, once the clock has learnt Redis's offset).
- */
-export function writeArgs(
-  write: L2Write,
-  payload: string,
-  context: WriteContext,
-  sentAt: number = Date.now(),
-): string[] {
-  const clock = context.clock
-  const ttlMs = write.ttlMs
-  // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
-  const ttl = ttlMs === Infinity || ttlMs > MAX_PX ? '' : String(Math.ceil(ttlMs))
-  return [
-    kindOf(write),
-    ttl,
-    String(Math.ceil(clock.latest(sentAt))),
-    String(Math.max(0, Math.floor(write.ageMs ?? 0))),
-    String(write.fetchedAt),
-    payload,
-    String(Math.floor(clock.now(sentAt) + context.timeoutMs)),
-    String(context.tombstoneMs),
-    staleArg(write.staleMs, ttl),
-  ]
+/** One entry's arguments, as of the moment the write was made (`madeAt`). */
+export interface EntryArgs {
+  /** The kind letter (record.ts). */
+  readonly kind: string
+  /** The time to live in ms, rounded up; -1 for none. */
+  readonly ttlMs: number
+  /** `+<ms>`: kept stale that long past its expiry for fail-safe; '' for not at all. */
+  readonly stale: string
+  /** How long ago its load started, in whole ms. */
+  readonly ageMs: number
+  /** `<fetchedAt>|<text>`: the end of the entry as stored. */
+  readonly tail: string
+  /** When the write was made, on the local clock. */
+  readonly madeAt: number
 }
 
-/** The stale time of a write, for fail-safe: '' for none, or with no expiry to be stale after. */
-function staleArg(staleMs: number | undefined, ttl: string): string {
-  if (staleMs === undefined || !(staleMs > 0) || ttl === '') return ''
-  return staleMs > MAX_PX ? String(MAX_PX) : String(Math.ceil(staleMs))
+/**
+ * The arguments of `write`, whose text is `payload` (from `payloadOf`), made at `madeAt` (now by
+ * default).
+ */
+export function entryArgs(write: L2Write, payload: string, madeAt: number = Date.now()): EntryArgs {
+  const ttlMs = write.ttlMs
+  // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
+  const ttl = ttlMs === Infinity || ttlMs > MAX_PX ? -1 : Math.ceil(ttlMs)
+  return {
+    kind: kindOf(write),
+    ttlMs: ttl,
+    stale: staleOf(write.staleMs, ttl),
+    ageMs: Math.max(0, Math.floor(write.ageMs ?? 0)),
+    tail: `${write.fetchedAt}|${payload}`,
+    madeAt,
+  }
+}
+
+/** Appends `entry`'s head, age and tail to `command`, as of the call's moment `sentAt`. */
+export function pushEntryArgs(command: string[], entry: EntryArgs, sentAt: number): void {
+  const since = sentAt > entry.madeAt ? sentAt - entry.madeAt : 0
+  const ttlMs = entry.ttlMs
+  const head =
+    ttlMs < 0 ? entry.kind : entry.kind + String(ttlMs > since ? ttlMs - since : 0) + entry.stale
+  command.push(head, String(entry.ageMs + since), entry.tail)
+}
+
+/**
+ * Appends the arguments every entry of a call shares: the latest the server's clock can say at
+ * `sentAt` (the call's moment, on the local clock), the call's deadline, and the tombstones'
+ * lifetime. The script fixes each version and expiry from these (scripts.ts).
+ */
+export function pushCallArgs(command: string[], context: WriteContext, sentAt: number): void {
+  const clock = context.clock
+  command.push(
+    String(Math.ceil(clock.latest(sentAt))),
+    String(Math.floor(clock.now(sentAt) + context.timeoutMs)),
+    String(context.tombstoneMs),
+  )
+}
+
+/** The stale part of a head, for fail-safe: '' for none, or with no expiry to be stale after. */
+function staleOf(staleMs: number | undefined, ttl: number): string {
+  if (staleMs === undefined || !(staleMs > 0) || ttl < 0) return ''
+  return staleMs > MAX_PX ? `+${MAX_PX}` : `+${Math.ceil(staleMs)}`
 }
