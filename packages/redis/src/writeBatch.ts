@@ -72,10 +72,11 @@ export class WriteBatch {
       for (const key of set.unlink) unlink.push(key)
     }
     const call = connection.call('Writing', async (client) => {
-      await context.knowClock(client)
-      // Built once the clock is known: the call's moment is stamped on Redis's clock.
-      const command = ['EVALSHA', WRITE.sha, String(keys.length), ...keys]
+      // The call's moment, taken before the clock is learnt (a TIME first, if no reply has
+      // taught it yet), so that its deadline is no later than when this call gives up.
       const sentAt = Date.now()
+      await context.knowClock(client)
+      const command = ['EVALSHA', WRITE.sha, String(keys.length), ...keys]
       pushCallArgs(command, context, sentAt)
       command.push(bus.channel, notify.length > 0 ? bus.invalidation(notify) : '')
       for (const set of pending) {
