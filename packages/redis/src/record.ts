@@ -4,10 +4,10 @@
 // caching, and `t|<version>|` for a tombstone (a delete, remembered for a while so that an
 // older write cannot bring the value back). A value kept stale for fail-safe has its stale
 // time after its expiry, `v<expiresAt>+<staleMs>|…` (`V…+…` when tagged): the key lives until
-// `expiresAt + staleMs` (its PEXPIREAT) and the entry stays fresh until `expiresAt` only. The
+// `expiresAt + staleMs` (its PXAT) and the entry stays fresh until `expiresAt` only. The
 // version is the moment, on Redis's clock, that
 // the value is as of (when its load started), or that the key was deleted: the scripts compare
-// it before writing (scripts.ts). The expiry is the same moment as the key's PEXPIREAT, so a
+// it before writing (scripts.ts). The expiry is the same moment as the key's PXAT, so a
 // reader that knows Redis's time (TIME, in the same round trip) keeps its L1 copy exactly as
 // long as Redis keeps the key.
 //
