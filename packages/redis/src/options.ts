@@ -23,8 +23,9 @@ export interface RedisStoreOptions {
    */
   readonly client?: RedisClientLike
   /**
-   * This cache's namespace: its keys are `<prefix><32 hex digits>` and its channel
-   * `<prefix>invalidate`. `clear()` removes exactly these keys. End it with a separator.
+   * This cache's namespace: its keys are `<prefix>{<32 hex digits>}` and its channel
+   * `<prefix>invalidate`. `clear()` removes exactly these keys. End it with a separator. No `{`
+   * or `}`: the braces after it are each key's Redis Cluster hash tag.
    * @example 'users:'
    */
   readonly prefix: string
@@ -271,6 +272,14 @@ export function checkOptions(options: unknown): StoreConfig {
     throw new CacheConfigError(
       'prefix',
       "a non-empty string naming this cache's keys, such as 'users:'",
+      prefix,
+    )
+  }
+  if (/[{}]/.test(prefix)) {
+    // A brace would make the prefix a Redis Cluster hash tag: every key of the cache on one node.
+    throw new CacheConfigError(
+      'prefix',
+      "a string without '{' or '}' (the store puts each key's hash in braces, as its Redis Cluster hash tag)",
       prefix,
     )
   }

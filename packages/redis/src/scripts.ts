@@ -217,7 +217,7 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
  * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
  * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
  * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
- * (the prefix's length + 1), how many arguments each key has, then each key's: its token, then
+ * (the prefix's length + 2: it is in braces, its hash tag), how many arguments each key has, then each key's: its token, then
  * WRITE's arguments. Returns how many were written.
  */
 export const COMMIT: Script = new Script(`${NOW}
@@ -235,7 +235,7 @@ for i = 2, #KEYS, 2 do
   if held == token or held == token .. '+' then
     redis.call('DEL', KEYS[i + 1])
     if held ~= token then
-      local key = string.sub(KEYS[i], from)
+      local key = string.sub(KEYS[i], from, -2)
       local notice
       if written == 1 then
         notice = 'F' .. key .. '|' .. string.format('%.0f', now) .. '|' .. entry

@@ -117,7 +117,7 @@ export class SingleFlight {
   readonly #attempts: TurnBatch<PendingAttempt>
   /** The commits of one turn, sent as one script call (at most `maxBatchSize` keys). */
   readonly #commits: TurnBatch<PendingCommit>
-  /** Where the L2 key starts in a value's Redis key, for Lua (1-based, in bytes). */
+  /** Where the L2 key starts in a value's Redis key (after `<prefix>{`), for Lua (1-based, in bytes). */
   readonly #keyFrom: string
 
   /** Wires the locks to the store's connection, bus, keys, clock and codec. */
@@ -133,7 +133,7 @@ export class SingleFlight {
     this.#maxPollMs = options.maxPollMs
     this.#attempts = new TurnBatch((pending) => this.#readOrLock(pending), maxBatchSize)
     this.#commits = new TurnBatch((pending) => this.#commitAll(pending), maxBatchSize)
-    this.#keyFrom = String(Buffer.byteLength(context.prefix) + 1)
+    this.#keyFrom = String(Buffer.byteLength(context.prefix) + 2)
   }
 
   /** Reads `key`, or takes its lock, or waits for the value another instance is loading. */
