@@ -3,7 +3,7 @@
 // yet (after a restart).
 import { createHash } from 'node:crypto'
 
-import type { RedisClientLike } from './client.js'
+import type { CommandSender } from './router.js'
 
 /** A Lua script, run by its SHA1 with a fallback to its source. */
 export class Script {
@@ -17,7 +17,7 @@ export class Script {
   }
 
   /** Runs the script on `client` with `keys` and `args`. */
-  run(client: RedisClientLike, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  run(client: CommandSender, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const command = ['EVALSHA', this.sha, String(keys.length)]
     for (const key of keys) command.push(key)
     for (const arg of args) command.push(arg)
@@ -28,7 +28,7 @@ export class Script {
    * Sends `command`, `['EVALSHA', sha, numkeys, …keys, …args]` built by the caller (in one array,
    * no copy), and again as EVAL with the source if the server does not know the script.
    */
-  async send(client: RedisClientLike, command: string[]): Promise<unknown> {
+  async send(client: CommandSender, command: string[]): Promise<unknown> {
     try {
       return await client.sendCommand(command)
     } catch (error) {
@@ -114,7 +114,8 @@ return written`)
  * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
  * value there is not newer than the delete, then tells the other instances. KEYS: the keys;
  * ARGV: the sender's latest estimate of the moment it sent it, the tombstones' lifetime, the
- * channel, the message.
+ * channel, the message. A channel of '' publishes nothing (on a cluster, the client publishes it
+ * on the sharded channel: a script may only publish to its own slot).
  */
 export const DELETE: Script = new Script(`${NOW}
 ${VERSION_OF}
@@ -127,7 +128,7 @@ for _, key in ipairs(KEYS) do
     redis.call('SET', key, tombstone, 'PX', ARGV[2])
   end
 end
-redis.call('PUBLISH', ARGV[3], ARGV[4])
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return 1`)
 
 /**
@@ -193,12 +194,18 @@ for i = 1, #KEYS, 2 do
 end
 return replies`)
 
-/** Frees the lock if the token holds it; tells its waiters (if any) `message`. */
+/**
+ * Frees the lock if the token holds it; tells its waiters (if any) `message`, or, with a channel
+ * of '', returns 2 for the client to tell them (on a cluster).
+ */
 const RELEASE_FUNCTION = `local function release(lock, token, channel, message)
   local held = redis.call('GET', lock)
   if held ~= token and held ~= token .. '+' then return 0 end
   redis.call('DEL', lock)
-  if held ~= token then redis.call('PUBLISH', channel, message) end
+  if held ~= token then
+    if channel == '' then return 2 end
+    redis.call('PUBLISH', channel, message)
+  end
   return 1
 end`
 
@@ -218,7 +225,8 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
  * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
  * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
  * (the prefix's length + 2: it is in braces, its hash tag), how many arguments each key has, then each key's: its token, then
- * WRITE's arguments. Returns how many were written.
+ * WRITE's arguments. Returns how many were written; with a channel of '' (on a cluster, where a
+ * script may only publish to its own slot), the notices instead, for the client to publish.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
@@ -226,6 +234,7 @@ ${WRITE_FUNCTION}
 local channel, origin, from, stride = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local clear = redis.call('GET', KEYS[1])
 local count = 0
+local notices = {}
 for i = 2, #KEYS, 2 do
   local base = 5 + (i / 2 - 1) * stride
   local written, entry = write_entry(KEYS[i], clear, base + 1)
@@ -242,10 +251,11 @@ for i = 2, #KEYS, 2 do
       else
         notice = '{"o":"' .. origin .. '","t":"f","k":"' .. key .. '","w":false}'
       end
-      redis.call('PUBLISH', channel, notice)
+      if channel == '' then notices[#notices + 1] = notice else redis.call('PUBLISH', channel, notice) end
     end
   end
 end
+if channel == '' then return notices end
 return count`)
 
 /**

@@ -10,6 +10,7 @@ import { jsonSerializer } from './codec.js'
 import { Connection } from './connection.js'
 import { recordOf } from './record.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
+import { SingleServerRouter } from './router.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 
@@ -28,15 +29,17 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
   const bus = new Bus(client, 'p:invalidate', () => {})
   const read = (data: unknown, redisNow: number, elapsed: number) =>
     recordOf(data, redisNow, elapsed, jsonSerializer)
+  const clock = new ServerClock()
   const flight = new SingleFlight(
     {
       connection,
+      router: new SingleServerRouter(client, 'p:', clock),
       bus,
       prefix: 'p:',
       read,
       report: () => {},
       serializer: jsonSerializer,
-      clock: new ServerClock(),
+      clock,
       timeoutMs: 500,
       tombstoneMs: 60_000,
     },

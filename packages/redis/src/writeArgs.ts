@@ -24,15 +24,16 @@ export interface WriteContext {
  * text (`payload`, from `payloadOf`), the deadline, the tombstones' lifetime, the time kept
  * stale for fail-safe ('' for none; `MAX_PX` for ever, about 4,000 years). The script fixes
  * the version and the expiry from these (scripts.ts). `sentAt`: when the write was sent, on the
- * local clock (it may be stamped later, once the clock has learnt Redis's offset).
+ * local clock (it may be stamped later, once the clock has learnt Redis's offset). `clock`: the
+ * clock of the node the write goes to (on a cluster, each node has its own).
  */
 export function writeArgs(
   write: L2Write,
   payload: string,
   context: WriteContext,
   sentAt: number = Date.now(),
+  clock: ServerClock = context.clock,
 ): string[] {
-  const clock = context.clock
   const ttlMs = write.ttlMs
   // Rounded up: the L2 copy may outlive the L1 one by under a millisecond, never the reverse.
   const ttl = ttlMs === Infinity || ttlMs > MAX_PX ? '' : String(Math.ceil(ttlMs))
