@@ -156,6 +156,11 @@ export class Bus {
       on: (event, listener) => cluster.on(NODE_EVENT[event] ?? event, listener),
       off: (event, listener) => cluster.off(NODE_EVENT[event] ?? event, listener),
     }
+    // The cluster client's own errors (a rediscovery that failed, or was cut short by close()):
+    // reported, never thrown as an unhandled 'error' event.
+    cluster.on('error', (error: unknown) => {
+      report(error)
+    })
     return new Bus(subscriber, channel, report)
   }
 
