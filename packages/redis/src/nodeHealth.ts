@@ -7,6 +7,7 @@ import type { RedisClusterLike } from './clusterRouter.js'
 import type { NodeGuard, Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
 import type { StoreConfig } from './options.js'
+import { sharedConsole } from './sharedConsole.js'
 import { TierHealth, type TierStateEvent } from './tierHealth.js'
 
 /** The guards of a store's nodes, made on first use. */
@@ -15,33 +16,53 @@ export class NodeGuards {
   readonly #report: Reporter
   readonly #onStateChange: ((event: TierStateEvent) => void) | undefined
   readonly #guards = new Map<string, NodeGuard>()
+  /** The store, as the shared console lines know it. */
+  readonly #store: object
+  /** What names the cluster for the shared console lines (its first root node). */
+  readonly #clusterId: string
 
   /**
    * @param config - the store's options (breaker, prefix, reports);
    * @param onStateChange - where each node's state changes go (besides `log`);
-   * @param report - where a lost node connection's error goes (once per outage).
+   * @param report - where a lost node connection's error goes (once per outage);
+   * @param store - the store: with the default `log`, the stores of this process on one node
+   * share their lines, as on one server.
    */
   constructor(
     config: StoreConfig,
     onStateChange: ((event: TierStateEvent) => void) | undefined,
     report: Reporter,
+    store: object,
   ) {
     this.#config = config
     this.#onStateChange = onStateChange
     this.#report = report
+    this.#store = store
+    this.#clusterId = config.cluster?.rootNodes[0]?.url ?? 'cluster'
   }
 
   /** The guard of `node` (`host:port`). */
   readonly guardOf = (node: string): NodeGuard => {
     let guard = this.#guards.get(node)
     if (guard === undefined) {
+      const onStateChange = this.#onStateChange
+      const shared = this.#config.sharedLog
+        ? sharedConsole(`${this.#clusterId} ${node}`)
+        : undefined
+      const store = this.#store
       guard = {
         breaker: new CircuitBreaker(this.#config.breaker),
         health: new TierHealth({
           prefix: this.#config.prefix,
           node,
-          onStateChange: this.#onStateChange,
-          log: this.#config.log,
+          onStateChange:
+            shared === undefined
+              ? onStateChange
+              : (event) => {
+                  shared.report(store, event)
+                  onStateChange?.(event)
+                },
+          log: shared === undefined ? this.#config.log : undefined,
         }),
       }
       this.#guards.set(node, guard)
@@ -76,7 +97,13 @@ export class NodeGuards {
       const node = addressOf(info)
       if (node === undefined) return
       down.delete(node)
-      this.#guards.get(node)?.health.clear('command')
+      const guard = this.#guards.get(node)
+      if (guard === undefined) return
+      // Connected again (as a master, or as a replica once its slots have moved: then no call
+      // goes to it any more, and nothing else would say it is back).
+      guard.breaker.success()
+      guard.health.clear('breaker')
+      guard.health.clear('command')
     })
     // The cluster client's own errors (a failed rediscovery, say): to onError, never printed.
     cluster.on('error', (error: unknown) => {
@@ -86,7 +113,10 @@ export class NodeGuards {
 
   /** No more reports (the store is closed). */
   close(): void {
-    for (const { health } of this.#guards.values()) health.close()
+    for (const [node, { health }] of this.#guards) {
+      health.close()
+      if (this.#config.sharedLog) sharedConsole(`${this.#clusterId} ${node}`).leave(this.#store)
+    }
   }
 }
 

@@ -158,7 +158,7 @@ export class RedisStore implements L2Store {
     } else {
       // Each node has its own breaker and its own outage reports: one master down costs its
       // slots only, and says so once (nodeHealth.ts).
-      const guards = new NodeGuards(config, config.onStateChange, this.#report)
+      const guards = new NodeGuards(config, config.onStateChange, this.#report, this)
       guards.watch(cluster)
       this.#nodes = guards
       this.#connection = new Connection(
