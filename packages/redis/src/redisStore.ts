@@ -44,7 +44,7 @@ import { SingleFlight } from './singleFlight.js'
 import { TagTimes } from './tagTimes.js'
 import { writeArgs, type WriteContext } from './writeArgs.js'
 import { sharedConsole, type SharedConsole } from './sharedConsole.js'
-import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
+import { TierHealth, type TierHealthSnapshot, type TierState } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
 
@@ -283,7 +283,13 @@ export class RedisStore implements L2Store {
    * again and a call has succeeded.
    */
   get health(): TierHealthSnapshot {
-    return this.#health.snapshot()
+    const snapshot = this.#health.snapshot()
+    const nodes = this.#nodes?.nodes
+    if (nodes === undefined) return snapshot
+    // On a cluster, each master's state too (the L2 contract's `nodes`: a per-node gauge).
+    const states: { node: string; state: TierState }[] = []
+    for (const [node, { health }] of nodes) states.push({ node, state: health.snapshot().state })
+    return { ...snapshot, nodes: states }
   }
 
   /** Whether both connections are up (commands, and the subscribed invalidation channel). */

@@ -59,6 +59,11 @@ export interface TierHealthSnapshot {
   readonly skipped: TierCalls
   /** Calls sent that failed or timed out, by kind. */
   readonly failed: TierCalls
+  /**
+   * On a Redis Cluster (in `store.health`), each master the store has talked to and its state,
+   * by address (`host:port`); absent on a single server. See `store.nodeHealth` for the counts.
+   */
+  readonly nodes?: readonly { readonly node: string; readonly state: TierState }[]
 }
 
 /** Where state changes go: typed events, and log lines. */

@@ -81,6 +81,16 @@ describe('a master of the cluster killed under the store', () => {
     expect(values).toEqual(KEYS.map((key) => `value ${key}`))
     expect(loads.filter((key) => elsewhere.includes(key))).toEqual([])
     expect(loads.sort((a, b) => a - b)).toEqual(onVictim)
+    // Each store's `health.nodes` says what its events said last, node by node.
+    stores.forEach((store, index) => {
+      const lastState = new Map<string, string>()
+      for (const event of events) if (event.store === index) lastState.set(event.node!, event.state)
+      const nodes = store.health.nodes ?? []
+      expect(nodes.length).toBeGreaterThan(0)
+      for (const { node, state } of nodes) {
+        expect(state, `store ${index}, ${node}`).toBe(lastState.get(node) ?? 'available')
+      }
+    })
 
     await closed
     // The replica takes the slots over; a new reader finds every key in L2 again.
