@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { L2Subscriber } from '@cache/decorators'
 
 import { closeClient, type RedisClientLike } from './client.js'
+import type { RedisClusterLike } from './clusterRouter.js'
 import { watchConnection, type Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
 import { RecentFills } from './recentFills.js'
@@ -29,6 +30,9 @@ export interface FilledEntry {
   /** Redis's time when it was written, in ms. */
   readonly redisNow: number
 }
+
+/** A single-server client's events, as a cluster client's node events. */
+const NODE_EVENT: Readonly<Record<string, string>> = { error: 'node-error', ready: 'node-ready' }
 
 /** The first character of a notice that carries its entry (JSON messages start with `{`). */
 const FILLED = 'F'
@@ -130,6 +134,43 @@ export class Bus {
       if (this.#subscribed) this.#invalidateAll()
     })
     this.started = this.#start()
+  }
+
+  /**
+   * The bus of a store on a Redis Cluster: the channel is sharded (SSUBSCRIBE on the master of
+   * its slot, SPUBLISH there; node-redis resubscribes when the slot moves). A node connection of
+   * the subscriber coming back drops every subscriber's L1, as a lost connection does on one
+   * server: messages may have been missed meanwhile.
+   *
+   * @param cluster - the subscriber cluster client, not connected yet; owned by the bus.
+   */
+  static sharded(cluster: RedisClusterLike, channel: string, report: Reporter): Bus {
+    const subscriber: RedisClientLike = {
+      get isReady() {
+        return cluster.isReady
+      },
+      get isOpen() {
+        return cluster.isOpen
+      },
+      connect: () => cluster.connect(),
+      close: () => cluster.close(),
+      destroy: () => {
+        cluster.destroy()
+      },
+      duplicate: () => subscriber,
+      sendCommand: () => Promise.reject(new Error('the subscriber sends no commands')),
+      subscribe: (name, listener) => cluster.sSubscribe(name, listener),
+      unsubscribe: (name) => cluster.sUnsubscribe(name),
+      // A node's connection lost and back: what a single server's 'error' and 'ready' say.
+      on: (event, listener) => cluster.on(NODE_EVENT[event] ?? event, listener),
+      off: (event, listener) => cluster.off(NODE_EVENT[event] ?? event, listener),
+    }
+    // The cluster client's own errors (a rediscovery that failed, or was cut short by close()):
+    // reported, never thrown as an unhandled 'error' event.
+    cluster.on('error', (error: unknown) => {
+      report(error)
+    })
+    return new Bus(subscriber, channel, report)
   }
 
   async #start(): Promise<void> {

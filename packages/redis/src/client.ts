@@ -31,6 +31,9 @@ export interface RedisClientLike {
   off(event: string, listener: (...args: unknown[]) => void): unknown
 }
 
+/** What closing a client takes (a single-server client, or a cluster client). */
+export type ClientLifecycle = Pick<RedisClientLike, 'isReady' | 'isOpen' | 'close' | 'destroy'>
+
 /**
  * Reconnects after 50, 100, 200, … ms, at most 1 s apart (plus up to 50 ms of jitter), forever:
  * the store's circuit breaker, not the client, decides when calls are skipped.
@@ -62,7 +65,7 @@ export function clientFor(url: string, connectTimeoutMs: number): RedisClientLik
  * Closes `client`: once its pending commands have replied when it is ready, else (or when that
  * fails) at once. Does nothing when it is closed already.
  */
-export async function closeClient(client: RedisClientLike): Promise<void> {
+export async function closeClient(client: ClientLifecycle): Promise<void> {
   if (!client.isOpen) return
   if (client.isReady) {
     try {

@@ -3,8 +3,9 @@
 // reported once per outage rather than once per reconnection attempt. Both feed the store's
 // TierHealth, which says when Redis is unavailable and back.
 import type { CircuitBreaker } from './breaker.js'
-import type { RedisClientLike } from './client.js'
+import type { ClientLifecycle, RedisClientLike } from './client.js'
 import { messageOf, RedisStoreError } from './errors.js'
+import type { CommandSender, Router } from './router.js'
 import { TierHealth, type CallKind } from './tierHealth.js'
 
 /** Where a store sends errors that no caller receives. */
@@ -25,7 +26,7 @@ function silentHealth(): TierHealth {
  * state given to `health` (which prints one line per outage for all connections together).
  */
 export function watchConnection(
-  client: RedisClientLike,
+  client: Pick<RedisClientLike, 'on'>,
   what: 'command' | 'subscriber',
   report: Reporter,
   health: TierHealth = silentHealth(),
@@ -61,52 +62,87 @@ export function kindOfCall(what: string): CallKind {
   return 'lock'
 }
 
-/** The client the store sends commands on, behind a breaker and a timeout. */
+/** A node's breaker and health: on a cluster, one node failing opens its own breaker only. */
+export interface NodeGuard {
+  readonly breaker: CircuitBreaker
+  readonly health: TierHealth
+}
+
+/**
+ * The client the store sends commands on, behind a breaker and a timeout: one of each on a
+ * single server; on a cluster, one per node (`guardOf`), so that a dead master's calls are
+ * skipped while the other masters' go on.
+ */
 export class Connection {
-  readonly client: RedisClientLike
-  readonly #breaker: CircuitBreaker
+  readonly client: ClientLifecycle
+  readonly #guard: NodeGuard
   readonly #timeoutMs: number
-  readonly #health: TierHealth
+  readonly #router: Router | undefined
+  readonly #guardOf: ((node: string) => NodeGuard) | undefined
+  readonly #guards = new Map<string, NodeGuard>()
 
   /**
-   * @param client - the command client; @param breaker - counts failures;
-   * @param timeoutMs - the bound on each call; @param health - told of each skipped, failed and
-   * successful call, and of the breaker opening.
+   * @param client - the command client (a cluster client on a cluster);
+   * @param breaker - counts failures; @param timeoutMs - the bound on each call;
+   * @param health - told of each skipped, failed and successful call, and of the breaker
+   * opening; @param router - where each call goes (absent: everything to `client`, which is
+   * then a single-server client); @param guardOf - makes a node's breaker and health (on a
+   * cluster: each node has its own).
    */
   constructor(
-    client: RedisClientLike,
+    client: ClientLifecycle,
     breaker: CircuitBreaker,
     timeoutMs: number,
     health: TierHealth = silentHealth(),
+    router?: Router,
+    guardOf?: (node: string) => NodeGuard,
   ) {
     this.client = client
-    this.#breaker = breaker
+    this.#guard = { breaker, health }
     this.#timeoutMs = timeoutMs
-    this.#health = health
+    this.#router = router
+    this.#guardOf = guardOf
+  }
+
+  /** The guards of the nodes seen so far (on a cluster), by address. */
+  get nodes(): ReadonlyMap<string, NodeGuard> {
+    return this.#guards
+  }
+
+  /** The breaker and health of the node serving `slot`. */
+  #guardFor(slot: number): NodeGuard {
+    const guardOf = this.#guardOf
+    if (guardOf === undefined) return this.#guard
+    const node = this.#router!.nodeOf(slot)
+    let guard = this.#guards.get(node)
+    if (guard === undefined) this.#guards.set(node, (guard = guardOf(node)))
+    return guard
   }
 
   /**
-   * Runs `command` unless the client is not connected or the circuit is open (`skipped`); a
-   * failure or a timeout counts against the breaker.
+   * Runs `command` unless the client (on a cluster: the node serving `slot`) is not connected
+   * or the circuit is open (`skipped`); a failure or a timeout counts against the breaker.
    */
   async call<T>(
     what: string,
-    command: (client: RedisClientLike) => Promise<T>,
+    command: (client: CommandSender) => Promise<T>,
     key?: string,
+    slot = 0,
   ): Promise<Outcome<T>> {
-    const client = this.client
-    if (!client.isReady) {
-      this.#health.notSent(kindOfCall(what))
+    const router = this.#router
+    const { breaker, health } = this.#guardFor(slot)
+    if (router === undefined ? !this.client.isReady : !router.ready(slot)) {
+      health.notSent(kindOfCall(what))
       return unavailable(`${what}: not connected to Redis`, key)
     }
-    if (!this.#breaker.allow()) {
-      this.#health.notSent(kindOfCall(what))
+    if (!breaker.allow()) {
+      health.notSent(kindOfCall(what))
       return unavailable(`${what}: skipped while the circuit breaker is open`, key)
     }
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
       const value = await Promise.race([
-        command(client),
+        command(router === undefined ? (this.client as RedisClientLike) : router.sender(slot)),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             reject(
@@ -119,11 +155,11 @@ export class Connection {
           }, this.#timeoutMs)
         }),
       ])
-      this.#breaker.success()
-      this.#health.succeeded()
+      breaker.success()
+      health.succeeded()
       return { ok: true, value }
     } catch (cause) {
-      const opened = this.#breaker.failure()
+      const opened = breaker.failure()
       const error =
         cause instanceof RedisStoreError
           ? cause
@@ -132,8 +168,8 @@ export class Connection {
               cause,
             })
       // The breaker opening is the tier going down (a hung or failing server: calls time out).
-      if (opened) this.#health.raise('breaker', error)
-      this.#health.failed(kindOfCall(what))
+      if (opened) health.raise('breaker', error)
+      health.failed(kindOfCall(what))
       return { ok: false, error, skipped: false }
     } finally {
       clearTimeout(timer)

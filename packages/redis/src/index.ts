@@ -1,5 +1,6 @@
 export { type BreakerOptions, type BreakerState } from './breaker.js'
 export type { RedisClientLike } from './client.js'
+export type { ClusterNodeLike, ClusterOptions, RedisClusterLike } from './clusterRouter.js'
 export { CodecError, jsonSerializer, type Serializer } from './codec.js'
 export { RedisStoreError, type RedisStoreErrorCode } from './errors.js'
 export type { RedisStoreOptions } from './options.js'

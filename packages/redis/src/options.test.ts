@@ -100,3 +100,37 @@ describe('checkOptions', () => {
     }
   })
 })
+
+describe('checkOptions on a Redis Cluster', () => {
+  it('refuses a prefix with a brace, which would make it every key’s hash tag', () => {
+    for (const prefix of ['{users}:', 'a}b']) {
+      expect(() => checkOptions({ url: 'redis://h', prefix })).toThrow(
+        new CacheConfigError(
+          'prefix',
+          "a string without '{' or '}' (the store puts each key's hash in braces, as its Redis Cluster hash tag)",
+          prefix,
+        ),
+      )
+    }
+  })
+
+  it('takes cluster.rootNodes instead of url, and exactly one of url, cluster and client', () => {
+    const rootNodes = [{ url: 'redis://10.0.0.1:6379' }, { url: 'redis://10.0.0.2' }]
+    expect(checkOptions({ cluster: { rootNodes }, prefix: 'x:' }).cluster).toEqual({ rootNodes })
+    expect(() => checkOptions({ url: 'redis://h', cluster: { rootNodes }, prefix: 'x:' })).toThrow(
+      new CacheConfigError('url', 'given, or `cluster`, or `client` (one of them)', 'redis://h'),
+    )
+    expect(() => checkOptions({ cluster: { rootNodes: [] }, prefix: 'x:' })).toThrow(
+      new CacheConfigError(
+        'cluster.rootNodes',
+        "a non-empty list of nodes, such as [{ url: 'redis://10.0.0.1:6379' }]",
+        [],
+      ),
+    )
+    expect(() =>
+      checkOptions({ cluster: { rootNodes: [{ url: 'http://x' }] }, prefix: 'x:' }),
+    ).toThrow(
+      new CacheConfigError('cluster.rootNodes[0].url', 'a redis:// or rediss:// URL', 'http://x'),
+    )
+  })
+})

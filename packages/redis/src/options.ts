@@ -3,6 +3,7 @@ import { CacheConfigError } from '@cache/decorators'
 
 import type { BreakerOptions } from './breaker.js'
 import type { RedisClientLike } from './client.js'
+import type { ClusterOptions, RedisClusterLike } from './clusterRouter.js'
 import { jsonSerializer, type Serializer } from './codec.js'
 import type { SingleFlightOptions } from './singleFlight.js'
 import type { TierStateEvent } from './tierHealth.js'
@@ -12,19 +13,28 @@ export interface RedisStoreOptions {
   /**
    * A `redis[s]://` URL: the store creates its two connections (commands, pub/sub), set up to
    * fail fast while disconnected and to reconnect forever, and closes them in `close()`. Give
-   * `url` or `client`.
+   * `url`, `cluster` or `client`.
    */
   readonly url?: string
+  /**
+   * A Redis Cluster (or Valkey in cluster mode) to create a client for: some of its nodes, the
+   * others are discovered. Each key's commands go to its hash slot's master; the store closes the
+   * client in `close()`. See the README's "Redis Cluster".
+   * @example { rootNodes: [{ url: 'redis://10.0.0.1:6379' }, { url: 'redis://10.0.0.2:6379' }] }
+   */
+  readonly cluster?: ClusterOptions
   /**
    * A node-redis client instead of `url` (connected or not; the store connects it if needed).
    * The store duplicates it for pub/sub and leaves it open in `close()`. Create it with
    * `disableOfflineQueue: true` so that commands fail fast, rather than queue, while Redis is
-   * down; and without `keyPrefix` (use `prefix`).
+   * down; and without `keyPrefix` (use `prefix`). A cluster client (`createCluster()`) puts the
+   * store on that cluster (its `defaults` set up the same way).
    */
-  readonly client?: RedisClientLike
+  readonly client?: RedisClientLike | RedisClusterLike
   /**
-   * This cache's namespace: its keys are `<prefix><32 hex digits>` and its channel
-   * `<prefix>invalidate`. `clear()` removes exactly these keys. End it with a separator.
+   * This cache's namespace: its keys are `<prefix>{<32 hex digits>}` and its channel
+   * `<prefix>invalidate`. `clear()` removes exactly these keys. End it with a separator. No `{`
+   * or `}`: the braces after it are each key's Redis Cluster hash tag.
    * @example 'users:'
    */
   readonly prefix: string
@@ -104,7 +114,8 @@ export interface RedisStoreOptions {
 /** The options with every default filled in. */
 export interface StoreConfig {
   readonly url: string | undefined
-  readonly client: RedisClientLike | undefined
+  readonly cluster: ClusterOptions | undefined
+  readonly client: RedisClientLike | RedisClusterLike | undefined
   readonly prefix: string
   readonly serializer: Serializer
   readonly timeoutMs: number
@@ -124,6 +135,7 @@ export interface StoreConfig {
 /** Every option `redisStore()` takes (any other name is refused). */
 export const OPTION_NAMES: readonly string[] = [
   'url',
+  'cluster',
   'client',
   'prefix',
   'serializer',
@@ -245,6 +257,30 @@ function checkUrl(url: unknown): void {
   }
 }
 
+/** Checks `cluster`: an object with a non-empty `rootNodes` list of `{ url }`. */
+function checkCluster(value: unknown): ClusterOptions {
+  const o = object('cluster', value, ['rootNodes'])
+  const roots = o.rootNodes
+  if (!Array.isArray(roots) || roots.length === 0) {
+    throw new CacheConfigError(
+      'cluster.rootNodes',
+      "a non-empty list of nodes, such as [{ url: 'redis://10.0.0.1:6379' }]",
+      roots,
+    )
+  }
+  const rootNodes = roots.map((node: unknown, i) => {
+    const { url } = object(`cluster.rootNodes[${i}]`, node, ['url'])
+    try {
+      checkUrl(url)
+    } catch (error) {
+      if (!(error instanceof CacheConfigError)) throw error
+      throw new CacheConfigError(`cluster.rootNodes[${i}].url`, 'a redis:// or rediss:// URL', url)
+    }
+    return { url: url as string }
+  })
+  return { rootNodes }
+}
+
 /**
  * Checks every option and fills in the defaults.
  *
@@ -252,11 +288,17 @@ function checkUrl(url: unknown): void {
  */
 export function checkOptions(options: unknown): StoreConfig {
   const o = object('', options, OPTION_NAMES)
-  const { url, client } = o
-  if ((url === undefined) === (client === undefined)) {
-    throw new CacheConfigError('url', 'given, or `client` (one of them)', url)
+  const { url, client, cluster } = o
+  const given = [url, client, cluster].filter((v) => v !== undefined).length
+  if (given !== 1) {
+    throw new CacheConfigError(
+      given === 0 ? 'url' : url === undefined ? 'cluster' : 'url',
+      'given, or `cluster`, or `client` (one of them)',
+      given === 0 || url === undefined ? cluster : url,
+    )
   }
   if (url !== undefined) checkUrl(url)
+  const clusterOptions = cluster === undefined ? undefined : checkCluster(cluster)
   if (client !== undefined) {
     if (!hasMethods(client, ['sendCommand', 'duplicate', 'connect', 'subscribe', 'on'])) {
       throw new CacheConfigError(
@@ -271,6 +313,14 @@ export function checkOptions(options: unknown): StoreConfig {
     throw new CacheConfigError(
       'prefix',
       "a non-empty string naming this cache's keys, such as 'users:'",
+      prefix,
+    )
+  }
+  if (/[{}]/.test(prefix)) {
+    // A brace would make the prefix a Redis Cluster hash tag: every key of the cache on one node.
+    throw new CacheConfigError(
+      'prefix',
+      "a string without '{' or '}' (the store puts each key's hash in braces, as its Redis Cluster hash tag)",
       prefix,
     )
   }
@@ -315,7 +365,8 @@ export function checkOptions(options: unknown): StoreConfig {
   }
   return {
     url: url as string | undefined,
-    client: client as RedisClientLike | undefined,
+    cluster: clusterOptions,
+    client: client as RedisClientLike | RedisClusterLike | undefined,
     prefix,
     serializer: serializer as Serializer,
     timeoutMs: positive('timeoutMs', o.timeoutMs, 500),

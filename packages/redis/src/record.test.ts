@@ -145,17 +145,17 @@ describe('entries in Redis', () => {
 })
 
 describe('keys', () => {
-  it('names values, locks and the channel under the prefix', () => {
+  it('names values, locks and the channel under the prefix, a value and its lock in one hash slot', () => {
     const hash = 'a'.repeat(32)
     expect([valueKey('u:', hash), lockKey('u:', hash), clearedKey('u:'), channelOf('u:')]).toEqual([
-      `u:${hash}`,
-      `u:lock:${hash}`,
+      `u:{${hash}}`,
+      `u:lock:{${hash}}`,
       'u:cleared',
       'u:invalidate',
     ])
   })
 
   it('matches exactly the prefix and 32 hex digits, glob characters escaped', () => {
-    expect(valuePattern('a*[b]?\\:')).toBe(`a\\*\\[b\\]\\?\\\\:${'[0-9a-f]'.repeat(32)}`)
+    expect(valuePattern('a*[b]?\\:')).toBe(`a\\*\\[b\\]\\?\\\\:{${'[0-9a-f]'.repeat(32)}}`)
   })
 })

@@ -8,14 +8,16 @@ import { redisStore } from './redisStore.js'
 
 const NOW_S = 1_700_000_000
 
-/** A client whose MGET finds `"<key>"` for every key but `p:miss`, expiring in 60 s. */
+/** A client whose MGET finds `"<key>"` for every key but `p:{miss}`, expiring in 60 s. */
 function reader() {
   return stubClient((args) => {
     if (args[0] === 'TIME') return [String(NOW_S), '0']
     if (args[0] !== 'MGET') return 'OK'
     return args
       .slice(1)
-      .map((key) => (key === 'p:miss' ? null : `v${NOW_S * 1_000 + 60_000}|1|1|"${key.slice(2)}"`))
+      .map((key) =>
+        key === 'p:{miss}' ? null : `v${NOW_S * 1_000 + 60_000}|1|1|"${key.slice(3, -1)}"`,
+      )
   })
 }
 
@@ -29,9 +31,9 @@ describe('redisStore reads', () => {
     const sent = () => client.calls.map((call) => call.args)
     expect(sent()).toEqual([
       ['TIME'], // the store learns Redis's clock once connected
-      ['MGET', 'p:a', 'p:b', 'p:miss'],
+      ['MGET', 'p:{a}', 'p:{b}', 'p:{miss}'],
       ['TIME'],
-      ['MGET', 'p:d', 'p:e'],
+      ['MGET', 'p:{d}', 'p:{e}'],
       ['TIME'],
     ])
     await store.get(['f'])
@@ -49,7 +51,7 @@ describe('redisStore reads', () => {
     ])
     expect(client.calls.map((call) => call.args)).toEqual([
       ['TIME'],
-      ['MGET', 'p:a', 'p:b'],
+      ['MGET', 'p:{a}', 'p:{b}'],
       ['TIME'],
     ])
     await store.close()

@@ -16,13 +16,28 @@ import type {
 } from '@cache/decorators'
 
 import { CircuitBreaker, type BreakerState } from './breaker.js'
-import { clientFor, closeClient, type RedisClientLike } from './client.js'
+import { clientFor, closeClient, type ClientLifecycle, type RedisClientLike } from './client.js'
 import { Bus } from './bus.js'
-import { Connection, watchConnection, type Reporter } from './connection.js'
+import { crossSlotCall, MARK_CLEARED_SLOTS, UNLINK_OLDER_SLOTS } from './clusterScripts.js'
+import {
+  ClusterRouter,
+  clusterFor,
+  isClusterClient,
+  type RedisClusterLike,
+} from './clusterRouter.js'
+import { Connection, watchConnection, type Outcome, type Reporter } from './connection.js'
+import { NodeGuards } from './nodeHealth.js'
 import { messageOf, RedisStoreError } from './errors.js'
-import { channelOf, clearedKey, valueKey, valuePattern } from './keys.js'
+import { channelOf, valueKey, valuePattern } from './keys.js'
 import { checkOptions, type RedisStoreOptions, type StoreConfig } from './options.js'
 import { isTagged, payloadOf, recordOf, timeOf } from './record.js'
+import {
+  bySlot,
+  SingleServerRouter,
+  type CommandSender,
+  type MasterGroup,
+  type Router,
+} from './router.js'
 import { DELETE, MARK_CLEARED, UNLINK_OLDER } from './scripts.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight, type LoadedResult } from './singleFlight.js'
@@ -30,7 +45,7 @@ import { TagTimes } from './tagTimes.js'
 import { entryArgs, type WriteContext } from './writeArgs.js'
 import { WriteBatch, type EntryWrite } from './writeBatch.js'
 import { sharedConsole, type SharedConsole } from './sharedConsole.js'
-import { TierHealth, type TierHealthSnapshot } from './tierHealth.js'
+import { TierHealth, type TierHealthSnapshot, type TierState } from './tierHealth.js'
 
 const SCAN_COUNT = '1000'
 
@@ -65,7 +80,10 @@ export class RedisStore implements L2Store {
    */
   readonly lock?: (key: string, options?: L2LockOptions) => Promise<L2LockResult>
   readonly #config: StoreConfig
+  /** Redis's clock on a single server (on a cluster, each node's is the router's). */
   readonly #clock = new ServerClock()
+  /** Where each command goes: one server, or each hash slot's master. */
+  readonly #router: Router
   /** What each write's arguments depend on (writeArgs.ts). */
   readonly #writing: WriteContext
   readonly #connection: Connection
@@ -79,6 +97,8 @@ export class RedisStore implements L2Store {
   readonly #writes: WriteBatch
   /** Tag invalidation times: recorded, and compared with tagged entries' versions on reads. */
   readonly #tags: TagTimes
+  /** On a cluster: each node's breaker and health. */
+  #nodes: NodeGuards | undefined
   readonly #ownsClient: boolean
   readonly #connecting: Promise<void>
   #closed = false
@@ -90,11 +110,29 @@ export class RedisStore implements L2Store {
     this.prefix = config.prefix
     this.channel = channelOf(config.prefix)
     this.#ownsClient = config.client === undefined
-    const client = config.client ?? clientFor(config.url!, config.connectTimeoutMs)
+    const given = config.client
+    const cluster: RedisClusterLike | undefined =
+      config.cluster !== undefined
+        ? clusterFor(config.cluster, config.connectTimeoutMs)
+        : isClusterClient(given)
+          ? given
+          : undefined
+    const single =
+      cluster === undefined
+        ? ((given as RedisClientLike | undefined) ??
+          clientFor(config.url!, config.connectTimeoutMs))
+        : undefined
+    const client: ClientLifecycle & Pick<RedisClientLike, 'on' | 'connect'> = (cluster ?? single)!
+    this.#router =
+      cluster === undefined
+        ? new SingleServerRouter(single!, config.prefix, this.#clock)
+        : new ClusterRouter(cluster, config.prefix)
     // One tracker for both connections and the breaker: one report per outage, not per part;
     // and, for the default console lines, one report per outage for all the stores of this
     // process on this server.
-    const shared = config.sharedLog ? sharedConsole(config.url ?? config.client) : undefined
+    const shared = config.sharedLog
+      ? sharedConsole(config.url ?? config.client ?? config.cluster?.rootNodes[0]?.url)
+      : undefined
     this.#sharedConsole = shared
     const onStateChange = config.onStateChange
     this.#health = new TierHealth({
@@ -108,10 +146,27 @@ export class RedisStore implements L2Store {
             },
       log: shared === undefined ? config.log : undefined,
     })
-    watchConnection(client, 'command', this.#report, this.#health)
     this.#breaker = new CircuitBreaker(config.breaker)
-    this.#connection = new Connection(client, this.#breaker, config.timeoutMs, this.#health)
-    this.#bus = new Bus(client.duplicate(), this.channel, this.#report, this.#health)
+    if (cluster === undefined) {
+      watchConnection(client, 'command', this.#report, this.#health)
+      this.#connection = new Connection(client, this.#breaker, config.timeoutMs, this.#health)
+      this.#bus = new Bus(single!.duplicate(), this.channel, this.#report, this.#health)
+    } else {
+      // Each node has its own breaker and its own outage reports: one master down costs its
+      // slots only, and says so once (nodeHealth.ts).
+      const guards = new NodeGuards(config, config.onStateChange, this.#report, this)
+      guards.watch(cluster)
+      this.#nodes = guards
+      this.#connection = new Connection(
+        client,
+        this.#breaker,
+        config.timeoutMs,
+        this.#health,
+        this.#router,
+        guards.guardOf,
+      )
+      this.#bus = Bus.sharded(cluster.duplicate(), this.channel, this.#report)
+    }
     this.#reads = new Batcher((keys: string[]) => this.#read(keys), {
       maxBatchSize: config.maxBatchSize,
     })
@@ -127,23 +182,25 @@ export class RedisStore implements L2Store {
         connection: this.#connection,
         bus: this.#bus,
         prefix: this.prefix,
-        knowClock: (client) => this.#knowClock(client),
+        router: this.#router,
+        knowClock: (client, slot) => this.#knowClock(client, slot),
       },
       config.maxBatchSize,
     )
     // Learn Redis's clock as soon as the connection is up (again): writes are stamped with it.
+    // (On a cluster, each node's is learnt by the first command that needs it.)
     client.on('ready', () => {
       void this.#syncClock()
     })
     this.#connecting = client.isOpen ? this.#syncClock() : this.#open(client)
     this.#tags = new TagTimes({
       connection: this.#connection,
-      clock: this.#clock,
+      router: this.#router,
       bus: this.#bus,
       prefix: this.prefix,
       tombstoneMs: config.tombstoneMs,
       report: this.#report,
-      knowClock: (commands) => this.#knowClock(commands),
+      knowClock: (commands, slot) => this.#knowClock(commands, slot),
     })
     const singleFlight = config.singleFlight
     if (singleFlight !== undefined) {
@@ -151,6 +208,7 @@ export class RedisStore implements L2Store {
         {
           ...this.#writing,
           connection: this.#connection,
+          router: this.#router,
           bus: this.#bus,
           prefix: this.prefix,
           read: this.#recordOf,
@@ -249,12 +307,33 @@ export class RedisStore implements L2Store {
    * again and a call has succeeded.
    */
   get health(): TierHealthSnapshot {
-    return this.#health.snapshot()
+    const snapshot = this.#health.snapshot()
+    const nodes = this.#nodes?.nodes
+    if (nodes === undefined) return snapshot
+    // On a cluster, each master's state too (the L2 contract's `nodes`: a per-node gauge).
+    const states: { node: string; state: TierState }[] = []
+    for (const [node, { health }] of nodes) states.push({ node, state: health.snapshot().state })
+    return { ...snapshot, nodes: states }
   }
 
   /** Whether both connections are up (commands, and the subscribed invalidation channel). */
   get ready(): boolean {
     return this.#connection.client.isReady && this.#bus.ready
+  }
+
+  /** Whether the store is on a Redis Cluster (`cluster`, or a cluster client as `client`). */
+  get cluster(): boolean {
+    return this.#router.cluster
+  }
+
+  /**
+   * On a Redis Cluster, each master's health (as `health`), by address (`host:port`): a master
+   * that is down costs its own slots only. Empty on a single server.
+   */
+  get nodeHealth(): ReadonlyMap<string, TierHealthSnapshot> {
+    const nodes = new Map<string, TierHealthSnapshot>()
+    for (const [node, { health }] of this.#nodes?.nodes ?? []) nodes.set(node, health.snapshot())
+    return nodes
   }
 
   /**
@@ -275,7 +354,7 @@ export class RedisStore implements L2Store {
     try {
       await Promise.race([Promise.all([this.#connecting, this.#bus.started]), timeout])
       // Ready, and Redis's clock learnt (writes are stamped with it from the first one).
-      while (!this.ready || !this.#clock.known) {
+      while (!this.ready || (!this.#router.cluster && !this.#clock.known)) {
         await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), timeout])
       }
     } finally {
@@ -291,6 +370,7 @@ export class RedisStore implements L2Store {
   async close(): Promise<void> {
     this.#closed = true
     this.#health.close()
+    this.#nodes?.close()
     this.#sharedConsole?.leave(this)
     await this.#bus.close()
     if (this.#ownsClient) await closeClient(this.#connection.client)
@@ -342,6 +422,18 @@ export class RedisStore implements L2Store {
     if (encodeError !== undefined) throw encodeError
   }
 
+  /** Publishes `message` on the sharded channel (on a cluster); rejects when it fails. */
+  async #publish(what: string, message: string): Promise<void> {
+    const router = this.#router
+    const outcome = await this.#connection.call(
+      what,
+      () => router.publish(this.channel, message),
+      undefined,
+      router.slotOfKey(this.channel),
+    )
+    if (!outcome.ok) throw outcome.error
+  }
+
   /**
    * Deletes `keys`, leaving tombstones that drop writes whose loads started before the delete,
    * and tells the other instances. The delete is as of now, or `options.ageMs` ago (a replay
@@ -350,55 +442,117 @@ export class RedisStore implements L2Store {
    */
   async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     if (keys.length === 0) return
-    const redisKeys = keys.map((key) => valueKey(this.prefix, key))
+    const router = this.#router
     const sentAt = Date.now() - ageOf(options)
-    const outcome = await this.#connection.call('Deleting', async (client) => {
-      await this.#knowClock(client)
-      const args = [
-        String(Math.ceil(this.#clock.latest(sentAt))),
-        String(this.#config.tombstoneMs),
-        this.channel,
-        this.#bus.invalidation(keys),
-      ]
-      return DELETE.run(client, redisKeys, args)
-    })
-    if (!outcome.ok) throw outcome.error
+    const message = this.#bus.invalidation(keys)
+    // On one server the script publishes; on a cluster the client does, once every slot is done.
+    const channel = router.cluster ? '' : this.channel
+    const calls: Promise<Outcome<unknown>>[] = []
+    for (const [slot, group] of bySlot(router, keys, (key) => router.slotOf(key))) {
+      const redisKeys = group.map((key) => valueKey(this.prefix, key))
+      calls.push(
+        this.#connection.call(
+          'Deleting',
+          async (client) => {
+            await this.#knowClock(client, slot)
+            const args = [
+              String(Math.ceil(router.clockOf(slot).latest(sentAt))),
+              String(this.#config.tombstoneMs),
+              channel,
+              router.cluster ? '' : message,
+            ]
+            return DELETE.run(client, redisKeys, args)
+          },
+          undefined,
+          slot,
+        ),
+      )
+    }
+    for (const outcome of await Promise.all(calls)) if (!outcome.ok) throw outcome.error
+    if (router.cluster) await this.#publish('Deleting', message)
   }
 
   /**
-   * Removes this store's keys, and only those (SCAN by prefix, never FLUSHDB), after marking the
-   * moment (writes whose loads started before it are dropped), then tells the other instances.
-   * The clear is as of now, or `options.ageMs` ago (a replay after an outage): values written
-   * after that moment stay. Rejects when Redis is not reached.
+   * Removes this store's keys, and only those (SCAN by prefix on every master, never FLUSHDB),
+   * after marking the moment (writes whose loads started before it are dropped; on a cluster,
+   * in every slot's marker), then tells the other instances. The clear is as of now, or
+   * `options.ageMs` ago (a replay after an outage): values written after that moment stay.
+   * Rejects when Redis is not reached.
    */
   async clear(options?: L2DeleteOptions): Promise<void> {
+    const router = this.#router
     const sentAt = Date.now() - ageOf(options)
-    const mark = await this.#connection.call('Clearing', async (client) => {
-      await this.#knowClock(client)
-      const args = [String(Math.ceil(this.#clock.latest(sentAt))), String(this.#config.tombstoneMs)]
-      return MARK_CLEARED.run(client, [clearedKey(this.prefix)], args)
-    })
-    if (!mark.ok) throw mark.error
+    const tombstoneMs = String(this.#config.tombstoneMs)
+    const masters = await this.#masters()
+    // Every slot's moment, marked first: from then on, older writes are dropped. On a cluster,
+    // each master marks all its slots in one call, on its own connection (no redirection to
+    // follow: a slot that moved meanwhile fails the clear, which the cache replays).
     const pattern = valuePattern(this.prefix)
-    let cursor = '0'
-    do {
-      const scan = await this.#connection.call('Clearing', (client) =>
-        client.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]),
-      )
-      if (!scan.ok) throw scan.error
-      const [next, keys] = scan.value as [unknown, unknown[]]
-      cursor = String(next)
-      if (keys.length > 0) {
-        const unlink = await this.#connection.call('Clearing', (client) =>
-          UNLINK_OLDER.run(client, keys.map(String), [String(mark.value)]),
+    await Promise.all(
+      masters.map(async ({ client: node, slots }) => {
+        const marked = await this.#connection.call(
+          'Clearing',
+          async (client) => {
+            const to = router.cluster ? node : client
+            await this.#knowClock(to, slots[0]!)
+            const at = String(Math.ceil(router.clockOf(slots[0]!).latest(sentAt)))
+            const markers = slots.map((slot) => router.clearedKey(slot))
+            if (!router.cluster)
+              return String(await MARK_CLEARED.run(to, markers, [at, tombstoneMs]))
+            return String(
+              await MARK_CLEARED_SLOTS.run(to, ...crossSlotCall(markers, [at, tombstoneMs])),
+            )
+          },
+          undefined,
+          slots[0],
         )
-        if (!unlink.ok) throw unlink.error
-      }
-    } while (cursor !== '0')
+        if (!marked.ok) throw marked.error
+        const moment = marked.value
+        let cursor = '0'
+        do {
+          const scan = await this.#connection.call(
+            'Clearing',
+            () => node.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]),
+            undefined,
+            slots[0],
+          )
+          if (!scan.ok) throw scan.error
+          const [next, found] = scan.value as [unknown, unknown[]]
+          cursor = String(next)
+          if (found.length === 0) continue
+          const unlink = await this.#connection.call(
+            'Clearing',
+            () =>
+              router.cluster
+                ? UNLINK_OLDER_SLOTS.run(node, ...crossSlotCall(found.map(String), [moment]))
+                : UNLINK_OLDER.run(node, found.map(String), [moment]),
+            undefined,
+            slots[0],
+          )
+          if (!unlink.ok) throw unlink.error
+        } while (cursor !== '0')
+      }),
+    )
+    const message = this.#bus.invalidation(null)
+    if (router.cluster) {
+      await this.#publish('Clearing', message)
+      return
+    }
     const publish = await this.#connection.call('Clearing', (client) =>
-      client.sendCommand(['PUBLISH', this.channel, this.#bus.invalidation(null)]),
+      client.sendCommand(['PUBLISH', this.channel, message]),
     )
     if (!publish.ok) throw publish.error
+  }
+
+  /** Every master with a client of its own, or the error of not reaching the cluster. */
+  async #masters(): Promise<MasterGroup[]> {
+    try {
+      return await this.#router.masters()
+    } catch (cause) {
+      throw new RedisStoreError('ERR_REDIS_UNAVAILABLE', `Clearing failed: ${messageOf(cause)}`, {
+        cause,
+      })
+    }
   }
 
   /** Delivers the other instances' invalidations to `subscriber`; returns the unsubscribe call. */
@@ -406,7 +560,7 @@ export class RedisStore implements L2Store {
     return this.#bus.subscribe(subscriber)
   }
 
-  async #open(client: RedisClientLike): Promise<void> {
+  async #open(client: Pick<RedisClientLike, 'connect'>): Promise<void> {
     try {
       await client.connect()
     } catch (error) {
@@ -414,37 +568,74 @@ export class RedisStore implements L2Store {
     }
   }
 
-  /** Reads Redis's TIME once, for the clock; a failure is left to the next command. */
+  /** Reads Redis's TIME once, for the clock (one server); a failure is left to the next command. */
   async #syncClock(): Promise<void> {
-    const client = this.#connection.client
-    if (!client.isReady) return
+    if (this.#router.cluster || !this.#router.ready(0)) return
     try {
-      await this.#knowClock(client, true)
+      await this.#knowClock(this.#router.sender(0), 0, true)
     } catch {
       // Not connected after all: the reconnection's 'ready' syncs again.
     }
   }
 
-  /** Makes sure the clock has seen a TIME reply (`always`: takes a new sample anyway). */
-  async #knowClock(client: RedisClientLike, always = false): Promise<void> {
-    if (this.#clock.known && !always) return
+  /**
+   * Makes sure the clock of `slot`'s node has seen a TIME reply (`always`: takes a new sample
+   * anyway).
+   */
+  async #knowClock(client: CommandSender, slot: number, always = false): Promise<void> {
+    const clock = this.#router.clockOf(slot)
+    if (clock.known && !always) return
     const sent = Date.now()
     const time = await client.sendCommand(['TIME'])
-    this.#clock.sample(sent, Date.now(), timeOf(time))
+    clock.sample(sent, Date.now(), timeOf(time))
   }
 
   /**
-   * One batch of reads: MGET, with TIME in the same round trip (Redis's clock, against which
-   * the expiry stored in each value gives its time to live). Misses, reported once, when it
-   * fails: one entry per key always, as the Batcher requires.
+   * One batch of reads: on a cluster, one MGET per hash slot, in parallel. Misses, reported
+   * once, when it fails: one entry per key always, as the Batcher requires.
    */
   async #read(keys: string[]): Promise<readonly (L2Record | undefined)[]> {
+    const router = this.#router
+    let records: (L2Record | undefined)[]
+    if (!router.cluster) {
+      records = await this.#readSlot(keys, 0)
+    } else {
+      const groups = bySlot(router, keys, (key) => router.slotOf(key))
+      if (groups.size === 1) {
+        records = await this.#readSlot(keys, router.slotOf(keys[0]!))
+      } else {
+        records = new Array<L2Record | undefined>(keys.length)
+        const at = new Map<string, number>()
+        keys.forEach((key, i) => at.set(key, i))
+        await Promise.all(
+          [...groups].map(async ([slot, group]) => {
+            const found = await this.#readSlot(group, slot)
+            group.forEach((key, i) => {
+              records[at.get(key)!] = found[i]
+            })
+          }),
+        )
+      }
+    }
+    // Tagged entries: their tags' invalidation times, in one more round trip (tagTimes.ts).
+    return records.some(isTagged) ? this.#tags.check(keys, records) : records
+  }
+
+  /**
+   * The reads of one slot: MGET, with TIME in the same round trip (Redis's clock on that node,
+   * against which the expiry stored in each value gives its time to live).
+   */
+  async #readSlot(keys: readonly string[], slot: number): Promise<(L2Record | undefined)[]> {
     const sent = Date.now()
     const mget = ['MGET']
     for (const key of keys) mget.push(valueKey(this.prefix, key))
-    const outcome = await this.#connection.call('Reading', (client) =>
-      // Sent in the same tick: node-redis writes both at once (one round trip).
-      Promise.all([client.sendCommand(mget), client.sendCommand(['TIME'])]),
+    const outcome = await this.#connection.call(
+      'Reading',
+      (client) =>
+        // Sent in the same tick: node-redis writes both at once (one round trip).
+        Promise.all([client.sendCommand(mget), client.sendCommand(['TIME'])]),
+      undefined,
+      slot,
     )
     if (!outcome.ok) {
       if (!outcome.skipped) this.#report(outcome.error)
@@ -460,13 +651,9 @@ export class RedisStore implements L2Store {
       return misses(keys)
     }
     const received = Date.now()
-    this.#clock.sample(sent, received, redisNow)
+    this.#router.clockOf(slot).sample(sent, received, redisNow)
     const elapsed = received - sent
-    const records = keys.map((key, i) =>
-      this.#recordOf((values as unknown[])[i], redisNow, elapsed, key),
-    )
-    // Tagged entries: their tags' invalidation times, in one more round trip (tagTimes.ts).
-    return records.some(isTagged) ? this.#tags.check(keys, records) : records
+    return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
   }
 
   /** An entry read from Redis; `undefined` when absent, expired, or unreadable (reported). */

@@ -46,7 +46,9 @@ export async function refreshLock(
   leaseMs: string,
   acquired: (token: string) => L2Lease,
 ): Promise<L2LockResult> {
-  const { connection, clock, timeoutMs, prefix, read } = context
+  const { connection, router, timeoutMs, prefix, read } = context
+  const slot = router.slotOf(key)
+  const clock = router.clockOf(slot)
   const token = randomUUID()
   const args = [token, String(Math.floor(clock.now() + timeoutMs)), String(refreshOf), leaseMs]
   const sent = Date.now()
@@ -54,6 +56,7 @@ export async function refreshLock(
     'Taking a lock',
     (client) => REFRESH_LOCK.run(client, [valueKey(prefix, key), lockKey(prefix, key)], args),
     key,
+    slot,
   )
   if (!outcome.ok) {
     if (!outcome.skipped) context.report(outcome.error)

@@ -3,7 +3,7 @@
 // yet (after a restart).
 import { createHash } from 'node:crypto'
 
-import type { RedisClientLike } from './client.js'
+import type { CommandSender } from './router.js'
 
 /** A Lua script, run by its SHA1 with a fallback to its source. */
 export class Script {
@@ -17,7 +17,7 @@ export class Script {
   }
 
   /** Runs the script on `client` with `keys` and `args`. */
-  run(client: RedisClientLike, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  run(client: CommandSender, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const command = ['EVALSHA', this.sha, String(keys.length)]
     for (const key of keys) command.push(key)
     for (const arg of args) command.push(arg)
@@ -28,7 +28,7 @@ export class Script {
    * Sends `command`, `['EVALSHA', sha, numkeys, …keys, …args]` built by the caller (in one array,
    * no copy), and again as EVAL with the source if the server does not know the script.
    */
-  async send(client: RedisClientLike, command: string[]): Promise<unknown> {
+  async send(client: CommandSender, command: string[]): Promise<unknown> {
     try {
       return await client.sendCommand(command)
     } catch (error) {
@@ -106,11 +106,13 @@ end`
  * Writes entries under the ordering rule: a write as of a moment before the value there, the
  * key's tombstone or the last clear is dropped, and one that arrives after its deadline does
  * nothing; then, if a message is given, publishes it (the explicit `set()`s of the call, for the
- * other instances). One call for the writes of a turn. KEYS: the clear marker, then each entry's
- * key; ARGV: the sender's latest estimate of the moment it sent the call, the deadline, the
- * tombstones' lifetime, the channel, the message ('' for none), then each entry's head, age and
- * tail (see {@link WRITE_FUNCTION}). The expiry is absolute (fixed when the value was produced),
- * both in the entry and in the key's PXAT. Returns how many were written.
+ * other instances). One call for the writes of a turn (on a cluster, of a turn's keys of one
+ * slot). KEYS: the clear marker, then each entry's key; ARGV: the sender's latest estimate of the
+ * moment it sent the call, the deadline, the tombstones' lifetime, the channel ('' on a cluster:
+ * the client publishes the message on the sharded channel), the message ('' for none), then
+ * each entry's head, age and tail (see {@link WRITE_FUNCTION}). The expiry is absolute (fixed
+ * when the value was produced), both in the entry and in the key's PXAT. Returns how many were
+ * written.
  */
 export const WRITE: Script = new Script(`${NOW}
 ${VERSION_OF}
@@ -123,14 +125,15 @@ for i = 2, #KEYS do
   local written = write_entry(KEYS[i], clear, ARGV[base], latest, ARGV[base + 1], ARGV[base + 2], deadline, tombstone)
   if written == 1 then count = count + 1 end
 end
-if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+if ARGV[4] ~= '' and ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return count`)
 
 /**
  * Deletes keys, leaving a tombstone (`t|<version>|`, for the tombstones' lifetime) where the
  * value there is not newer than the delete, then tells the other instances. KEYS: the keys;
  * ARGV: the sender's latest estimate of the moment it sent it, the tombstones' lifetime, the
- * channel, the message.
+ * channel, the message. A channel of '' publishes nothing (on a cluster, the client publishes it
+ * on the sharded channel: a script may only publish to its own slot).
  */
 export const DELETE: Script = new Script(`${NOW}
 ${VERSION_OF}
@@ -143,7 +146,7 @@ for _, key in ipairs(KEYS) do
     redis.call('SET', key, tombstone, 'PX', ARGV[2])
   end
 end
-redis.call('PUBLISH', ARGV[3], ARGV[4])
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return 1`)
 
 /**
@@ -210,12 +213,18 @@ for i = 1, #KEYS, 2 do
 end
 return replies`)
 
-/** Frees the lock if the token holds it; tells its waiters (if any) `message`. */
+/**
+ * Frees the lock if the token holds it; tells its waiters (if any) `message`, or, with a channel
+ * of '', returns 2 for the client to tell them (on a cluster).
+ */
 const RELEASE_FUNCTION = `local function release(lock, token, channel, message)
   local held = redis.call('GET', lock)
   if held ~= token and held ~= token .. '+' then return 0 end
   redis.call('DEL', lock)
-  if held ~= token then redis.call('PUBLISH', channel, message) end
+  if held ~= token then
+    if channel == '' then return 2 end
+    redis.call('PUBLISH', channel, message)
+  end
   return 1
 end`
 
@@ -234,10 +243,12 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
  * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
  * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
  * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
- * (the prefix's length + 1), the sender's latest estimate of the moment it sent the call, the
- * deadline, the tombstones' lifetime, then each key's token (of its lock; '' when it is the
- * token of the key before), head, age and tail (see {@link WRITE_FUNCTION}). Returns how many
- * were written.
+ * (the prefix's length + 2: it is in braces, its hash tag), the sender's latest estimate of the
+ * moment it sent the call, the deadline, the tombstones' lifetime, then each key's token (of its
+ * lock; '' when it is the token of the key before), head, age and tail (see
+ * {@link WRITE_FUNCTION}). Returns how many were written; with a channel of '' (on a cluster,
+ * where a script may only publish to its own slot), the notices instead, for the client to
+ * publish.
  */
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
@@ -247,6 +258,7 @@ local latest, deadline, tombstone = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumb
 local clear = redis.call('GET', KEYS[1])
 local count = 0
 local token = nil
+local notices = {}
 for i = 2, #KEYS, 2 do
   local base = 7 + (i / 2 - 1) * 4
   local written, entry = write_entry(KEYS[i], clear, ARGV[base + 1], latest, ARGV[base + 2], ARGV[base + 3], deadline, tombstone)
@@ -257,17 +269,18 @@ for i = 2, #KEYS, 2 do
   if held == token or held == token .. '+' then
     redis.call('DEL', KEYS[i + 1])
     if held ~= token then
-      local key = string.sub(KEYS[i], from)
+      local key = string.sub(KEYS[i], from, -2)
       local notice
       if written == 1 then
         notice = 'F' .. key .. '|' .. string.format('%.0f', now) .. '|' .. entry
       else
         notice = '{"o":"' .. origin .. '","t":"f","k":"' .. key .. '","w":false}'
       end
-      redis.call('PUBLISH', channel, notice)
+      if channel == '' then notices[#notices + 1] = notice else redis.call('PUBLISH', channel, notice) end
     end
   end
 end
+if channel == '' then return notices end
 return count`)
 
 /**

@@ -41,6 +41,7 @@ class SharedConsole {
     warn(
       lineOf({
         prefix: who,
+        ...(event.node === undefined ? {} : { node: event.node }),
         state: 'available',
         downMs: this.#downMs,
         outages: this.#outages,

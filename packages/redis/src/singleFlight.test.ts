@@ -10,6 +10,7 @@ import { jsonSerializer } from './codec.js'
 import { Connection } from './connection.js'
 import { recordOf } from './record.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
+import { SingleServerRouter } from './router.js'
 import { ServerClock } from './serverClock.js'
 import { SingleFlight } from './singleFlight.js'
 
@@ -28,15 +29,17 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
   const bus = new Bus(client, 'p:invalidate', () => {})
   const read = (data: unknown, redisNow: number, elapsed: number) =>
     recordOf(data, redisNow, elapsed, jsonSerializer)
+  const clock = new ServerClock()
   const flight = new SingleFlight(
     {
       connection,
+      router: new SingleServerRouter(client, 'p:', clock),
       bus,
       prefix: 'p:',
       read,
       report: () => {},
       serializer: jsonSerializer,
-      clock: new ServerClock(),
+      clock,
       timeoutMs: 500,
       tombstoneMs: 60_000,
     },
@@ -58,8 +61,8 @@ describe('SingleFlight', () => {
       'EVALSHA',
       READ_OR_LOCK.sha,
       '2',
-      'p:k',
-      'p:lock:k',
+      'p:{k}',
+      'p:lock:{k}',
     ])
     expect(token).toMatch(/^[0-9a-f-]{36}$/)
     // The lease: lockTtlMs (the cache bounds no load) plus one call to write the value.
@@ -142,7 +145,7 @@ describe('SingleFlight', () => {
     const [a, b] = await Promise.all([flight.lock('a'), flight.lock('b', { leaseMs: 1_000 })])
     expect([a.status, b.status]).toEqual(['acquired', 'loaded'])
     expect(calls).toHaveLength(1)
-    expect(calls[0]!.args.slice(2, 7)).toEqual(['4', 'p:a', 'p:lock:a', 'p:b', 'p:lock:b'])
+    expect(calls[0]!.args.slice(2, 7)).toEqual(['4', 'p:{a}', 'p:lock:{a}', 'p:{b}', 'p:lock:{b}'])
     expect(calls[0]!.args.slice(10)).toEqual(['10500', '1500'])
   })
 
@@ -185,7 +188,7 @@ describe('SingleFlight', () => {
     await vi.advanceTimersByTimeAsync(500)
     await expect(result).resolves.toEqual({ status: 'skipped' })
     expect(calls.map((call) => call.args[1])).toEqual([READ_OR_LOCK.sha, RELEASE.sha])
-    expect(calls[1]!.args.slice(2, 5)).toEqual(['1', 'p:lock:k', calls[0]!.args[5]])
+    expect(calls[1]!.args.slice(2, 5)).toEqual(['1', 'p:lock:{k}', calls[0]!.args[5]])
   })
 
   it('commits the value and releases the lock in one call, stamped on the server clock', async () => {
@@ -206,11 +209,11 @@ describe('SingleFlight', () => {
       COMMIT.sha,
       '3',
       'p:cleared',
-      'p:k',
-      'p:lock:k',
+      'p:{k}',
+      'p:lock:{k}',
       'p:invalidate',
       bus.origin, // for the "not written" notice, which the script writes only when someone waits
-      '3', // where the L2 key starts in 'p:k' (1-based): the notices name the key without prefix
+      '4', // where the L2 key starts in 'p:{k}' (1-based): the notices name the key without prefix
       // Once per call: the latest the server's clock can say (the lock's reply said NOW, in
       // whole ms: the script takes Redis's TIME if that is earlier), the deadline, the
       // tombstones' lifetime.
@@ -260,7 +263,14 @@ describe('SingleFlight', () => {
     const commits = scripts().filter((call) => call.args[1] === COMMIT.sha)
     expect(commits).toHaveLength(1)
     const args = commits[0]!.args
-    expect(args.slice(2, 8)).toEqual(['5', 'p:cleared', 'p:a', 'p:lock:a', 'p:b', 'p:lock:b'])
+    expect(args.slice(2, 8)).toEqual([
+      '5',
+      'p:cleared',
+      'p:{a}',
+      'p:lock:{a}',
+      'p:{b}',
+      'p:lock:{b}',
+    ])
     // Each key's arguments: its own token (its lock call's), then its head, age and tail.
     const tokens = scripts()
       .filter((call) => call.args[1] === READ_OR_LOCK.sha)

@@ -10,7 +10,8 @@ import type { L2Lease, L2LockOptions, L2LockResult, L2Record, L2Write } from '@c
 import type { Bus } from './bus.js'
 import type { Connection, Outcome, Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
-import { clearedKey, lockKey, valueKey } from './keys.js'
+import { lockKey, valueKey } from './keys.js'
+import { bySlot, type Router } from './router.js'
 import { COMMIT, READ_OR_LOCK, RELEASE } from './scripts.js'
 import { payloadOf } from './record.js'
 import { refreshLock } from './refreshLock.js'
@@ -65,6 +66,8 @@ export type RecordReader = (
 /** What the locks share with their store. */
 export interface SingleFlightContext extends WriteContext {
   readonly connection: Connection
+  /** Where each key's commands go, and each node's clock. */
+  readonly router: Router
   readonly bus: Bus
   readonly prefix: string
   readonly read: RecordReader
@@ -176,7 +179,7 @@ export class SingleFlight {
   readonly #attempts: TurnBatch<LockCall>
   /** The commits of one turn, sent as one script call (at most `maxBatchSize` keys). */
   readonly #commits: TurnBatch<PendingCommit>
-  /** Where the L2 key starts in a value's Redis key, for Lua (1-based, in bytes). */
+  /** Where the L2 key starts in a value's Redis key (after `<prefix>{`), for Lua (1-based, in bytes). */
   readonly #keyFrom: string
   /** The last lease asked for, and its argument (a cache asks for the same one every time). */
   #leaseAsked: number | undefined = undefined
@@ -193,9 +196,30 @@ export class SingleFlight {
     this.#waitMs = options.waitMs
     this.#pollMs = options.pollMs
     this.#maxPollMs = options.maxPollMs
-    this.#attempts = new TurnBatch((pending) => this.#readOrLock(pending), maxBatchSize)
-    this.#commits = new TurnBatch((pending) => this.#commitAll(pending), maxBatchSize)
-    this.#keyFrom = String(Buffer.byteLength(context.prefix) + 1)
+    // On a cluster, a turn's calls are split by hash slot: one script call per slot, in parallel.
+    this.#attempts = new TurnBatch(
+      (pending) => this.#perSlot(pending, this.#readOrLock),
+      maxBatchSize,
+    )
+    this.#commits = new TurnBatch(
+      (pending) => this.#perSlot(pending, this.#commitAll),
+      maxBatchSize,
+    )
+    this.#keyFrom = String(Buffer.byteLength(context.prefix) + 2)
+  }
+
+  /** `send` for each slot's items (all of them at once on one server). */
+  #perSlot<T extends { readonly key: string }>(
+    items: readonly T[],
+    send: (items: readonly T[], slot: number) => Promise<unknown>,
+  ): Promise<unknown> {
+    const router = this.#context.router
+    if (!router.cluster) return send(items, 0)
+    const groups = bySlot(router, items, (item) => router.slotOf(item.key))
+    if (groups.size === 1) return send(items, router.slotOf(items[0]!.key))
+    const calls: Promise<unknown>[] = []
+    for (const [slot, group] of groups) calls.push(send(group, slot))
+    return Promise.all(calls)
   }
 
   /** Reads `key`, or takes its lock, or waits for the value another instance is loading. */
@@ -300,7 +324,8 @@ export class SingleFlight {
         if (typeof fill === 'object') {
           // The holder's notice carries its entry: no need to read it again. Its time to live is
           // counted from Redis's time then, less how long ago that can have been.
-          const elapsedMs = Math.max(0, this.#context.clock.latest() - fill.redisNow)
+          const clock = this.#context.router.clockOf(this.#context.router.slotOf(key))
+          const elapsedMs = Math.max(0, clock.latest() - fill.redisNow)
           const record = this.#context.read(fill.data, fill.redisNow, elapsedMs, key)
           if (record !== undefined) {
             call.resolve(this.#loaded(call, record))
@@ -337,8 +362,9 @@ export class SingleFlight {
    * One script call for the keys of a turn; `undefined` for each when Redis is not reached.
    * Returns the call, its answer to each key attached (see TurnBatch).
    */
-  #readOrLock(pending: readonly LockCall[]): Promise<unknown> {
-    const { connection, clock, timeoutMs, prefix, bus } = this.#context
+  readonly #readOrLock = (pending: readonly LockCall[], slot: number): Promise<unknown> => {
+    const { connection, router, timeoutMs, prefix, bus } = this.#context
+    const clock = router.clockOf(slot)
     const token = randomUUID()
     const minTtl = Math.min(MAX_MIN_TTL_MS, Math.max(MIN_TTL_MS, 4 * clock.roundTripMs))
     // EVALSHA's arguments, built once: the sha, the key count, the keys, then ARGV.
@@ -355,9 +381,14 @@ export class SingleFlight {
     else for (const { leaseMs } of pending) command.push(leaseMs)
     const sent = Date.now()
     const mark = bus.mark
-    const call = connection.call('Taking a lock', (client) => READ_OR_LOCK.send(client, command))
+    const call = connection.call(
+      'Taking a lock',
+      (client) => READ_OR_LOCK.send(client, command),
+      undefined,
+      slot,
+    )
     void call.then((outcome) => {
-      this.#answer(pending, token, sent, mark, outcome)
+      this.#answer(pending, token, sent, mark, outcome, slot)
     })
     return call
   }
@@ -369,13 +400,15 @@ export class SingleFlight {
     sent: number,
     mark: number,
     outcome: Outcome<unknown>,
+    slot: number,
   ): void {
-    const { clock, report } = this.#context
+    const { router, report } = this.#context
+    const clock = router.clockOf(slot)
     if (!outcome.ok) {
       if (!outcome.skipped) {
         report(outcome.error)
         // It may still have run in time and taken locks: free them, so nobody waits on them.
-        if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(pending, token)
+        if (outcome.error.code === 'ERR_REDIS_TIMEOUT') this.#forget(pending, token, slot)
       }
       for (const call of pending) this.#fail(call)
       return
@@ -433,15 +466,39 @@ export class SingleFlight {
    * (`written`: the value is in Redis). For {@link Lease}.
    */
   async release(key: string, token: string, written: boolean): Promise<void> {
-    const { connection, bus, prefix } = this.#context
+    const { connection, bus, prefix, router } = this.#context
+    const message = bus.filled(key, written)
+    // On a cluster the script cannot publish on the channel's slot: it says 2 when the lock had
+    // waiters, and the client tells them.
+    const channel = router.cluster ? '' : bus.channel
     const outcome = await connection.call(
       'Releasing a lock',
-      (client) =>
-        RELEASE.run(client, [lockKey(prefix, key)], [token, bus.channel, bus.filled(key, written)]),
+      (client) => RELEASE.run(client, [lockKey(prefix, key)], [token, channel, message]),
       key,
+      router.slotOf(key),
     )
     // Skipped (Redis unreachable): the lock expires by itself, the waiters stop at its lease.
     if (!outcome.ok && !outcome.skipped) throw outcome.error
+    if (outcome.ok && outcome.value === 2) this.#publish([message])
+  }
+
+  /** Publishes lock notices on the sharded channel (on a cluster); a failure is reported. */
+  #publish(notices: readonly unknown[]): void {
+    const { connection, bus, router, report } = this.#context
+    for (const notice of notices) {
+      if (typeof notice !== 'string') continue
+      void connection
+        .call(
+          'Releasing a lock',
+          () => router.publish(bus.channel, notice),
+          undefined,
+          router.slotOfKey(bus.channel),
+        )
+        .then((outcome) => {
+          // Unheard, the waiters poll: the value is in Redis all the same.
+          if (!outcome.ok && !outcome.skipped) report(outcome.error)
+        })
+    }
   }
 
   /**
@@ -472,14 +529,15 @@ export class SingleFlight {
    * One COMMIT call for the values loaded in a turn; each settles with the call's outcome.
    * Returns the call, its answers attached (see TurnBatch).
    */
-  #commitAll(pending: readonly PendingCommit[]): Promise<unknown> {
+  readonly #commitAll = (pending: readonly PendingCommit[], slot: number): Promise<unknown> => {
     const context = this.#context
-    const { connection, bus, prefix } = context
-    const command = ['EVALSHA', COMMIT.sha, String(1 + 2 * pending.length), clearedKey(prefix)]
+    const { connection, bus, prefix, router } = context
+    const command = ['EVALSHA', COMMIT.sha, String(1 + 2 * pending.length), router.clearedKey(slot)]
     for (const { key } of pending) command.push(valueKey(prefix, key), lockKey(prefix, key))
-    command.push(bus.channel, bus.origin, this.#keyFrom)
+    // On a cluster the script returns its notices, and the client publishes them.
+    command.push(router.cluster ? '' : bus.channel, bus.origin, this.#keyFrom)
     const sentAt = Date.now()
-    pushCallArgs(command, context, sentAt)
+    pushCallArgs(command, context, sentAt, router.clockOf(slot))
     let previous = ''
     for (const { token, entry } of pending) {
       // A token once for the keys of one lock call in a row (36 bytes less each).
@@ -490,6 +548,7 @@ export class SingleFlight {
       'Writing',
       (client) => COMMIT.send(client, command),
       pending.length === 1 ? pending[0]!.key : undefined,
+      slot,
     )
     void call.then((outcome) => {
       if (!outcome.ok && !outcome.skipped) {
@@ -497,19 +556,33 @@ export class SingleFlight {
       } else {
         for (const { resolve } of pending) resolve()
       }
+      if (outcome.ok && Array.isArray(outcome.value)) this.#publish(outcome.value as unknown[])
     })
     return call
   }
 
   /** Frees the locks this instance may hold without knowing it (its lock call timed out). */
-  #forget(pending: readonly LockCall[], token: string): void {
-    const { connection, bus, prefix } = this.#context
-    void connection.call('Releasing a lock', (client) =>
-      Promise.all(
-        pending.map(({ key }) =>
-          RELEASE.run(client, [lockKey(prefix, key)], [token, bus.channel, bus.filled(key, false)]),
-        ),
-      ),
-    )
+  #forget(pending: readonly LockCall[], token: string, slot: number): void {
+    const { connection, bus, prefix, router } = this.#context
+    const channel = router.cluster ? '' : bus.channel
+    void connection
+      .call(
+        'Releasing a lock',
+        (client) =>
+          Promise.all(
+            pending.map(({ key }) =>
+              RELEASE.run(client, [lockKey(prefix, key)], [token, channel, bus.filled(key, false)]),
+            ),
+          ),
+        undefined,
+        slot,
+      )
+      .then((outcome) => {
+        if (!outcome.ok) return
+        const notices = outcome.value.map((released, i) =>
+          released === 2 ? bus.filled(pending[i]!.key, false) : undefined,
+        )
+        this.#publish(notices)
+      })
   }
 }

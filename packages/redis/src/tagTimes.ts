@@ -13,13 +13,12 @@
 import type { L2Record } from '@cache/decorators'
 
 import type { Bus } from './bus.js'
-import type { RedisClientLike } from './client.js'
-import type { Connection, Reporter } from './connection.js'
+import type { Connection, Outcome, Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
 import { channelOf, tagKey, valueKey } from './keys.js'
 import { isTagged, type TaggedRecord } from './record.js'
+import { bySlot, type CommandSender, type Router } from './router.js'
 import { Script } from './scripts.js'
-import type { ServerClock } from './serverClock.js'
 
 /**
  * Records a tag's invalidation: Redis's time when the script runs, but never later than the
@@ -52,13 +51,14 @@ return 0`)
 /** What the tag times use of their store. */
 export interface TagTimesContext {
   readonly connection: Connection
-  readonly clock: ServerClock
+  /** Where each tag's key is (on a cluster, in the slot of its name), and each node's clock. */
+  readonly router: Router
   readonly bus: Bus
   readonly prefix: string
   readonly tombstoneMs: number
   readonly report: Reporter
-  /** Makes sure `clock` has seen a TIME reply (the first command may have to ask). */
-  readonly knowClock: (client: RedisClientLike) => Promise<void>
+  /** Makes sure `slot`'s clock has seen a TIME reply (the first command may have to ask). */
+  readonly knowClock: (client: CommandSender, slot: number) => Promise<void>
 }
 
 /** One store's tags. */
@@ -75,20 +75,44 @@ export class TagTimes {
    */
   async invalidate(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return
-    const { connection, clock, bus, prefix, knowClock } = this.#context
+    const { connection, router, bus, prefix, knowClock } = this.#context
     const sentAt = Date.now()
-    const outcome = await connection.call('Deleting (invalidating tags)', async (client) => {
-      // Stamped on Redis's clock as of sentAt (learnt first, if no reply has taught it yet).
-      await knowClock(client)
-      const latest = String(Math.ceil(clock.latest(sentAt)))
-      const commands: Promise<unknown>[] = tags.map((tag) =>
-        INVALIDATE_TAG.run(client, [tagKey(prefix, tag)], [latest]),
+    const message = bus.tagInvalidation(tags)
+    const keys = tags.map((tag) => tagKey(prefix, tag))
+    const calls: Promise<Outcome<unknown>>[] = []
+    for (const [slot, group] of bySlot(router, keys, (key) => router.slotOfKey(key))) {
+      calls.push(
+        connection.call(
+          'Deleting (invalidating tags)',
+          async (client) => {
+            // Stamped on Redis's clock as of sentAt (learnt first, if no reply has taught it yet).
+            await knowClock(client, slot)
+            const latest = String(Math.ceil(router.clockOf(slot).latest(sentAt)))
+            const commands: Promise<unknown>[] = group.map((key) =>
+              INVALIDATE_TAG.run(client, [key], [latest]),
+            )
+            // After the times, on the same connection: whoever hears it reads them.
+            if (!router.cluster) {
+              commands.push(client.sendCommand(['PUBLISH', channelOf(prefix), message]))
+            }
+            return Promise.all(commands)
+          },
+          undefined,
+          slot,
+        ),
       )
-      // After the times, on the same connection: whoever hears it reads them.
-      commands.push(client.sendCommand(['PUBLISH', channelOf(prefix), bus.tagInvalidation(tags)]))
-      return Promise.all(commands)
-    })
-    if (!outcome.ok) throw outcome.error
+    }
+    for (const outcome of await Promise.all(calls)) if (!outcome.ok) throw outcome.error
+    if (!router.cluster) return
+    // On a cluster, once every tag's time is written: on the sharded channel.
+    const channel = channelOf(prefix)
+    const publish = await connection.call(
+      'Deleting (invalidating tags)',
+      () => router.publish(channel, message),
+      undefined,
+      router.slotOfKey(channel),
+    )
+    if (!publish.ok) throw publish.error
   }
 
   /**
@@ -107,23 +131,36 @@ export class TagTimes {
     const tags = new Set<string>()
     for (const record of records) if (isTagged(record)) for (const tag of record.tags) tags.add(tag)
     if (tags.size === 0) return checked
-    const { connection, prefix, report } = this.#context
-    const names = [...tags]
-    const outcome = await connection.call('Reading', (client) =>
-      client.sendCommand(['MGET', ...names.map((tag) => tagKey(prefix, tag))]),
+    const { connection, router, prefix, report } = this.#context
+    // One MGET per slot on a cluster (a tag's key is in the slot of its name), in parallel.
+    const bySlotOfKey = bySlot(router, [...tags], (tag) => router.slotOfKey(tagKey(prefix, tag)))
+    let times: Map<string, number> | undefined = new Map<string, number>()
+    const outcomes = await Promise.all(
+      [...bySlotOfKey].map(async ([slot, names]) => {
+        const outcome = await connection.call(
+          'Reading',
+          (client) => client.sendCommand(['MGET', ...names.map((tag) => tagKey(prefix, tag))]),
+          undefined,
+          slot,
+        )
+        return { names, outcome }
+      }),
     )
-    let times: Map<string, number> | undefined
-    if (outcome.ok && Array.isArray(outcome.value)) {
-      const replies = outcome.value as unknown[]
-      times = new Map()
-      names.forEach((tag, i) => {
-        const at = Number(replies[i] ?? NaN)
-        if (Number.isFinite(at)) times!.set(tag, at)
-      })
-    } else if (outcome.ok) {
-      report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read of tag times'))
-    } else if (!outcome.skipped) {
-      report(outcome.error)
+    for (const { names, outcome } of outcomes) {
+      if (outcome.ok && Array.isArray(outcome.value)) {
+        const replies = outcome.value as unknown[]
+        names.forEach((tag, i) => {
+          const at = Number(replies[i] ?? NaN)
+          if (Number.isFinite(at)) times?.set(tag, at)
+        })
+        continue
+      }
+      if (outcome.ok) {
+        report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read of tag times'))
+      } else if (!outcome.skipped) {
+        report(outcome.error)
+      }
+      times = undefined
     }
     const purges: Promise<unknown>[] = []
     checked.forEach((record, i) => {
@@ -143,13 +180,17 @@ export class TagTimes {
 
   /** Makes an invalidated entry a tombstone as of its invalidation (never rejects). */
   async #purge(key: string, invalidatedAt: number): Promise<void> {
-    const { connection, prefix, tombstoneMs } = this.#context
-    await connection.call('Deleting (invalidated by a tag)', (client) =>
-      PURGE_TAGGED.run(
-        client,
-        [valueKey(prefix, key)],
-        [String(invalidatedAt), String(tombstoneMs)],
-      ),
+    const { connection, router, prefix, tombstoneMs } = this.#context
+    await connection.call(
+      'Deleting (invalidated by a tag)',
+      (client) =>
+        PURGE_TAGGED.run(
+          client,
+          [valueKey(prefix, key)],
+          [String(invalidatedAt), String(tombstoneMs)],
+        ),
+      undefined,
+      router.slotOf(key),
     )
   }
 }

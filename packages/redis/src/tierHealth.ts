@@ -26,6 +26,11 @@ export interface TierCalls {
 export interface TierStateEvent {
   /** The store's `prefix`, to tell stores apart. */
   readonly prefix: string
+  /**
+   * On a Redis Cluster, the node (`host:port`) whose state changed: each master is reported on
+   * its own (its slots go through the loader meanwhile; the other masters' keys are unaffected).
+   */
+  readonly node?: string
   /** `'unavailable'`: Redis is skipped from now on; `'available'`: it is used again. */
   readonly state: TierState
   /** What made the tier unavailable: a lost connection, or the call that opened the breaker. */
@@ -54,11 +59,18 @@ export interface TierHealthSnapshot {
   readonly skipped: TierCalls
   /** Calls sent that failed or timed out, by kind. */
   readonly failed: TierCalls
+  /**
+   * On a Redis Cluster (in `store.health`), each master the store has talked to and its state,
+   * by address (`host:port`); absent on a single server. See `store.nodeHealth` for the counts.
+   */
+  readonly nodes?: readonly { readonly node: string; readonly state: TierState }[]
 }
 
 /** Where state changes go: typed events, and log lines. */
 export interface TierReporting {
   readonly prefix: string
+  /** The cluster node this tracker is about (absent: the whole store). */
+  readonly node?: string
   /** Receives each report; what it throws is ignored. */
   readonly onStateChange: ((event: TierStateEvent) => void) | undefined
   /** Receives each report as one line; `undefined`: no lines. */
@@ -100,7 +112,10 @@ function duration(ms: number): string {
 
 /** An event as one log line. */
 export function lineOf(event: TierStateEvent): string {
-  const head = `[@cache/redis] ${event.prefix}`
+  const head =
+    event.node === undefined
+      ? `[@cache/redis] ${event.prefix}`
+      : `[@cache/redis] ${event.prefix} (node ${event.node})`
   const s = event.skipped
   const calls = `${plural(s.reads, 'read')}, ${plural(s.writes, 'write')}, ${plural(s.deletes, 'delete')}, ${plural(s.locks, 'lock call')}`
   if (event.state === 'unavailable') {
@@ -251,7 +266,7 @@ export class TierHealth {
     this.#reportedDown = true
     this.#nextReportAt = now + this.#window
     this.#emit({
-      prefix: this.#reporting.prefix,
+      ...this.#where(),
       state: 'unavailable',
       cause: this.#cause,
       outages: this.#pendingOutages,
@@ -261,7 +276,7 @@ export class TierHealth {
 
   #reportUp(): void {
     const event: TierStateEvent = {
-      prefix: this.#reporting.prefix,
+      ...this.#where(),
       state: 'available',
       downMs: this.#pendingDownMs,
       outages: this.#pendingOutages,
@@ -272,6 +287,12 @@ export class TierHealth {
     this.#pendingDownMs = 0
     this.#pending = zero()
     this.#emit(event)
+  }
+
+  /** The prefix, and the node when this tracker is a node's. */
+  #where(): { prefix: string; node?: string } {
+    const { prefix, node } = this.#reporting
+    return node === undefined ? { prefix } : { prefix, node }
   }
 
   #emit(event: TierStateEvent): void {

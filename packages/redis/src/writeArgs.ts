@@ -67,10 +67,15 @@ export function pushEntryArgs(command: string[], entry: EntryArgs, sentAt: numbe
 /**
  * Appends the arguments every entry of a call shares: the latest the server's clock can say at
  * `sentAt` (the call's moment, on the local clock), the call's deadline, and the tombstones'
- * lifetime. The script fixes each version and expiry from these (scripts.ts).
+ * lifetime. The script fixes each version and expiry from these (scripts.ts). `clock`: the clock
+ * of the node the call goes to (on a cluster, each node has its own).
  */
-export function pushCallArgs(command: string[], context: WriteContext, sentAt: number): void {
-  const clock = context.clock
+export function pushCallArgs(
+  command: string[],
+  context: WriteContext,
+  sentAt: number,
+  clock: ServerClock = context.clock,
+): void {
   command.push(
     String(Math.ceil(clock.latest(sentAt))),
     String(Math.floor(clock.now(sentAt) + context.timeoutMs)),

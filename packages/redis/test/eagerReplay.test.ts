@@ -5,6 +5,7 @@ import { AsyncCache, l2KeyOf } from '@cache/decorators'
 import { describe, expect, it } from 'vitest'
 
 import { redisStore, type RedisStore } from '../src/index.js'
+import { valueKey } from '../src/keys.js'
 import { sleep, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -28,7 +29,7 @@ async function twoStores(): Promise<{ prefix: string; stores: RedisStore[] }> {
 
 /** Whether Redis holds a value for `key` (a delete leaves a tombstone, `t|…`, or nothing). */
 async function valueIn(prefix: string, key: string): Promise<boolean> {
-  const data = await env.raw.get(prefix + l2KeyOf(key))
+  const data = await env.raw.get(valueKey(prefix, l2KeyOf(key)))
   return data !== null && !data.startsWith('t|')
 }
 

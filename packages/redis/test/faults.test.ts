@@ -6,6 +6,7 @@ import { AsyncCache, l2KeyOf } from '@cache/decorators'
 import { describe, expect, it } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
+import { valueKey } from '../src/keys.js'
 import { rawClient, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -60,7 +61,7 @@ describe('Redis stopped and restarted mid-test', () => {
 
     await expect(get('warm')).resolves.toBe('value of warm')
     await cache.whenL2Settled()
-    expect(await env.raw.exists(prefix + l2KeyOf('warm'))).toBe(1)
+    expect(await env.raw.exists(valueKey(prefix, l2KeyOf('warm')))).toBe(1)
 
     await env.server.stop('SIGKILL')
 
@@ -89,7 +90,7 @@ describe('Redis stopped and restarted mid-test', () => {
         const key = (written = `after ${n++}`)
         await get(key)
         await cache.whenL2Settled()
-        return (await env.raw.exists(prefix + l2KeyOf(key))) === 1
+        return (await env.raw.exists(valueKey(prefix, l2KeyOf(key)))) === 1
       },
       5_000,
       'writes to reach Redis again',
@@ -132,7 +133,7 @@ describe('Redis stopped and restarted mid-test', () => {
     await store.connect(5_000)
     await get('late')
     await cache.whenL2Settled()
-    expect(await env.raw.exists(prefix + l2KeyOf('late'))).toBe(1)
+    expect(await env.raw.exists(valueKey(prefix, l2KeyOf('late')))).toBe(1)
     expect(codes(errors)).toContain('ERR_REDIS_UNAVAILABLE')
   })
 })

@@ -7,6 +7,7 @@ import { AsyncCache, l2KeyOf, type L2Lease } from '@cache/decorators'
 import { describe, expect, it } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
+import { lockKey, valueKey } from '../src/keys.js'
 import { sleep, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -49,7 +50,7 @@ async function frozen(ms: number, during: () => Promise<unknown>): Promise<void>
 /** The raw data of KEY under `prefix`, once the server has run what was queued. */
 async function rawValue(prefix: string): Promise<string | null> {
   await env.raw.ping()
-  return env.raw.get(prefix + KEY)
+  return env.raw.get(valueKey(prefix, KEY))
 }
 
 describe('commands that arrive after their deadline do nothing', () => {
@@ -82,14 +83,14 @@ describe('commands that arrive after their deadline do nothing', () => {
       await sleep(0)
     })
     await waitFor(async () => (await rawValue(prefix)) !== null, 1_000, 'the write to land')
-    const pttl = await env.raw.pTTL(prefix + KEY)
+    const pttl = await env.raw.pTTL(valueKey(prefix, KEY))
     // Sent at sentAt with 500 ms to live: ~200 ms left after a 300 ms pause, not 500. The
     // moment of sending is known to the store within its clock's uncertainty (about one round
     // trip, which a busy machine stretches): 25 ms, far below the 300 ms the pause would add.
     expect(pttl).toBeLessThanOrEqual(sentAt + 500 - Date.now() + 25)
     await sleep(Math.max(0, sentAt + 520 - Date.now()))
     expect(await a.get([KEY])).toEqual([undefined])
-    expect(await env.raw.exists(prefix + KEY)).toBe(0)
+    expect(await env.raw.exists(valueKey(prefix, KEY))).toBe(0)
   })
 
   it('a lock the client gave up on is never taken late; the next instance takes it at once', async () => {
@@ -101,7 +102,7 @@ describe('commands that arrive after their deadline do nothing', () => {
     })
     await sleep(50)
     await env.raw.ping()
-    expect(await env.raw.exists(`${prefix}lock:${KEY}`)).toBe(0)
+    expect(await env.raw.exists(lockKey(prefix, KEY))).toBe(0)
     const started = Date.now()
     const taken = await b.lock!(KEY)
     expect(taken.status).toBe('acquired')
@@ -114,7 +115,7 @@ describe('commands that arrive after their deadline do nothing', () => {
     const a = await store(prefix)
     const taken = await a.lock!(KEY, { leaseMs: 300 })
     expect(taken.status).toBe('acquired')
-    const pttl = await env.raw.pTTL(`${prefix}lock:${KEY}`)
+    const pttl = await env.raw.pTTL(lockKey(prefix, KEY))
     // The lease asked for, and the bound on the call that writes the value and releases it.
     expect(pttl).toBeGreaterThan(450)
     expect(pttl).toBeLessThanOrEqual(300 + TIMEOUT_MS)

@@ -10,6 +10,7 @@ import {
   type RedisStore,
   type RedisStoreOptions,
 } from '../src/index.js'
+import { lockKey, valueKey } from '../src/keys.js'
 import { gate, settle, sleep, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -80,7 +81,7 @@ describe('reads and writes', () => {
     const loader = vi.fn(() => 'v')
     await expect(a.get('k', loader)).resolves.toBe('v')
     await a.whenL2Settled()
-    const key = prefix + l2KeyOf('k')
+    const key = valueKey(prefix, l2KeyOf('k'))
     expect(await env.raw.exists(key)).toBe(1)
     const pttl = await env.raw.pTTL(key)
     expect(pttl).toBeGreaterThan(59_000)
@@ -98,7 +99,7 @@ describe('reads and writes', () => {
     await a.whenL2Settled()
     await sleep(300)
     await b.get('k', () => 'unused')
-    const pttl = await env.raw.pTTL(prefix + l2KeyOf('k'))
+    const pttl = await env.raw.pTTL(valueKey(prefix, l2KeyOf('k')))
     // Redis counted PTTL down from some moment before now: the key expires by now + pttl.
     const after = Date.now()
     expect(pttl).toBeLessThan(1_800)
@@ -153,7 +154,7 @@ describe('reads and writes', () => {
     await a.whenL2Settled()
     await expect(a.get('k', loader)).resolves.toBe(value)
     expect(loader).toHaveBeenCalledTimes(1)
-    expect(await env.raw.exists(prefix + l2KeyOf('k'))).toBe(0)
+    expect(await env.raw.exists(valueKey(prefix, l2KeyOf('k')))).toBe(0)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(RedisStoreError)
     expect(errors[0]).toMatchObject({ code: 'ERR_REDIS_ENCODE', key: l2KeyOf('k') })
@@ -162,7 +163,7 @@ describe('reads and writes', () => {
 
   it('reads unreadable data as a miss, reporting ERR_REDIS_DECODE', async () => {
     const { prefix, b, errors } = await twoCaches()
-    await env.raw.set(prefix + l2KeyOf('k'), 'not written by @cache/redis')
+    await env.raw.set(valueKey(prefix, l2KeyOf('k')), 'not written by @cache/redis')
     await expect(b.get('k', () => 'loaded')).resolves.toBe('loaded')
     expect(errors.map((e) => (e as RedisStoreError).code)).toContain('ERR_REDIS_DECODE')
   })
@@ -178,7 +179,9 @@ describe('reads and writes', () => {
     await cacheA.get('k', () => ({ n: 1 }))
     await cacheA.whenL2Settled()
     // v<expiry: none>|<version>|<load time>|<text>
-    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^v\|\d+\|\d+\|json:\{"n":1\}$/)
+    expect(await env.raw.get(valueKey(prefix, l2KeyOf('k')))).toMatch(
+      /^v\|\d+\|\d+\|json:\{"n":1\}$/,
+    )
     await expect(cacheB.get('k')).resolves.toEqual({ n: 1 })
   })
 
@@ -196,7 +199,7 @@ describe('reads and writes', () => {
     await getUser.cache.whenL2Settled()
     const keys = await env.raw.keys(`${prefix}*`)
     expect(keys.sort()).toEqual(
-      [prefix + stableHash([7]), prefix + stableHash([8, { full: true }])].sort(),
+      [valueKey(prefix, stableHash([7])), valueKey(prefix, stableHash([8, { full: true }]))].sort(),
     )
   })
 
@@ -255,8 +258,8 @@ describe('invalidation across instances', () => {
     a.delete('k')
     await a.whenL2Settled()
     // What is left is a tombstone (`t|<version>|`), which expires by itself.
-    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^t\|\d+\|$/)
-    expect(await env.raw.pTTL(prefix + l2KeyOf('k'))).toBeGreaterThan(55_000)
+    expect(await env.raw.get(valueKey(prefix, l2KeyOf('k')))).toMatch(/^t\|\d+\|$/)
+    expect(await env.raw.pTTL(valueKey(prefix, l2KeyOf('k')))).toBeGreaterThan(55_000)
     await waitFor(() => !b.has('k'), 2_000, "b's copy to be dropped")
     await expect(b.get('k', () => 'fresh')).resolves.toBe('fresh')
   })
@@ -301,7 +304,7 @@ describe('invalidation across instances', () => {
     // Left: the nested prefix's key, a key that is not a cache entry, and the moment of the
     // clear (which drops writes whose loads started before it).
     expect((await env.raw.keys(`${prefix}*`)).sort()).toEqual(
-      [`${prefix}admin:${l2KeyOf('z')}`, `${prefix}cleared`, `${prefix}note`].sort(),
+      [valueKey(`${prefix}admin:`, l2KeyOf('z')), `${prefix}cleared`, `${prefix}note`].sort(),
     )
     expect(await env.raw.exists('unrelated')).toBe(1)
     await waitFor(() => b.size === 0, 2_000, 'b to be cleared')
@@ -326,7 +329,7 @@ describe('distributed single flight', () => {
     ])
     expect(new Set(values)).toEqual(new Set(['user 1']))
     expect(calls).toBe(1)
-    expect(await env.raw.exists(`${prefix}lock:${stableHash([1])}`)).toBe(0)
+    expect(await env.raw.exists(lockKey(prefix, stableHash([1])))).toBe(0)
     // One instance loaded; the other got its value from Redis once the lock was released.
     expect((await one.stats()).l2Hits + (await two.stats()).l2Hits).toBe(1)
   })
@@ -398,7 +401,7 @@ describe('fail-safe on Redis', () => {
     const a = new AsyncCache<string, string>({ ...options, l2: await store(prefix) })
     await a.get('k', () => 'v1')
     await a.whenL2Settled()
-    const key = prefix + l2KeyOf('k')
+    const key = valueKey(prefix, l2KeyOf('k'))
     const pttl = await env.raw.pTTL(key)
     expect(pttl).toBeGreaterThan(60_000)
     expect(pttl).toBeLessThanOrEqual(60_300)
@@ -422,7 +425,7 @@ describe('fail-safe on Redis', () => {
     await a.get('k', () => 'v1', { tags: ['team:7'] })
     await a.get('j', () => 'w1', { tags: ['team:9'] })
     await a.whenL2Settled()
-    const key = prefix + l2KeyOf('k')
+    const key = valueKey(prefix, l2KeyOf('k'))
     expect(await env.raw.get(key)).toMatch(/^V\d+\+60000\|\d+\|\d+\|10\|\["team:7"\]"v1"$/)
     expect(await env.raw.pTTL(key)).toBeGreaterThan(60_000)
     await sleep(400) // stale in L2 now
@@ -451,12 +454,18 @@ describe('fail-safe on Redis', () => {
     const now = Date.now()
     const fetchedAt = now + 1_000_000 // later than any refreshOf below
     // Past its expiry, kept stale for a minute; one untagged, one tagged.
-    await env.raw.set(`${prefix}s`, `v${now - 1_000}+60000|${now - 2_000}|${fetchedAt}|"old"`)
     await env.raw.set(
-      `${prefix}t`,
+      valueKey(prefix, 's'),
+      `v${now - 1_000}+60000|${now - 2_000}|${fetchedAt}|"old"`,
+    )
+    await env.raw.set(
+      valueKey(prefix, 't'),
       `V${now - 1_000}+60000|${now - 2_000}|${fetchedAt}|5|["x"]"old"`,
     )
-    await env.raw.set(`${prefix}f`, `v${now + 60_000}+60000|${now - 2_000}|${fetchedAt}|"new"`)
+    await env.raw.set(
+      valueKey(prefix, 'f'),
+      `v${now + 60_000}+60000|${now - 2_000}|${fetchedAt}|"new"`,
+    )
     const [stale, staleTagged, live] = await l2.get(['s', 't', 'f'])
     expect(stale).toMatchObject({ value: 'old', staleMs: 60_000 })
     expect(stale!.ttlMs).toBeLessThanOrEqual(0)

@@ -5,6 +5,7 @@ import { createClient } from 'redis'
 import { describe, expect, it, vi } from 'vitest'
 
 import { redisStore, type RedisStore, type RedisStoreOptions } from '../src/index.js'
+import { valueKey } from '../src/keys.js'
 import { gate, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -44,7 +45,7 @@ describe('tags on Redis', () => {
     await a.whenL2Settled()
     for (const key of ['k1', 'k2', 'k3']) await b.get(key, loader)
     expect(loader).toHaveBeenCalledTimes(3)
-    expect(await env.raw.get(prefix + l2KeyOf('k2'))).toMatch(
+    expect(await env.raw.get(valueKey(prefix, l2KeyOf('k2')))).toMatch(
       /^V\d+\|\d+\|\d+\|19\|\["user:1","team:7"\]"v:k2"$/,
     )
     const heard: CacheEvent<string>[] = []
@@ -70,7 +71,7 @@ describe('tags on Redis', () => {
     expect(reload).toHaveBeenCalledTimes(1)
     // The invalidated entry found by c's read became a tombstone as of the invalidation.
     await waitFor(
-      async () => (await env.raw.get(prefix + l2KeyOf('k1'))) === `t|${at}|`,
+      async () => (await env.raw.get(valueKey(prefix, l2KeyOf('k1')))) === `t|${at}|`,
       2_000,
       'the invalidated entry to become a tombstone',
     )
@@ -117,7 +118,7 @@ describe('tags on Redis', () => {
       ],
       false,
     )
-    expect(await env.raw.get(prefix + l2KeyOf('k'))).toMatch(/^V/)
+    expect(await env.raw.get(valueKey(prefix, l2KeyOf('k')))).toMatch(/^V/)
     const c = await instance()
     await expect(c.get('k', () => 'fresh')).resolves.toBe('fresh')
     expect(await (await instance()).get('k')).toBe('fresh')
@@ -161,11 +162,11 @@ describe('tags on Redis', () => {
     const reader = new AsyncCache<string, string>({ l2: await store(prefix, { client }) })
     commands.length = 0
     await expect(reader.get('plain')).resolves.toBe('p')
-    expect(commands).toEqual([`MGET ${prefix}${l2KeyOf('plain')}`, 'TIME'])
+    expect(commands).toEqual([`MGET ${valueKey(prefix, l2KeyOf('plain'))}`, 'TIME'])
     commands.length = 0
     await expect(reader.get('tagged')).resolves.toBe('t')
     expect(commands).toEqual([
-      `MGET ${prefix}${l2KeyOf('tagged')}`,
+      `MGET ${valueKey(prefix, l2KeyOf('tagged'))}`,
       'TIME',
       `MGET ${prefix}tag:x ${prefix}tag:y`,
     ])

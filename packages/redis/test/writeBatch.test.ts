@@ -6,6 +6,7 @@ import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
 
 import { redisStore, type RedisStore, type RedisStoreOptions } from '../src/index.js'
+import { valueKey } from '../src/keys.js'
 import { usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
@@ -59,7 +60,7 @@ describe('the writes of a turn', () => {
     // One EVALSHA: the clear marker and the 10 keys; the PUBLISH is the script's own.
     expect(commands).toEqual(['EVALSHA'])
     expect(scriptKeys).toEqual([1 + 10])
-    expect(await env.raw.get(prefix + l2KeyOf('k3'))).toMatch(/^v\|\d+\|\d+\|"new"$/) // no ttl: no expiry
+    expect(await env.raw.get(valueKey(prefix, l2KeyOf('k3')))).toMatch(/^v\|\d+\|\d+\|"new"$/) // no ttl: no expiry
     await waitFor(() => keys.every((key) => !b.has(key)), 2_000, "b's copies to be dropped")
     await expect(b.get('k3', () => 'unused')).resolves.toBe('new')
     client.destroy()
@@ -85,7 +86,9 @@ describe('the writes of a turn', () => {
     // The reads of the tick (MGET with TIME), then two write calls of 1 and 9 keys; no PUBLISH.
     expect(commands).toEqual(['MGET', 'TIME', 'EVALSHA', 'EVALSHA'])
     expect(scriptKeys).toEqual([1 + 1, 1 + 9])
-    expect(await env.raw.exists(Array.from({ length: 10 }, (_, i) => prefix + l2KeyOf(i)))).toBe(10)
+    expect(
+      await env.raw.exists(Array.from({ length: 10 }, (_, i) => valueKey(prefix, l2KeyOf(i)))),
+    ).toBe(10)
     client.destroy()
   })
 
@@ -120,7 +123,7 @@ describe('the writes of a turn', () => {
     const [x, y] = await l2.get([l2KeyOf('x'), l2KeyOf('y')])
     expect([x?.value, y?.value]).toEqual(['newer', 'y'])
     // The expiry is absolute, as PXAT: the key's and the entry's agree.
-    const pttl = await env.raw.pTTL(prefix + l2KeyOf('y'))
+    const pttl = await env.raw.pTTL(valueKey(prefix, l2KeyOf('y')))
     expect(pttl).toBeGreaterThan(59_000)
     expect(pttl).toBeLessThanOrEqual(60_000)
   })

@@ -462,7 +462,12 @@ function specs<S extends L2Store>(): Spec<S>[] {
       expect(record?.staleMs, 'a stale copy handed to onStale says its staleMs').toBe(staleMs)
       const handedB: L2Record[] = []
       const waiter = watch(lockB(keyAt(1), { onStale: (stale) => handedB.push(stale) }))
-      await sleep(25)
+      // Handed once its read-or-lock has answered "busy": within a round trip, however loaded.
+      await waitUntil(
+        () => handedB.length > 0 || waiter.settled,
+        c.deliveryTimeoutMs,
+        'a lock() that waits for another holder must hand the stale copy before it waits',
+      )
       expect(waiter.settled, 'a second lock() must wait while the lock is held').toBe(false)
       expect(
         handedB.map((stale) => stale.value),

@@ -1,5 +1,6 @@
 // `pnpm soak` in packages/redis: the 60 s soak (SOAK_SECONDS to change it) against a private
 // redis-server, printing the summary line and the table; exits 1 when a goal is missed.
+import { startRedisCluster } from '../redisCluster.js'
 import { GOALS, summaryLine, summaryTable } from './summary.js'
 import { runSoak } from './soak.js'
 
@@ -9,8 +10,30 @@ if (!(seconds >= 10)) {
     `SOAK_SECONDS must be a number of seconds, at least 10; got: ${process.env.SOAK_SECONDS}`,
   )
 }
-console.log(`soak: ${seconds} s, a kill or a pause of Redis every 10 s...`)
-const result = await runSoak({ seconds })
+// SOAK_CLUSTER=1: on a private Redis Cluster (3 masters, 1 replica each), one master killed
+// (SIGKILL) a third of the way in and restarted 15 s later (it comes back as a replica).
+const onCluster = process.env.SOAK_CLUSTER === '1'
+const cluster = onCluster ? await startRedisCluster() : undefined
+console.log(
+  cluster === undefined
+    ? `soak: ${seconds} s, a kill or a pause of Redis every 10 s...`
+    : `soak: ${seconds} s on a Redis Cluster of 3 masters, one master killed at ${Math.round(seconds / 3)} s...`,
+)
+let result: Awaited<ReturnType<typeof runSoak>>
+try {
+  result = await runSoak(
+    cluster === undefined
+      ? { seconds }
+      : {
+          seconds,
+          cluster,
+          faults: [{ kind: 'kill', atMs: Math.round((seconds * 1_000) / 3), forMs: 15_000 }],
+          sourceOutage: null,
+        },
+  )
+} finally {
+  await cluster?.stop()
+}
 console.log(summaryLine(result))
 console.log()
 console.log(summaryTable(result))

@@ -9,6 +9,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { AsyncCache } from '@cache/decorators'
 
 import { redisStore, type RedisStore } from '../../src/index.js'
+import type { RedisCluster } from '../redisCluster.js'
 import { startRedisServer, type RedisServer } from '../redisServer.js'
 import { callBound, type CallBound, type SoakStoreOptions } from './bound.js'
 import { tapConsole } from './consoleTap.js'
@@ -67,6 +68,11 @@ export interface SoakOptions {
   readonly store?: SoakStoreOptions
   /** A server to use (left running); else the soak starts and stops its own. */
   readonly server?: RedisServer
+  /**
+   * A Redis Cluster to run on instead (left running): the stores use `cluster`, and the faults
+   * hit its first master (a kill there is a failover: its replica takes its slots over).
+   */
+  readonly cluster?: RedisCluster
   /** The workload's seed. @default 12 */
   readonly seed?: number
 }
@@ -203,12 +209,17 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const bound = callBound(storeOptions, db.maxDelayMs)
   const staleAfterMs = ttlMs + toleranceMs
 
-  const server = options.server ?? (await startRedisServer())
+  const cluster = options.cluster
+  const server = cluster?.masters[0] ?? options.server ?? (await startRedisServer())
   const prefix = `soak:${randomUUID().slice(0, 8)}:`
   const stores: RedisStore[] = []
   const caches: AsyncCache<string, SoakValue>[] = []
   for (let i = 0; i < instanceCount; i++) {
-    const store = redisStore({ ...storeOptions, url: server.url, prefix })
+    const store = redisStore(
+      cluster === undefined
+        ? { ...storeOptions, url: server.url, prefix }
+        : { ...storeOptions, cluster: { rootNodes: cluster.rootNodes }, prefix },
+    )
     stores.push(store)
     // No onError: what a new user gets, the default report included.
     caches.push(new AsyncCache<string, SoakValue>({ ttl: ttlMs, l2: store, failSafe }))
@@ -356,7 +367,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
       await within(Promise.all(caches.map((cache) => cache.whenL2Settled())), 5_000)
       await Promise.all(caches.map((cache) => cache.destroy()))
       await Promise.allSettled(stores.map((store) => store.close()))
-      if (options.server === undefined) await server.stop('SIGKILL')
+      if (options.server === undefined && cluster === undefined) await server.stop('SIGKILL')
     }
   }
 
