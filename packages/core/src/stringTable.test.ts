@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
+import { collidingShortStrings } from '../test/collidingStrings.js'
 import { createCache } from './createCache.js'
 import { hashKey, hashString } from './hashKey.js'
 import { KeyIndex } from './keyIndex.js'
@@ -115,8 +116,9 @@ describe('KeyIndex with string keys', () => {
     expect([index.size, index.get(''), index.slots()]).toEqual([0, undefined, []])
   })
 
+  // 16-unit keys, so that they go to the string table (longer ones never reach it).
   it('moves its strings to its Map, for good, when keys are chosen to collide', () => {
-    const strings = collidingStrings(7)
+    const strings = collidingShortStrings()
     const index = new KeyIndex<string>(256)
     strings.forEach((s, i) => {
       index.set(s, i)
@@ -136,7 +138,7 @@ describe('KeyIndex with string keys', () => {
   })
 
   it('serves a cache whose keys collide on purpose, with every policy', () => {
-    const strings = collidingStrings(7)
+    const strings = collidingShortStrings()
     for (const policy of ['lru', 'lfu', 'fifo', 'sieve', 's3fifo', 'tinylfu'] as const) {
       const cache = createCache<string, number>({ policy, maxSize: 100 })
       strings.forEach((s, i) => cache.set(s, i))
