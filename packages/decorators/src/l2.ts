@@ -255,6 +255,11 @@ export interface L2Store {
   readonly health?: L2Health
 }
 
+/** Whether `record` is still alive, fresh or kept stale for fail-safe (`ttlMs + staleMs` > 0). */
+function alive(record: L2Record): boolean {
+  return record.ttlMs + (record.staleMs ?? 0) > 0
+}
+
 const HASH = /^[0-9a-f]{32}$/
 
 /**
@@ -400,13 +405,13 @@ export class L2Link {
       const record = records[0]
       if (record === undefined) return undefined
       if (!(record.ttlMs > 0)) {
-        if (onStale !== undefined && record.ttlMs + (record.staleMs ?? 0) > 0) {
+        if (onStale !== undefined && alive(record)) {
           this.#handStale(key, record, onStale)
         }
         return undefined
       }
       // Removed by a delete or clear not replayed yet: absent, as it will be.
-      return this.replay?.masks(key, record.fetchedAt, record.tags) === true ? undefined : record
+      return this.#masked(key, record) ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined
@@ -422,8 +427,8 @@ export class L2Link {
     try {
       const records = await this.store.get([key])
       const record = records[0]
-      if (record === undefined || !(record.ttlMs + (record.staleMs ?? 0) > 0)) return undefined
-      return this.replay?.masks(key, record.fetchedAt, record.tags) === true ? undefined : record
+      if (record === undefined || !alive(record)) return undefined
+      return this.#masked(key, record) ? undefined : record
     } catch (error) {
       this.#report(error, { operation: 'l2', key })
       return undefined
@@ -452,10 +457,7 @@ export class L2Link {
     }
     try {
       const result = await this.store.lock(key, options)
-      if (
-        result.status === 'loaded' &&
-        this.replay?.masks(key, result.record.fetchedAt, result.record.tags) === true
-      ) {
+      if (result.status === 'loaded' && this.#masked(key, result.record)) {
         return SKIPPED
       }
       return result
@@ -465,9 +467,14 @@ export class L2Link {
     }
   }
 
+  /** Whether a delete, clear or tag invalidation an outage held back covers `record` of `key`. */
+  #masked(key: string, record: L2Record): boolean {
+    return this.replay?.masks(key, record.fetchedAt, record.tags) === true
+  }
+
   /** Gives `onStale` a stale copy of `key`, unless an operation an outage held back covers it. */
   #handStale(key: string, record: L2Record, onStale: (record: L2Record) => void): void {
-    if (this.replay?.masks(key, record.fetchedAt, record.tags) === true) return
+    if (this.#masked(key, record)) return
     try {
       onStale(record)
     } catch (error) {
