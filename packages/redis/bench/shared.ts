@@ -184,13 +184,55 @@ function prefixOf(contender: Contender, scenario: string): string {
   return `${contender.tag}:${scenario}:`
 }
 
-/** Its entries in Redis under `tag`; notes any other key left there (a lock, say). */
+async function keysOf(admin: Admin, pattern: string): Promise<string[]> {
+  let cursor = '0'
+  const keys: string[] = []
+  do {
+    const reply = await admin.scan(cursor, { MATCH: pattern, COUNT: 1_000 })
+    cursor = reply.cursor
+    keys.push(...reply.keys)
+  } while (cursor !== '0')
+  return keys
+}
+
+/**
+ * Its entries in Redis under `tag`; notes, by kind, any other key left there: keys the
+ * entries' pattern matches that hold no entry (a tombstone, say), its other keys by their
+ * patterns (locks, markers), and keys under its prefix that none of its patterns names.
+ */
 async function entriesOf(admin: Admin, contender: Contender, tag: string): Promise<number> {
   const prefix = prefixOf(contender, tag)
-  const entries = await countKeys(admin, contender.entries(prefix))
-  const others = (await countKeys(admin, `${prefix}*`)) - entries
-  if (others > 0) {
-    notes.push(`${tag} · ${contender.name}: ${others} key(s) besides its entries left in Redis`)
+  const kinds = new Map<string, number>()
+  const count = (kind: string, n: number): void => {
+    if (n > 0) kinds.set(kind, (kinds.get(kind) ?? 0) + n)
+  }
+  let entries = 0
+  const matched = await keysOf(admin, contender.entries(prefix))
+  const notEntry = contender.notEntry
+  if (notEntry === undefined) {
+    entries = matched.length
+  } else {
+    for (let i = 0; i < matched.length; i += 1_000) {
+      const values = await admin.mGet(matched.slice(i, i + 1_000))
+      for (const value of values) {
+        // Gone since the SCAN (expired): neither an entry nor anything else.
+        if (value === null) continue
+        const kind = notEntry(value)
+        if (kind === undefined) entries++
+        else count(kind, 1)
+      }
+    }
+  }
+  let named = matched.length
+  for (const [kind, pattern] of Object.entries(contender.others?.(prefix) ?? {})) {
+    const n = await countKeys(admin, pattern)
+    count(kind, n)
+    named += n
+  }
+  count('unknown', (await countKeys(admin, `${prefix}*`)) - named)
+  if (kinds.size > 0) {
+    const list = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')
+    notes.push(`${tag} · ${contender.name}: left in Redis besides its entries: ${list}`)
   }
   return entries
 }
@@ -205,7 +247,7 @@ async function withInstances<T>(
   count: number,
   body: (tallies: readonly Tally[], instances: ReadonlyMap<Tally, Instance[]>) => Promise<T>,
 ): Promise<T> {
-  const tallies = contenders.map(tallyOf)
+  const tallies = chosen.map(tallyOf)
   const instances = new Map<Tally, Instance[]>()
   try {
     for (const tally of tallies) {
@@ -278,7 +320,7 @@ function table(
   cells: (t: Tally) => readonly string[],
 ): Summary {
   const rows = tallies.map((t) => ({ contender: t.contender, opsPerSecond: (t.ops / t.ms) * 1e3 }))
-  const ours = rows.find((r) => r.contender.ours)!
+  const ours = rows.find((r) => r.contender.ours)
   const head = [
     'contender',
     'ops',
@@ -294,7 +336,10 @@ function table(
   console.log(`| --- | ${[...head.slice(1), 'wrong', ...columns].map(() => '---:').join(' | ')} |`)
   tallies.forEach((t, i) => {
     const row = rows[i]!
-    const ratio = t.contender.ours ? '' : `${(ours.opsPerSecond / row.opsPerSecond).toFixed(2)}x`
+    const ratio =
+      t.contender.ours || ours === undefined
+        ? ''
+        : `${(ours.opsPerSecond / row.opsPerSecond).toFixed(2)}x`
     const line = [
       t.contender.name,
       t.ops.toLocaleString('en-US'),
@@ -358,7 +403,7 @@ async function l1Hits(setup: Setup, admin: Admin): Promise<Summary> {
 async function l2Hits(setup: Setup, admin: Admin): Promise<Summary> {
   const scenario = 'L2 hit'
   const keys = Array.from({ length: L2_KEYS }, (_, i) => `l2-${i}`)
-  const tallies = contenders.map(tallyOf)
+  const tallies = chosen.map(tallyOf)
   // One instance per contender writes the keys to Redis, then goes (its L1 with it).
   for (const t of tallies) {
     const writer = await create(setup, t, 'l2')
@@ -491,10 +536,10 @@ function summary(summaries: readonly Summary[]): void {
   console.log('| scenario | ours ops/s | fastest peer | its ops/s | ours ÷ fastest peer |')
   console.log('| --- | ---: | --- | ---: | ---: |')
   for (const { scenario, rows, l1Only } of summaries) {
-    const ours = rows.find((r) => r.contender.ours)!
-    const best = rows
-      .filter((r) => !r.contender.ours && (r.contender.hasL1 || !l1Only))
-      .reduce((a, b) => (b.opsPerSecond > a.opsPerSecond ? b : a))
+    const ours = rows.find((r) => r.contender.ours)
+    const peers = rows.filter((r) => !r.contender.ours && (r.contender.hasL1 || !l1Only))
+    if (ours === undefined || peers.length === 0) continue
+    const best = peers.reduce((a, b) => (b.opsPerSecond > a.opsPerSecond ? b : a))
     const ratio = (ours.opsPerSecond / best.opsPerSecond).toFixed(2)
     console.log(
       `| ${scenario} | ${formatOps(ours.opsPerSecond)} | ${best.contender.name} | ${formatOps(best.opsPerSecond)} | ${ratio}x |`,
@@ -509,12 +554,16 @@ function report(): boolean {
   for (const c of checks) {
     console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.scenario} · ${c.contender}: ${c.what}`)
   }
-  for (const c of contenders) {
+  for (const c of chosen) {
     if (!c.hasL1) notes.push(`${c.name} has no in-process tier on Redis: its L1 hits read Redis`)
   }
   if (notes.length > 0) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`)
   return failed.length === 0
 }
+
+/** BENCH_CONTENDERS=ours,acd races those only (by tag; for profiling one of them): all by default. */
+const pickedTags = process.env.BENCH_CONTENDERS?.split(',').map((tag) => tag.trim())
+const chosen = contenders.filter((c) => pickedTags === undefined || pickedTags.includes(c.tag))
 
 const SCENARIOS: readonly [string, (setup: Setup, admin: Admin) => Promise<Summary>][] = [
   ['l1', l1Hits],

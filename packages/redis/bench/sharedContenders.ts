@@ -51,17 +51,34 @@ export interface Contender {
   readonly hasL1: boolean
   /** The SCAN pattern of the entries an instance made with `prefix` writes (not its locks). */
   entries(prefix: string): string
+  /**
+   * Whether a key the entries' pattern matches holds something other than an entry, by what
+   * it holds (`'tombstone'`, say): such keys are reported by kind, not counted as entries.
+   */
+  notEntry?(value: string): string | undefined
+  /** SCAN patterns of its other keys by kind (locks, markers), to report what is left. */
+  others?(prefix: string): Readonly<Record<string, string>>
   /** A new instance, connected, whose keys in Redis start with `prefix`. */
   create(setup: Setup, prefix: string, load: Load): Promise<Instance>
 }
+
+/** An L2 key in a SCAN pattern: 32 hex digits. */
+const HASH = '[0-9a-f]'.repeat(32)
 
 const ours: Contender = {
   name: '@cache/redis (AsyncCache + redisStore)',
   tag: 'ours',
   ours: true,
   hasL1: true,
-  // `<prefix><32 hex digits>`; its locks are `<prefix>lock:<hash>`.
-  entries: (prefix) => `${prefix}${'[0-9a-f]'.repeat(32)}`,
+  // `<prefix>{<32 hex digits>}` (the braces are a Redis Cluster hash tag), a tombstone
+  // (`t|<version>|`, a delete's) under the same name; its locks are `<prefix>lock:{<hash>}`.
+  entries: (prefix) => `${prefix}{${HASH}}`,
+  notEntry: (value) => (value.startsWith('t|') ? 'tombstone' : undefined),
+  others: (prefix) => ({
+    lock: `${prefix}lock:{${HASH}}`,
+    'clear marker': `${prefix}cleared*`,
+    'tag time': `${prefix}tag:*`,
+  }),
   async create(setup, prefix, load) {
     const store = redisStore({
       url: `redis://${setup.host}:${setup.port}`,
