@@ -27,6 +27,82 @@ describe('Connection', () => {
     expect([error.code, error.key]).toEqual(['ERR_REDIS_TIMEOUT', 'k'])
   })
 
+  it('times each call out at its own deadline, with one timer for the calls in flight', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 100 })
+    const failure = vi.spyOn(breaker, 'failure')
+    const connection = new Connection(stubClient(), breaker, 200)
+    const settled: string[] = []
+    const track = (name: string, outcome: Promise<{ ok: boolean }>): void => {
+      void outcome.then((o) => settled.push(`${name}:${o.ok ? 'ok' : 'timeout'}@${Date.now()}`))
+    }
+    let answerB: (value: number) => void = () => {}
+    track(
+      'a',
+      connection.call('Reading', () => new Promise(() => {}), 'a'),
+    )
+    await vi.advanceTimersByTimeAsync(50)
+    track(
+      'b',
+      connection.call('Reading', () => new Promise<number>((resolve) => (answerB = resolve))),
+    )
+    await vi.advanceTimersByTimeAsync(50)
+    track(
+      'c',
+      connection.call('Reading', () => new Promise(() => {}), 'c'),
+    )
+    expect(vi.getTimerCount()).toBe(1)
+    await vi.advanceTimersByTimeAsync(99)
+    expect(settled).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(settled).toEqual(['a:timeout@200'])
+    answerB(1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(settled).toEqual(['a:timeout@200', 'b:ok@200'])
+    await vi.advanceTimersByTimeAsync(99)
+    expect(settled).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(settled).toEqual(['a:timeout@200', 'b:ok@200', 'c:timeout@300'])
+    expect(failure).toHaveBeenCalledTimes(2)
+  })
+
+  it('ignores a reply that comes after its call timed out, and counts the call once', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 100 })
+    const failure = vi.spyOn(breaker, 'failure')
+    const success = vi.spyOn(breaker, 'success')
+    const connection = new Connection(stubClient(), breaker, 200)
+    let answer: (value: number) => void = () => {}
+    const outcome = connection.call('Writing', () => new Promise<number>((r) => (answer = r)))
+    await vi.advanceTimersByTimeAsync(200)
+    answer(1)
+    await vi.advanceTimersByTimeAsync(0)
+    await expect(outcome).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'ERR_REDIS_TIMEOUT' },
+    })
+    expect([failure.mock.calls.length, success.mock.calls.length]).toEqual([1, 0])
+    // The next call is timed from its own sending, not from the first one's.
+    const next = connection.call('Writing', () => new Promise(() => {}))
+    let done = false
+    void next.then(() => (done = true))
+    await vi.advanceTimersByTimeAsync(199)
+    expect(done).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(done).toBe(true)
+  })
+
+  it('counts a command that throws before sending as a failed call', async () => {
+    const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
+    const cause = new Error('bad arguments')
+    const result = await connection.call('Writing', () => {
+      throw cause
+    })
+    expect(result).toMatchObject({
+      ok: false,
+      skipped: false,
+      error: { code: 'ERR_REDIS_UNAVAILABLE', cause },
+    })
+  })
+
   it('wraps a client failure in ERR_REDIS_UNAVAILABLE with the cause', async () => {
     const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
     const cause = new Error('ECONNRESET')

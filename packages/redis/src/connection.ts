@@ -80,6 +80,7 @@ export class Connection {
   readonly #router: Router | undefined
   readonly #guardOf: ((node: string) => NodeGuard) | undefined
   readonly #guards = new Map<string, NodeGuard>()
+  readonly #deadlines: Deadlines
 
   /**
    * @param client - the command client (a cluster client on a cluster);
@@ -100,6 +101,7 @@ export class Connection {
     this.client = client
     this.#guard = { breaker, health }
     this.#timeoutMs = timeoutMs
+    this.#deadlines = new Deadlines(timeoutMs)
     this.#router = router
     this.#guardOf = guardOf
   }
@@ -123,57 +125,173 @@ export class Connection {
    * Runs `command` unless the client (on a cluster: the node serving `slot`) is not connected
    * or the circuit is open (`skipped`); a failure or a timeout counts against the breaker.
    */
-  async call<T>(
+  call<T>(
     what: string,
     command: (client: CommandSender) => Promise<T>,
     key?: string,
     slot = 0,
   ): Promise<Outcome<T>> {
     const router = this.#router
-    const { breaker, health } = this.#guardFor(slot)
+    const guard = this.#guardFor(slot)
     if (router === undefined ? !this.client.isReady : !router.ready(slot)) {
-      health.notSent(kindOfCall(what))
-      return unavailable(`${what}: not connected to Redis`, key)
+      guard.health.notSent(kindOfCall(what))
+      return Promise.resolve(unavailable(`${what}: not connected to Redis`, key))
     }
-    if (!breaker.allow()) {
-      health.notSent(kindOfCall(what))
-      return unavailable(`${what}: skipped while the circuit breaker is open`, key)
+    if (!guard.breaker.allow()) {
+      guard.health.notSent(kindOfCall(what))
+      return Promise.resolve(unavailable(`${what}: skipped while the circuit breaker is open`, key))
     }
-    let timer: ReturnType<typeof setTimeout> | undefined
-    try {
-      const value = await Promise.race([
-        command(router === undefined ? (this.client as RedisClientLike) : router.sender(slot)),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            reject(
-              new RedisStoreError(
-                'ERR_REDIS_TIMEOUT',
-                `${what} did not settle within ${this.#timeoutMs} ms (timeoutMs)`,
-                key === undefined ? {} : { key },
-              ),
-            )
-          }, this.#timeoutMs)
-        }),
-      ])
-      breaker.success()
-      health.succeeded()
-      return { ok: true, value }
-    } catch (cause) {
-      const opened = breaker.failure()
-      const error =
-        cause instanceof RedisStoreError
-          ? cause
-          : new RedisStoreError('ERR_REDIS_UNAVAILABLE', `${what} failed: ${messageOf(cause)}`, {
-              ...(key === undefined ? {} : { key }),
-              cause,
-            })
-      // The breaker opening is the tier going down (a hung or failing server: calls time out).
-      if (opened) health.raise('breaker', error)
-      health.failed(kindOfCall(what))
-      return { ok: false, error, skipped: false }
-    } finally {
-      clearTimeout(timer)
+    return new Promise((resolve) => {
+      const call = new InFlight<T>(what, key, guard, resolve, Date.now() + this.#timeoutMs)
+      this.#deadlines.add(call)
+      let sent: Promise<T>
+      try {
+        sent = command(
+          router === undefined ? (this.client as RedisClientLike) : router.sender(slot),
+        )
+      } catch (cause) {
+        sent = Promise.reject(cause)
+      }
+      sent.then(
+        (value) => {
+          this.#deadlines.remove(call)
+          call.succeeded(value)
+        },
+        (cause: unknown) => {
+          this.#deadlines.remove(call)
+          call.failed(cause)
+        },
+      )
+    })
+  }
+}
+
+/**
+ * A call in flight: settles once, with the command's outcome or with its timeout, whichever
+ * comes first (a class rather than closures, a promise race and a timer per call: one small
+ * object, in its connection's {@link Deadlines}).
+ */
+class InFlight<T> implements Timed {
+  previous: Timed | undefined = undefined
+  next: Timed | undefined = undefined
+  #settled = false
+
+  constructor(
+    readonly what: string,
+    readonly key: string | undefined,
+    readonly guard: NodeGuard,
+    readonly resolve: (outcome: Outcome<T>) => void,
+    /** When it times out (`Date.now()` ms). */
+    readonly deadline: number,
+  ) {}
+
+  succeeded(value: T): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.guard.breaker.success()
+    this.guard.health.succeeded()
+    this.resolve({ ok: true, value })
+  }
+
+  failed(cause: unknown): void {
+    if (this.#settled) return
+    this.#settled = true
+    const { what, key, guard } = this
+    const opened = guard.breaker.failure()
+    const error =
+      cause instanceof RedisStoreError
+        ? cause
+        : new RedisStoreError('ERR_REDIS_UNAVAILABLE', `${what} failed: ${messageOf(cause)}`, {
+            ...(key === undefined ? {} : { key }),
+            cause,
+          })
+    if (opened) guard.health.raise('breaker', error)
+    guard.health.failed(kindOfCall(what))
+    this.resolve({ ok: false, error, skipped: false })
+  }
+}
+
+/** A call in its connection's list of calls in flight (oldest first). */
+interface Timed {
+  previous: Timed | undefined
+  next: Timed | undefined
+  readonly what: string
+  readonly key: string | undefined
+  readonly deadline: number
+  /** Settles it as failed (a timeout), unless it has settled. */
+  failed(cause: unknown): void
+}
+
+/**
+ * A connection's calls in flight, oldest first, with one timer for all: every call of a
+ * connection has the same bound, so they time out in the order they were sent, and the timer
+ * waits for the oldest one's deadline only. A call that settles leaves the list (replies come
+ * in order, so that is the oldest one, mostly); the timer, when it fires, times out the calls
+ * past their deadline and waits for the next one. So a call costs no timer of its own (a
+ * `setTimeout` and `clearTimeout` per call, and a promise race, cost more than the rest of the
+ * bookkeeping of a call).
+ */
+class Deadlines {
+  readonly #timeoutMs: number
+  #oldest: Timed | undefined = undefined
+  #newest: Timed | undefined = undefined
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs
+  }
+
+  add(call: Timed): void {
+    const newest = this.#newest
+    call.previous = newest
+    if (newest === undefined) this.#oldest = call
+    else newest.next = call
+    this.#newest = call
+    if (this.#timer === undefined) this.#arm(call.deadline)
+  }
+
+  remove(call: Timed): void {
+    const { previous, next } = call
+    if (previous === undefined) {
+      if (this.#oldest !== call) return // timed out already
+      this.#oldest = next
+    } else {
+      previous.next = next
     }
+    if (next === undefined) this.#newest = previous
+    else next.previous = previous
+    call.previous = call.next = undefined
+  }
+
+  /**
+   * Arms the timer for `at`. Unreferenced: it is left armed once the calls have settled (the
+   * next call, mostly sent at once, finds it armed), and must not keep a process alive for up to
+   * `timeoutMs` after its last call; a call in flight has its socket, which does.
+   */
+  #arm(at: number): void {
+    const timer = setTimeout(this.#fire, Math.max(0, at - Date.now()))
+    timer.unref()
+    this.#timer = timer
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined
+    const now = Date.now()
+    let call = this.#oldest
+    while (call !== undefined && call.deadline <= now) {
+      const next = call.next
+      this.remove(call)
+      call.failed(
+        new RedisStoreError(
+          'ERR_REDIS_TIMEOUT',
+          `${call.what} did not settle within ${this.#timeoutMs} ms (timeoutMs)`,
+          call.key === undefined ? {} : { key: call.key },
+        ),
+      )
+      call = next
+    }
+    // The next deadline (the timer is re-armed at most once per timeoutMs while calls flow).
+    if (call !== undefined) this.#arm(call.deadline)
   }
 }
 
