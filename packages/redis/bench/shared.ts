@@ -7,12 +7,14 @@
 //   4. Stampede: two instances get the same fresh key at the same moment, key after key.
 // Scenarios 1-3 run CALLERS concurrent callers. A round gives each contender the same workload
 // for the same time (so that the whole run stays short on a busy machine), rounds rotate the
-// order, and the tables give total operations over total time of all rounds but the first (a
-// warm-up): what a service pays, GC included. Each contender is checked to take the path it
+// order, and the tables give total operations over total time of all rounds but the first (the
+// warm-up; BENCH_WARMUP_ROUNDS): what a service pays, GC included. Each contender is checked to take the path it
 // claims: loader calls (none on hits, one per key on misses), Redis commands per operation (none
 // on an L1 hit, some on an L2 hit; INFO's total_commands_processed, which counts the commands a
 // script runs too) and its entries in Redis (SCAN by its prefix). A failed check makes the run
-// exit non-zero. BENCH_SCENARIOS=l1,l2,miss,stampede picks scenarios; BENCH_ROUNDS, BENCH_ROUND_MS;
+// exit non-zero. BENCH_SCENARIOS=l1,l2,miss,stampede picks scenarios, BENCH_CONTENDERS=ours,acd
+// contenders (by tag); BENCH_ROUNDS, BENCH_WARMUP_ROUNDS, BENCH_ROUND_MS; the redis-server's CPU
+// time per operation (INFO cpu) is given beside this process's.
 // BENCH_LOAD_MS=5 makes the loader take 5 ms (a timer) instead of resolving after setImmediate.
 import { createClient } from 'redis'
 
@@ -25,7 +27,14 @@ import {
   type Value,
 } from './sharedContenders.js'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5) // plus one warm-up round
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5) // plus the warm-up rounds
+/**
+ * Unmeasured rounds first. One by default; a stampede runs one key at a time, so a contender's
+ * per-key code runs a few hundred times per round, and V8 optimizes functions called once a
+ * key only after a few thousand calls (its compiler threads then take CPU from the measured
+ * rounds): BENCH_WARMUP_ROUNDS=8 measures every contender compiled.
+ */
+const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP_ROUNDS ?? 1)
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 250) // per contender and round
 const CALLERS = 100
 const L1_KEYS = 1_000
@@ -66,6 +75,8 @@ interface Tally {
   /** CPU time of this process (user + system), in ms: what a busy machine changes least. */
   cpuMs: number
   commands: number
+  /** CPU time of the redis-server process (user + system, INFO cpu), in ms. */
+  redisCpuMs: number
   wrong: number
   /** Operations of every round, the warm-up too: the keys a miss or stampede asked for. */
   allOps: number
@@ -78,6 +89,7 @@ const tallyOf = (contender: Contender): Tally => ({
   ms: 0,
   cpuMs: 0,
   commands: 0,
+  redisCpuMs: 0,
   wrong: 0,
   allOps: 0,
 })
@@ -122,6 +134,15 @@ async function commandsProcessed(admin: Admin): Promise<number> {
   return Number(match[1])
 }
 
+/** The redis-server's CPU time so far (user + system, all its threads), in ms. */
+async function redisCpu(admin: Admin): Promise<number> {
+  const info = await admin.info('cpu')
+  const user = /used_cpu_user:([\d.]+)/.exec(info)
+  const system = /used_cpu_sys:([\d.]+)/.exec(info)
+  if (user === null || system === null) throw new Error('INFO cpu has no used_cpu_user/sys')
+  return (Number(user[1]) + Number(system[1])) * 1_000
+}
+
 async function countKeys(admin: Admin, pattern: string): Promise<number> {
   let cursor = '0'
   let count = 0
@@ -145,7 +166,8 @@ interface Work {
 }
 
 /**
- * Runs each contender's work ROUNDS + 1 times, the first round unmeasured, rotating the order;
+ * Runs each contender's work WARMUP_ROUNDS + ROUNDS times, the first WARMUP_ROUNDS unmeasured,
+ * rotating the order;
  * times `run` and counts the Redis commands sent meanwhile.
  */
 async function rounds(
@@ -154,11 +176,12 @@ async function rounds(
   roundMs: number,
   prepare: (tally: Tally, round: number) => Promise<Work>,
 ): Promise<void> {
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
     const shift = round % tallies.length
     for (const tally of [...tallies.slice(shift), ...tallies.slice(0, shift)]) {
       const work = await prepare(tally, round)
       collect()
+      const redisBefore = await redisCpu(admin)
       const before = await commandsProcessed(admin)
       const cpu = process.cpuUsage()
       const started = performance.now()
@@ -167,13 +190,15 @@ async function rounds(
       const { user, system } = process.cpuUsage(cpu)
       // Less the first INFO, counted once it has run, so that an idle contender shows 0.
       const commands = (await commandsProcessed(admin)) - before - 1
+      const redisMs = (await redisCpu(admin)) - redisBefore
       await work.after?.()
       tally.allOps += ops
-      if (round === 0) continue
+      if (round < WARMUP_ROUNDS) continue
       tally.ops += ops
       tally.ms += ms
       tally.cpuMs += (user + system) / 1_000
       tally.commands += commands
+      tally.redisCpuMs += redisMs
       tally.wrong += wrong
     }
   }
@@ -330,6 +355,7 @@ function table(
     'ours ÷ this',
     'CPU/op',
     'Redis cmds/op',
+    'Redis CPU/op',
   ]
   console.log(`\n${title}\n`)
   console.log(`| ${[...head, 'wrong', ...columns].join(' | ')} |`)
@@ -349,6 +375,7 @@ function table(
       ratio,
       formatMean(t.cpuMs / t.ops),
       (t.commands / t.ops).toFixed(2),
+      formatMean(t.redisCpuMs / t.ops),
       String(t.wrong),
       ...cells(t),
     ]
@@ -595,8 +622,8 @@ async function main(): Promise<void> {
     const gc = (globalThis as { gc?: unknown }).gc === undefined ? '' : ', GC between contenders'
     console.log(
       `Shared tier on a private redis-server (loopback), Node ${process.version}: ` +
-        `${ROUNDS} rounds of ${ROUND_MS} ms per contender (stampede ${ROUND_MS * 2} ms) after a ` +
-        `warm-up round, ttl ${TTL_MS / 1_000} s, L1 of ${L1_SIZE.toLocaleString('en-US')} entries${gc}`,
+        `${ROUNDS} rounds of ${ROUND_MS} ms per contender (stampede ${ROUND_MS * 2} ms) after ` +
+        `${WARMUP_ROUNDS === 1 ? 'a warm-up round' : `${WARMUP_ROUNDS} warm-up rounds`}, ttl ${TTL_MS / 1_000} s, L1 of ${L1_SIZE.toLocaleString('en-US')} entries${gc}`,
     )
     const summaries: Summary[] = []
     for (const [name, scenario] of SCENARIOS) {
