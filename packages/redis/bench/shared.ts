@@ -154,9 +154,22 @@ async function countKeys(admin: Admin, pattern: string): Promise<number> {
   return count
 }
 
-/** Lets one contender's garbage be collected before the next one is timed (with --expose-gc). */
+/** BENCH_FULL_GC=1: a full collection between contenders, as before (see {@link collect}). */
+const FULL_GC = process.env.BENCH_FULL_GC === '1'
+
+/**
+ * Lets one contender's garbage be collected before the next one is timed (with --expose-gc): a
+ * young-generation collection, which takes what its round left (the short-lived objects of its
+ * operations); what reached the old generation is collected when V8 decides, in whoever's round
+ * (GC included). Not a full one: a forced full collection between rounds, when no operation is
+ * in flight, lets V8 drop the optimized code that embeds objects only the finished round held
+ * (`--trace-deopt`: "weak objects"), and every round then paid for compiling it again: in the
+ * stampede, 30-66 of our functions and 100-360 ms of compiler time per 500 ms round, which
+ * charged the contender with the most code on its path for the benchmark's own collections.
+ */
 function collect(): void {
-  ;(globalThis as { gc?: () => void }).gc?.()
+  const gc = (globalThis as { gc?: (options?: { type: 'major' | 'minor' }) => void }).gc
+  gc?.(FULL_GC ? undefined : { type: 'minor' })
 }
 
 /** One timed run of a contender: `run` is timed; `after` (closing a reader, say) is not. */
@@ -619,7 +632,10 @@ async function main(): Promise<void> {
   try {
     await admin.connect()
     const setup: Setup = { host: '127.0.0.1', port: server.port, ttlMs: TTL_MS, l1Size: L1_SIZE }
-    const gc = (globalThis as { gc?: unknown }).gc === undefined ? '' : ', GC between contenders'
+    const gc =
+      (globalThis as { gc?: unknown }).gc === undefined
+        ? ''
+        : `, a ${FULL_GC ? 'full' : 'young-generation'} GC between contenders`
     console.log(
       `Shared tier on a private redis-server (loopback), Node ${process.version}: ` +
         `${ROUNDS} rounds of ${ROUND_MS} ms per contender (stampede ${ROUND_MS * 2} ms) after ` +
