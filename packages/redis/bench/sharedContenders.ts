@@ -55,7 +55,7 @@ export interface Contender {
    * Whether a key the entries' pattern matches holds something other than an entry, by what
    * it holds (`'tombstone'`, say): such keys are reported by kind, not counted as entries.
    */
-  notEntry?(value: string): string | undefined
+  readonly notEntry?: (value: string) => string | undefined
   /** SCAN patterns of its other keys by kind (locks, markers), to report what is left. */
   others?(prefix: string): Readonly<Record<string, string>>
   /** A new instance, connected, whose keys in Redis start with `prefix`. */

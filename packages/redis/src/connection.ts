@@ -150,7 +150,10 @@ export class Connection {
           router === undefined ? (this.client as RedisClientLike) : router.sender(slot),
         )
       } catch (cause) {
-        sent = Promise.reject(cause)
+        // Thrown before sending (arguments it could not encode, say): a failed call.
+        this.#deadlines.remove(call)
+        call.failed(cause)
+        return
       }
       sent.then(
         (value) => {
