@@ -90,6 +90,21 @@ describe('Connection', () => {
     expect(done).toBe(true)
   })
 
+  it('times a call out after timeoutMs even when the system clock goes back meanwhile', async () => {
+    const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
+    let done = false
+    const outcome = connection.call('Reading', () => new Promise(() => {}), 'k')
+    void outcome.then(() => (done = true))
+    vi.setSystemTime(-3_600_000) // an hour back; the timers' own time goes on
+    await vi.advanceTimersByTimeAsync(199)
+    expect(done).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    await expect(outcome).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'ERR_REDIS_TIMEOUT' },
+    })
+  })
+
   it('counts a command that throws before sending as a failed call', async () => {
     const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
     const cause = new Error('bad arguments')

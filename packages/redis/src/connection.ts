@@ -208,6 +208,7 @@ class InFlight<T> implements Timed {
             ...(key === undefined ? {} : { key }),
             cause,
           })
+    // The breaker opening is the tier going down (a hung or failing server: calls time out).
     if (opened) guard.health.raise('breaker', error)
     guard.health.failed(kindOfCall(what))
     this.resolve({ ok: false, error, skipped: false })
@@ -239,6 +240,8 @@ class Deadlines {
   #oldest: Timed | undefined = undefined
   #newest: Timed | undefined = undefined
   #timer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** The deadline the timer was armed for. */
+  #timerAt = 0
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs
@@ -267,19 +270,23 @@ class Deadlines {
   }
 
   /**
-   * Arms the timer for `at`. Unreferenced: it is left armed once the calls have settled (the
+   * Arms the timer for `at`, never further than `timeoutMs` away (a deadline is at most that far
+   * from its call's sending: a longer wait means the system clock went back, and the call still
+   * times out after `timeoutMs`). Unreferenced: it is left armed once the calls have settled (the
    * next call, mostly sent at once, finds it armed), and must not keep a process alive for up to
    * `timeoutMs` after its last call; a call in flight has its socket, which does.
    */
   #arm(at: number): void {
-    const timer = setTimeout(this.#fire, Math.max(0, at - Date.now()))
+    this.#timerAt = at
+    const timer = setTimeout(this.#fire, Math.min(this.#timeoutMs, Math.max(0, at - Date.now())))
     timer.unref()
     this.#timer = timer
   }
 
   readonly #fire = (): void => {
     this.#timer = undefined
-    const now = Date.now()
+    // The timer's own wait counts even if the system clock went back meanwhile.
+    const now = Math.max(Date.now(), this.#timerAt)
     let call = this.#oldest
     while (call !== undefined && call.deadline <= now) {
       const next = call.next
