@@ -39,7 +39,10 @@ export function alternatingFaults(seconds: number, everyMs = 10_000): Fault[] {
 /**
  * Runs `faults` against `server` from `startedAt` on; resolves once the last has ended. `stopped`
  * is checked before each fault starts: a fault not yet started when the run ends never starts,
- * and one under way is always ended (Redis restarted or resumed).
+ * and one under way is always ended (Redis restarted or resumed). `beforeRestart`, if given, is
+ * awaited after a kill's `forMs` and before the restart (on a cluster: until the killed master's
+ * replica has taken its slots over, so that it comes back as a replica); the restart follows
+ * whether it resolves or rejects, and a rejection is passed on after it.
  */
 export async function runFaults(
   server: RedisServer,
@@ -47,6 +50,7 @@ export async function runFaults(
   startedAt: number,
   outages: Outage[],
   stopped: () => boolean,
+  beforeRestart?: () => Promise<void>,
 ): Promise<void> {
   const sorted = [...faults].sort((a, b) => a.atMs - b.atMs)
   for (const fault of sorted) {
@@ -57,7 +61,12 @@ export async function runFaults(
     if (fault.kind === 'kill') {
       await server.stop('SIGKILL')
       await sleep(fault.forMs)
-      await server.start()
+      try {
+        await beforeRestart?.()
+      } finally {
+        await server.start()
+        outage.endedAt = performance.now()
+      }
     } else {
       server.pause()
       await sleep(fault.forMs)

@@ -70,7 +70,10 @@ export interface SoakOptions {
   readonly server?: RedisServer
   /**
    * A Redis Cluster to run on instead (left running): the stores use `cluster`, and the faults
-   * hit its first master (a kill there is a failover: its replica takes its slots over).
+   * hit its first master (a kill there is a failover: its replica takes its slots over). A
+   * killed master is restarted once every slot is served again (at least `forMs` after the
+   * kill, so it comes back as a replica), or at the end of the run if the failover has not
+   * completed by then (the run then fails).
    */
   readonly cluster?: RedisCluster
   /** The workload's seed. @default 12 */
@@ -236,7 +239,16 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const deadline = startedAt + seconds * 1_000
   let stopped = false
   const outages: Outage[] = []
-  const faultsDone = runFaults(server, faults, startedAt, outages, () => stopped)
+  const faultsDone = runFaults(
+    server,
+    faults,
+    startedAt,
+    outages,
+    () => stopped,
+    cluster === undefined
+      ? undefined
+      : () => cluster.waitUntilHealthy(Math.max(0, deadline - performance.now())),
+  )
   let writeTimer: NodeJS.Timeout | undefined
   const sourceTimers: NodeJS.Timeout[] = []
   // The source's outage, and how long its effects last: the calls served in it, and a throttle
