@@ -78,8 +78,7 @@ export class Connection {
   readonly #guard: NodeGuard
   readonly #timeoutMs: number
   readonly #router: Router | undefined
-  readonly #guardOf: ((node: string) => NodeGuard) | undefined
-  readonly #guards = new Map<string, NodeGuard>()
+  readonly #guardOf: ((node: string, slot: number) => NodeGuard) | undefined
   readonly #deadlines: Deadlines
 
   /**
@@ -87,8 +86,8 @@ export class Connection {
    * @param breaker - counts failures; @param timeoutMs - the bound on each call;
    * @param health - told of each skipped, failed and successful call, and of the breaker
    * opening; @param router - where each call goes (absent: everything to `client`, which is
-   * then a single-server client); @param guardOf - makes a node's breaker and health (on a
-   * cluster: each node has its own).
+   * then a single-server client); @param guardOf - the breaker and health of a node, given a
+   * slot it serves (on a cluster: each node has its own, kept by `NodeGuards`).
    */
   constructor(
     client: ClientLifecycle,
@@ -96,7 +95,7 @@ export class Connection {
     timeoutMs: number,
     health: TierHealth = silentHealth(),
     router?: Router,
-    guardOf?: (node: string) => NodeGuard,
+    guardOf?: (node: string, slot: number) => NodeGuard,
   ) {
     this.client = client
     this.#guard = { breaker, health }
@@ -106,19 +105,11 @@ export class Connection {
     this.#guardOf = guardOf
   }
 
-  /** The guards of the nodes seen so far (on a cluster), by address. */
-  get nodes(): ReadonlyMap<string, NodeGuard> {
-    return this.#guards
-  }
-
   /** The breaker and health of the node serving `slot`. */
   #guardFor(slot: number): NodeGuard {
     const guardOf = this.#guardOf
     if (guardOf === undefined) return this.#guard
-    const node = this.#router!.nodeOf(slot)
-    let guard = this.#guards.get(node)
-    if (guard === undefined) this.#guards.set(node, (guard = guardOf(node)))
-    return guard
+    return guardOf(this.#router!.nodeOf(slot), slot)
   }
 
   /**

@@ -46,6 +46,7 @@ class SharedConsole {
         downMs: this.#downMs,
         outages: this.#outages,
         skipped: this.#skipped,
+        ...(event.movedTo === undefined ? {} : { movedTo: event.movedTo }),
       }),
     )
     this.#prefixes.clear()

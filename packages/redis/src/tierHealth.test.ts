@@ -261,6 +261,73 @@ describe('TierHealth', () => {
   })
 })
 
+describe('TierHealth.retire (a cluster node that is no longer a master)', () => {
+  function nodeTracked() {
+    const lines: string[] = []
+    const events: TierStateEvent[] = []
+    const health = new TierHealth({
+      prefix: 'p:',
+      node: '10.0.0.3:6379',
+      onStateChange: (event) => events.push(event),
+      log: (line) => lines.push(line),
+    })
+    return { health, lines, events }
+  }
+
+  it('ends a reported outage with one line naming the master that serves its slots, then reports nothing', () => {
+    const { health, lines, events } = nodeTracked()
+    health.raise('command', refused)
+    health.notSent('read')
+    health.failed('write')
+    vi.advanceTimersByTime(8_200)
+    health.retire('10.0.0.4:6379')
+    expect(health.down).toBe(false)
+    expect(events).toEqual([
+      {
+        prefix: 'p:',
+        node: '10.0.0.3:6379',
+        state: 'unavailable',
+        cause: refused,
+        outages: 1,
+        skipped: NONE,
+      },
+      {
+        prefix: 'p:',
+        node: '10.0.0.3:6379',
+        state: 'available',
+        downMs: 8_200,
+        outages: 1,
+        skipped: { reads: 1, writes: 1, deletes: 0, locks: 0 },
+        movedTo: '10.0.0.4:6379',
+      },
+    ])
+    expect(lines[1]).toBe(
+      '[@cache/redis] p: (node 10.0.0.3:6379) no longer a master, its slots served by 10.0.0.4:6379, after 8.2 s down; skipped or failed meanwhile: 1 read, 1 write, 0 deletes, 0 lock calls',
+    )
+    // Closed: nothing more, whatever happens to the node.
+    outage(health, 10)
+    health.retire('10.0.0.5:6379')
+    vi.advanceTimersByTime(MAX_REPORT_WINDOW_MS)
+    expect(events).toHaveLength(2)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('prints nothing for a node that was up, or whose outage was not reported yet (rate limit)', () => {
+    const up = nodeTracked()
+    up.health.retire('10.0.0.4:6379')
+    expect(up.events).toEqual([])
+
+    const { health, events } = nodeTracked()
+    outage(health, 10) // reported: down, then up
+    health.raise('command', refused) // within the window: its report waits for the flush
+    expect(events.map((e) => e.state)).toEqual(['unavailable', 'available'])
+    health.retire('10.0.0.4:6379')
+    vi.advanceTimersByTime(MAX_REPORT_WINDOW_MS)
+    expect(events.map((e) => e.state)).toEqual(['unavailable', 'available'])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
 describe('lineOf', () => {
   it('says how many outages a summary covers', () => {
     expect(

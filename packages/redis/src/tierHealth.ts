@@ -44,6 +44,12 @@ export interface TierStateEvent {
   readonly outages: number
   /** Calls that were skipped (not sent) or failed while the tier was unavailable, by kind. */
   readonly skipped: TierCalls
+  /**
+   * On a Redis Cluster, `'available'` only: the node this report is about is no longer a
+   * master (it failed over, and came back as a replica or not at all), and its slots are now
+   * served by this node (`host:port`). The report closes its outage; no call goes to it any more.
+   */
+  readonly movedTo?: string
 }
 
 /** The tier's state now, and counters since the store was created (`store.health`). */
@@ -128,6 +134,9 @@ export function lineOf(event: TierStateEvent): string {
   const down = duration(event.downMs ?? 0)
   const what =
     event.outages > 1 ? `${plural(event.outages, 'outage')}, ${down} down in all` : `${down} down`
+  if (event.movedTo !== undefined) {
+    return `${head} no longer a master, its slots served by ${event.movedTo}, after ${what}; skipped or failed meanwhile: ${calls}`
+  }
   return `${head} Redis available again after ${what}; skipped or failed meanwhile: ${calls}`
 }
 
@@ -216,6 +225,26 @@ export class TierHealth {
     if (this.#troubles !== 0) this.#pending[FIELD[kind]]++
   }
 
+  /**
+   * On a cluster: the node is no longer a master, its slots served by `movedTo`. Ends its
+   * outage, if any, with one `'available'` report naming `movedTo` (only if its outage was
+   * reported), then no more reports: no call goes to the node any more.
+   */
+  retire(movedTo: string): void {
+    if (this.#closed) return
+    stopTimer(this.#timer)
+    this.#timer = undefined
+    if (this.#troubles !== 0) {
+      this.#troubles = 0
+      const now = Date.now()
+      this.#pendingDownMs += now - this.#since
+      this.#since = now
+      this.#cause = undefined
+    }
+    if (this.#reportedDown) this.#reportUp(movedTo)
+    this.close()
+  }
+
   /** No more reports (the store is closed). */
   close(): void {
     this.#closed = true
@@ -274,13 +303,14 @@ export class TierHealth {
     })
   }
 
-  #reportUp(): void {
+  #reportUp(movedTo?: string): void {
     const event: TierStateEvent = {
       ...this.#where(),
       state: 'available',
       downMs: this.#pendingDownMs,
       outages: this.#pendingOutages,
       skipped: this.#pending,
+      ...(movedTo === undefined ? {} : { movedTo }),
     }
     this.#reportedDown = false
     this.#pendingOutages = 0

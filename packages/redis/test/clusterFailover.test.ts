@@ -117,9 +117,39 @@ describe('a master of the cluster killed under the store', () => {
     // for that store (one line each), never one per call. (Other nodes may be reported too: a
     // busy machine makes calls time out while the cluster moves the slots.)
     const victimAddress = `127.0.0.1:${victim.port}`
-    expect(events.filter((e) => e.node === victimAddress && e.state === 'unavailable')).not.toEqual(
-      [],
+    const heir = await cluster.masterOf(valueKey(prefix, l2KeyOf(onVictim[0]!)))
+    expect(heir).not.toBe(victim)
+    const heirAddress = `127.0.0.1:${heir.port}`
+    // Its outage ends, for each store that saw it, once the store's client has read the new
+    // topology: one closing report naming the master that serves its slots now, and the node
+    // leaves the store's health (no call goes to it any more).
+    const sawVictim = [0, 1]
+    await waitFor(
+      () =>
+        sawVictim.every(
+          (index) =>
+            !(stores[index]!.health.nodes ?? []).some(({ node }) => node === victimAddress) &&
+            !stores[index]!.nodeHealth.has(victimAddress),
+        ),
+      10_000,
+      'the dead master gone from every store health',
     )
+    for (const index of sawVictim) {
+      const reports = events.filter((e) => e.store === index && e.node === victimAddress)
+      expect(reports.map((e) => e.state)).toEqual(['unavailable', 'available'])
+      expect(reports[1]).toMatchObject({ movedTo: heirAddress, outages: 1 })
+      expect(reports[1]!.downMs).toBeGreaterThan(0)
+    }
+    expect(events.filter((e) => e.store === 2 && e.node === victimAddress)).toEqual([])
+    // Two lines per store for that outage: one when it began, one when it ended.
+    const victimLines = lines.filter((line) => line.includes(`(node ${victimAddress})`))
+    expect(victimLines).toHaveLength(4)
+    expect(victimLines.filter((line) => line.includes('Redis unavailable'))).toHaveLength(2)
+    const closingLines = victimLines.filter((line) =>
+      line.includes(`no longer a master, its slots served by ${heirAddress}, after `),
+    )
+    expect(closingLines).toHaveLength(2)
+    expect(closingLines[0]).toMatch(/ down; skipped or failed meanwhile: \d+ reads?, /)
     expect(lines).toHaveLength(events.length)
     const last = new Map<string, string>()
     for (const event of events) {

@@ -61,5 +61,12 @@ describe('soak on a Redis Cluster: 4 instances, 100 callers, a writer, a master 
     expect
       .soft(result.linesPerOutage, `console lines per outage: ${result.consoleSample.join(' / ')}`)
       .toBeLessThanOrEqual(2)
+    // Those lines: the killed master's outage began, and ended when its slots had moved.
+    const victimLines = result.consoleSample.filter((line) =>
+      line.includes(`(node 127.0.0.1:${victim.port})`),
+    )
+    expect
+      .soft(victimLines.map((line) => /Redis unavailable|no longer a master/.exec(line)?.[0]))
+      .toEqual(['Redis unavailable', 'no longer a master'])
   }, 90_000)
 })
