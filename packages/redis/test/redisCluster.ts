@@ -43,6 +43,11 @@ export interface RedisCluster {
    * 10 s).
    */
   waitUntilHealthy(ms?: number): Promise<void>
+  /**
+   * Resolves once every slot is served by a running master (one `CLUSTER SLOTS` every
+   * `everyMs`, default 250: light enough to run beside a soak); throws after `ms`.
+   */
+  waitUntilServed(ms: number, everyMs?: number): Promise<void>
   /** Stops every node and removes their working directory. */
   stop(): Promise<void>
 }
@@ -134,6 +139,19 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     throw new Error('no node of the cluster answers CLUSTER SLOTS')
   }
 
+  const served = async (): Promise<boolean> => {
+    try {
+      let count = 0
+      for (const [start, end, [, port]] of await slotRanges()) {
+        if (byPort.get(port)?.running !== true) return false
+        count += end - start + 1
+      }
+      return count === 16_384
+    } catch {
+      return false
+    }
+  }
+
   const healthy = async (): Promise<boolean> => {
     try {
       for (const node of running()) {
@@ -145,12 +163,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           return false
         }
       }
-      let served = 0
-      for (const [start, end, [, port]] of await slotRanges()) {
-        if (byPort.get(port)?.running !== true) return false
-        served += end - start + 1
-      }
-      return served === 16_384
+      return await served()
     } catch {
       return false
     }
@@ -177,6 +190,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       throw new Error(`the cluster was not healthy within ${ms} ms`)
+    },
+    async waitUntilServed(ms, everyMs = 250) {
+      const deadline = Date.now() + ms
+      while (Date.now() < deadline) {
+        if (await served()) return
+        await new Promise((resolve) => setTimeout(resolve, everyMs))
+      }
+      throw new Error(`the cluster's slots were not all served within ${ms} ms`)
     },
     stop: stopAll,
   }

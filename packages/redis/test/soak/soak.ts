@@ -247,7 +247,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     () => stopped,
     cluster === undefined
       ? undefined
-      : () => cluster.waitUntilHealthy(Math.max(0, deadline - performance.now())),
+      : () => cluster.waitUntilServed(Math.max(0, deadline - performance.now())),
   )
   let writeTimer: NodeJS.Timeout | undefined
   const sourceTimers: NodeJS.Timeout[] = []
