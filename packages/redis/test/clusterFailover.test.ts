@@ -1,7 +1,9 @@
 // A master of the cluster killed (SIGKILL) under a store: no caller sees an error, the keys on
 // the other masters are still served from L2 meanwhile, the dead master's keys go through the
 // loader until its replica has taken its slots over, and then everything is served from L2
-// again. Vitest fails the run on an unhandled rejection (node-redis's cluster client can leave
+// again. Then the master serving the invalidation channel's slot is killed: after its failover,
+// deletes and sets on one instance drop the other's L1 again (exact values), and a delete that
+// could not be published meanwhile is covered by the L1 drop of a resubscription. Vitest fails the run on an unhandled rejection (node-redis's cluster client can leave
 // one when it is closed while rediscovering), so this file checks that none escapes too.
 import { AsyncCache, l2KeyOf } from '@cache/decorators'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -163,6 +165,108 @@ describe('a master of the cluster killed under the store', () => {
       last.set(who, event.state)
     }
     await victim.start()
+    await cluster.waitUntilHealthy(20_000)
+    await Promise.all(stores.map((s) => s.close()))
+  }, 90_000)
+})
+
+describe("the master of the invalidation channel's slot killed", () => {
+  it('delivers invalidations again after the failover: a delete or a set on one instance drops the other L1, exact values', async () => {
+    const prefix = 'channel:'
+    const errors: string[][] = [[], []]
+    const lines: string[] = []
+    const stores: RedisStore[] = []
+    const newCache = () => {
+      const reported = errors[stores.length]!
+      const store = redisStore({
+        cluster: { rootNodes: cluster.rootNodes },
+        prefix,
+        timeoutMs: 300,
+        breaker: { failureThreshold: 2, cooldownMs: 200, maxCooldownMs: 1_000 },
+        log: (line) => lines.push(line),
+        onError: (error) => reported.push(String(error)),
+      })
+      stores.push(store)
+      return new AsyncCache<string, string>({ l2: store, ttl: 60_000 })
+    }
+    const a = newCache()
+    const b = newCache()
+    await Promise.all(stores.map((s) => s.connect()))
+    const channelMaster = await cluster.masterOf(stores[0]!.channel)
+    // A key whose value lives on another master: its writes and deletes land throughout, only
+    // the channel's messages are at stake.
+    let key = ''
+    for (let i = 0; key === ''; i++) {
+      const owner = await cluster.masterOf(valueKey(prefix, l2KeyOf(`k${i}`)))
+      if (owner !== channelMaster) key = `k${i}`
+    }
+    let current = 'v1'
+    let loads = 0
+    const load = () => {
+      loads++
+      return current
+    }
+
+    // Before: B's L1 holds the value, and A's delete drops it.
+    expect(await a.get(key, load)).toBe('v1')
+    await a.whenL2Settled()
+    expect(await b.get(key, load)).toBe('v1')
+    expect(loads).toBe(1)
+    current = 'v2'
+    await a.delete(key)
+    await waitFor(() => !b.has(key), 3_000, "B's L1 dropped by A's delete before the failover")
+    expect(await b.get(key, load)).toBe('v2')
+    await b.whenL2Settled()
+    expect(b.has(key)).toBe(true)
+
+    // The channel's master killed: a delete on A while its slot has no master cannot be
+    // published. B's L1 is dropped once its subscription is back (on the master's heir), as
+    // the README promises for messages that may have been missed.
+    await channelMaster.stop('SIGKILL')
+    current = 'v3'
+    await a.delete(key)
+    await cluster.waitUntilServed(30_000)
+    const heir = await cluster.masterOf(stores[0]!.channel)
+    expect(heir).not.toBe(channelMaster)
+    await waitFor(() => !b.has(key), 15_000, "B's L1 dropped after the failover")
+    expect(await b.get(key, load)).toBe('v3')
+    expect(loads).toBe(3)
+    await b.whenL2Settled()
+    expect(b.has(key)).toBe(true)
+
+    // After the failover, messages go through the heir: a set and a delete on A reach B.
+    a.set(key, 'v4')
+    await a.whenL2Settled()
+    await waitFor(() => !b.has(key), 5_000, "B's L1 dropped by A's set after the failover")
+    expect(await b.get(key, load)).toBe('v4')
+    expect(loads).toBe(3)
+    current = 'v5'
+    await a.delete(key)
+    await waitFor(() => !b.has(key), 5_000, "B's L1 dropped by A's delete after the failover")
+    expect(await b.get(key, load)).toBe('v5')
+    await b.whenL2Settled()
+    expect(await a.get(key, load)).toBe('v5')
+    expect(loads).toBe(4)
+
+    // Nothing was lost silently: each store reported its lost subscription (onError; again if
+    // its reconnection failed after another node's connection came back) and the channel
+    // master's outage, begun and ended, in one line each.
+    for (const reported of errors) {
+      expect(reported).toContain('RedisStoreError: Lost the subscriber connection to Redis')
+    }
+    const masterAddress = `127.0.0.1:${channelMaster.port}`
+    expect(
+      lines.filter((line) => line.includes(`(node ${masterAddress}) Redis unavailable`)),
+    ).toHaveLength(2)
+    expect(
+      lines.filter((line) =>
+        line.includes(
+          `(node ${masterAddress}) no longer a master, its slots served by 127.0.0.1:${heir.port}`,
+        ),
+      ),
+    ).toHaveLength(2)
+
+    await channelMaster.start()
     await cluster.waitUntilHealthy(20_000)
     await Promise.all(stores.map((s) => s.close()))
   }, 90_000)
