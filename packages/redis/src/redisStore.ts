@@ -604,15 +604,26 @@ export class RedisStore implements L2Store {
       if (groups.size === 1) {
         records = await this.#readSlot(keys, router.slotOf(keys[0]!))
       } else {
+        // The slots of each node together: one TIME per node, beside its slots' MGETs.
+        const byNode = new Map<string, number[]>()
+        for (const slot of groups.keys()) {
+          const node = router.nodeOf(slot)
+          const slots = byNode.get(node)
+          if (slots === undefined) byNode.set(node, [slot])
+          else slots.push(slot)
+        }
         records = new Array<L2Record | undefined>(keys.length)
         const at = new Map<string, number>()
         keys.forEach((key, i) => at.set(key, i))
         await Promise.all(
-          [...groups].map(async ([slot, group]) => {
-            const found = await this.#readSlot(group, slot)
-            group.forEach((key, i) => {
-              records[at.get(key)!] = found[i]
-            })
+          [...byNode.values()].map(async (slots) => {
+            const lists = slots.map((slot) => groups.get(slot)!)
+            const found =
+              lists.length === 1
+                ? await this.#readSlot(lists[0]!, slots[0]!)
+                : await this.#readNode(lists, slots)
+            let i = 0
+            for (const list of lists) for (const key of list) records[at.get(key)!] = found[i++]
           }),
         )
       }
@@ -654,6 +665,62 @@ export class RedisStore implements L2Store {
     this.#router.clockOf(slot).sample(sent, received, redisNow)
     const elapsed = received - sent
     return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
+  }
+
+  /**
+   * On a cluster, the reads of several slots of one node: one MGET per slot (`lists[i]`: the
+   * keys of `slots[i]`), with one TIME in the same round trip (Redis's clock on that node, against
+   * which the expiry stored in each value gives its time to live). The records, list after list.
+   */
+  async #readNode(
+    lists: readonly (readonly string[])[],
+    slots: readonly number[],
+  ): Promise<(L2Record | undefined)[]> {
+    const sent = Date.now()
+    const router = this.#router
+    const mgets = lists.map((keys) => {
+      const mget = ['MGET']
+      for (const key of keys) mget.push(valueKey(this.prefix, key))
+      return mget
+    })
+    const outcome = await this.#connection.call(
+      'Reading',
+      (client) =>
+        // Sent in the same tick: node-redis writes them at once (one round trip).
+        Promise.all([
+          Promise.all(
+            mgets.map((mget, i) => (i === 0 ? client : router.sender(slots[i]!)).sendCommand(mget)),
+          ),
+          client.sendCommand(['TIME']),
+        ]),
+      undefined,
+      slots[0],
+    )
+    const all = lists.flat()
+    if (!outcome.ok) {
+      if (!outcome.skipped) this.#report(outcome.error)
+      return misses(all)
+    }
+    const [replies, time] = outcome.value
+    let redisNow: number
+    try {
+      for (const values of replies) {
+        if (!Array.isArray(values)) throw new TypeError(`not an MGET reply: ${typeof values}`)
+      }
+      redisNow = timeOf(time)
+    } catch (cause) {
+      this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
+      return misses(all)
+    }
+    const received = Date.now()
+    router.clockOf(slots[0]!).sample(sent, received, redisNow)
+    const elapsed = received - sent
+    const records: (L2Record | undefined)[] = []
+    lists.forEach((keys, i) => {
+      const values = replies[i] as unknown[]
+      keys.forEach((key, j) => records.push(this.#recordOf(values[j], redisNow, elapsed, key)))
+    })
+    return records
   }
 
   /** An entry read from Redis; `undefined` when absent, expired, or unreadable (reported). */

@@ -89,14 +89,19 @@ describe('RedisStore on a Redis Cluster', () => {
     )
   })
 
-  it('reads the keys of one tick with one MGET per hash slot, all sent before any reply', async () => {
+  it('reads the keys of one tick with one MGET per hash slot and one TIME per master, all sent before any reply', async () => {
     const prefix = newPrefix()
     const client = createCluster({ rootNodes: cluster.rootNodes.map(({ url }) => ({ url })) })
     client.on('error', () => {})
     const events: string[] = []
     const mgets: string[][] = []
+    const times: string[] = []
     const send = client.sendCommand.bind(client)
     client.sendCommand = (async (first: string, readonly: boolean, args: string[]) => {
+      // TIME on a given master: a script that calls TIME, routed by a key of one of its slots.
+      if (args[0] === 'EVALSHA' && args.length === 4 && args[3] === first) {
+        times.push(first)
+      }
       if (args[0] === 'MGET') {
         mgets.push(args.slice(1))
         events.push('send')
@@ -117,10 +122,18 @@ describe('RedisStore on a Redis Cluster', () => {
     )
     mgets.length = 0
     events.length = 0
+    times.length = 0
     const records = await s.get(keys)
     expect(records.map((r) => r?.value)).toEqual(keys)
     const slots = new Set(keys.map((key) => slotOf(valueKey(prefix, key))))
     expect(mgets).toHaveLength(slots.size)
+    // One TIME per master the keys are on (each master has its own clock), not one per slot.
+    const masters = new Set(
+      await Promise.all(keys.map((key) => cluster.masterOf(valueKey(prefix, key)))),
+    )
+    expect(masters.size).toBeGreaterThan(1)
+    expect(slots.size).toBeGreaterThan(masters.size)
+    expect(times).toHaveLength(masters.size)
     for (const group of mgets) expect(new Set(group.map(slotOf)).size).toBe(1)
     expect(events).toEqual([...mgets.map(() => 'send'), ...mgets.map(() => 'reply')])
     await s.close()
