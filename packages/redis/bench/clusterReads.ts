@@ -18,13 +18,13 @@ try {
     const counts = new Map<string, number>()
     let counting = false
     const send = client.sendCommand.bind(client)
-    client.sendCommand = ((first: string, readonly: boolean, args: string[]) => {
+    client.sendCommand = (first: string, readonly: boolean, args: string[]) => {
       if (counting) {
-        const name = args[0] === 'EVALSHA' && args.length === 4 ? 'TIME (EVALSHA)' : args[0]!
+        const name = args[0] === 'EVALSHA' && args.length === 4 ? 'TIME (EVALSHA)' : String(args[0])
         counts.set(name, (counts.get(name) ?? 0) + 1)
       }
       return send(first, readonly, args)
-    }) as typeof client.sendCommand
+    }
     const prefix = `m${n}:`
     const store = redisStore({ client, prefix, timeoutMs: 5_000, log: false, maxBatchSize: 10_000 })
     await store.connect()

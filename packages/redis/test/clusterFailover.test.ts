@@ -225,7 +225,7 @@ describe("the master of the invalidation channel's slot killed", () => {
     expect(await b.get(key, load)).toBe('v1')
     expect(loads).toBe(1)
     current = 'v2'
-    await a.delete(key)
+    a.delete(key)
     await waitFor(() => !b.has(key), 3_000, "B's L1 dropped by A's delete before the failover")
     expect(await b.get(key, load)).toBe('v2')
     await b.whenL2Settled()
@@ -239,7 +239,7 @@ describe("the master of the invalidation channel's slot killed", () => {
     // value.)
     await channelMaster.stop('SIGKILL')
     current = 'v3'
-    await a.delete(key)
+    a.delete(key)
     await cluster.waitUntilServed(30_000)
     const heir = await cluster.masterOf(stores[0]!.channel)
     expect(heir).not.toBe(channelMaster)
@@ -270,7 +270,7 @@ describe("the master of the invalidation channel's slot killed", () => {
     expect(b.has(key)).toBe(true)
     const loadsBefore = loads
     current = 'v5'
-    await a.delete(key)
+    a.delete(key)
     await waitFor(() => !b.has(key), 3_000, "B's L1 dropped by A's delete after the failover")
     expect(await b.get(key, load)).toBe('v5')
     await b.whenL2Settled()
@@ -287,13 +287,15 @@ describe("the master of the invalidation channel's slot killed", () => {
     expect(
       lines.filter((line) => line.includes(`(node ${masterAddress}) Redis unavailable`)),
     ).toHaveLength(2)
-    expect(
+    // (Each store's closing line comes once its own client has read the new topology.)
+    const closing = () =>
       lines.filter((line) =>
         line.includes(
           `(node ${masterAddress}) no longer a master, its slots served by 127.0.0.1:${heir.port}`,
         ),
-      ),
-    ).toHaveLength(2)
+      )
+    await waitFor(() => closing().length >= 2, 15_000, "both stores' closing lines")
+    expect(closing()).toHaveLength(2)
 
     await channelMaster.start()
     await cluster.waitUntilHealthy(20_000)
