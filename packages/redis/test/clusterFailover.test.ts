@@ -233,7 +233,8 @@ describe("the master of the invalidation channel's slot killed", () => {
 
     // The channel's master killed: a delete on A while its slot has no master cannot be
     // published. B's L1 is dropped once its subscription is back (on the master's heir), as
-    // the README promises for messages that may have been missed: B serves the value the
+    // the README promises for messages that may have been missed, and by A's replay of the
+    // delete: B serves the value the
     // delete let through, not the one it replaced. (B's L1 may be dropped more than once while
     // its client moves its connections: each drop is a reload or an L2 read, never a stale
     // value.)
@@ -243,6 +244,10 @@ describe("the master of the invalidation channel's slot killed", () => {
     await cluster.waitUntilServed(30_000)
     const heir = await cluster.masterOf(stores[0]!.channel)
     expect(heir).not.toBe(channelMaster)
+    // A's delete could not be published: it was queued, and is replayed once A's store answers
+    // again (its message reaches B through the heir, in order before any later one of A's).
+    expect(a.stats().l2ReplayQueued).toBe(1)
+    await waitFor(() => a.stats().l2Replayed === 1, 15_000, "A's delete replayed")
     await waitFor(
       async () => (await b.get(key, load)) === 'v3',
       15_000,
