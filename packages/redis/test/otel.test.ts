@@ -57,7 +57,10 @@ describe('instrument(cache) with a redisStore', () => {
     const store = redisStore({
       url: env.server.url,
       prefix: 'otel:',
-      timeoutMs: 200,
+      // Generous: a first call that timed out on a loaded machine would make the miss load
+      // without the lock and write with `set`, not `commit`. A killed server drops the
+      // connection at once, so the outage below needs no timeout to be seen.
+      timeoutMs: 2_000,
       breaker: { failureThreshold: 1, cooldownMs: 50, maxCooldownMs: 100 },
     })
     env.stores.push(store)
