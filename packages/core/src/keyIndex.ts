@@ -1,14 +1,24 @@
 // Key → slot, for every policy. Integer keys (int32, the common numeric id) live in an
-// open-addressing table over two typed arrays, sized for the cache's slot capacity and rebuilt
-// only when that capacity doubles (see `reserve`): a lookup is a multiply and one or two array reads, several times faster than a `Map`,
-// and the table takes 16 to 32 bytes per slot of capacity, less than a `Map` holding as many.
+// open-addressing table over two typed arrays, rebuilt only when the keys it holds double or fall
+// to a sixteenth of its positions (see Sizing in `stringTable.ts`): a lookup is a multiply and one
+// or two array reads, several times faster than a `Map`, and the table takes 16 to 32 bytes per
+// key, less than a `Map` holding as many.
 // Short strings go to a table of the same kind (`StringTable`), which, unlike a `Map`, allocates
 // nothing as keys come and go. Every other key (long strings, floats, NaN, objects, ...) goes to a
 // `Map`. Keys compare as in a `Map` (SameValueZero): -0 is the integer 0.
 import { hashKey } from './hashKey.js'
-import { SHORT_STRING, StringTable } from './stringTable.js'
+import {
+  growAt,
+  SHORT_STRING,
+  shrinkBelow,
+  shrunkBits,
+  StringTable,
+  tableBits,
+} from './stringTable.js'
 
 const EMPTY = 0
+// 31 bits at most, so that the shift stays within 1 to 31.
+const MAX_INT_BITS = 31
 
 /** A key → slot index: typed tables for int32 keys and short strings, a `Map` for the rest. */
 export class KeyIndex<K> {
@@ -19,40 +29,42 @@ export class KeyIndex<K> {
   // Its size, kept here so that `size` (read by every `set` of a new key) is two loads and a call.
   #stringCount = 0
   #stringsInMap = false
-  #capacity: number
+  readonly #capacity: number
   // Created by the first integer key: a cache of strings never pays for them. Per position, the
   // key and slot + 1 (EMPTY = free); at most half the positions are used.
   #intKeys: Int32Array | undefined
   #intSlots: Int32Array | undefined
   #mask = 0
   #shift = 0
+  #bits = 0
+  readonly #startBits: number
   #intCount = 0
+  // Sizing thresholds of the integer table (see `stringTable.ts`); no table grows at 0 keys.
+  #growAt = 0
+  #shrinkBelow = 0
+  /** How many positions every rebuild of the integer table has read and written, for tests. */
+  intRebuildWork = 0
   // Positions come from `(key ^ seed) × 2^32/φ`: consecutive keys spread out, and a random seed
   // per index means keys cannot be chosen in advance to collide.
   readonly #seed = (Math.random() * 0x100000000) | 0
 
-  /** @param capacity - the most keys held at once. */
+  /**
+   * @param capacity - how many keys the tables start sized for; they grow as keys arrive and
+   * shrink back as they leave, never below that size.
+   */
   constructor(capacity: number) {
     this.#capacity = capacity
+    this.#startBits = tableBits(capacity, MAX_INT_BITS)
   }
 
-  /**
-   * Makes room for `capacity` keys: the cache's slot arrays grew. An existing integer table is
-   * rebuilt at the new size (at most half full again); a lookup never checks for room.
-   */
-  reserve(capacity: number): void {
-    if (capacity <= this.#capacity) return
-    this.#capacity = capacity
-    if (this.#strings !== undefined && !this.#strings.reserve(capacity)) this.#moveStringsToMap()
-    const keys = this.#intKeys
-    const slots = this.#intSlots
-    if (keys === undefined || slots === undefined) return
-    if (this.#mask + 1 >= Math.min(2 ** 31, capacity * 2)) return
-    this.#createTable()
-    this.#intCount = 0
-    for (let at = 0; at < slots.length; at++) {
-      if (slots[at] !== EMPTY) this.#setInt(keys[at]!, slots[at]! - 1)
-    }
+  /** The string table, if short strings have come; for tests. */
+  get stringTable(): StringTable | undefined {
+    return this.#strings
+  }
+
+  /** How many positions the integer table has (0 before the first integer key); for tests. */
+  get intPositions(): number {
+    return this.#intKeys === undefined ? 0 : this.#mask + 1
   }
 
   /** How many keys are held. */
@@ -93,10 +105,11 @@ export class KeyIndex<K> {
       : this.#deleteOther(key)
   }
 
-  /** Removes every key. */
+  /** Removes every key; the tables go back to the size they started with. */
   clear(): void {
     this.#map.clear()
-    this.#intSlots?.fill(EMPTY)
+    if (this.#bits === this.#startBits) this.#intSlots?.fill(EMPTY)
+    else if (this.#intKeys !== undefined) this.#createTable(this.#startBits)
     this.#intCount = 0
     this.#strings?.clear()
     this.#stringCount = 0
@@ -171,7 +184,10 @@ export class KeyIndex<K> {
   }
 
   #setInt(key: number, slot: number): void {
-    const keys = this.#intKeys ?? this.#createTable()
+    // A first key finds `#growAt` 0 and creates the table; a table half full doubles.
+    if (this.#intCount >= this.#growAt)
+      this.#rebuildInts(this.#bits === 0 ? this.#startBits : this.#bits + 1)
+    const keys = this.#intKeys!
     const slots = this.#intSlots!
     const mask = this.#mask
     let at = this.#home(key)
@@ -204,7 +220,9 @@ export class KeyIndex<K> {
       }
     }
     slots[hole] = EMPTY
-    this.#intCount--
+    if (--this.#intCount < this.#shrinkBelow) {
+      this.#rebuildInts(shrunkBits(this.#bits, this.#startBits))
+    }
     return true
   }
 
@@ -212,13 +230,28 @@ export class KeyIndex<K> {
     return Math.imul(key ^ this.#seed, 0x9e3779b1) >>> this.#shift
   }
 
-  #createTable(): Int32Array {
-    // At least half empty; 31 bits at most, so that the shift stays within 1 to 31.
-    const bits = Math.min(31, Math.max(4, Math.ceil(Math.log2(this.#capacity * 2))))
+  // Rebuilds the integer table at 2^bits positions (creates it, the first time).
+  #rebuildInts(bits: number): void {
+    if (bits > MAX_INT_BITS) return
+    const keys = this.#intKeys
+    const slots = this.#intSlots
+    this.#createTable(bits)
+    if (keys === undefined || slots === undefined) return
+    this.intRebuildWork += slots.length + this.#mask + 1
+    for (let at = 0; at < slots.length; at++) {
+      if (slots[at] !== EMPTY) this.#setInt(keys[at]!, slots[at]! - 1)
+    }
+  }
+
+  // An empty integer table of 2^bits positions.
+  #createTable(bits: number): void {
     this.#intKeys = new Int32Array(2 ** bits)
     this.#intSlots = new Int32Array(2 ** bits)
     this.#mask = 2 ** bits - 1
     this.#shift = 32 - bits
-    return this.#intKeys
+    this.#bits = bits
+    this.#intCount = 0
+    this.#growAt = bits === MAX_INT_BITS ? Infinity : growAt(bits)
+    this.#shrinkBelow = shrinkBelow(bits, this.#startBits)
   }
 }

@@ -31,13 +31,13 @@ export function setInitialCapacity(capacity: number): number {
   return previous
 }
 
-/** A copy of `array` with room for `capacity` elements, the new ones 0. */
+/** A copy of `array` with room for `capacity` elements, the new ones 0 (or cut to `capacity`). */
 export function grown<A extends Int32Array | Uint8Array | Float64Array>(
   array: A,
   capacity: number,
 ): A {
   const copy = new (array.constructor as new (length: number) => A)(capacity)
-  copy.set(array)
+  copy.set(array.length <= capacity ? array : array.subarray(0, capacity))
   return copy
 }
 
@@ -72,6 +72,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
   protected readonly slotCount: number
   /** How many slots the arrays hold now; {@link takeSlot} doubles it when a new slot is needed. */
   protected capacity: number
+  // What they started with, and go back to on `clear()`.
+  readonly #startCapacity: number
   protected keyList: (K | undefined)[]
   protected valList: (V | undefined)[]
 
@@ -106,7 +108,7 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     const options = validateOptions(cacheOptions)
     this.maxSize = options.maxSize
     this.slotCount = options.maxSize + phantomSlots
-    this.capacity = Math.min(this.slotCount, initialCapacity)
+    this.capacity = this.#startCapacity = Math.min(this.slotCount, initialCapacity)
     this.keyIndex = new KeyIndex(this.capacity)
     this.maxWeight = options.maxWeight ?? Infinity
     this.#defaultTtl = options.ttl ?? Infinity
@@ -140,7 +142,8 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
 
   /**
    * Grows the policy's per-slot arrays to `capacity` slots (see {@link grown}); the base class has
-   * grown its own. Called before the first slot past the old capacity is used.
+   * grown its own. Called before the first slot past the old capacity is used, and by `clear()`
+   * with the start capacity (smaller: the arrays are cut, and `reset()` follows).
    */
   protected abstract resize(capacity: number): void
 
@@ -274,8 +277,19 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
     }
     this.keyIndex.clear()
     this.phantoms = 0
-    this.keyList.fill(undefined)
-    this.valList.fill(undefined)
+    if (this.capacity === this.#startCapacity) {
+      this.keyList.fill(undefined)
+      this.valList.fill(undefined)
+    } else {
+      // Back to the size a new cache has: a cache that once held many entries keeps nothing of
+      // them. The policy's arrays are cut down to match; `reset()` makes their contents moot.
+      this.capacity = this.#startCapacity
+      this.keyList = new Array<K | undefined>(this.capacity).fill(undefined)
+      this.valList = new Array<V | undefined>(this.capacity).fill(undefined)
+      if (this.#weights !== undefined) this.#weights = new Float64Array(this.capacity)
+      this.#free = undefined
+      this.resize(this.capacity)
+    }
     this.#freeTop = 0
     this.#fill = 0
     this.#totalWeight = 0
@@ -535,7 +549,6 @@ export abstract class SlotCache<K, V> implements EvictionCache<K, V> {
       expires.set(this.expires)
       this.expires = expires
     }
-    this.keyIndex.reserve(capacity)
     this.resize(capacity)
     this.capacity = capacity
   }

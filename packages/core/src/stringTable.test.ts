@@ -67,14 +67,19 @@ describe('StringTable', () => {
     }
   })
 
-  it('keeps every key when reserve() rebuilds it larger', () => {
+  it('keeps every key as it doubles and shrinks, and goes back to its start size on clear()', () => {
     const table = new StringTable(4, 7)
-    for (let i = 0; i < 4; i++) table.set(`k${i}`, i)
-    expect(table.reserve(2)).toBe(true)
-    expect(table.reserve(1000)).toBe(true)
-    for (let i = 4; i < 1000; i++) table.set(`k${i}`, i)
-    expect(table.size).toBe(1000)
+    for (let i = 0; i < 1000; i++) expect(table.set(`k${i}`, i)).toBe(true)
+    expect([table.size, table.positions]).toEqual([1000, 2048])
     for (let i = 0; i < 1000; i++) expect(table.get(`k${i}`)).toBe(i)
+    for (let i = 0; i < 990; i++) expect(table.delete(`k${i}`)).toBe(true)
+    expect([table.size, table.positions]).toEqual([10, 128])
+    for (let i = 0; i < 1000; i++) expect(table.get(`k${i}`)).toBe(i < 990 ? undefined : i)
+    for (let i = 0; i < 1000; i++) table.set(`k${i}`, i)
+    table.clear()
+    expect([table.size, table.positions, table.get('k999')]).toEqual([0, 16, undefined])
+    table.set('k1', 1)
+    expect([table.size, table.get('k1')]).toEqual([1, 1])
   })
 
   it('refuses a key whose probe run is too long, and changes nothing', () => {
@@ -133,8 +138,9 @@ describe('KeyIndex with string keys', () => {
       true,
       undefined,
     ])
-    index.reserve(4096)
-    expect([index.size, index.get(strings[127]!)]).toEqual([128, 127])
+    index.clear()
+    index.set('again', 1)
+    expect([index.size, index.get('again'), index.stringTable]).toEqual([1, 1, undefined])
   })
 
   it('serves a cache whose keys collide on purpose, with every policy', () => {

@@ -3,10 +3,11 @@
 // key takes a fresh entry of its table, deletions leave holes, and once full the table is copied
 // into a newly allocated one: in a cache whose keys come and go (every evicting `set` deletes one
 // key and adds another) that is 37-40 bytes of fresh large-object memory per new key, plus the
-// copy. This table is allocated once per doubling of the cache's slots and never otherwise: a new
-// key writes a hash, a slot and a key reference into free positions, a deletion shifts the rest of
-// its probe run back (no holes). The price is hashing the string in JavaScript on every lookup,
-// which is why only short strings come here (see SHORT_STRING).
+// copy. This table is rebuilt only when the number of keys it holds doubles or falls to a sixteenth
+// of its positions (see `Sizing`), never otherwise: a new key writes a hash, a slot and a key
+// reference into free positions, a deletion shifts the rest of its probe run back (no holes). The
+// price is hashing the string in JavaScript on every lookup, which is why only short strings come
+// here (see SHORT_STRING).
 import { hashString } from './hashKey.js'
 
 /**
@@ -22,15 +23,62 @@ const MAX_PROBE = 48
 
 const EMPTY = 0
 
+// Sizing, shared with the integer table of `KeyIndex`. A table of 2^bits positions holds at most
+// half as many keys (`growAt`: a new key that finds it that full first doubles it) and, above the
+// size it started with, at least a sixteenth (`shrinkBelow`: a deletion that leaves fewer keys
+// rebuilds it at a quarter of its positions, never below the start size). Whatever the order of
+// sets and deletes, rebuilding costs O(1) per operation, amortised:
+// - a rebuild to 2^b positions (b above the start size) leaves about 2^b / 4 keys: a doubling
+//   happens at 2^(b-1) / 2 keys, and a shrink from 2^(b+2) positions at 2^(b+2) / 16 - 1 keys,
+//   since deletions remove one key at a time;
+// - the next rebuild needs 2^b / 2 keys (a doubling) or fewer than 2^b / 16 (a shrink): at least
+//   2^b / 4 sets or 3 × 2^b / 16 deletes after this one. At the start size the table never shrinks
+//   and holds below a quarter of its maximum, or nothing, when it is made.
+// - a rebuild reads the old positions and writes the new ones: at most 2^b + 2^(b+1) for a
+//   doubling and 2^b + 2^(b-2) for a shrink, so at most 16 position visits per operation paid.
+// Alternating a set and a delete at either threshold therefore never rebuilds twice in a row: just
+// after a doubling the table is a quarter full, just after a shrink too. `clear()` goes back to the
+// start size at once.
+
+/** How many keys a table of 2^`bits` positions holds before the next new key doubles it. */
+export function growAt(bits: number): number {
+  return 2 ** (bits - 1)
+}
+
+/** Below how many keys a table of 2^`bits` positions shrinks; 0 (never) at its start size. */
+export function shrinkBelow(bits: number, startBits: number): number {
+  return bits > startBits ? 2 ** (bits - 4) : 0
+}
+
+/** The size (in bits) a table of 2^`bits` positions shrinks to: a quarter, or its start size. */
+export function shrunkBits(bits: number, startBits: number): number {
+  return Math.max(startBits, bits - 2)
+}
+
+/**
+ * The size (in bits) of a table for `capacity` keys: at least half empty, 16 positions at least,
+ * `maxBits` at most.
+ */
+export function tableBits(capacity: number, maxBits: number): number {
+  return Math.min(maxBits, Math.max(4, Math.ceil(Math.log2(capacity * 2))))
+}
+
+// 30 bits at most: the cells array has two words per position.
+const MAX_BITS = 30
+
 /** Short string → slot; see the file comment. Keys compare as strings do (by content). */
 export class StringTable {
   // Per position, side by side so that a probe reads one cache line: the key's full hash and its
   // slot + 1 (EMPTY = free). At most half the positions are used.
-  #cells: Int32Array
-  #keys: (string | undefined)[]
-  #mask: number
-  #shift: number
+  #cells = new Int32Array(0)
+  #keys: (string | undefined)[] = []
+  #mask = 0
+  #shift = 0
+  #bits = 0
+  readonly #startBits: number
   #count = 0
+  #growAt = 0
+  #shrinkBelow = 0
   // Positions come from `(hash ^ seed) × 2^32/φ`, so that keys cannot be chosen to share a home
   // position without knowing the seed.
   readonly #seed: number
@@ -38,20 +86,27 @@ export class StringTable {
   // reuses its hash.
   #lastKey: string | undefined
   #lastHash = 0
+  /** How many positions every rebuild so far has read and written, for tests of its cost. */
+  rebuildWork = 0
 
-  /** @param capacity - the most keys held at once; @param seed - mixed into every position. */
+  /**
+   * @param capacity - how many keys the table starts sized for (it grows and shrinks with its
+   * keys, never below that); @param seed - mixed into every position.
+   */
   constructor(capacity: number, seed: number) {
     this.#seed = seed
-    const bits = tableBits(capacity)
-    this.#cells = new Int32Array(2 << bits)
-    this.#keys = new Array<string | undefined>(1 << bits).fill(undefined)
-    this.#mask = (1 << bits) - 1
-    this.#shift = 32 - bits
+    this.#startBits = tableBits(capacity, MAX_BITS)
+    this.#allocate(this.#startBits)
   }
 
   /** How many keys are held. */
   get size(): number {
     return this.#count
+  }
+
+  /** How many positions the table has now. */
+  get positions(): number {
+    return this.#mask + 1
   }
 
   /** The hash of `key` (the same as `hashKey`'s), reusing the last missed lookup's if it was this key. */
@@ -78,9 +133,10 @@ export class StringTable {
 
   /**
    * Maps `key` to `slot`, held or not; `false` (and nothing changes) if a new key's probe run is
-   * longer than flooding allows.
+   * longer than flooding allows, here or in the doubled table it needed.
    */
   set(key: string, slot: number): boolean {
+    if (this.#count >= this.#growAt && !this.#rebuild(this.#bits + 1)) return false
     return this.#put(key, this.hashOf(key), slot)
   }
 
@@ -102,7 +158,7 @@ export class StringTable {
     return true
   }
 
-  /** Removes `key`; whether it was held. */
+  /** Removes `key`; whether it was held. A table left sparse shrinks (see Sizing). */
   delete(key: string): boolean {
     let at = this.#find(key, this.hashOf(key))
     if (at === -1) return false
@@ -124,14 +180,25 @@ export class StringTable {
     }
     cells[2 * hole + 1] = EMPTY
     keys[hole] = undefined
-    this.#count--
+    if (
+      --this.#count < this.#shrinkBelow &&
+      !this.#rebuild(shrunkBits(this.#bits, this.#startBits))
+    ) {
+      // Keys chosen to collide would have too long a probe run in the smaller table: it stays as
+      // it is (and stops trying) until it grows again or is cleared.
+      this.#shrinkBelow = 0
+    }
     return true
   }
 
-  /** Removes every key. */
+  /** Removes every key; the table goes back to its start size. */
   clear(): void {
-    this.#cells.fill(EMPTY)
-    this.#keys.fill(undefined)
+    if (this.#bits === this.#startBits) {
+      this.#cells.fill(EMPTY)
+      this.#keys.fill(undefined)
+    } else {
+      this.#allocate(this.#startBits)
+    }
     this.#count = 0
     this.#lastKey = undefined
   }
@@ -145,40 +212,40 @@ export class StringTable {
     }
   }
 
-  /**
-   * Makes room for `capacity` keys (the cache's slot arrays grew), rebuilding the table at the new
-   * size from the stored hashes; `false` if a key's probe run there would be longer than flooding
-   * allows, in which case the table is left as it was, for the caller to move its keys elsewhere.
-   */
-  reserve(capacity: number): boolean {
-    const bits = tableBits(capacity)
-    if (bits <= 32 - this.#shift) return true
-    const [cells, keys, mask, shift, count] = [
-      this.#cells,
-      this.#keys,
-      this.#mask,
-      this.#shift,
-      this.#count,
-    ]
-    this.#cells = new Int32Array(2 << bits)
-    this.#keys = new Array<string | undefined>(1 << bits).fill(undefined)
-    this.#mask = (1 << bits) - 1
-    this.#shift = 32 - bits
-    this.#count = 0
+  // Rebuilds the table at 2^bits positions from the stored hashes; `false` if a key's probe run
+  // there would be longer than flooding allows, in which case the table is left as it was.
+  #rebuild(bits: number): boolean {
+    if (bits > MAX_BITS) return true
+    const [cells, keys, bitsBefore, count] = [this.#cells, this.#keys, this.#bits, this.#count]
+    this.#allocate(bits)
+    this.rebuildWork += keys.length + this.#keys.length
     for (let at = 0; at < keys.length; at++) {
       const slot = cells[2 * at + 1]!
       if (slot !== EMPTY && !this.#put(keys[at]!, cells[2 * at]!, slot - 1)) {
-        ;[this.#cells, this.#keys, this.#mask, this.#shift, this.#count] = [
-          cells,
-          keys,
-          mask,
-          shift,
-          count,
-        ]
+        this.#cells = cells
+        this.#keys = keys
+        this.#size(bitsBefore)
+        this.#count = count
         return false
       }
     }
     return true
+  }
+
+  // Empty arrays of 2^bits positions.
+  #allocate(bits: number): void {
+    this.#cells = new Int32Array(2 << bits)
+    this.#keys = new Array<string | undefined>(1 << bits).fill(undefined)
+    this.#count = 0
+    this.#size(bits)
+  }
+
+  #size(bits: number): void {
+    this.#bits = bits
+    this.#mask = (1 << bits) - 1
+    this.#shift = 32 - bits
+    this.#growAt = bits === MAX_BITS ? Infinity : growAt(bits)
+    this.#shrinkBelow = shrinkBelow(bits, this.#startBits)
   }
 
   // The position of `key`, or -1.
@@ -194,9 +261,4 @@ export class StringTable {
   #home(hash: number): number {
     return Math.imul(hash ^ this.#seed, 0x9e3779b1) >>> this.#shift
   }
-}
-
-// At least half empty; 30 bits at most (the cells array has two words per position).
-function tableBits(capacity: number): number {
-  return Math.min(30, Math.max(4, Math.ceil(Math.log2(capacity * 2))))
 }

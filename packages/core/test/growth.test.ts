@@ -23,6 +23,7 @@ import {
   S3FIFOModel,
   SieveModel,
   TinyLFUModel,
+  cleared,
   type Model,
   type Operation,
 } from './referenceModels.js'
@@ -91,7 +92,11 @@ describe('caches that start with one slot and grow', () => {
     setInitialCapacity(previous)
   })
 
-  const operation: fc.Arbitrary<Operation> = fc.oneof(
+  // 'drain' deletes all but two entries and 'clear' empties the cache: the key index shrinks back,
+  // and `clear()` takes the slot arrays back to their start capacity.
+  type Step = Operation | { op: 'drain' | 'clear' }
+  const operation: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('drain' as const, 'clear') }) },
     { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key: fc.nat(47) }) },
     {
       weight: 5,
@@ -128,12 +133,23 @@ describe('caches that start with one slot and grow', () => {
         (maxSize, ops) => {
           const evicted: [number, number, string][] = []
           const cache = create({ maxSize, onEvict: (k, v, r) => evicted.push([k, v, r]) })
-          const model = createModel(maxSize)
+          let model = createModel(maxSize)
+          let logged = 0
           for (const op of ops) {
-            expect(apply(cache, op)).toEqual(apply(model, op))
+            if (op.op === 'clear') {
+              expect(evicted.slice(logged)).toEqual(model.evicted)
+              cache.clear()
+              expect(capacityOf(cache)).toBe(1)
+              logged = evicted.length
+              model = cleared(model, createModel(maxSize))
+            } else if (op.op === 'drain') {
+              for (const k of model.keys().slice(2)) expect(cache.delete(k)).toBe(model.delete(k))
+            } else {
+              expect(apply(cache, op)).toEqual(apply(model, op))
+            }
             expect([...cache.keys()]).toEqual(model.keys())
           }
-          expect(evicted).toEqual(model.evicted)
+          expect(evicted.slice(logged)).toEqual(model.evicted)
           expect(capacityOf(cache)).toBeLessThanOrEqual(2 * maxSize)
         },
       ),

@@ -391,3 +391,16 @@ export function referenceOptimal(
   })
   return { hits, evictions }
 }
+
+// A model of a cache after clear(): a fresh one, with what clear() keeps on purpose (W-TinyLFU's
+// random numbers and its hill climber's window size and step) carried over from the old one.
+export function cleared<M extends object>(old: M, fresh: M): M {
+  const kept = ['random', 'maxWindow', 'maxProtected', 'step', 'previousHitRate']
+  for (const field of kept) {
+    if (field in old)
+      (fresh as unknown as Record<string, unknown>)[field] = (
+        old as unknown as Record<string, unknown>
+      )[field]
+  }
+  return fresh
+}

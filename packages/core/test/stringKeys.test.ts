@@ -1,8 +1,9 @@
 // Every policy with keys of every kind, against its reference model run with the same keys: the
 // key index keeps short strings in a table of its own, integers in another and the rest in a
 // `Map`, and none of that may show through the public API (get / peek / has, keys() and entries()
-// order, size, evictions), across growth of the cache's slots, clear() and the move of every
-// string to the `Map` when keys are chosen to collide.
+// order, size, evictions), across growth of the cache's slots and of the index's tables, their
+// shrinking when most keys are deleted, clear() and the move of every string to the `Map` when
+// keys are chosen to collide.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -26,6 +27,7 @@ import {
   S3FIFOModel,
   SieveModel,
   TinyLFUModel,
+  cleared,
   type Model,
 } from './referenceModels.js'
 
@@ -51,13 +53,16 @@ const key: fc.Arbitrary<Key> = fc.oneof(
 type Op =
   | { op: 'get' | 'peek' | 'has' | 'delete'; key: Key }
   | { op: 'set'; key: Key; value: number }
-  | { op: 'clear' | 'flood' }
+  | { op: 'clear' | 'flood' | 'fill' | 'drain' }
 const operation: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), key, value: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('peek' as const, 'has'), key }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('clear' as const, 'flood') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constantFrom('clear' as const, 'flood', 'fill', 'drain') }),
+  },
 )
 
 function apply(target: KeyModel | EvictionCache<Key, number>, op: Op): unknown {
@@ -67,6 +72,8 @@ function apply(target: KeyModel | EvictionCache<Key, number>, op: Op): unknown {
       return undefined
     case 'clear':
     case 'flood':
+    case 'fill':
+    case 'drain':
       return undefined
     default:
       return target[op.op](op.key)
@@ -85,19 +92,6 @@ const pairs: [
   ['S3FIFOCache', (o) => new S3FIFOCache(o), (n) => new S3FIFOModel(n)],
   ['TinyLFUCache', (o) => new TinyLFUCache(o), (n) => new TinyLFUModel(n)],
 ]
-
-// A model of a cache after clear(): a fresh one, with what clear() keeps on purpose (W-TinyLFU's
-// random numbers and its hill climber's window size and step) carried over from the old one.
-function cleared(old: KeyModel, fresh: KeyModel): KeyModel {
-  const kept = ['random', 'maxWindow', 'maxProtected', 'step', 'previousHitRate']
-  for (const field of kept) {
-    if (field in old)
-      (fresh as unknown as Record<string, unknown>)[field] = (
-        old as unknown as Record<string, unknown>
-      )[field]
-  }
-  return fresh
-}
 
 describe('string keys of every kind, in caches that start with one slot and grow', () => {
   let previous = 0
@@ -119,6 +113,7 @@ describe('string keys of every kind, in caches that start with one slot and grow
           const cache = create({ maxSize, onEvict: (k, v, r) => evicted.push([k, v, r]) })
           let model = createModel(maxSize) as unknown as KeyModel
           let logged = 0
+          let filled = 0
           const check = (): void => {
             const keys = cache.keys()
             expect([...keys]).toEqual(model.keys())
@@ -137,6 +132,19 @@ describe('string keys of every kind, in caches that start with one slot and grow
                 cache.set(k, i)
                 model.set(k, i)
               })
+            } else if (op.op === 'fill') {
+              // As many new short strings and integers as the cache holds: the key index's
+              // tables grow past their start size (16 positions).
+              for (let i = 0; i < maxSize; i++, filled++) {
+                const k = i % 2 === 0 ? `fill:${filled}` : 100 + filled
+                cache.set(k, i % 4)
+                model.set(k, i % 4)
+              }
+            } else if (op.op === 'drain') {
+              // Deletes all but two entries: the tables shrink back.
+              for (const k of model.keys().slice(2)) {
+                expect(cache.delete(k)).toBe(model.delete(k))
+              }
             } else {
               expect(apply(cache, op)).toEqual(apply(model, op))
             }
