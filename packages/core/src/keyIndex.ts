@@ -39,7 +39,8 @@ export class KeyIndex<K> {
   #bits = 0
   readonly #startBits: number
   #intCount = 0
-  // Sizing thresholds of the integer table (see `stringTable.ts`); no table grows at 0 keys.
+  // Sizing thresholds of the integer table (see `stringTable.ts`). `#growAt` is 0 until the table
+  // exists, so that the first integer key creates it.
   #growAt = 0
   #shrinkBelow = 0
   /** How many positions every rebuild of the integer table has read and written, for tests. */

@@ -23,22 +23,24 @@ const MAX_PROBE = 48
 
 const EMPTY = 0
 
-// Sizing, shared with the integer table of `KeyIndex`. A table of 2^bits positions holds at most
-// half as many keys (`growAt`: a new key that finds it that full first doubles it) and, above the
-// size it started with, at least a sixteenth (`shrinkBelow`: a deletion that leaves fewer keys
-// rebuilds it at a quarter of its positions, never below the start size). Whatever the order of
-// sets and deletes, rebuilding costs O(1) per operation, amortised:
-// - a rebuild to 2^b positions (b above the start size) leaves about 2^b / 4 keys: a doubling
-//   happens at 2^(b-1) / 2 keys, and a shrink from 2^(b+2) positions at 2^(b+2) / 16 - 1 keys,
-//   since deletions remove one key at a time;
-// - the next rebuild needs 2^b / 2 keys (a doubling) or fewer than 2^b / 16 (a shrink): at least
-//   2^b / 4 sets or 3 × 2^b / 16 deletes after this one. At the start size the table never shrinks
-//   and holds below a quarter of its maximum, or nothing, when it is made.
-// - a rebuild reads the old positions and writes the new ones: at most 2^b + 2^(b+1) for a
-//   doubling and 2^b + 2^(b-2) for a shrink, so at most 16 position visits per operation paid.
-// Alternating a set and a delete at either threshold therefore never rebuilds twice in a row: just
-// after a doubling the table is a quarter full, just after a shrink too. `clear()` goes back to the
-// start size at once.
+// Sizing, shared with the integer table of `KeyIndex`. A table of 2^b positions holds at most
+// half as many keys (`growAt`: a set that finds it that full first doubles it) and, above the size
+// it started with, at least a sixteenth (`shrinkBelow`: a delete that leaves fewer keys rebuilds
+// it at a quarter of its positions, never below the start size). Rebuilding costs O(1) per set or
+// delete, amortised, whatever their order. Charge each rebuild to the operations since the one
+// that made the table it replaces (of 2^b positions):
+// - that table was made about a quarter full: a doubling into 2^b positions happens at 2^(b-1) / 2
+//   = 2^b / 4 keys, a shrink into 2^b from 2^(b+2) at 2^(b+2) / 16 - 1 = 2^b / 4 - 1 keys (deletes
+//   remove one key at a time, so the count meets the threshold exactly); made at the start size,
+//   or by a shrink held at the start size, it held fewer (none, or below 2^b / 8).
+// - so doubling it (at 2^b / 2 keys) took at least 2^b / 4 sets, and shrinking it (below 2^b / 16)
+//   at least 3 × 2^b / 16 deletes;
+// - a rebuild visits the old positions and the new ones: 2^b + 2^(b+1) for a doubling, 12 per set
+//   charged; 2^b + 2^(b-2) for a shrink, under 7 per delete charged.
+// Each operation is charged once (to the next rebuild), so rebuilds visit at most 12 positions per
+// set or delete overall. In particular a set and a delete alternating at either threshold rebuild
+// once, not every call: after a doubling or a shrink the table is a quarter full. `clear()` goes
+// back to the start size at once.
 
 /** How many keys a table of 2^`bits` positions holds before the next new key doubles it. */
 export function growAt(bits: number): number {

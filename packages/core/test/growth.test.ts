@@ -94,7 +94,7 @@ describe('caches that start with one slot and grow', () => {
 
   // 'drain' deletes all but two entries and 'clear' empties the cache: the key index shrinks back,
   // and `clear()` takes the slot arrays back to their start capacity.
-  type Step = Operation | { op: 'drain' | 'clear' }
+  type Step = Operation | { op: 'drain' } | { op: 'clear' }
   const operation: fc.Arbitrary<Step> = fc.oneof(
     { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('drain' as const, 'clear') }) },
     { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key: fc.nat(47) }) },
