@@ -98,9 +98,10 @@ export class LoadPipeline<K> {
   /**
    * The sync driver, for a cached sync function: calls `call` (retrying at once), keeps and
    * returns its result, or throws. A thenable result is returned as it is, unsettled: the caller
-   * hands it to an async load.
+   * hands it to an async load. `servedStale` (the load's span, while tracing) is told of a
+   * failure that fail-safe answered with a stale value.
    */
-  runSync(key: K, call: () => unknown): unknown {
+  runSync(key: K, call: () => unknown, servedStale?: (error: unknown) => void): unknown {
     const engine = this.#engine
     const started = engine.now()
     for (let n = 1; ; n++) {
@@ -115,6 +116,7 @@ export class LoadPipeline<K> {
           const durationMs = engine.now() - started
           engine.tally.loadFailed(durationMs)
           engine.tally.loadFailedEvent(key, outcome.error, durationMs, n)
+          servedStale?.(outcome.error)
           return stale.value
         }
         void this.#failed(undefined, key, outcome.error, started, n, true)

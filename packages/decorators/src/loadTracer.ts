@@ -13,7 +13,8 @@ export interface LoadTracer<K> {
   /**
    * Runs the miss of a cached sync function (`run`: its calls, retries included) with the load's
    * span active; a thenable result (the function returned a promise: its async load, started
-   * inside `run`, is this load) ends the span when it settles.
+   * inside `run`, is this load) ends the span when it settles. `run` calls `servedStale` when
+   * the load failed and fail-safe answered with a stale value (which `run` returns).
    */
-  loadSync(key: K, run: () => unknown): unknown
+  loadSync(key: K, run: (servedStale: (error: unknown) => void) => unknown): unknown
 }

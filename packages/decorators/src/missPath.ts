@@ -167,11 +167,16 @@ export class MissPath<K> {
     tally.loadStarted()
     const tracer = tally.tracer
     if (tracer === undefined) return this.#loadSync(key, call, tags)
-    return tracer.loadSync(key, () => this.#loadSync(key, call, tags))
+    return tracer.loadSync(key, (servedStale) => this.#loadSync(key, call, tags, servedStale))
   }
 
-  #loadSync(key: K, call: () => unknown, tags: TagSource | undefined): unknown {
-    const result = this.#engine.pipeline.runSync(key, call)
+  #loadSync(
+    key: K,
+    call: () => unknown,
+    tags: TagSource | undefined,
+    servedStale?: (error: unknown) => void,
+  ): unknown {
+    const result = this.#engine.pipeline.runSync(key, call, servedStale)
     if (!isThenable(result)) return result
     // A function not declared async returned a promise: hand it to an async load, which
     // shares it, applies the timeout and retries, and never keeps a rejection.

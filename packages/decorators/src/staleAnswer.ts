@@ -80,6 +80,14 @@ export class StaleAnswer {
     return settled.promise
   }
 
+  /**
+   * Whether the load's callers were answered with a value (the load's, or a stale one after it
+   * failed), rather than with its error.
+   */
+  get answered(): boolean {
+    return this.#final?.[0] === true
+  }
+
   /** Whether the load's outcome is known (a value, a stale value served, or the error). */
   get done(): boolean {
     return this.#final !== undefined

@@ -3,7 +3,12 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { DataPointType, type MeterProvider } from '@opentelemetry/sdk-metrics'
-import type { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
+import type {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ReadableSpan,
+  TimedEvent,
+} from '@opentelemetry/sdk-trace-base'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { histogram, otelSdk, points, tree, type OtelSdk } from '../../test/otelSdk.js'
@@ -45,6 +50,15 @@ function dbLoader(ms: number, outcome: { value: string } | { error: Error }) {
     if ('error' in outcome) throw outcome.error
     return outcome.value
   }
+}
+
+/** A span event as `{ type, message }` when it is a recorded exception (with a stack trace). */
+function exceptionOf(event: TimedEvent): unknown {
+  const attributes = event.attributes ?? {}
+  if (event.name !== 'exception' || typeof attributes['exception.stacktrace'] !== 'string') {
+    return event
+  }
+  return { type: attributes['exception.type'], message: attributes['exception.message'] }
 }
 
 /**
@@ -199,12 +213,24 @@ describe('instrument(cache): spans', () => {
     }
     const loads = spans.filter((s) => s.name === 'cache.load')
     expect(loads.map((s) => s.attributes)).toEqual([
-      { 'cache.name': 'users' },
-      { 'cache.name': 'users', 'error.type': 'TypeError' },
-      { 'cache.name': 'users' },
-      { 'cache.name': 'users' },
+      { 'cache.name': 'users', 'cache.load.result': 'ok' },
+      { 'cache.name': 'users', 'cache.load.result': 'error', 'error.type': 'TypeError' },
+      { 'cache.name': 'users', 'cache.load.result': 'ok' },
+      { 'cache.name': 'users', 'cache.load.result': 'ok' },
     ])
-    expect(loads.map((s) => s.status.code)).toEqual([0, 2, 0, 0])
+    expect(loads.map((s) => s.status)).toEqual([
+      { code: SpanStatusCode.UNSET },
+      { code: SpanStatusCode.ERROR, message: 'db down' },
+      { code: SpanStatusCode.UNSET },
+      { code: SpanStatusCode.UNSET },
+    ])
+    // The failed load's exception is recorded, as the only event of any load span.
+    expect(loads.map((s) => s.events.map(exceptionOf))).toEqual([
+      [],
+      [{ type: 'TypeError', message: 'db down' }],
+      [],
+      [],
+    ])
     // Nothing of a key or a value is recorded.
     const recorded = JSON.stringify(loads.map((s) => [s.attributes, s.events, s.name]))
     expect(recorded).not.toMatch(/"[abcdABCD]"/)
@@ -263,9 +289,13 @@ describe('instrument(cached sync function): spans', () => {
     expect(spans[0]!.parentSpanContext?.spanId).toBe(spans[1]!.spanContext().spanId)
     expect(spans[2]!.parentSpanContext?.spanId).toBe(spans[3]!.spanContext().spanId)
     const loads = spans.filter((s) => s.name === 'cache.load')
-    expect(loads.map((s) => [s.attributes, s.status.code])).toEqual([
-      [{ 'cache.name': 'parse' }, SpanStatusCode.UNSET],
-      [{ 'cache.name': 'parse', 'error.type': 'SyntaxError' }, SpanStatusCode.ERROR],
+    expect(loads.map((s) => [s.attributes, s.status, s.events.map(exceptionOf)])).toEqual([
+      [{ 'cache.name': 'parse', 'cache.load.result': 'ok' }, { code: SpanStatusCode.UNSET }, []],
+      [
+        { 'cache.name': 'parse', 'cache.load.result': 'error', 'error.type': 'SyntaxError' },
+        { code: SpanStatusCode.ERROR, message: 'cannot parse bad' },
+        [{ type: 'SyntaxError', message: 'cannot parse bad' }],
+      ],
     ])
     stop()
   })
@@ -327,6 +357,94 @@ describe('instrument(cached sync function): spans', () => {
       'attempt <- request',
       'request <- (root)',
     ])
+    stop()
+  })
+})
+
+describe('instrument(cache): a failed load answered by fail-safe', () => {
+  const failSafe = { maxStale: 60_000, throttle: 2_000 }
+
+  /** What every such span shows: the load failed (its error recorded), callers got a stale value. */
+  const failedStale = (message: string) => ({
+    name: 'cache.load',
+    attributes: { 'cache.name': 'users', 'cache.load.result': 'stale', 'error.type': 'Error' },
+    status: { code: SpanStatusCode.ERROR, message },
+    events: [{ type: 'Error', message }],
+  })
+  const shown = (span: ReadableSpan) => ({
+    name: span.name,
+    attributes: span.attributes,
+    status: span.status,
+    events: span.events.map(exceptionOf),
+  })
+
+  it('ends an async load’s span with ERROR, the exception and cache.load.result=stale', async () => {
+    const cache = new AsyncCache<string, string>({ name: 'users', ttl: 1_000, failSafe })
+    const stop = instrument(cache, { meterProvider: false, tracerProvider })
+    expect(await cache.get('a', () => 'A')).toBe('A')
+    vi.advanceTimersByTime(1_000)
+    const request = tracerProvider.getTracer('app').startSpan('request')
+    const got = context.with(trace.setSpan(context.active(), request), () =>
+      cache.get('a', dbLoader(10, { error: new Error('db down') })),
+    )
+    await vi.advanceTimersByTimeAsync(10)
+    expect(await got).toBe('A')
+    request.end()
+    const spans = spanExporter.getFinishedSpans()
+    expect(tree(spans)).toEqual([
+      'cache.load <- (root)',
+      'db <- cache.load',
+      'cache.load <- request',
+      'request <- (root)',
+    ])
+    expect(shown(spans[0]!)).toEqual({
+      name: 'cache.load',
+      attributes: { 'cache.name': 'users', 'cache.load.result': 'ok' },
+      status: { code: SpanStatusCode.UNSET },
+      events: [],
+    })
+    expect(shown(spans[2]!)).toEqual(failedStale('db down'))
+    expect(cache.stats().failSafeActivations).toBe(1)
+    stop()
+  })
+
+  it('ends a sync load’s span the same way', () => {
+    let down = false
+    let calls = 0
+    const load = (id: string): string => {
+      calls++
+      tracerProvider.getTracer('db').startSpan('db').end()
+      if (down) throw new Error(`db down (${id.length})`)
+      return id.toUpperCase()
+    }
+    const users = cached(load, { name: 'users', ttl: 1_000, failSafe })
+    const stop = instrument(users, { meterProvider: false, tracerProvider })
+    expect(users('a')).toBe('A')
+    vi.advanceTimersByTime(1_000)
+    down = true
+    const request = tracerProvider.getTracer('app').startSpan('request')
+    context.with(trace.setSpan(context.active(), request), () => {
+      expect(users('a')).toBe('A') // the stale value, fresh again for `throttle`
+      expect(users('a')).toBe('A') // a hit: no span
+    })
+    request.end()
+    expect(calls).toBe(2)
+    const spans = spanExporter.getFinishedSpans()
+    expect(tree(spans)).toEqual([
+      'db <- cache.load',
+      'cache.load <- (root)',
+      'db <- cache.load',
+      'cache.load <- request',
+      'request <- (root)',
+    ])
+    expect(shown(spans[1]!)).toEqual({
+      name: 'cache.load',
+      attributes: { 'cache.name': 'users', 'cache.load.result': 'ok' },
+      status: { code: SpanStatusCode.UNSET },
+      events: [],
+    })
+    expect(shown(spans[3]!)).toEqual(failedStale('db down (1)'))
+    expect(users.cache.stats().failSafeActivations).toBe(1)
     stop()
   })
 })

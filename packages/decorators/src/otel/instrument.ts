@@ -82,9 +82,10 @@ const instrumented = new WeakSet<object>()
  *   call to the store) and, for a store with `health`, the gauge `cache.l2.available`;
  * - a `cache.load` span per load (a sync function's too), a child of the caller's active span,
  *   with the loader run inside it (a database call's span is its child); attributes
- *   `cache.name`, and `error.type` with status ERROR when the load failed; with an `l2`, a
- *   `cache.l2.<operation>` span per call to the store. Neither keys nor values are ever
- *   recorded, nor their L2 keys.
+ *   `cache.name` and `cache.load.result` (`ok`, `error`, or `stale`: failed, and answered with
+ *   a stale value by fail-safe); a failed load has `error.type`, status ERROR and its exception
+ *   recorded; with an `l2`, a `cache.l2.<operation>` span per call to the store. Neither keys
+ *   nor values are ever recorded, nor their L2 keys (an error's message is recorded as thrown).
  *
  * Every metric point carries `cache.name`. One instrumentation per cache at a time.
  *
@@ -231,10 +232,29 @@ function metered(engine: CacheEngine, meter: Meter, name: string): () => void {
 
 // --- spans --------------------------------------------------------------------------------------
 
-/** Ends a load's span with the error that failed it. */
-function endFailed(span: Span, error: unknown): void {
+/** The attribute of every `cache.load` span that tells how the load ended. */
+const LOAD_RESULT = 'cache.load.result'
+
+/** Ends a load's span that succeeded. */
+function endLoaded(span: Span): void {
+  span.setAttribute(LOAD_RESULT, 'ok')
+  span.end()
+}
+
+/**
+ * Ends a load's span with the error that failed it: status ERROR, `error.type`, the exception
+ * recorded; `stale`: fail-safe answered its callers with a stale value instead.
+ */
+function endFailed(span: Span, error: unknown, stale: boolean): void {
+  span.setAttribute(LOAD_RESULT, stale ? 'stale' : 'error')
   span.setAttribute('error.type', errorType(error))
-  span.setStatus({ code: SpanStatusCode.ERROR })
+  if (error instanceof Error) {
+    span.recordException(error)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+  } else {
+    if (typeof error === 'string') span.recordException(error)
+    span.setStatus({ code: SpanStatusCode.ERROR })
+  }
   span.end()
 }
 
@@ -246,10 +266,11 @@ function tracing(engine: CacheEngine, tracer: Tracer, name: string): () => void 
       const span = tracer.startSpan('cache.load', options, parent)
       flight.promise.then(
         () => {
-          span.end()
+          endLoaded(span)
         },
         (error: unknown) => {
-          endFailed(span, error)
+          // The error is the load's even when fail-safe answered its callers with a stale value.
+          endFailed(span, error, flight.answer?.answered === true)
         },
       )
       return context.with(trace.setSpan(parent, span), load)
@@ -261,22 +282,31 @@ function tracing(engine: CacheEngine, tracer: Tracer, name: string): () => void 
       const parent = context.active()
       const span = tracer.startSpan('cache.load', options, parent)
       let result: unknown
+      // Set when the function failed and fail-safe answered with a stale value.
+      let failed: { error: unknown } | undefined
+      const servedStale = (error: unknown): void => {
+        failed = { error }
+      }
       try {
-        result = context.with(trace.setSpan(parent, span), run)
+        result = context.with(trace.setSpan(parent, span), run, undefined, servedStale)
       } catch (error) {
-        endFailed(span, error)
+        endFailed(span, error, false)
         throw error
       }
+      if (failed !== undefined) {
+        endFailed(span, failed.error, true)
+        return result
+      }
       if (!isThenable(result)) {
-        span.end()
+        endLoaded(span)
         return result
       }
       result.then(
         () => {
-          span.end()
+          endLoaded(span)
         },
         (error: unknown) => {
-          endFailed(span, error)
+          endFailed(span, error, false)
         },
       )
       return result

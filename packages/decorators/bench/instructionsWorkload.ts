@@ -1,0 +1,109 @@
+// One configuration of the telemetry instruction count (bench/instructions.ts runs it under
+// callgrind, bundled): `node hits.js <path> <variant> <hits>` warms a hit path up, then runs
+// `<hits>` more hits, awaited one by one over the bench's skewed trace of 1000 cached keys. The
+// driver runs it twice per configuration (no hits, then many) and divides the difference by the
+// hits: what one hit costs, GC included, with the process's start and warm-up cancelled out.
+// Metrics are collected every COLLECT_EVERY hits (counted, not timed: under callgrind the clock
+// runs about 50 times slower, and a timed reader would collect 50 times as often per hit).
+import diagnostics from 'node:diagnostics_channel'
+
+import { ExportResultCode } from '@opentelemetry/core'
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics'
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base'
+
+import { AsyncCache, cached, DIAGNOSTICS_CHANNELS } from '../src/index.js'
+import type { CacheDiagnosticsMessage } from '../src/index.js'
+import { instrument, type Instrumentable } from '../src/otel/index.js'
+import { COLLECT_EVERY, PATHS, VARIANTS, WARM_UP_HITS } from './instructionsConfig.js'
+
+type Path = (typeof PATHS)[number]
+type Variant = (typeof VARIANTS)[number]
+
+const OPS = 1000
+const KEYS = 1000
+// The bench's skewed trace (bench/index.ts).
+const trace = Array.from({ length: OPS }, (_, i) =>
+  Math.floor((KEYS * ((i * 7919) % OPS) ** 2) / OPS ** 2),
+)
+
+const dropMetrics: PushMetricExporter = {
+  export: (_metrics, done) => {
+    done({ code: ExportResultCode.SUCCESS })
+  },
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+}
+const dropSpans: SpanExporter = {
+  export: (_spans, done) => {
+    done({ code: ExportResultCode.SUCCESS })
+  },
+  shutdown: () => Promise.resolve(),
+}
+
+let sink: unknown = undefined
+function noop(): void {}
+function readKey(message: unknown): void {
+  const { cache, event } = message as CacheDiagnosticsMessage<number>
+  if (event.type === 'hit') sink = cache.length + (event.key as number)
+}
+
+async function main(): Promise<void> {
+  const [path, variant, hitsArg] = process.argv.slice(2) as [Path, Variant, string]
+  if (!PATHS.includes(path) || !VARIANTS.includes(variant) || !(Number(hitsArg) >= 0)) {
+    throw new Error(`usage: hits.js <${PATHS.join('|')}> <${VARIANTS.join('|')}> <hits>`)
+  }
+  const hits = Number(hitsArg)
+  // eslint-disable-next-line @typescript-eslint/require-await
+  const doubleAsync = async (n: number): Promise<number> => n * 2
+  let call: (key: number) => Promise<number>
+  let target: Instrumentable<number, number>
+  if (path === 'AsyncCache#get') {
+    const cache = new AsyncCache<number, number>({ name: 'bench', maxSize: 10_000 })
+    for (let k = 0; k < KEYS; k++) cache.set(k, k * 2)
+    call = (key) => cache.get(key) as Promise<number>
+    target = cache
+  } else {
+    const fn = cached(doubleAsync, { name: 'bench', maxSize: 10_000 })
+    for (let k = 0; k < KEYS; k++) await fn(k)
+    call = fn
+    target = fn
+  }
+  let reader: PeriodicExportingMetricReader | undefined
+  if (variant === 'metrics' || variant === 'metrics+traces') {
+    // A period no run reaches: collections are made by the loop below.
+    reader = new PeriodicExportingMetricReader({
+      exporter: dropMetrics,
+      exportIntervalMillis: 2 ** 30,
+    })
+    instrument(target, {
+      meterProvider: new MeterProvider({ readers: [reader] }),
+      tracerProvider:
+        variant === 'metrics'
+          ? false
+          : new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropSpans)] }),
+    })
+  } else if (variant === 'hit subscriber (no-op)') {
+    diagnostics.subscribe(DIAGNOSTICS_CHANNELS.hit, noop)
+  } else if (variant === 'hit subscriber (reads event.key)') {
+    diagnostics.subscribe(DIAGNOSTICS_CHANNELS.hit, readKey)
+  }
+  const total = WARM_UP_HITS + hits
+  for (let done = 0; done < total;) {
+    for (let i = 0; i < trace.length; i++) await call(trace[i]!)
+    done += trace.length
+    if (reader !== undefined && done % COLLECT_EVERY === 0) await reader.forceFlush()
+  }
+  if (sink === 'never') console.log(sink)
+  // The periodic reader's and the span processor's timers would keep the process alive.
+  process.exit(0)
+}
+
+await main()
