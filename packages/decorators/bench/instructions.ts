@@ -19,10 +19,12 @@ const PARALLEL = Number(process.env.INSTRUCTION_JOBS ?? 2)
 const NODE_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1']
 /** `BENCH_VARIANTS=off,metrics` measures a subset (`off` is always measured). */
 const only = process.env.BENCH_VARIANTS?.split(',')
+/** `BENCH_PATHS='cached(async fn)'` measures one hit path. */
+const paths = process.env.BENCH_PATHS?.split(',') ?? PATHS
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 // Under node_modules, so that the bundle resolves @opentelemetry/* from the package's own.
-const outDir = `${packageDir}node_modules/.cache/instructions`
+const outDir = `${packageDir}node_modules/.cache/instructions-${process.pid}`
 
 /** Instructions of one run of the workload (callgrind's total). */
 function instructions(path: string, variant: string, hits: number): Promise<number> {
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     },
     silent: true,
   })
-  const configs = PATHS.flatMap((path) =>
+  const configs = PATHS.filter((p) => paths.includes(p)).flatMap((path) =>
     VARIANTS.filter((v) => v === 'off' || only === undefined || only.includes(v)).map(
       (variant) => ({ path, variant }),
     ),
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
       () => instructions(path, variant, HITS),
     ]),
   )
+  rmSync(outDir, { recursive: true, force: true })
   console.log(
     `Instructions per hit (callgrind; Node ${process.version} ${NODE_FLAGS.join(' ')}; ` +
       `${HITS.toLocaleString('en')} hits after ${WARM_UP_HITS.toLocaleString('en')} of warm-up, ` +
