@@ -52,7 +52,7 @@ let sink: unknown = undefined
 function noop(): void {}
 function readKey(message: unknown): void {
   const { cache, event } = message as CacheDiagnosticsMessage<number>
-  if (event.type === 'hit') sink = cache.length + (event.key as number)
+  if (event.type === 'hit') sink = cache.length + event.key
 }
 
 async function main(): Promise<void> {
