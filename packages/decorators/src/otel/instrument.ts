@@ -83,9 +83,8 @@ const instrumented = new WeakSet<object>()
  * - a `cache.load` span per load (a sync function's too), a child of the caller's active span,
  *   with the loader run inside it (a database call's span is its child); attributes
  *   `cache.name` and `cache.load.result` (`ok`, `error`, or `stale`: failed, and answered with
- *   a stale value by fail-safe); a failed load has `error.type`, status ERROR and its exception
- *   recorded; with an `l2`, a `cache.l2.<operation>` span per call to the store. Neither keys
- *   nor values are ever recorded, nor their L2 keys (an error's message is recorded as thrown).
+ *   a stale value by fail-safe); a failed load has `error.type` and status ERROR; with an `l2`, a `cache.l2.<operation>` span per call to the store. Neither keys
+ *   nor values are ever recorded, nor their L2 keys, nor an error's message (it may name a key).
  *
  * Every metric point carries `cache.name`. One instrumentation per cache at a time.
  *
@@ -242,19 +241,15 @@ function endLoaded(span: Span): void {
 }
 
 /**
- * Ends a load's span with the error that failed it: status ERROR, `error.type`, the exception
- * recorded; `stale`: fail-safe answered its callers with a stale value instead.
+ * Ends a load's span with the error that failed it: status ERROR and `error.type`; `stale`:
+ * fail-safe answered its callers with a stale value instead. Neither the error's message nor its
+ * stack is recorded: a message may name the key (this package's own timeout error does), and keys
+ * are never recorded.
  */
 function endFailed(span: Span, error: unknown, stale: boolean): void {
   span.setAttribute(LOAD_RESULT, stale ? 'stale' : 'error')
   span.setAttribute('error.type', errorType(error))
-  if (error instanceof Error) {
-    span.recordException(error)
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
-  } else {
-    if (typeof error === 'string') span.recordException(error)
-    span.setStatus({ code: SpanStatusCode.ERROR })
-  }
+  span.setStatus({ code: SpanStatusCode.ERROR })
   span.end()
 }
 
