@@ -10,9 +10,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-import { build } from 'tsup'
-
 import { COLLECT_EVERY, PATHS, VARIANTS, WARM_UP_HITS } from './instructionsConfig.js'
+import { buildWorkload } from './workloadBundle.js'
 
 const HITS = Number(process.env.INSTRUCTION_HITS ?? 400_000)
 const PARALLEL = Number(process.env.INSTRUCTION_JOBS ?? 2)
@@ -73,21 +72,7 @@ async function main(): Promise<void> {
   }
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
-  await build({
-    config: false,
-    entry: { hits: `${packageDir}bench/instructionsWorkload.ts` },
-    outDir,
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    // Our packages from source, as the bench runs them; the SDK as installed.
-    noExternal: [/^@cache\//],
-    external: [/^@opentelemetry\//],
-    esbuildOptions: (options) => {
-      options.conditions = ['@cache/source']
-    },
-    silent: true,
-  })
+  await buildWorkload(outDir)
   const configs = PATHS.filter((p) => paths.includes(p)).flatMap((path) =>
     VARIANTS.filter((v) => v === 'off' || only === undefined || only.includes(v)).map(
       (variant) => ({ path, variant }),

@@ -5,6 +5,7 @@
 // hits: what one hit costs, GC included, with the process's start and warm-up cancelled out.
 // Metrics are collected every COLLECT_EVERY hits (counted, not timed: under callgrind the clock
 // runs about 50 times slower, and a timed reader would collect 50 times as often per hit).
+// bench/telemetryProcesses.ts runs it without callgrind and reads the measured hits' time.
 import diagnostics from 'node:diagnostics_channel'
 
 import { ExportResultCode } from '@opentelemetry/core'
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     throw new Error(`usage: hits.js <${PATHS.join('|')}> <${VARIANTS.join('|')}> <hits>`)
   }
   const hits = Number(hitsArg)
+  const collectMs =
+    process.env.COLLECT_MS === undefined ? undefined : Number(process.env.COLLECT_MS)
   // eslint-disable-next-line @typescript-eslint/require-await
   const doubleAsync = async (n: number): Promise<number> => n * 2
   let call: (key: number) => Promise<number>
@@ -78,10 +81,11 @@ async function main(): Promise<void> {
   }
   let reader: PeriodicExportingMetricReader | undefined
   if (variant === 'metrics' || variant === 'metrics+traces') {
-    // A period no run reaches: collections are made by the loop below.
+    // A period no run reaches: collections are made by the loop below; or, with COLLECT_MS
+    // (bench/telemetryProcesses.ts, timed), the reader's own period, as a service has it.
     reader = new PeriodicExportingMetricReader({
       exporter: dropMetrics,
-      exportIntervalMillis: 2 ** 30,
+      exportIntervalMillis: collectMs ?? 2 ** 30,
     })
     instrument(target, {
       meterProvider: new MeterProvider({ readers: [reader] }),
@@ -96,10 +100,18 @@ async function main(): Promise<void> {
     diagnostics.subscribe(DIAGNOSTICS_CHANNELS.hit, readKey)
   }
   const total = WARM_UP_HITS + hits
+  let started = 0n
   for (let done = 0; done < total;) {
+    if (done === WARM_UP_HITS) started = process.hrtime.bigint()
     for (let i = 0; i < trace.length; i++) await call(trace[i]!)
     done += trace.length
-    if (reader !== undefined && done % COLLECT_EVERY === 0) await reader.forceFlush()
+    if (reader !== undefined && collectMs === undefined && done % COLLECT_EVERY === 0) {
+      await reader.forceFlush()
+    }
+  }
+  // TIME_HITS=1 (bench/telemetryProcesses.ts): the measured hits' wall time, GC included.
+  if (process.env.TIME_HITS === '1') {
+    process.stdout.write(`${process.hrtime.bigint() - started}\n`)
   }
   if (sink === 'never') console.log(sink)
   // The periodic reader's and the span processor's timers would keep the process alive.
