@@ -8,21 +8,13 @@
 // bench/telemetryProcesses.ts runs it without callgrind and reads the measured hits' time.
 import diagnostics from 'node:diagnostics_channel'
 
-import { ExportResultCode } from '@opentelemetry/core'
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics'
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base'
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 import { AsyncCache, cached, DIAGNOSTICS_CHANNELS } from '../src/index.js'
 import type { CacheDiagnosticsMessage } from '../src/index.js'
 import { instrument, type Instrumentable } from '../src/otel/index.js'
+import { dropMetrics, dropSpans } from './dropExporters.js'
 import { COLLECT_EVERY, PATHS, VARIANTS, WARM_UP_HITS } from './instructionsConfig.js'
 
 type Path = (typeof PATHS)[number]
@@ -34,20 +26,6 @@ const KEYS = 1000
 const trace = Array.from({ length: OPS }, (_, i) =>
   Math.floor((KEYS * ((i * 7919) % OPS) ** 2) / OPS ** 2),
 )
-
-const dropMetrics: PushMetricExporter = {
-  export: (_metrics, done) => {
-    done({ code: ExportResultCode.SUCCESS })
-  },
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-}
-const dropSpans: SpanExporter = {
-  export: (_spans, done) => {
-    done({ code: ExportResultCode.SUCCESS })
-  },
-  shutdown: () => Promise.resolve(),
-}
 
 let sink: unknown = undefined
 function noop(): void {}

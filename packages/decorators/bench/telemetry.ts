@@ -7,36 +7,13 @@
 // Then the cost of a span per sync load (a miss of a cached sync function), tracing off and on.
 import diagnostics from 'node:diagnostics_channel'
 
-import { ExportResultCode } from '@opentelemetry/core'
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics'
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base'
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 import { AsyncCache, cached, DIAGNOSTICS_CHANNELS } from '../src/index.js'
 import { instrument, type Instrumentable } from '../src/otel/index.js'
+import { dropMetrics, dropSpans } from './dropExporters.js'
 import { compile, race, report, type Contender } from './race.js'
-
-/** Exporters that drop everything: the SDK's own work is what is timed. */
-const dropMetrics: PushMetricExporter = {
-  export: (_metrics, done) => {
-    done({ code: ExportResultCode.SUCCESS })
-  },
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-}
-const dropSpans: SpanExporter = {
-  export: (_spans, done) => {
-    done({ code: ExportResultCode.SUCCESS })
-  },
-  shutdown: () => Promise.resolve(),
-}
 
 function providers(): { meterProvider: MeterProvider; tracerProvider: BasicTracerProvider } {
   const reader = new PeriodicExportingMetricReader({
