@@ -118,6 +118,8 @@ export class ClusterRouter implements Router {
   readonly #prefix: string
   /** Each slot's sender, made on first use. */
   readonly #senders: (CommandSender | undefined)[] = new Array<CommandSender | undefined>(SLOTS)
+  /** Each slot's clear marker key, made on first use. */
+  readonly #clearedKeys: (string | undefined)[] = new Array<string | undefined>(SLOTS)
   /** Each node's clock, by address. */
   readonly #clocks = new Map<string, ServerClock>()
 
@@ -135,7 +137,8 @@ export class ClusterRouter implements Router {
   }
 
   clearedKey(slot: number): string {
-    return clearedKey(this.#prefix, slot)
+    // Made once per slot: every write and commit names its slot's marker.
+    return (this.#clearedKeys[slot] ??= clearedKey(this.#prefix, slot))
   }
 
   nodeOf(slot: number): string {

@@ -172,7 +172,6 @@ export class RedisStore implements L2Store {
     })
     this.#writing = {
       serializer: config.serializer,
-      clock: this.#clock,
       timeoutMs: config.timeoutMs,
       tombstoneMs: config.tombstoneMs,
     }
@@ -602,7 +601,7 @@ export class RedisStore implements L2Store {
     } else {
       const groups = bySlot(router, keys, (key) => router.slotOf(key))
       if (groups.size === 1) {
-        records = await this.#readSlot(keys, router.slotOf(keys[0]!))
+        records = await this.#readSlot(keys, groups.keys().next().value!)
       } else {
         // The slots of each node together: one TIME per node, beside its slots' MGETs.
         const byNode = new Map<string, number[]>()

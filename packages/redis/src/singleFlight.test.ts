@@ -39,7 +39,6 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
       read,
       report: () => {},
       serializer: jsonSerializer,
-      clock,
       timeoutMs: 500,
       tombstoneMs: 60_000,
     },

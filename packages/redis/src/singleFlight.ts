@@ -216,7 +216,7 @@ export class SingleFlight {
     const router = this.#context.router
     if (!router.cluster) return send(items, 0)
     const groups = bySlot(router, items, (item) => router.slotOf(item.key))
-    if (groups.size === 1) return send(items, router.slotOf(items[0]!.key))
+    if (groups.size === 1) return send(items, groups.keys().next().value!)
     const calls: Promise<unknown>[] = []
     for (const [slot, group] of groups) calls.push(send(group, slot))
     return Promise.all(calls)

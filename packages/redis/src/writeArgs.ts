@@ -14,7 +14,6 @@ import type { ServerClock } from './serverClock.js'
 /** What the arguments of a write depend on besides the write itself. */
 export interface WriteContext {
   readonly serializer: Serializer
-  readonly clock: ServerClock
   /** The bound on the call (its deadline is this far ahead). */
   readonly timeoutMs: number
   /** How long deletes are remembered: older writes are dropped. */
@@ -74,7 +73,7 @@ export function pushCallArgs(
   command: string[],
   context: WriteContext,
   sentAt: number,
-  clock: ServerClock = context.clock,
+  clock: ServerClock,
 ): void {
   command.push(
     String(Math.ceil(clock.latest(sentAt))),
