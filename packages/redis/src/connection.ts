@@ -161,6 +161,25 @@ export class Connection {
 }
 
 /**
+ * Publishes `message` on `channel` through `connection`: to the node serving the channel's slot
+ * (a sharded channel, on a cluster), counted and guarded like every call.
+ */
+export function publishOn(
+  connection: Connection,
+  router: Router,
+  what: string,
+  channel: string,
+  message: string,
+): Promise<Outcome<unknown>> {
+  return connection.call(
+    what,
+    () => router.publish(channel, message),
+    undefined,
+    router.slotOfKey(channel),
+  )
+}
+
+/**
  * A call in flight: settles once, with the command's outcome or with its timeout, whichever
  * comes first (a class rather than closures, a promise race and a timer per call: one small
  * object, in its connection's {@link Deadlines}).

@@ -25,7 +25,13 @@ import {
   isClusterClient,
   type RedisClusterLike,
 } from './clusterRouter.js'
-import { Connection, watchConnection, type Outcome, type Reporter } from './connection.js'
+import {
+  Connection,
+  publishOn,
+  watchConnection,
+  type Outcome,
+  type Reporter,
+} from './connection.js'
 import { NodeGuards } from './nodeHealth.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { channelOf, valueKey, valuePattern } from './keys.js'
@@ -421,15 +427,9 @@ export class RedisStore implements L2Store {
     if (encodeError !== undefined) throw encodeError
   }
 
-  /** Publishes `message` on the sharded channel (on a cluster); rejects when it fails. */
+  /** Publishes `message` on the store's channel (sharded, on a cluster); rejects when it fails. */
   async #publish(what: string, message: string): Promise<void> {
-    const router = this.#router
-    const outcome = await this.#connection.call(
-      what,
-      () => router.publish(this.channel, message),
-      undefined,
-      router.slotOfKey(this.channel),
-    )
+    const outcome = await publishOn(this.#connection, this.#router, what, this.channel, message)
     if (!outcome.ok) throw outcome.error
   }
 
@@ -532,15 +532,7 @@ export class RedisStore implements L2Store {
         } while (cursor !== '0')
       }),
     )
-    const message = this.#bus.invalidation(null)
-    if (router.cluster) {
-      await this.#publish('Clearing', message)
-      return
-    }
-    const publish = await this.#connection.call('Clearing', (client) =>
-      client.sendCommand(['PUBLISH', this.channel, message]),
-    )
-    if (!publish.ok) throw publish.error
+    await this.#publish('Clearing', this.#bus.invalidation(null))
   }
 
   /** Every master with a client of its own, or the error of not reaching the cluster. */

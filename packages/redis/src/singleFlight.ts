@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { L2Lease, L2LockOptions, L2LockResult, L2Record, L2Write } from '@cache/decorators'
 
 import type { Bus } from './bus.js'
-import type { Connection, Outcome, Reporter } from './connection.js'
+import { publishOn, type Connection, type Outcome, type Reporter } from './connection.js'
 import { messageOf, RedisStoreError } from './errors.js'
 import { lockKey, valueKey } from './keys.js'
 import { bySlot, type Router } from './router.js'
@@ -487,17 +487,12 @@ export class SingleFlight {
     const { connection, bus, router, report } = this.#context
     for (const notice of notices) {
       if (typeof notice !== 'string') continue
-      void connection
-        .call(
-          'Releasing a lock',
-          () => router.publish(bus.channel, notice),
-          undefined,
-          router.slotOfKey(bus.channel),
-        )
-        .then((outcome) => {
+      void publishOn(connection, router, 'Releasing a lock', bus.channel, notice).then(
+        (outcome) => {
           // Unheard, the waiters poll: the value is in Redis all the same.
           if (!outcome.ok && !outcome.skipped) report(outcome.error)
-        })
+        },
+      )
     }
   }
 

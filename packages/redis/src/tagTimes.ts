@@ -13,7 +13,7 @@
 import type { L2Record } from '@cache/decorators'
 
 import type { Bus } from './bus.js'
-import type { Connection, Outcome, Reporter } from './connection.js'
+import { publishOn, type Connection, type Outcome, type Reporter } from './connection.js'
 import { RedisStoreError } from './errors.js'
 import { channelOf, tagKey, valueKey } from './keys.js'
 import { isTagged, type TaggedRecord } from './record.js'
@@ -106,11 +106,12 @@ export class TagTimes {
     if (!router.cluster) return
     // On a cluster, once every tag's time is written: on the sharded channel.
     const channel = channelOf(prefix)
-    const publish = await connection.call(
+    const publish = await publishOn(
+      connection,
+      router,
       'Deleting (invalidating tags)',
-      () => router.publish(channel, message),
-      undefined,
-      router.slotOfKey(channel),
+      channel,
+      message,
     )
     if (!publish.ok) throw publish.error
   }

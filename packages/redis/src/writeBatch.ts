@@ -5,7 +5,7 @@
 // message published by the client on the sharded channel once they are done (a script may only
 // publish to its own slot). Each `set()` gets the outcome of the calls its keys went in.
 import type { Bus } from './bus.js'
-import type { Connection, Outcome } from './connection.js'
+import { publishOn, type Connection, type Outcome } from './connection.js'
 import type { CommandSender, Router } from './router.js'
 import { WRITE } from './scripts.js'
 import { TurnBatch } from './turnBatch.js'
@@ -127,12 +127,7 @@ export class WriteBatch {
     )
     let told: Outcome<unknown> | undefined
     if (message !== '') {
-      told = await connection.call(
-        'Writing',
-        () => router.publish(bus.channel, message),
-        undefined,
-        router.slotOfKey(bus.channel),
-      )
+      told = await publishOn(connection, router, 'Writing', bus.channel, message)
     }
     pending.forEach((set, i) => {
       let outcome: Outcome<unknown> | undefined
