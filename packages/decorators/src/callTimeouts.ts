@@ -7,12 +7,11 @@
 import { startTimer, stopTimer } from '@cache/internal'
 
 import type { CacheEngine } from './engine.js'
-import { CacheTimeoutError, configError } from './errors.js'
+import { CacheTimeoutError } from './errors.js'
 import type { FailSafeConfig } from './config.js'
 import { NO_STALE } from './failSafe.js'
 import type { Flight } from './flight.js'
-import { checkSoft, durationMs } from './resilienceOptions.js'
-import { readOptions } from './validateOptions.js'
+import { checkTimeouts } from './resilienceOptions.js'
 
 /** A call's own bounds, in ms (at least one is set). */
 export interface CallTimeouts {
@@ -31,12 +30,8 @@ export function checkCallTimeouts(
   failSafe: FailSafeConfig | undefined,
 ): CallTimeouts | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null) {
-    throw configError('timeouts', '{ soft?, hard? }', value)
-  }
-  const o = readOptions(value, ['soft', 'hard'])
-  const hardMs = durationMs('timeouts.hard', o.hard, false)
-  const softMs = checkSoft(o.soft, failSafe)
+  // The cache option's checks and messages; with no `timeoutMs` beside it, `hard` stands alone.
+  const { hardMs, softMs } = checkTimeouts(value, undefined, failSafe)
   return hardMs === undefined && softMs === undefined ? undefined : { softMs, hardMs }
 }
 

@@ -173,10 +173,8 @@ export class L2Tier<K> {
 
   /** Ends an eager refresh that another instance is doing: nothing loaded, the entry kept. */
   #refreshedElsewhere(flight: Flight, key: K): void {
-    const flights = this.#host.flights
-    if (flights.get(key) === flight) flights.delete(key)
+    this.#forget(flight, key)
     this.#host.tally.eagerRefreshBusy(key)
-    flight.settled = true
     flight.resolve(undefined)
   }
 

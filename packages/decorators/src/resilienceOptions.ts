@@ -81,7 +81,7 @@ export function checkTimeouts(
 }
 
 /** `timeouts.soft` in ms (the cache's or a call's): only on a cache with `failSafe`. */
-export function checkSoft(
+function checkSoft(
   value: unknown,
   failSafe: FailSafeConfig | undefined,
 ): number | undefined {

@@ -10,10 +10,12 @@ import {
   trace,
   ValueType,
   type Attributes,
+  type Context,
   type Histogram,
   type Meter,
   type ObservableResult,
   type Span,
+  type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api'
 
@@ -147,18 +149,22 @@ class L2Calls {
   /** Each operation's attributes, made once: a call allocates none unless it fails. */
   readonly #attributes: Readonly<Record<L2Operation, Attributes>>
   readonly #spanNames: Readonly<Record<L2Operation, string>>
+  readonly #spanOptions: Readonly<Record<L2Operation, SpanOptions>>
 
   constructor(duration: Histogram | undefined, tracer: Tracer | undefined, name: string) {
     this.#duration = duration
     this.#tracer = tracer
     const attributes = {} as Record<L2Operation, Attributes>
     const spanNames = {} as Record<L2Operation, string>
+    const spanOptions = {} as Record<L2Operation, SpanOptions>
     for (const op of OPERATIONS) {
       attributes[op] = { 'cache.name': name, 'cache.l2.operation': op }
       spanNames[op] = `cache.l2.${op}`
+      spanOptions[op] = { kind: SpanKind.CLIENT, attributes: attributes[op] }
     }
     this.#attributes = attributes
     this.#spanNames = spanNames
+    this.#spanOptions = spanOptions
   }
 
   /** A store that makes `inner`'s calls through {@link call}; optional methods stay optional. */
@@ -166,14 +172,7 @@ class L2Calls {
     const wrapped: {
       -readonly [M in keyof L2Store]: L2Store[M]
     } = {
-      get: (keys) =>
-        this.call(
-          'get',
-          () => inner.get(keys),
-          (span, records) => {
-            if (records.length === 1) span.setAttribute('cache.result', readResult(records[0]))
-          },
-        ),
+      get: (keys) => this.call('get', () => inner.get(keys), describeRead),
       set: (writes, notify) => this.call('set', () => inner.set(writes, notify)),
       delete: (keys, options) => this.call('delete', () => inner.delete(keys, options)),
       clear: (options) => this.call('clear', () => inner.clear(options)),
@@ -183,13 +182,9 @@ class L2Calls {
     }
     if (inner.lock !== undefined) {
       wrapped.lock = (key, options) =>
-        this.call(
-          'lock',
-          () => inner.lock!(key, options),
-          (span, result) => {
-            span.setAttribute('cache.l2.lock.status', result.status)
-          },
-        ).then((result) => this.#lease(result))
+        this.call('lock', () => inner.lock!(key, options), describeLock).then((result) =>
+          this.#lease(result),
+        )
     }
     if (inner.invalidateTags !== undefined) {
       wrapped.invalidateTags = (tags) =>
@@ -221,15 +216,17 @@ class L2Calls {
   ): Promise<T> {
     const started = preciseNow()
     const attributes = this.#attributes[op]
-    const parent = context.active()
-    const span = this.#tracer?.startSpan(
-      this.#spanNames[op],
-      { kind: SpanKind.CLIENT, attributes },
-      parent,
-    )
+    // The active context only when tracing: metrics alone need nothing of it.
+    const tracer = this.#tracer
+    let parent: Context | undefined
+    let span: Span | undefined
+    if (tracer !== undefined) {
+      parent = context.active()
+      span = tracer.startSpan(this.#spanNames[op], this.#spanOptions[op], parent)
+    }
     let promise: Promise<T>
     try {
-      promise = span === undefined ? run() : context.with(trace.setSpan(parent, span), run)
+      promise = span === undefined ? run() : context.with(trace.setSpan(parent!, span), run)
     } catch (error) {
       // A store that throws instead of rejecting: the same as a rejection, for the cache too.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -259,6 +256,16 @@ class L2Calls {
       },
     )
   }
+}
+
+/** A read's span: `cache.result` of a one-key read. */
+function describeRead(span: Span, records: readonly (L2Record | undefined)[]): void {
+  if (records.length === 1) span.setAttribute('cache.result', readResult(records[0]))
+}
+
+/** A lock call's span: what the store answered. */
+function describeLock(span: Span, result: L2LockResult): void {
+  span.setAttribute('cache.l2.lock.status', result.status)
 }
 
 /** `cache.result` of a one-key read: a fresh copy, one kept stale for fail-safe, or none. */
