@@ -81,10 +81,7 @@ export function checkTimeouts(
 }
 
 /** `timeouts.soft` in ms (the cache's or a call's): only on a cache with `failSafe`. */
-function checkSoft(
-  value: unknown,
-  failSafe: FailSafeConfig | undefined,
-): number | undefined {
+function checkSoft(value: unknown, failSafe: FailSafeConfig | undefined): number | undefined {
   const softMs = durationMs('timeouts.soft', value, false)
   if (softMs !== undefined && failSafe === undefined) {
     throw configError(
