@@ -1,6 +1,7 @@
 // The soak's fault schedule, as data: when to kill Redis (and how long it stays down) and when
 // to pause it (and for how long), so that other schedules can be run with the same harness.
 import type { RedisServer } from '../redisServer.js'
+import { seededRandom } from './random.js'
 
 /** One fault: Redis killed (SIGKILL, restarted after `forMs`) or paused (SIGSTOP for `forMs`). */
 export interface Fault {
@@ -32,6 +33,57 @@ export function alternatingFaults(seconds: number, everyMs = 10_000): Fault[] {
         ? { kind: 'kill', atMs: at, forMs: 2_000 }
         : { kind: 'pause', atMs: at, forMs: 3_000 },
     )
+  }
+  return faults
+}
+
+/**
+ * A seeded random schedule for `seconds`: kills (down 0.1-8 s) and pauses (hung 0.1-12 s, so
+ * beyond the store's call timeout and lock lease) in random order, 0.5-8 s apart, the first after
+ * 2 s and the last ending at least 10 s before the end, so that the run ends recovered. The
+ * durations are drawn from a spread that gives short, medium and long faults alike (uniform in
+ * the logarithm), not from one fixed shape as {@link alternatingFaults}.
+ */
+export function randomFaults(seconds: number, seed: number): Fault[] {
+  const random = seededRandom(seed)
+  const between = (low: number, high: number): number => Math.round(low * (high / low) ** random())
+  const faults: Fault[] = []
+  const lastEnd = seconds * 1_000 - 10_000
+  for (let at = 2_000; ;) {
+    const kind = random() < 0.5 ? 'kill' : 'pause'
+    const forMs = kind === 'kill' ? between(100, 8_000) : between(100, 12_000)
+    if (at + forMs > lastEnd) break
+    faults.push({ kind, atMs: at, forMs })
+    at += forMs + between(500, 8_000)
+  }
+  return faults
+}
+
+/**
+ * The schedule named by `SOAK_FAULTS`: `random:<seed>` ({@link randomFaults}), or a list of
+ * `kill@<atMs>+<forMs>` and `pause@<atMs>+<forMs>` separated by commas (in ms from the start;
+ * faults must not overlap).
+ */
+export function parseFaults(spec: string, seconds: number): Fault[] {
+  const seeded = /^random:(\d+)$/.exec(spec)
+  if (seeded !== null) return randomFaults(seconds, Number(seeded[1]))
+  const faults = spec.split(',').map((part): Fault => {
+    const match = /^(kill|pause)@(\d+)\+(\d+)$/.exec(part.trim())
+    if (match === null) {
+      throw new Error(
+        `SOAK_FAULTS: "${part}" is not kill@<atMs>+<forMs> or pause@<atMs>+<forMs> (or the whole value random:<seed>)`,
+      )
+    }
+    return { kind: match[1] as Fault['kind'], atMs: Number(match[2]), forMs: Number(match[3]) }
+  })
+  faults.sort((a, b) => a.atMs - b.atMs)
+  for (let i = 1; i < faults.length; i++) {
+    const previous = faults[i - 1]!
+    if (faults[i]!.atMs < previous.atMs + previous.forMs) {
+      throw new Error(
+        `SOAK_FAULTS: the fault at ${faults[i]!.atMs} ms starts before the one at ${previous.atMs} ms has ended`,
+      )
+    }
   }
   return faults
 }

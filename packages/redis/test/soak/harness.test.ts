@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { callBound, SCHEDULING_SLACK_MS } from './bound.js'
 import { tapConsole } from './consoleTap.js'
 import { checkOf, SoakDatabase } from './database.js'
-import { alternatingFaults } from './faults.js'
+import { alternatingFaults, parseFaults, randomFaults } from './faults.js'
 import { recoveredAt } from './health.js'
 import { hotLoads } from './hotLoads.js'
 import { seededRandom, zipfPicker } from './random.js'
@@ -165,6 +165,47 @@ describe('alternatingFaults', () => {
       { kind: 'kill', atMs: 45_000, forMs: 2_000 },
     ])
     expect(alternatingFaults(14)).toEqual([])
+  })
+})
+
+describe('randomFaults', () => {
+  it('is the same for a seed, apart, and ends at least 10 s before the end', () => {
+    for (const seed of [1, 2, 3, 42, 1000]) {
+      const faults = randomFaults(120, seed)
+      expect(randomFaults(120, seed)).toEqual(faults)
+      expect(faults.length).toBeGreaterThan(3)
+      expect(faults[0]!.atMs).toBe(2_000)
+      for (const [i, fault] of faults.entries()) {
+        const [low, high] = fault.kind === 'kill' ? [100, 8_000] : [100, 12_000]
+        expect(fault.forMs).toBeGreaterThanOrEqual(low)
+        expect(fault.forMs).toBeLessThanOrEqual(high)
+        const next = faults[i + 1]
+        if (next !== undefined)
+          expect(next.atMs - fault.atMs - fault.forMs).toBeGreaterThanOrEqual(500)
+        else expect(fault.atMs + fault.forMs).toBeLessThanOrEqual(110_000)
+      }
+    }
+    expect(randomFaults(60, 1)).not.toEqual(randomFaults(60, 2))
+    expect(randomFaults(12, 1)).toEqual([])
+  })
+})
+
+describe('parseFaults', () => {
+  it('reads a list of kills and pauses, sorted', () => {
+    expect(parseFaults('pause@15000+3000, kill@5000+2000', 60)).toEqual([
+      { kind: 'kill', atMs: 5_000, forMs: 2_000 },
+      { kind: 'pause', atMs: 15_000, forMs: 3_000 },
+    ])
+    expect(parseFaults('random:7', 60)).toEqual(randomFaults(60, 7))
+  })
+
+  it('names the part it cannot read, and overlapping faults', () => {
+    expect(() => parseFaults('kill@5000', 60)).toThrow(
+      'SOAK_FAULTS: "kill@5000" is not kill@<atMs>+<forMs> or pause@<atMs>+<forMs> (or the whole value random:<seed>)',
+    )
+    expect(() => parseFaults('kill@5000+2000,pause@6000+100', 60)).toThrow(
+      'SOAK_FAULTS: the fault at 6000 ms starts before the one at 5000 ms has ended',
+    )
   })
 })
 

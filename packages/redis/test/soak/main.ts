@@ -1,8 +1,9 @@
 // `pnpm soak` in packages/redis: the 60 s soak (SOAK_SECONDS to change it) against a private
 // redis-server, printing the summary line and the table; exits 1 when a goal is missed.
 import { startRedisCluster } from '../redisCluster.js'
+import { apartFrom, parseFaults } from './faults.js'
 import { GOALS, summaryLine, summaryTable } from './summary.js'
-import { runSoak } from './soak.js'
+import { defaultSourceOutage, runSoak } from './soak.js'
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60)
 if (!(seconds >= 10)) {
@@ -13,17 +14,27 @@ if (!(seconds >= 10)) {
 // SOAK_CLUSTER=1: on a private Redis Cluster (3 masters, 1 replica each), one master killed
 // (SIGKILL) a third of the way in and restarted 15 s later (it comes back as a replica).
 const onCluster = process.env.SOAK_CLUSTER === '1'
+// SOAK_FAULTS: another schedule on one server (see parseFaults: `random:<seed>`, or
+// `kill@5000+2000,pause@15000+3000`); faults that overlap the source's outage are left out.
+const faultSpec = process.env.SOAK_FAULTS
+const sourceOutage = defaultSourceOutage(seconds)
+const faults =
+  faultSpec === undefined || onCluster
+    ? undefined
+    : apartFrom(parseFaults(faultSpec, seconds), sourceOutage)
 const cluster = onCluster ? await startRedisCluster() : undefined
 console.log(
   cluster === undefined
-    ? `soak: ${seconds} s, a kill or a pause of Redis every 10 s...`
+    ? faults === undefined
+      ? `soak: ${seconds} s, a kill or a pause of Redis every 10 s...`
+      : `soak: ${seconds} s, faults ${faults.map((f) => `${f.kind}@${f.atMs}+${f.forMs}`).join(',')}...`
     : `soak: ${seconds} s on a Redis Cluster of 3 masters, one master killed at ${Math.round(seconds / 3)} s...`,
 )
 let result: Awaited<ReturnType<typeof runSoak>>
 try {
   result = await runSoak(
     cluster === undefined
-      ? { seconds }
+      ? { seconds, sourceOutage, ...(faults === undefined ? {} : { faults }) }
       : {
           seconds,
           cluster,

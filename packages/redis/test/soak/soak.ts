@@ -80,6 +80,11 @@ export interface SoakOptions {
   readonly seed?: number
 }
 
+/** The source's outage of a run of `seconds`: 10 s in the middle of a run of 30 s or more. */
+export function defaultSourceOutage(seconds: number): SourceOutage | null {
+  return seconds >= 30 ? { atMs: seconds * 500 - 5_000, forMs: 10_000 } : null
+}
+
 /** One outage as it went. */
 export interface OutageReport {
   readonly kind: Fault['kind']
@@ -195,11 +200,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const writeEveryMs = options.writeEveryMs ?? 50
   const toleranceMs = options.toleranceMs ?? 500
   const sourceOutage =
-    options.sourceOutage !== undefined
-      ? options.sourceOutage
-      : seconds >= 30
-        ? { atMs: seconds * 500 - 5_000, forMs: 10_000 }
-        : null
+    options.sourceOutage !== undefined ? options.sourceOutage : defaultSourceOutage(seconds)
   const faults = options.faults ?? apartFrom(alternatingFaults(seconds), sourceOutage)
   const failSafe = options.failSafe ?? { maxStale: 60_000, throttle: 1_000 }
   const storeOptions = options.store ?? {}
