@@ -53,7 +53,9 @@ export function watchConnection(
 
 /**
  * The kind of a call, from the verb that names it in messages ('Reading', 'Writing', 'Deleting',
- * 'Clearing'; anything else is single flight's lock calls). Only read on a skipped or failed call.
+ * 'Clearing'; anything else is single flight's lock calls). A load's read-or-lock call is named
+ * 'Reading or taking a lock': a read; a bare lock ('Taking a lock', an eager refresh's) and a
+ * release ('Releasing a lock') are lock calls. Only read on a skipped or failed call.
  */
 export function kindOfCall(what: string): CallKind {
   if (what.startsWith('Read')) return 'read'

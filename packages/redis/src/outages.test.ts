@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { stubClient, type StubClient } from '../test/stubClient.js'
 import { redisStore, type RedisStore } from './redisStore.js'
+import { READ_OR_LOCK } from './scripts.js'
 import type { TierStateEvent } from './tierHealth.js'
 
 beforeEach(() => {
@@ -91,6 +92,44 @@ describe('a store in an outage', () => {
       skipped: { reads: 20, writes: 20, deletes: 20, locks: 0 },
       failed: { reads: 0, writes: 0, deletes: 0, locks: 0 },
     })
+    await store.close()
+  })
+
+  it("counts a load's read-or-lock as a read, and a bare lock or a release as a lock call", async () => {
+    // READ_OR_LOCK takes each key's lock; REFRESH_LOCK and RELEASE answer as taken and freed.
+    const client = stubClient((args) => {
+      if (args[0] === 'TIME') return ['1700000000', '0']
+      if (args[0] === 'MGET') return args.slice(1).map(() => null)
+      if (args[0] === 'EVALSHA' && args[1] === READ_OR_LOCK.sha) {
+        return [
+          1_700_000_000_000,
+          ...args
+            .slice(3, 3 + Number(args[2]))
+            .filter((_, i) => i % 2 === 0)
+            .map(() => 1),
+        ]
+      }
+      return 1
+    })
+    const lines: string[] = []
+    const store = redisStore({ client, prefix: 'p:', log: (line) => lines.push(line) })
+    const lock = store.lock!
+    const held = await lock('held')
+    expect(held.status).toBe('acquired')
+    client.isReady = false
+    client.emit('error', new Error('read ECONNRESET'))
+    // Three loads' read-or-lock calls (one per tick), a read without a loader, an eager
+    // refresh's bare lock, and the release of the lock taken before: all skipped.
+    for (const key of ['a', 'b', 'c']) expect(await lock(key)).toEqual({ status: 'skipped' })
+    expect(await store.get(['r'])).toEqual([undefined])
+    expect(await lock('e', { refreshOf: 1 })).toEqual({ status: 'skipped' })
+    if (held.status === 'acquired') await held.release(false)
+    client.isReady = true
+    client.emit('ready')
+    expect(lines[1]).toBe(
+      '[@cache/redis] p: Redis available again after 0 ms down; skipped or failed meanwhile: 4 reads, 0 writes, 0 deletes, 2 lock calls',
+    )
+    expect(store.health.skipped).toEqual({ reads: 4, writes: 0, deletes: 0, locks: 2 })
     await store.close()
   })
 

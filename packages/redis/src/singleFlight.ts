@@ -381,8 +381,10 @@ export class SingleFlight {
     else for (const { leaseMs } of pending) command.push(leaseMs)
     const sent = Date.now()
     const mark = bus.mark
+    // Counted as a read (it reads each key, and locks only the absent ones): what a dead node's
+    // closing line says was skipped.
     const call = connection.call(
-      'Taking a lock',
+      'Reading or taking a lock',
       (client) => READ_OR_LOCK.send(client, command),
       undefined,
       slot,

@@ -10,7 +10,11 @@ export type TierState = 'available' | 'unavailable'
 /** What kind of Redis call a count is about. */
 export type CallKind = 'read' | 'write' | 'delete' | 'lock'
 
-/** Redis calls by kind. `deletes` includes `clear()`'s calls; `locks`, taking and releasing. */
+/**
+ * Redis calls by kind. `reads` includes a load's read-or-lock calls (one script that reads its
+ * keys and locks the absent ones); `deletes`, `clear()`'s calls; `locks`, the bare lock calls
+ * (an eager refresh's) and the releases.
+ */
 export interface TierCalls {
   readonly reads: number
   readonly writes: number
