@@ -25,8 +25,12 @@ export class NodeGuards {
   readonly #clusterId: string
   /** The cluster client watched, once `watch` is called. */
   #cluster: RedisClusterLike | undefined
-  /** A slot each node served when its guard was made, by address: where its slots went. */
-  readonly #slots = new Map<string, number>()
+  /**
+   * The slot ranges each node served as master when the topology was last looked at (see
+   * {@link #lookAtTopology}), by address, for the nodes with a guard: once a node serves none,
+   * the masters serving these now are where its slots went.
+   */
+  readonly #served = new Map<string, SlotRanges>()
 
   /**
    * @param config - the store's options (breaker, prefix, reports);
@@ -48,11 +52,13 @@ export class NodeGuards {
     this.#clusterId = config.cluster?.rootNodes[0]?.url ?? 'cluster'
   }
 
-  /** The guard of `node` (`host:port`), which serves `slot` (-1: unknown, looked up). */
+  /** The guard of `node` (`host:port`), which serves `slot` (-1: unknown). */
   readonly guardOf = (node: string, slot = -1): NodeGuard => {
     let guard = this.#guards.get(node)
     if (guard === undefined) {
-      this.#slots.set(node, slot >= 0 ? slot : this.#slotOf(node))
+      // What it serves, per the topology last read (`slot` alone if that does not list it yet).
+      const ranges = rangesOf(this.#cluster?.slots ?? []).get(node)
+      this.#served.set(node, ranges ?? (slot >= 0 ? [slot, slot] : []))
       const onStateChange = this.#onStateChange
       const shared = this.#config.sharedLog
         ? sharedConsole(`${this.#clusterId} ${node}`)
@@ -116,9 +122,12 @@ export class NodeGuards {
     })
     // The client connects to a new master (a replica that took a dead master's slots over)
     // and drops the connection of a node that is no longer one, once it has read the new
-    // topology: then the nodes that are no longer masters are forgotten.
-    cluster.on('node-ready', this.#forgetFormerMasters)
-    cluster.on('node-disconnect', this.#forgetFormerMasters)
+    // topology: then the nodes that are no longer masters are forgotten. A node's connection
+    // lost is a moment to look too: the topology read last says what the node served before it
+    // went (a resharding since its guard was made included).
+    cluster.on('node-ready', this.#lookAtTopology)
+    cluster.on('node-disconnect', this.#lookAtTopology)
+    cluster.on('node-error', this.#lookAtTopology)
     // The cluster client's own errors (a failed rediscovery, say): to onError, never printed.
     cluster.on('error', (error: unknown) => {
       this.#report(error)
@@ -129,36 +138,35 @@ export class NodeGuards {
   readonly #down = new Set<string>()
 
   /**
-   * Forgets the nodes that no longer serve a slot as masters, per the topology the client last
-   * read: one whose outage was reported gets one closing report naming the master that serves
-   * its slots now. A node whose slots are served by no other master yet (a failover under way)
-   * is kept until they are.
+   * Per the topology the client last read: remembers the slot ranges of each guarded node that
+   * serves some as master, and forgets the nodes that serve none (looked up by address in every
+   * slot, not in one slot remembered: a resharding moves ranges between masters). One whose
+   * outage was reported gets one closing report naming the master that serves its former slots
+   * now (the one serving most of them, if a resharding spread them). A node some of whose
+   * former slots are served by no master yet (a failover under way) is kept until they are.
+   * One pass over the 16,384 slots, on node events only.
    */
-  readonly #forgetFormerMasters = (): void => {
+  readonly #lookAtTopology = (): void => {
     const cluster = this.#cluster
     if (cluster === undefined || !cluster.isOpen || this.#guards.size === 0) return
-    const masters = cluster.masters
+    const slots = cluster.slots
+    const byNode = rangesOf(slots)
     // Between reading the topology and filling it in there is no master: nothing to judge by.
-    if (masters.length === 0) return
+    if (byNode.size === 0) return
     for (const [node, guard] of this.#guards) {
-      if (masters.some((master) => master.address === node)) continue
-      const movedTo = cluster.slots[this.#slots.get(node) ?? -1]?.master.address
-      if (movedTo === undefined || movedTo === node) continue
+      const ranges = byNode.get(node)
+      if (ranges !== undefined) {
+        this.#served.set(node, ranges)
+        continue
+      }
+      const movedTo = heirOf(this.#served.get(node) ?? [], slots)
+      if (movedTo === undefined) continue
       this.#guards.delete(node)
-      this.#slots.delete(node)
+      this.#served.delete(node)
       this.#down.delete(node)
       guard.health.retire(movedTo)
       if (this.#config.sharedLog) sharedConsole(`${this.#clusterId} ${node}`).leave(this.#store)
     }
-  }
-
-  /** A slot `node` serves as master per the topology last read, or -1. */
-  #slotOf(node: string): number {
-    const slots = this.#cluster?.slots ?? []
-    for (let slot = 0; slot < slots.length; slot++) {
-      if (slots[slot]?.master.address === node) return slot
-    }
-    return -1
   }
 
   /** No more reports (the store is closed). */
@@ -168,6 +176,53 @@ export class NodeGuards {
       if (this.#config.sharedLog) sharedConsole(`${this.#clusterId} ${node}`).leave(this.#store)
     }
   }
+}
+
+/** Slot ranges as `[from, to, from, to, …]`, both ends included, in slot order. */
+type SlotRanges = readonly number[]
+
+/** The slot ranges each master serves in `slots` (the topology), by address. */
+export function rangesOf(slots: RedisClusterLike['slots']): Map<string, SlotRanges> {
+  const byNode = new Map<string, number[]>()
+  let from = 0
+  let current: string | undefined
+  for (let slot = 0; slot <= slots.length; slot++) {
+    const node = slot < slots.length ? slots[slot]?.master.address : undefined
+    if (node === current) continue
+    if (current !== undefined) {
+      const ranges = byNode.get(current)
+      if (ranges === undefined) byNode.set(current, [from, slot - 1])
+      else ranges.push(from, slot - 1)
+    }
+    current = node
+    from = slot
+  }
+  return byNode
+}
+
+/**
+ * The master serving most of `ranges` in `slots` (the first of them in slot order on a tie);
+ * `undefined` when one of those slots is served by no master (a failover under way) or there
+ * are none (a node whose slots were never known).
+ */
+export function heirOf(ranges: SlotRanges, slots: RedisClusterLike['slots']): string | undefined {
+  const counts = new Map<string, number>()
+  for (let i = 0; i + 1 < ranges.length; i += 2) {
+    for (let slot = ranges[i]!; slot <= ranges[i + 1]!; slot++) {
+      const node = slots[slot]?.master.address
+      if (node === undefined) return undefined
+      counts.set(node, (counts.get(node) ?? 0) + 1)
+    }
+  }
+  let heir: string | undefined
+  let most = 0
+  for (const [node, count] of counts) {
+    if (count > most) {
+      heir = node
+      most = count
+    }
+  }
+  return heir
 }
 
 /** `host:port` of node-redis's node info (`{ host, port }`). */

@@ -50,8 +50,10 @@ export interface TierStateEvent {
   readonly skipped: TierCalls
   /**
    * On a Redis Cluster, `'available'` only: the node this report is about is no longer a
-   * master (it failed over, and came back as a replica or not at all), and its slots are now
-   * served by this node (`host:port`). The report closes its outage; no call goes to it any more.
+   * master (it failed over, and came back as a replica or not at all; or a resharding moved all
+   * its slots away), and the slots it served are now served by this node (`host:port`; the
+   * master serving most of them, should they be spread over several). The report closes its
+   * outage; no call goes to it any more.
    */
   readonly movedTo?: string
 }
