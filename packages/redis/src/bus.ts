@@ -1,10 +1,14 @@
 // The invalidation bus: one pub/sub channel per store on its own connection. It carries
 // invalidations (keys deleted or rewritten, tags invalidated, or everything cleared) to the other
 // instances, and
-// "filled" notices to the instances waiting on a distributed lock.
+// "filled" notices to the instances waiting on a distributed lock. When its connection comes back
+// after a loss, messages may have been missed: it drops its subscribers' L1 once a message of its
+// own, published after the connection came back, has come back to it (the subscription is in
+// effect on the server then), not at the client's 'ready', which may come before it is.
 import { randomUUID } from 'node:crypto'
 
 import type { L2Subscriber } from '@cache/decorators'
+import { startTimer, stopTimer } from '@cache/internal'
 
 import { closeClient, type RedisClientLike } from './client.js'
 import type { RedisClusterLike } from './clusterRouter.js'
@@ -13,9 +17,18 @@ import { RedisStoreError } from './errors.js'
 import { RecentFills } from './recentFills.js'
 import type { TierHealth } from './tierHealth.js'
 
-/** A message on the channel, as JSON. `o`: the sending store, whose own messages it ignores. */
+/**
+ * A message on the channel, as JSON. `o`: the sending store, whose own messages it ignores. A
+ * probe (see {@link Bus}) is a delete of no keys with `p`, its number: an instance of an earlier
+ * version reads it as a delete of nothing.
+ */
 type Message =
-  | { readonly o: string; readonly t: 'd'; readonly k: readonly string[] }
+  | {
+      readonly o: string
+      readonly t: 'd'
+      readonly k: readonly string[]
+      readonly p?: number
+    }
   | { readonly o: string; readonly t: 'c' }
   | { readonly o: string; readonly t: 'f'; readonly k: string; readonly w: boolean }
   | { readonly o: string; readonly t: 'g'; readonly g: readonly string[] }
@@ -38,6 +51,18 @@ const NODE_EVENT: Readonly<Record<string, string>> = { error: 'node-error', read
 const FILLED = 'F'
 
 /**
+ * Publishes a message on the store's channel through its command connection (to the channel's
+ * slot, on a cluster), if that is connected; unheard or failed, nothing happens (no report, no
+ * count: the bus publishes another).
+ */
+export type ProbePublisher = (message: string) => void
+
+/** The first wait for a probe's echo before the next probe; doubled up to {@link PROBE_MAX_MS}. */
+export const PROBE_FIRST_MS = 50
+/** The longest wait between two probes while the subscription is not confirmed. */
+export const PROBE_MAX_MS = 1_000
+
+/**
  * How many "filled" notices the bus remembers (recentFills.ts): a lock call that finds its key
  * held looks there for a notice that came in while its reply was on its way.
  */
@@ -48,7 +73,13 @@ function isMessage(value: unknown): value is Message {
   const m = value as Record<string, unknown>
   if (typeof m.o !== 'string') return false
   if (m.t === 'c') return true
-  if (m.t === 'd') return Array.isArray(m.k) && m.k.every((k) => typeof k === 'string')
+  if (m.t === 'd') {
+    return (
+      Array.isArray(m.k) &&
+      m.k.every((k) => typeof k === 'string') &&
+      (m.p === undefined || typeof m.p === 'number')
+    )
+  }
   if (m.t === 'g') return Array.isArray(m.g) && m.g.every((g) => typeof g === 'string')
   return m.t === 'f' && typeof m.k === 'string' && typeof m.w === 'boolean'
 }
@@ -111,8 +142,18 @@ export class Bus {
   /** The latest notices, for the watches made after they came (see {@link watchSince}). */
   readonly #recent = new RecentFills<FillOutcome>(RECENT_FILLS)
   readonly #client: RedisClientLike
+  readonly #probe: ProbePublisher | undefined
   #subscribed = false
   #closed = false
+  /** The number of the last probe published. */
+  #probes = 0
+  /**
+   * While the subscription is not confirmed since the connection came back: the number of the
+   * first probe published since (an echo of it or of a later one confirms it); 0 otherwise.
+   */
+  #probingFrom = 0
+  #probeWaitMs = PROBE_FIRST_MS
+  #probeTimer: unknown = undefined
   /** Settles once the channel is first subscribed (or the bus closed). */
   readonly started: Promise<void>
 
@@ -123,15 +164,24 @@ export class Bus {
    * @param client - the subscriber client, not connected yet; owned by the bus from now on.
    * @param health - the store's tracker: a lost subscriber connection makes the tier
    * unavailable (invalidations are missed) as a lost command connection does, in the same outage.
+   * @param probe - publishes the bus's probes (see {@link ProbePublisher}); without it, the L1
+   * drop after a lost connection comes at the client's `'ready'`, trusting that it is subscribed.
    */
-  constructor(client: RedisClientLike, channel: string, report: Reporter, health?: TierHealth) {
+  constructor(
+    client: RedisClientLike,
+    channel: string,
+    report: Reporter,
+    health?: TierHealth,
+    probe?: ProbePublisher,
+  ) {
     this.#client = client
     this.channel = channel
     this.#report = report
+    this.#probe = probe
     watchConnection(client, 'subscriber', report, health)
     client.on('ready', () => {
-      // Resubscribed after a lost connection: invalidations sent meanwhile were missed.
-      if (this.#subscribed) this.#invalidateAll()
+      // Back after a lost connection: invalidations sent meanwhile were missed.
+      if (this.#subscribed) this.#confirm()
     })
     this.started = this.#start()
   }
@@ -144,7 +194,12 @@ export class Bus {
    *
    * @param cluster - the subscriber cluster client, not connected yet; owned by the bus.
    */
-  static sharded(cluster: RedisClusterLike, channel: string, report: Reporter): Bus {
+  static sharded(
+    cluster: RedisClusterLike,
+    channel: string,
+    report: Reporter,
+    probe?: ProbePublisher,
+  ): Bus {
     const subscriber: RedisClientLike = {
       get isReady() {
         return cluster.isReady
@@ -170,7 +225,7 @@ export class Bus {
     cluster.on('error', (error: unknown) => {
       report(error)
     })
-    return new Bus(subscriber, channel, report)
+    return new Bus(subscriber, channel, report, undefined, probe)
   }
 
   async #start(): Promise<void> {
@@ -186,9 +241,61 @@ export class Bus {
     }
   }
 
-  /** Whether the channel is subscribed and the connection up. */
+  /**
+   * Whether the channel is subscribed and the connection up: after a lost connection, once a
+   * probe has confirmed the subscription.
+   */
   get ready(): boolean {
-    return this.#subscribed && this.#client.isReady
+    return this.#subscribed && this.#probingFrom === 0 && this.#client.isReady
+  }
+
+  /**
+   * The connection is back (on a cluster: one of the subscriber's node connections, that of the
+   * channel's master among them): messages may have been missed since it was lost. The L1 drop
+   * waits until the subscription is in effect on the server, which node-redis's `'ready'` does
+   * not promise (on a cluster, the new master's SSUBSCRIBE is sent after its connection's
+   * `'node-ready'`): an entry filled from L2 between the two, then changed by another instance
+   * whose message the server had no subscription to give, would be kept. So the bus publishes a
+   * probe of its own and drops L1 when it comes back: it came through the subscription, so every
+   * message published after it will too, and whatever L1 took before it is dropped with the
+   * loads in flight. A probe not back soon (published before the subscription took effect, or
+   * not sent: the command connection down) is followed by another, 50 ms later, doubling to 1 s.
+   * A probe (and its echo) works alike on one server and on a cluster, whatever the client
+   * reports and when.
+   */
+  #confirm(): void {
+    const probe = this.#probe
+    if (probe === undefined) {
+      this.#invalidateAll()
+      return
+    }
+    // Probes published before this 'ready' prove nothing about the subscription it announces.
+    this.#probingFrom = this.#probes + 1
+    this.#probeWaitMs = PROBE_FIRST_MS
+    stopTimer(this.#probeTimer)
+    this.#sendProbe()
+  }
+
+  readonly #sendProbe = (): void => {
+    this.#probeTimer = undefined
+    if (this.#closed || this.#probingFrom === 0) return
+    const number = ++this.#probes
+    try {
+      this.#probe!(JSON.stringify({ o: this.origin, t: 'd', k: [], p: number } satisfies Message))
+    } catch (error) {
+      this.#report(error)
+    }
+    this.#probeTimer = startTimer(this.#sendProbe, this.#probeWaitMs, { keepAlive: false })
+    this.#probeWaitMs = Math.min(this.#probeWaitMs * 2, PROBE_MAX_MS)
+  }
+
+  /** One of this bus's probes came back through the subscription. */
+  #probed(number: number): void {
+    if (this.#probingFrom === 0 || number < this.#probingFrom) return
+    this.#probingFrom = 0
+    stopTimer(this.#probeTimer)
+    this.#probeTimer = undefined
+    this.#invalidateAll()
   }
 
   /** Delivers the other instances' invalidations to `subscriber` until the returned call. */
@@ -277,6 +384,8 @@ export class Bus {
   /** Unsubscribes and closes the subscriber connection. */
   async close(): Promise<void> {
     this.#closed = true
+    stopTimer(this.#probeTimer)
+    this.#probeTimer = undefined
     this.#subscribers.clear()
     for (const watches of this.#waiters.values())
       for (const watch of watches) watch.deliver('timeout')
@@ -305,6 +414,10 @@ export class Bus {
     }
     if (message.t === 'f') {
       this.#deliver(message.k, message.w ? 'written' : 'abandoned')
+      return
+    }
+    if (message.t === 'd' && message.p !== undefined) {
+      if (message.o === this.origin) this.#probed(message.p)
       return
     }
     if (message.o === this.origin) return

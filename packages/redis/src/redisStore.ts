@@ -156,7 +156,13 @@ export class RedisStore implements L2Store {
     if (cluster === undefined) {
       watchConnection(client, 'command', this.#report, this.#health)
       this.#connection = new Connection(client, this.#breaker, config.timeoutMs, this.#health)
-      this.#bus = new Bus(single!.duplicate(), this.channel, this.#report, this.#health)
+      this.#bus = new Bus(
+        single!.duplicate(),
+        this.channel,
+        this.#report,
+        this.#health,
+        this.#probe,
+      )
     } else {
       // Each node has its own breaker and its own outage reports: one master down costs its
       // slots only, and says so once (nodeHealth.ts).
@@ -171,7 +177,7 @@ export class RedisStore implements L2Store {
         this.#router,
         guards.guardOf,
       )
-      this.#bus = Bus.sharded(cluster.duplicate(), this.channel, this.#report)
+      this.#bus = Bus.sharded(cluster.duplicate(), this.channel, this.#report, this.#probe)
     }
     this.#reads = new Batcher((keys: string[]) => this.#read(keys), {
       maxBatchSize: config.maxBatchSize,
@@ -425,6 +431,19 @@ export class RedisStore implements L2Store {
       if (!outcome.ok && (notify || !outcome.skipped)) throw outcome.error
     }
     if (encodeError !== undefined) throw encodeError
+  }
+
+  /**
+   * Publishes the bus's probe on the store's channel (to the channel's slot on a cluster) when
+   * that node is connected. Not a call of the cache's: neither counted nor reported, and not
+   * bounded (the bus sends another if no echo comes).
+   */
+  readonly #probe = (message: string): void => {
+    const router = this.#router
+    if (this.#closed || !router.ready(router.slotOfKey(this.channel))) return
+    router.publish(this.channel, message).then(undefined, () => {
+      // Unheard: the bus publishes another.
+    })
   }
 
   /** Publishes `message` on the store's channel (sharded, on a cluster); rejects when it fails. */
