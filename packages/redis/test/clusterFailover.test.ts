@@ -6,12 +6,13 @@
 // could not be published meanwhile is covered by the L1 drop of a resubscription. Vitest fails the run on an unhandled rejection (node-redis's cluster client can leave
 // one when it is closed while rediscovering), so this file checks that none escapes too.
 import { AsyncCache, l2KeyOf } from '@cache/decorators'
+import { createCluster } from 'redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore, type TierStateEvent } from '../src/index.js'
 import { valueKey } from '../src/keys.js'
 import { slotOf } from '../src/slots.js'
-import { rawClient, sleep, waitFor } from './helpers.js'
+import { gate, rawClient, sleep, waitFor } from './helpers.js'
 import { startRedisCluster, type RedisCluster } from './redisCluster.js'
 
 let cluster: RedisCluster
@@ -305,6 +306,170 @@ describe("the master of the invalidation channel's slot killed", () => {
     await channelMaster.start()
     await cluster.waitUntilHealthy(20_000)
     await Promise.all(stores.map((s) => s.close()))
+  }, 90_000)
+})
+
+/** node-redis's cluster client, set up as the store sets up its own (`clusterFor`). */
+function clusterClient() {
+  return createCluster({
+    rootNodes: cluster.rootNodes.map(({ url }) => ({ url })),
+    commandOptions: { timeout: 0 },
+    defaults: {
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2_000, reconnectStrategy: (n) => Math.min(50 * 2 ** n, 1_000) },
+    },
+    topologyRefreshOnReconnectionAttemptStrategy: 1_000,
+  })
+}
+
+type ClusterClient = ReturnType<typeof clusterClient>
+
+/** What the test reaches of node-redis's cluster client: its sharded pub/sub connections. */
+interface ClusterInternals {
+  _slots: {
+    getShardedPubSubClient(channel: string): Promise<{
+      SSUBSCRIBE(channel: string, listener: (message: string) => unknown): Promise<void>
+    }>
+  }
+  sSubscribe(channel: string, listener: (message: string) => unknown): Promise<void>
+}
+
+/**
+ * A cluster client to give a store as `client`, whose subscriber (the store's `duplicate()`) can
+ * be held back once `hold()` is called: when node-redis moves the subscription to the channel's
+ * new master, it connects to it as usual (the connection's `'node-ready'` comes), and its
+ * SSUBSCRIBE waits for `release()`. That stretches the round trip between the two, in which the
+ * subscription is not in effect on the server, to as long as the test needs.
+ */
+function heldSubscriberClient() {
+  const client = clusterClient()
+  const held = gate<void>()
+  const released = gate<void>()
+  let holding = false
+  const duplicate = client.duplicate.bind(client)
+  client.duplicate = ((...args: Parameters<ClusterClient['duplicate']>) => {
+    const subscriber = duplicate(...args) as unknown as ClusterInternals
+    const sSubscribe = subscriber.sSubscribe.bind(subscriber)
+    subscriber.sSubscribe = async (channel, listener) => {
+      if (!holding) return sSubscribe(channel, listener)
+      // What node-redis's SSUBSCRIBE does (after a slot's move, for the listeners of the old
+      // master), with the wait in between.
+      const node = await subscriber._slots.getShardedPubSubClient(channel)
+      held.resolve()
+      await released.promise
+      return node.SSUBSCRIBE(channel, listener)
+    }
+    return subscriber as unknown as ReturnType<ClusterClient['duplicate']>
+  }) as ClusterClient['duplicate']
+  return {
+    client,
+    hold: () => {
+      holding = true
+    },
+    /** Resolves once the subscriber is connected to the channel's new master, unsubscribed. */
+    held: held.promise,
+    release: () => {
+      released.resolve()
+    },
+  }
+}
+
+describe("the subscription to the channel's new master not in effect yet", () => {
+  it('keeps nothing filled, then changed elsewhere, before the subscription was back: exact values', async () => {
+    const prefix = 'resubscribe:'
+    const options = {
+      prefix,
+      // Generous: on a loaded machine a call to a live master may take a while.
+      timeoutMs: 2_000,
+      log: false,
+      onError: () => {
+        // Lost connections and skipped calls, while the channel's master fails over.
+      },
+    } as const
+    const aStore = redisStore({ cluster: { rootNodes: cluster.rootNodes }, ...options })
+    const held = heldSubscriberClient()
+    const bStore = redisStore({ client: held.client, ...options })
+    await Promise.all([aStore.connect(), bStore.connect()])
+    const a = new AsyncCache<string, string>({ l2: aStore, ttl: 60_000 })
+    const b = new AsyncCache<string, string>({ l2: bStore, ttl: 60_000 })
+    const channelMaster = await cluster.masterOf(aStore.channel)
+    // A key on another master: its reads and writes land throughout.
+    let key = ''
+    for (let i = 0; key === ''; i++) {
+      const owner = await cluster.masterOf(valueKey(prefix, l2KeyOf(`r${i}`)))
+      if (owner !== channelMaster) key = `r${i}`
+    }
+    let loads = 0
+    const load = () => {
+      loads++
+      return 'v1'
+    }
+    expect(await a.get(key, load)).toBe('v1')
+    await a.whenL2Settled()
+    expect(await b.get(key, load)).toBe('v1')
+    expect(loads).toBe(1)
+
+    // The channel's master killed; B's subscriber reaches the heir, and its SSUBSCRIBE waits.
+    held.hold()
+    await channelMaster.stop('SIGKILL')
+    await Promise.race([
+      held.held,
+      sleep(30_000).then(() => {
+        throw new Error("B's subscriber did not move to the channel's new master in 30 s")
+      }),
+    ])
+    const heir = await cluster.masterOf(aStore.channel)
+    expect(heir).not.toBe(channelMaster)
+    // In that window B serves v1 (from L1, or from L2 into L1), and A replaces it: A's message
+    // goes through the heir, where only A's own subscriber listens (B's is not subscribed).
+    expect(await b.get(key, load)).toBe('v1')
+    expect(b.has(key)).toBe(true)
+    const heirClient = await rawClient(heir.url)
+    try {
+      expect(await heirClient.sendCommand(['PUBSUB', 'SHARDNUMSUB', aStore.channel])).toEqual([
+        aStore.channel,
+        expect.any(Number) as unknown,
+      ])
+      // A's set, tried again until its message is published (A's client may still be moving
+      // to the heir: a set whose message is not sent is reported to A's onError).
+      let sets = 0
+      await waitFor(
+        async () => {
+          const errorsBefore = a.stats().l2Errors
+          a.set(key, `v2-${++sets}`)
+          await a.whenL2Settled()
+          return a.stats().l2Errors === errorsBefore
+        },
+        15_000,
+        "A's set published on the heir",
+      )
+      const [, listeners] = (await heirClient.sendCommand([
+        'PUBSUB',
+        'SHARDNUMSUB',
+        aStore.channel,
+      ])) as [string, number]
+      expect(listeners).toBeLessThanOrEqual(1) // A's subscriber at most, never B's
+      const latest = `v2-${sets}`
+      expect(b.has(key)).toBe(true) // B missed the message
+
+      // B's SSUBSCRIBE goes through; once its subscription is confirmed, its L1 is dropped and
+      // it serves A's value from L2: no load, never v1 again.
+      held.release()
+      await waitFor(() => bStore.ready, 15_000, "B's subscription confirmed")
+      expect(await b.get(key, load)).toBe(latest)
+      expect(loads).toBe(1)
+      // And the subscription works: A's next delete reaches B at once.
+      await b.whenL2Settled()
+      expect(b.has(key)).toBe(true)
+      a.delete(key)
+      await waitFor(() => !b.has(key), 3_000, "B's L1 dropped by A's delete")
+    } finally {
+      heirClient.destroy()
+    }
+    await channelMaster.start()
+    await cluster.waitUntilHealthy(20_000)
+    await Promise.all([aStore.close(), bStore.close()])
+    await held.client.close()
   }, 90_000)
 })
 
