@@ -121,6 +121,59 @@ describe('Redis stopped and restarted mid-test', () => {
     await waitFor(() => !cache.has('k'), 2_000, 'L1 to be dropped')
   })
 
+  // On one server node-redis 6 reports 'ready' once its SUBSCRIBE has been answered, so the L1
+  // drop came in time before the probe too; this checks the probe's round trip on a real server
+  // (a client whose 'ready' comes first is src/bus.test.ts's, the cluster's new master is
+  // test/clusterFailover.test.ts's).
+  it('serves what another instance wrote while its subscription was lost, not what it read then: exact values', async () => {
+    const prefix = `faults${counter++}:`
+    const aStore = newStore(prefix)
+    const bStore = newStore(prefix)
+    await Promise.all([aStore.connect(), bStore.connect()])
+    const a = newCache(aStore)
+    const b = newCache(bStore)
+    await a.get('held')
+    await a.cache.whenL2Settled()
+    expect(await b.get('held')).toBe('value of held')
+    expect(b.loads.get('held')).toBeUndefined()
+    // Every subscription lost, and held back: the server takes no new connection (maxclients
+    // at the count without the subscribers), while the command connections stay up.
+    const pubsub = String(await env.raw.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub']))
+    const subscribers = pubsub.split('\n').filter((line) => line.includes('id=')).length
+    const info = String(await env.raw.sendCommand(['INFO', 'clients']))
+    const connected = Number(/connected_clients:(\d+)/.exec(info)![1])
+    await env.raw.sendCommand(['CONFIG', 'SET', 'maxclients', String(connected - subscribers)])
+    try {
+      await env.raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+      await waitFor(() => !bStore.ready, 2_000, "B's subscription lost")
+      // Meanwhile B serves its copy, and fills L1 from L2 with another key; A rewrites both,
+      // and its message reaches nobody.
+      await a.get('filled')
+      await a.cache.whenL2Settled()
+      expect(await b.cache.get('held')).toBe('value of held')
+      expect(await b.cache.get('filled')).toBe('value of filled')
+      expect(b.cache.has('filled')).toBe(true)
+      a.cache.set('held', 'held, rewritten')
+      a.cache.set('filled', 'filled, rewritten')
+      await a.cache.whenL2Settled()
+      // A's sets landed and were published: its only report is its own lost subscription.
+      expect(a.errors.map(String)).toEqual([
+        'RedisStoreError: Lost the subscriber connection to Redis',
+      ])
+      expect(await env.raw.sendCommand(['PUBSUB', 'NUMSUB', aStore.channel])).toEqual([
+        aStore.channel,
+        0,
+      ])
+    } finally {
+      await env.raw.sendCommand(['CONFIG', 'SET', 'maxclients', '10000'])
+    }
+    // B's subscription back and confirmed: its L1 is dropped, it serves A's values from L2.
+    await waitFor(() => bStore.ready, 5_000, "B's subscription back")
+    expect(await b.get('held')).toBe('held, rewritten')
+    expect(await b.get('filled')).toBe('filled, rewritten')
+    expect(b.loads.size).toBe(0)
+  })
+
   it('starts while Redis is down, serves from the loader, and connects when it comes up', async () => {
     await env.server.stop('SIGKILL')
     const prefix = `faults${counter++}:`
