@@ -343,8 +343,8 @@ interface ClusterInternals {
  */
 function heldSubscriberClient() {
   const client = clusterClient()
-  const held = gate<void>()
-  const released = gate<void>()
+  const held = gate<undefined>()
+  const released = gate<undefined>()
   let holding = false
   const duplicate = client.duplicate.bind(client)
   client.duplicate = ((...args: Parameters<ClusterClient['duplicate']>) => {
@@ -355,7 +355,7 @@ function heldSubscriberClient() {
       // What node-redis's SSUBSCRIBE does (after a slot's move, for the listeners of the old
       // master), with the wait in between.
       const node = await subscriber._slots.getShardedPubSubClient(channel)
-      held.resolve()
+      held.resolve(undefined)
       await released.promise
       return node.SSUBSCRIBE(channel, listener)
     }
@@ -369,7 +369,7 @@ function heldSubscriberClient() {
     /** Resolves once the subscriber is connected to the channel's new master, unsubscribed. */
     held: held.promise,
     release: () => {
-      released.resolve()
+      released.resolve(undefined)
     },
   }
 }
@@ -443,11 +443,11 @@ describe("the subscription to the channel's new master not in effect yet", () =>
         15_000,
         "A's set published on the heir",
       )
-      const [, listeners] = (await heirClient.sendCommand([
+      const [, listeners] = await heirClient.sendCommand<[string, number]>([
         'PUBSUB',
         'SHARDNUMSUB',
         aStore.channel,
-      ])) as [string, number]
+      ])
       expect(listeners).toBeLessThanOrEqual(1) // A's subscriber at most, never B's
       const latest = `v2-${sets}`
       expect(b.has(key)).toBe(true) // B missed the message

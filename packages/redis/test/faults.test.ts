@@ -138,9 +138,9 @@ describe('Redis stopped and restarted mid-test', () => {
     expect(b.loads.get('held')).toBeUndefined()
     // Every subscription lost, and held back: the server takes no new connection (maxclients
     // at the count without the subscribers), while the command connections stay up.
-    const pubsub = String(await env.raw.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub']))
+    const pubsub = await env.raw.sendCommand<string>(['CLIENT', 'LIST', 'TYPE', 'pubsub'])
     const subscribers = pubsub.split('\n').filter((line) => line.includes('id=')).length
-    const info = String(await env.raw.sendCommand(['INFO', 'clients']))
+    const info = await env.raw.sendCommand<string>(['INFO', 'clients'])
     const connected = Number(/connected_clients:(\d+)/.exec(info)![1])
     await env.raw.sendCommand(['CONFIG', 'SET', 'maxclients', String(connected - subscribers)])
     try {
