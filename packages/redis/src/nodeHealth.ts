@@ -207,13 +207,23 @@ export function rangesOf(slots: RedisClusterLike['slots']): Map<string, SlotRang
  */
 export function heirOf(ranges: SlotRanges, slots: RedisClusterLike['slots']): string | undefined {
   const counts = new Map<string, number>()
+  // Counted by runs of slots with one master (a range moves whole, mostly).
+  let run: string | undefined
+  let length = 0
   for (let i = 0; i + 1 < ranges.length; i += 2) {
     for (let slot = ranges[i]!; slot <= ranges[i + 1]!; slot++) {
       const node = slots[slot]?.master.address
       if (node === undefined) return undefined
-      counts.set(node, (counts.get(node) ?? 0) + 1)
+      if (node === run) {
+        length++
+        continue
+      }
+      if (run !== undefined) counts.set(run, (counts.get(run) ?? 0) + length)
+      run = node
+      length = 1
     }
   }
+  if (run !== undefined) counts.set(run, (counts.get(run) ?? 0) + length)
   let heir: string | undefined
   let most = 0
   for (const [node, count] of counts) {
