@@ -221,6 +221,39 @@ export class CacheEngine<K = unknown> implements Registrable {
     this.store.clear()
   }
 
+  /**
+   * Messages from the other instances may have been missed (the store's subscription was lost
+   * and is back): from now on no L1 entry is served as fresh, nor stale under
+   * `staleWhileRevalidate` (a missed delete would be served), so each key is read again from L2
+   * or loaded; loads in flight are forgotten. With fail-safe the values stay at hand for a load
+   * that fails, for `maxStale` from now at most (after a restart that lost Redis's data they are
+   * the only copies left); without it they are dropped.
+   */
+  expireLocal(): void {
+    this.flights.clear()
+    const failSafe = this.failSafe
+    if (failSafe === undefined) {
+      this.store.clear()
+      return
+    }
+    const now = this.now()
+    const keepUntil = failSafe.keepUntil(now, now)
+    const errors: K[] = []
+    for (const [key, entry] of this.store.entries()) {
+      if (entry.isError) {
+        errors.push(key)
+        continue
+      }
+      if (entry.expiresAt > now) entry.expiresAt = now
+      if (entry.refreshAt > now) entry.refreshAt = now
+      if (entry.staleUntil > now) entry.staleUntil = now
+      if (entry.keepUntil > keepUntil) entry.keepUntil = keepUntil
+    }
+    // A kept error is no fail-safe value: it goes, as an expired one would.
+    for (const key of errors) this.store.delete(key)
+    this.#mayExpire = true
+  }
+
   /** Removes every expired entry now; returns how many. */
   removeExpired(): number {
     const now = this.now()

@@ -164,6 +164,14 @@ export interface L2Subscriber {
    */
   invalidate(keys: readonly string[] | null): void
   /**
+   * Messages may have been missed: the store's subscription was lost and is back (or has just
+   * begun). L1 copies are no longer served as fresh (each key is read again from L2 or loaded)
+   * but are kept, with fail-safe, for a load that fails: after a restart that lost the store's
+   * data they are the only copies left. Optional for a subscriber (a cache always has it); a
+   * store calls it when present, else `invalidate(null)`.
+   */
+  missed?(): void
+  /**
    * Another instance invalidated these tags: drops the L1 entries carrying any of them, and
    * keeps the loads in flight from storing a value tagged with one. Optional for a subscriber
    * (a cache always has it); a store calls it when present.
@@ -326,6 +334,12 @@ function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription):
       const live = target.deref()
       if (live !== undefined) live.invalidateTags?.(tags)
       else state.unsubscribe?.()
+    },
+    missed() {
+      const live = target.deref()
+      if (live === undefined) state.unsubscribe?.()
+      else if (live.missed !== undefined) live.missed()
+      else live.invalidate(null)
     },
     error(error) {
       target.deref()?.error(error)

@@ -29,6 +29,7 @@ export type L2TierHost<K> = Pick<
   | 'keepsTagged'
   | 'tagEpoch'
   | 'failSafe'
+  | 'expireLocal'
 >
 
 /** The second tier of one cache. */
@@ -48,6 +49,15 @@ export class L2Tier<K> {
     invalidateTags: (tags) => {
       try {
         this.#host.invalidateTagsHere(tags, true)
+      } catch (error) {
+        this.#host.tally.report(error, { operation: 'l2' })
+      }
+    },
+    missed: () => {
+      try {
+        this.#host.expireLocal()
+        // What a store says when its connection comes back: replay what the outage held.
+        this.#link.replayNow()
       } catch (error) {
         this.#host.tally.report(error, { operation: 'l2' })
       }
@@ -279,7 +289,8 @@ export class L2Tier<K> {
       if (keys === null) {
         flights.clear()
         store.clear()
-        // Also what a store says when its connection comes back: replay what the outage held.
+        // Also what a store without `missed` says when its connection comes back: replay what
+        // the outage held.
         this.#link.replayNow()
         return
       }

@@ -1,10 +1,10 @@
 // The invalidation bus: one pub/sub channel per store on its own connection. It carries
 // invalidations (keys deleted or rewritten, tags invalidated, or everything cleared) to the other
-// instances, and
-// "filled" notices to the instances waiting on a distributed lock. When its connection comes back
-// after a loss, messages may have been missed: it drops its subscribers' L1 once a message of its
-// own, published after the connection came back, has come back to it (the subscription is in
-// effect on the server then), not at the client's 'ready', which may come before it is.
+// instances, and "filled" notices to the instances waiting on a distributed lock. When its
+// connection comes back after a loss, messages may have been missed: it tells its subscribers
+// (`missed()`: their L1 stops being served as fresh) once a message of its own, published after
+// the connection came back, has come back to it (the subscription is in effect on the server
+// then), not at the client's 'ready', which may come before it is.
 import { randomUUID } from 'node:crypto'
 
 import type { L2Subscriber } from '@cache/decorators'
@@ -189,7 +189,7 @@ export class Bus {
   /**
    * The bus of a store on a Redis Cluster: the channel is sharded (SSUBSCRIBE on the master of
    * its slot, SPUBLISH there; node-redis resubscribes when the slot moves). A node connection of
-   * the subscriber coming back drops every subscriber's L1, as a lost connection does on one
+   * the subscriber coming back expires every subscriber's L1, as a lost connection does on one
    * server: messages may have been missed meanwhile.
    *
    * @param cluster - the subscriber cluster client, not connected yet; owned by the bus.
@@ -235,7 +235,7 @@ export class Bus {
       await this.#client.subscribe(this.channel, this.#onMessage)
       this.#subscribed = true
       // Whatever L1 holds was loaded before invalidations could reach it.
-      this.#invalidateAll()
+      this.#missedAll()
     } catch (error) {
       if (!this.#closed) this.#report(error)
     }
@@ -256,9 +256,9 @@ export class Bus {
    * not promise (on a cluster, the new master's SSUBSCRIBE is sent after its connection's
    * `'node-ready'`): an entry filled from L2 between the two, then changed by another instance
    * whose message the server had no subscription to give, would be kept. So the bus publishes a
-   * probe of its own and drops L1 when it comes back: it came through the subscription, so every
-   * message published after it will too, and whatever L1 took before it is dropped with the
-   * loads in flight. A probe not back soon (published before the subscription took effect, or
+   * probe of its own and expires L1 when it comes back: it came through the subscription, so
+   * every message published after it will too, and whatever L1 took before it is expired (kept
+   * for fail-safe only) and the loads in flight forgotten. A probe not back soon (published before the subscription took effect, or
    * not sent: the command connection down) is followed by another, 50 ms later, doubling to 1 s.
    * A probe (and its echo) works alike on one server and on a cluster, whatever the client
    * reports and when.
@@ -266,7 +266,7 @@ export class Bus {
   #confirm(): void {
     const probe = this.#probe
     if (probe === undefined) {
-      this.#invalidateAll()
+      this.#missedAll()
       return
     }
     // Probes published before this 'ready' prove nothing about the subscription it announces.
@@ -295,7 +295,7 @@ export class Bus {
     this.#probingFrom = 0
     stopTimer(this.#probeTimer)
     this.#probeTimer = undefined
-    this.#invalidateAll()
+    this.#missedAll()
   }
 
   /** Delivers the other instances' invalidations to `subscriber` until the returned call. */
@@ -463,8 +463,16 @@ export class Bus {
     for (const watch of [...waiters]) watch.deliver(outcome)
   }
 
-  #invalidateAll(): void {
-    this.#invalidate(null)
+  /** Messages may have been missed: each subscriber's L1 copies stop being served as fresh. */
+  #missedAll(): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        if (subscriber.missed !== undefined) subscriber.missed()
+        else subscriber.invalidate(null)
+      } catch (error) {
+        this.#report(error)
+      }
+    }
   }
 
   #invalidate(keys: readonly string[] | null): void {

@@ -3,7 +3,7 @@
 // reject a call the loader would have answered, never hang, report through onError, and come
 // back to Redis by itself.
 import { AsyncCache, l2KeyOf } from '@cache/decorators'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
 import { valueKey } from '../src/keys.js'
@@ -106,7 +106,7 @@ describe('Redis stopped and restarted mid-test', () => {
     await waitFor(() => !peer.cache.has(written), 2_000, "the peer's copy to be dropped")
   })
 
-  it('drops L1 when the invalidation channel comes back, since messages may have been missed', async () => {
+  it('stops serving L1 as fresh when the invalidation channel comes back, since messages may have been missed', async () => {
     const prefix = `faults${counter++}:`
     const store = newStore(prefix)
     await store.connect()
@@ -118,7 +118,45 @@ describe('Redis stopped and restarted mid-test', () => {
     expect(cache.has('k')).toBe(true) // served from L1 while down
     await env.server.start()
     await waitFor(() => store.ready, 5_000, 'the store to reconnect')
-    await waitFor(() => !cache.has('k'), 2_000, 'L1 to be dropped')
+    await waitFor(() => !cache.has('k'), 2_000, 'L1 to stop serving k as fresh')
+  })
+
+  it('keeps those copies for fail-safe: after a restart that lost the data, a failed load is answered with one', async () => {
+    const prefix = `faults${counter++}:`
+    const store = newStore(prefix)
+    await store.connect()
+    const cache = new AsyncCache<string, string>({
+      ttl: 60_000,
+      l2: store,
+      failSafe: { maxStale: 600_000, throttle: 1_000 },
+      onError: () => {},
+    })
+    let sourceUp = true
+    let loads = 0
+    const loader = ({ key }: { key: string }): string => {
+      loads++
+      if (!sourceUp) throw new Error(`the source is down (loading ${key})`)
+      return `value of ${key}`
+    }
+    await expect(cache.get('k', loader)).resolves.toBe('value of k')
+    await cache.whenL2Settled()
+    await env.server.stop('SIGKILL')
+    await env.server.start() // empty: the server keeps nothing on disk
+    await waitFor(() => store.ready, 5_000, 'the store to reconnect')
+    await waitFor(() => !cache.has('k'), 2_000, 'L1 to stop serving k as fresh')
+    expect(await env.raw.exists(valueKey(prefix, l2KeyOf('k')))).toBe(0)
+    sourceUp = false
+    await expect(cache.get('k', loader)).resolves.toBe('value of k')
+    expect(loads).toBe(2)
+    expect(cache.stats().failSafeActivations).toBe(1)
+    sourceUp = true
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1_000 }) // past the throttle
+    try {
+      await expect(cache.get('k', loader)).resolves.toBe('value of k')
+      expect(loads).toBe(3)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   // On one server node-redis 6 reports 'ready' once its SUBSCRIBE has been answered, so the L1

@@ -185,14 +185,14 @@ export class MemoryL2Server {
   }
 
   /**
-   * Ends an outage. Every subscriber of the server's stores is told to drop everything
-   * (`invalidate(null)`), since invalidations sent meanwhile were lost, as a Redis store does
-   * when its subscription comes back.
+   * Ends an outage. Every subscriber of the server's stores is told that invalidations may have
+   * been missed (`missed()`, or `invalidate(null)` from a subscriber without it), since those
+   * sent meanwhile were lost, as a Redis store does when its subscription comes back.
    */
   reconnect(): void {
     if (this.#reachable) return
     this.#reachable = true
-    this.broadcast(undefined, null)
+    for (const store of this.#stores) store.deliverMissed()
   }
 
   /**
@@ -554,6 +554,18 @@ export class MemoryL2Store implements L2Store {
     for (const subscriber of this.#subscribers) {
       try {
         subscriber.invalidate(keys)
+      } catch (error) {
+        subscriber.error(error)
+      }
+    }
+  }
+
+  /** Invalidations may have been missed: the outage ended (called by the server). */
+  deliverMissed(): void {
+    for (const subscriber of this.#subscribers) {
+      try {
+        if (subscriber.missed !== undefined) subscriber.missed()
+        else subscriber.invalidate(null)
       } catch (error) {
         subscriber.error(error)
       }
