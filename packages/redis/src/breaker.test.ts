@@ -57,6 +57,31 @@ describe('CircuitBreaker', () => {
     expect(breaker.allow()).toBe(true)
   })
 
+  it('lets its probe through at once when a timed-out call is answered, keeping the cooldown for the next failure', () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 800 })
+    breaker.answered() // closed: nothing to do
+    expect(breaker.state).toBe('closed')
+    breaker.failure()
+    for (const wait of [100, 200, 400]) {
+      vi.advanceTimersByTime(wait)
+      expect(breaker.allow()).toBe(true)
+      breaker.failure()
+    }
+    // Open for 800 ms now; a late reply 10 ms in ends the wait.
+    vi.advanceTimersByTime(10)
+    expect(breaker.allow()).toBe(false)
+    breaker.answered()
+    expect(breaker.state).toBe('half-open')
+    expect(breaker.allow()).toBe(true)
+    expect(breaker.allow()).toBe(false) // still one probe at a time
+    breaker.answered() // half-open: nothing to do
+    breaker.failure() // the probe failed: open for the doubled cooldown (capped)
+    vi.advanceTimersByTime(799)
+    expect(breaker.allow()).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(breaker.allow()).toBe(true)
+  })
+
   it('ignores failures of calls still in flight once it is open', () => {
     const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 100 })
     expect(breaker.failure()).toBe(true)

@@ -1,6 +1,7 @@
 // A circuit breaker for Redis calls: after `failureThreshold` failures in a row it opens, and
-// calls are skipped (served without Redis) until a cooldown has passed; then one probe goes
-// through, which closes it on success or reopens it, for twice as long, on failure.
+// calls are skipped (served without Redis) until a cooldown has passed, or until a reply comes
+// for a call that had timed out (the server answers again); then one probe goes through, which
+// closes it on success or reopens it, for twice as long, on failure.
 
 /** Options of the circuit breaker; see {@link CircuitBreaker}. */
 export interface BreakerOptions {
@@ -67,6 +68,16 @@ export class CircuitBreaker {
     this.#state = 'closed'
     this.#failures = 0
     this.#cooldown = this.#baseCooldown
+  }
+
+  /**
+   * Redis answers again: a reply came for a call that had already timed out (a server that hung,
+   * paused or stalled on a slow command), or the connection is back. An open circuit lets its
+   * probe through now rather than at the end of a cooldown that may have doubled up to
+   * `maxCooldownMs` meanwhile.
+   */
+  answered(): void {
+    if (this.#state === 'open') this.#openUntil = this.#now()
   }
 
   /** A call failed. Returns `true` when this failure opened the circuit. */

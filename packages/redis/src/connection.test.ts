@@ -90,6 +90,28 @@ describe('Connection', () => {
     expect(done).toBe(true)
   })
 
+  it('lets the open breaker probe at once when a call that timed out is answered (a hung server is back)', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 10_000 })
+    const connection = new Connection(stubClient(), breaker, 200)
+    let answer: (value: number) => void = () => {}
+    const late = connection.call('Reading', () => new Promise<number>((r) => (answer = r)))
+    await vi.advanceTimersByTimeAsync(200)
+    await expect(late).resolves.toMatchObject({ ok: false, error: { code: 'ERR_REDIS_TIMEOUT' } })
+    expect(breaker.state).toBe('open')
+    await expect(connection.call('Reading', () => Promise.resolve(1))).resolves.toMatchObject({
+      ok: false,
+      skipped: true,
+    })
+    await vi.advanceTimersByTimeAsync(1_000)
+    answer(1) // the server answers again, 1.2 s into a 10 s cooldown
+    await vi.advanceTimersByTimeAsync(0)
+    await expect(connection.call('Reading', () => Promise.resolve(2))).resolves.toEqual({
+      ok: true,
+      value: 2,
+    })
+    expect(breaker.state).toBe('closed')
+  })
+
   it('times a call out after timeoutMs even when the system clock goes back meanwhile', async () => {
     const connection = new Connection(stubClient(), new CircuitBreaker(), 200)
     let done = false

@@ -201,7 +201,11 @@ class InFlight<T> implements Timed {
   ) {}
 
   succeeded(value: T): void {
-    if (this.#settled) return
+    if (this.#settled) {
+      // A reply after the call timed out: the server answers again (see CircuitBreaker.answered).
+      this.guard.breaker.answered()
+      return
+    }
     this.#settled = true
     this.guard.breaker.success()
     this.guard.health.succeeded()

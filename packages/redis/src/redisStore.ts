@@ -155,6 +155,11 @@ export class RedisStore implements L2Store {
     this.#breaker = new CircuitBreaker(config.breaker)
     if (cluster === undefined) {
       watchConnection(client, 'command', this.#report, this.#health)
+      // Connected again: the next call probes, whatever the cooldown the outage doubled (on a
+      // cluster, a node's 'node-ready' closes its own breaker: nodeHealth.ts).
+      client.on('ready', () => {
+        this.#breaker.answered()
+      })
       this.#connection = new Connection(client, this.#breaker, config.timeoutMs, this.#health)
       this.#bus = new Bus(
         single!.duplicate(),

@@ -257,4 +257,36 @@ describe('a slow Redis', () => {
       'the breaker to close',
     )
   })
+
+  it('is back as soon as a paused server answers, not after the cooldown of the breaker', async () => {
+    const prefix = `faults${counter++}:`
+    const store = redisStore({
+      url: env.server.url,
+      prefix,
+      timeoutMs: 150,
+      breaker: { failureThreshold: 1, cooldownMs: 20_000 },
+    })
+    env.stores.push(store)
+    await store.connect()
+    const { cache, get } = newCache(store)
+    env.server.pause() // SIGSTOP
+    try {
+      await get('hung')
+      await cache.whenL2Settled() // its write times out: the breaker opens for 20 s
+      expect(store.state).toBe('open')
+    } finally {
+      env.server.resume()
+    }
+    // The timed-out write's reply comes in: the next call is the probe, and it closes the breaker.
+    const resumed = Date.now()
+    await waitFor(
+      async () => {
+        await get(`after ${counter++}`)
+        return store.state === 'closed'
+      },
+      5_000,
+      'the breaker to close',
+    )
+    expect(Date.now() - resumed).toBeLessThan(5_000)
+  })
 })

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { callBound, SCHEDULING_SLACK_MS } from './bound.js'
 import { tapConsole } from './consoleTap.js'
 import { checkOf, SoakDatabase } from './database.js'
-import { alternatingFaults, parseFaults, randomFaults } from './faults.js'
+import { alternatingFaults, apartFrom, parseFaults, randomFaults } from './faults.js'
 import { recoveredAt } from './health.js'
 import { hotLoads } from './hotLoads.js'
 import { seededRandom, zipfPicker } from './random.js'
@@ -165,6 +165,25 @@ describe('alternatingFaults', () => {
       { kind: 'kill', atMs: 45_000, forMs: 2_000 },
     ])
     expect(alternatingFaults(14)).toEqual([])
+  })
+})
+
+describe('apartFrom', () => {
+  it('leaves out the faults whose effects (5 s past their end) reach the source outage', () => {
+    const outage = { atMs: 25_000, forMs: 10_000 }
+    expect(apartFrom(alternatingFaults(60), outage)).toEqual([
+      { kind: 'kill', atMs: 5_000, forMs: 2_000 },
+      { kind: 'pause', atMs: 15_000, forMs: 3_000 },
+      { kind: 'kill', atMs: 45_000, forMs: 2_000 },
+    ])
+    const near = [
+      { kind: 'kill', atMs: 17_000, forMs: 2_999 },
+      { kind: 'kill', atMs: 17_000, forMs: 3_000 },
+      { kind: 'pause', atMs: 35_000, forMs: 100 },
+      { kind: 'pause', atMs: 35_001, forMs: 100 },
+    ] as const
+    expect(apartFrom(near, outage)).toEqual([near[0], near[3]])
+    expect(apartFrom(near, null)).toEqual(near)
   })
 })
 
