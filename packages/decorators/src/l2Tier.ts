@@ -41,6 +41,12 @@ export class L2Tier<K> {
   readonly #lockOptions: L2LockOptions
   /** L2 key → the key of the L1 entry holding it, to apply other instances' invalidations. */
   readonly #index = new Map<string, K>()
+  /**
+   * L2 key → the load started for it last, so that an invalidation finds its load in flight
+   * without a scan of every flight. An entry may outlive its flight (it is checked against
+   * `flights` on use) and is swept once there are many more than flights (see {@link #track}).
+   */
+  readonly #flying = new Map<string, Flight>()
   /** What the store calls; the store holds it weakly, the tier (so the cache) strongly. */
   readonly #subscriber: L2Subscriber = {
     invalidate: (keys) => {
@@ -109,6 +115,7 @@ export class L2Tier<K> {
   load(flight: Flight, key: K, loader: Loader<K>, ttl: number | undefined): void {
     // Hashed before the load starts, so that a key that cannot be hashed throws to the caller.
     const l2Key = (flight.l2Key = l2KeyOf(key))
+    this.#track(l2Key, flight)
     void this.#load(flight, l2Key, key, loader, ttl)
   }
 
@@ -282,6 +289,23 @@ export class L2Tier<K> {
     this.#host.put(key, value, isError, fetchedAt, expiresAt, l2Key, tags, eagerRefresh)
   }
 
+  /**
+   * Remembers `flight` as the load of `l2Key`. Entries of flights that have ended are swept
+   * when the map holds twice as many entries as there are flights, plus 64: a sweep costs one
+   * step per entry, and at least as many loads as it leaves entries come before the next, so a
+   * load pays O(1) for it.
+   */
+  #track(l2Key: string, flight: Flight): void {
+    const flying = this.#flying
+    const flights = this.#host.flights
+    if (flying.size >= 2 * flights.size + 64) {
+      for (const [key, tracked] of flying) {
+        if (flights.get(tracked.key as K) !== tracked) flying.delete(key)
+      }
+    }
+    flying.set(l2Key, flight)
+  }
+
   /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */
   #invalidated(keys: readonly string[] | null): void {
     const { flights, store } = this.#host
@@ -295,9 +319,12 @@ export class L2Tier<K> {
         return
       }
       const index = this.#index
+      const flying = this.#flying
       for (const l2Key of keys) {
-        for (const [key, flight] of flights) {
-          if (flight.l2Key === l2Key) flights.delete(key)
+        const flight = flying.get(l2Key)
+        if (flight !== undefined) {
+          flying.delete(l2Key)
+          if (flights.get(flight.key as K) === flight) flights.delete(flight.key as K)
         }
         if (!index.has(l2Key)) continue
         const key = index.get(l2Key) as K
