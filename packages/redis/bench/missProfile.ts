@@ -7,6 +7,11 @@
 //   PROFILE_CPU=file.cpuprofile      the inspector's CPU profile of the timed run (100 µs samples)
 //   PROFILE_ALLOC=file.heapprofile   sampled allocations of the timed run, the collected ones too
 //   PROFILE_SNAPSHOT=1               a heap snapshot after the run
+//   PROFILE_COUNT=1                  counts per operation of the timed run: socket writes and
+//                                    reads, timers, immediates, ticks and promises made (promise
+//                                    hooks slow the run: its times are not comparable)
+import { createHook } from 'node:async_hooks'
+import { Socket } from 'node:net'
 import { PerformanceObserver } from 'node:perf_hooks'
 
 import { createClient } from 'redis'
@@ -65,6 +70,30 @@ async function startSampler(): Promise<(path: string) => Promise<void>> {
     writeFileSync(path, JSON.stringify(profile))
     session.disconnect()
   }
+}
+
+/** What PROFILE_COUNT counts, while `on`. */
+const counts = { on: false, writes: 0, reads: 0, timeouts: 0, immediates: 0, ticks: 0, promises: 0 }
+if (process.env.PROFILE_COUNT === '1') {
+  type Proto = Record<string, (...args: unknown[]) => unknown>
+  const socket = Socket.prototype as unknown as Proto
+  const count = (target: Proto, name: string, what: Exclude<keyof typeof counts, 'on'>): void => {
+    const original = target[name]!
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      if (counts.on) counts[what]++
+      return original.apply(this, args)
+    }
+  }
+  count(socket, '_writeGeneric', 'writes')
+  count(socket, 'push', 'reads')
+  count(globalThis as unknown as Proto, 'setTimeout', 'timeouts')
+  count(globalThis as unknown as Proto, 'setImmediate', 'immediates')
+  count(process as unknown as Proto, 'nextTick', 'ticks')
+  createHook({
+    init(_id, type) {
+      if (counts.on && type === 'PROMISE') counts.promises++
+    },
+  }).enable()
 }
 
 let gcMs = 0
@@ -136,7 +165,9 @@ try {
   const sampler = process.env.PROFILE_ALLOC === undefined ? undefined : await startSampler()
   const cpu = process.cpuUsage()
   const started = performance.now()
+  counts.on = true
   const ops = await run(MS)
+  counts.on = false
   const ms = performance.now() - started
   const { user, system } = process.cpuUsage(cpu)
   if (profiler !== undefined) await profiler(process.env.PROFILE_CPU!)
@@ -159,6 +190,15 @@ try {
     `  node CPU/op ${(((user + system) / ops) | 0).toString()} µs (GC ${((gcMs * 1e3) / ops).toFixed(1)} µs)` +
       ` · redis CPU/op ${((serverMs * 1e3) / ops).toFixed(1)} µs`,
   )
+  if (process.env.PROFILE_COUNT === '1') {
+    const { on: _, ...perOp } = counts
+    console.log(
+      '  per op: ' +
+        Object.entries(perOp)
+          .map(([name, n]) => `${name} ${(n / ops).toFixed(2)}`)
+          .join(', '),
+    )
+  }
   let total = 0
   for (const [name, value] of stats) {
     const calls = Number(/calls=(\d+)/.exec(value)?.[1])

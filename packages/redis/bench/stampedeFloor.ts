@@ -11,15 +11,24 @@
 //     waiting instance listens to (what a notice per waiting instance would cost).
 //   - two loads (the peers: async-cache-dedupe, cache-manager): each instance GETs, loads and
 //     SETs (awaited), as the peers do.
+//   - the store's own calls, no cache: two redisStore()s, each `lock(key)`; the holder loads
+//     and commits through its lease, the other gets the value (the store's share of a key).
+//   - the cache: two AsyncCaches on two redisStore()s, each `get(key, loader)` (what
+//     bench/shared.ts races against the peers).
 // Each race runs its keys for ROUND_MS, the three alternate for ROUNDS rounds after a warm-up
 // round; per key: wall time, this process's CPU time and the redis-server's (INFO cpu), GC
-// included. FLOOR_ROUNDS=8, FLOOR_ROUND_MS=500.
+// included. FLOOR_ROUNDS=8, FLOOR_ROUND_MS=500,
+// FLOOR_RACES (all).
+import { AsyncCache, type L2Write } from '@cache/decorators'
 import { createClient } from 'redis'
 
+import { redisStore } from '../src/index.js'
 import { startRedisServer } from '../test/redisServer.js'
 
 const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 8)
 const ROUND_MS = Number(process.env.FLOOR_ROUND_MS ?? 500)
+/** FLOOR_RACES=0,3: only these races (by their place in the table below). */
+const RACES = process.env.FLOOR_RACES?.split(',').map(Number)
 
 const LOCK = `if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', 10000) then return 1 end
 return 0`
@@ -32,8 +41,12 @@ const server = await startRedisServer()
 const open = () => createClient({ url: server.url, commandOptions: { timeout: 0 } })
 const clients = [open(), open(), open(), open(), open()] as const
 const [a, b, subscriberA, subscriberB, admin] = clients
+const stores = [0, 1, 2, 3].map((i) =>
+  redisStore({ url: server.url, prefix: `floor${i < 2 ? 's' : 'c'}:`, timeoutMs: 10_000 }),
+)
 try {
   for (const client of clients) await client.connect()
+  for (const store of stores) await store.connect()
   const waiting = new Map<string, () => void>()
   const onNotice = (message: string): void => {
     const key = message.slice(0, message.indexOf('|'))
@@ -81,6 +94,38 @@ try {
     await Promise.all([instance(a), instance(b)])
   }
 
+  /** The store's calls: both lock; the holder loads and commits, the other gets its value. */
+  const [storeA, storeB, cacheStoreA, cacheStoreB] = stores as [
+    (typeof stores)[0],
+    (typeof stores)[0],
+    (typeof stores)[0],
+    (typeof stores)[0],
+  ]
+  const entry = { id: 'k', name: 'user k', roles: ['reader'], active: true }
+  const storeCalls = async (key: string): Promise<void> => {
+    const instance = async (store: typeof storeA): Promise<void> => {
+      const result = await store.lock!(key)
+      if (result.status !== 'acquired') return
+      const fetchedAt = Date.now()
+      await load()
+      const write: L2Write = { key, value: entry, isError: false, fetchedAt, ttlMs: 60_000 }
+      void result.commit(write)
+    }
+    await Promise.all([instance(storeA), instance(storeB)])
+  }
+
+  /** The cache: two AsyncCaches, each on its own store. */
+  const caches = [cacheStoreA, cacheStoreB].map(
+    (store) => new AsyncCache<string, typeof entry>({ l2: store, ttl: 60_000, maxSize: 10_000 }),
+  )
+  const loader = async (): Promise<typeof entry> => {
+    await load()
+    return entry
+  }
+  const cacheGets = async (key: string): Promise<void> => {
+    await Promise.all([caches[0]!.get(key, loader), caches[1]!.get(key, loader)])
+  }
+
   const redisCpuMs = async (): Promise<number> => {
     const info = await admin.info('cpu')
     const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1])
@@ -92,7 +137,9 @@ try {
     { name: 'one load, notice to every instance (the store)', run: oneLoad('all') },
     { name: 'one load, notice to the waiter only', run: oneLoad('waiter') },
     { name: 'two loads: GET, load, SET on each (the peers)', run: twoLoads },
-  ]
+    { name: "the store's calls: lock, load, commit (no cache)", run: storeCalls },
+    { name: 'the cache: AsyncCache + redisStore on each', run: cacheGets },
+  ].filter((_, i) => RACES === undefined || RACES.includes(i))
   const totals = races.map(() => ({ keys: 0, ms: 0, cpuMs: 0, redisMs: 0 }))
   for (let round = 0; round <= ROUNDS; round++) {
     for (let i = 0; i < races.length; i++) {
@@ -103,6 +150,7 @@ try {
       let keys = 0
       while (performance.now() - started < ROUND_MS) await race.run(`${round}-${i}-${keys++}`)
       const ms = performance.now() - started
+      for (const cache of caches) await cache.whenL2Settled()
       const { user, system } = process.cpuUsage(cpu)
       const redisMs = (await redisCpuMs()) - redisBefore
       if (round === 0) continue // warm-up
@@ -127,7 +175,9 @@ try {
       `| ${race.name} | ${(perSecond / 1_000).toFixed(2)} k | ${us(ms, keys)} | ${us(cpuMs, keys)} | ${us(redisMs, keys)} |`,
     )
   })
+  for (const cache of caches) await cache.destroy()
 } finally {
+  for (const store of stores) await store.close()
   for (const client of clients) client.destroy()
   await server.stop()
 }
