@@ -22,7 +22,10 @@
 import { AsyncCache, type L2Write } from '@cache/decorators'
 import { createClient } from 'redis'
 
+import { randomUUID } from 'node:crypto'
+
 import { redisStore } from '../src/index.js'
+import { COMMIT as STORE_COMMIT, READ_OR_LOCK } from '../src/scripts.js'
 import { startRedisServer } from '../test/redisServer.js'
 
 const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 8)
@@ -49,7 +52,7 @@ try {
   for (const store of stores) await store.connect()
   const waiting = new Map<string, () => void>()
   const onNotice = (message: string): void => {
-    const key = message.slice(0, message.indexOf('|'))
+    const key = message.slice(message.startsWith('F') ? 1 : 0, message.indexOf('|'))
     const wake = waiting.get(key)
     if (wake === undefined) return
     waiting.delete(key)
@@ -84,6 +87,71 @@ try {
       await Promise.all([holder(), waiter()])
     }
 
+  /**
+   * One load with the store's own scripts and arguments (READ_OR_LOCK, COMMIT), sent bare: what
+   * the store's scripts cost against the floor's, without the store's bookkeeping. The waiter
+   * hears its own channel (the store's waiter mark).
+   */
+  await a.scriptLoad(READ_OR_LOCK.source)
+  await a.scriptLoad(STORE_COMMIT.source)
+  const mark = '*0123456789abcdef'
+  await subscriberB.subscribe('p:invalidate:0123456789abcdef', onNotice)
+  const storeScripts = async (key: string): Promise<void> => {
+    const hex = key.padStart(32, '0')
+    const keys = ['2', `p:{${hex}}`, `p:lock:{${hex}}`]
+    const lockArgs = (token: string): string[] => {
+      const now = Date.now()
+      return [
+        'EVALSHA',
+        READ_OR_LOCK.sha,
+        ...keys,
+        token,
+        String(now + 10_000),
+        '10',
+        mark,
+        '10500',
+      ]
+    }
+    // Whichever lock call Redis runs first takes the lock: that instance loads and commits, the
+    // other waits for the notice.
+    const wakes: (() => void)[] = []
+    waiting.set(hex, () => {
+      for (const wake of wakes) wake()
+    })
+    const instance = async (client: typeof a): Promise<void> => {
+      const token = randomUUID()
+      const notice = new Promise<void>((resolve) => wakes.push(resolve))
+      const reply = (await client.sendCommand(lockArgs(token))) as unknown[]
+      if (typeof reply[1] === 'string') return // the holder was done already
+      if (reply[1] !== 1) {
+        await notice
+        return
+      }
+      const fetchedAt = Date.now()
+      await load()
+      const now = Date.now()
+      void client.sendCommand([
+        'EVALSHA',
+        STORE_COMMIT.sha,
+        '3',
+        'p:cleared',
+        keys[1]!,
+        keys[2]!,
+        'p:invalidate',
+        'origin',
+        '4',
+        String(now),
+        String(now + 10_000),
+        '60000',
+        token,
+        'v60000',
+        '0',
+        `${fetchedAt}|${value}`,
+      ])
+    }
+    await Promise.all([instance(a), instance(b)])
+  }
+
   /** Two loads: each instance reads, loads and writes, as the peers do. */
   const twoLoads = async (key: string): Promise<void> => {
     const instance = async (client: typeof a): Promise<void> => {
@@ -109,7 +177,7 @@ try {
       const fetchedAt = Date.now()
       await load()
       const write: L2Write = { key, value: entry, isError: false, fetchedAt, ttlMs: 60_000 }
-      void result.commit(write)
+      void result.commit!(write)
     }
     await Promise.all([instance(storeA), instance(storeB)])
   }
@@ -137,6 +205,7 @@ try {
     { name: 'one load, notice to every instance (the store)', run: oneLoad('all') },
     { name: 'one load, notice to the waiter only', run: oneLoad('waiter') },
     { name: 'two loads: GET, load, SET on each (the peers)', run: twoLoads },
+    { name: "one load, the store's scripts bare (notice to the waiter)", run: storeScripts },
     { name: "the store's calls: lock, load, commit (no cache)", run: storeCalls },
     { name: 'the cache: AsyncCache + redisStore on each', run: cacheGets },
   ].filter((_, i) => RACES === undefined || RACES.includes(i))

@@ -1,10 +1,12 @@
 // The invalidation bus: one pub/sub channel per store on its own connection. It carries
 // invalidations (keys deleted or rewritten, tags invalidated, or everything cleared) to the other
-// instances, and "filled" notices to the instances waiting on a distributed lock. When its
-// connection comes back after a loss, messages may have been missed: it tells its subscribers
-// (`missed()`: their L1 stops being served as fresh) once a message of its own, published after
-// the connection came back, has come back to it (the subscription is in effect on the server
-// then), not at the client's 'ready', which may come before it is.
+// instances. On a single server each store also listens on a channel of its own
+// (`<channel>:<id>`), where the holders of the locks it waits on send it their "filled" notices:
+// a fill reaches the instances that wait for it, not the whole fleet. When its connection comes
+// back after a loss, messages may have been missed: it tells its subscribers (`missed()`: their
+// L1 stops being served as fresh) once a message of its own, published after the connection came
+// back, has come back to it (the subscription is in effect on the server then), not at the
+// client's 'ready', which may come before it is.
 import { randomUUID } from 'node:crypto'
 
 import type { L2Subscriber } from '@cache/decorators'
@@ -136,6 +138,13 @@ export class Bus {
   /** This store's id, in every message it sends. */
   readonly origin: string = randomUUID()
   readonly channel: string
+  /**
+   * The channel of this store's own "filled" notices (`<channel>:<id>`), or `undefined` (on a
+   * cluster, where waiters hear them on the store's channel).
+   */
+  readonly waiterChannel: string | undefined
+  /** `*<id>`: what a lock call of this store marks a held lock with (scripts.ts). */
+  readonly #waiterMark: string
   readonly #report: Reporter
   readonly #subscribers = new Set<L2Subscriber>()
   readonly #waiters = new Map<string, Set<FillWatch>>()
@@ -166,6 +175,8 @@ export class Bus {
    * unavailable (invalidations are missed) as a lost command connection does, in the same outage.
    * @param probe - publishes the bus's probes (see {@link ProbePublisher}); without it, the L1
    * drop after a lost connection comes at the client's `'ready'`, trusting that it is subscribed.
+   * @param ownChannel - whether the store also hears its "filled" notices on a channel of its
+   * own (on a single server).
    */
   constructor(
     client: RedisClientLike,
@@ -173,9 +184,14 @@ export class Bus {
     report: Reporter,
     health?: TierHealth,
     probe?: ProbePublisher,
+    ownChannel = true,
   ) {
     this.#client = client
     this.channel = channel
+    // 16 hex digits: the scripts find a mark by its text, and tell its channel by its digits.
+    const id = this.origin.replace(/-/g, '').slice(0, 16)
+    this.waiterChannel = ownChannel ? `${channel}:${id}` : undefined
+    this.#waiterMark = `*${id}`
     this.#report = report
     this.#probe = probe
     watchConnection(client, 'subscriber', report, health)
@@ -225,7 +241,7 @@ export class Bus {
     cluster.on('error', (error: unknown) => {
       report(error)
     })
-    return new Bus(subscriber, channel, report, undefined, probe)
+    return new Bus(subscriber, channel, report, undefined, probe, false)
   }
 
   async #start(): Promise<void> {
@@ -233,6 +249,9 @@ export class Bus {
       await this.#client.connect()
       if (this.#closed) return
       await this.#client.subscribe(this.channel, this.#onMessage)
+      if (this.waiterChannel !== undefined) {
+        await this.#client.subscribe(this.waiterChannel, this.#onMessage)
+      }
       this.#subscribed = true
       // Whatever L1 holds was loaded before invalidations could reach it.
       this.#missedAll()
@@ -296,6 +315,16 @@ export class Bus {
     stopTimer(this.#probeTimer)
     this.#probeTimer = undefined
     this.#missedAll()
+  }
+
+  /**
+   * The mark a lock call puts on a lock another instance holds, so that its holder tells this
+   * store on its own channel (`*<id>`); '' while that channel is not heard (not subscribed yet,
+   * the connection down, or on a cluster): the lock is then marked `+`, and the notice comes on
+   * the store's channel.
+   */
+  get waiterMark(): string {
+    return this.waiterChannel !== undefined && this.ready ? this.#waiterMark : ''
   }
 
   /** Delivers the other instances' invalidations to `subscriber` until the returned call. */

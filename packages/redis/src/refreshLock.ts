@@ -12,9 +12,10 @@ import { Script } from './scripts.js'
 
 /**
  * KEYS: the value, the lock; ARGV: the token, the deadline, the load time of the copy being
- * refreshed, the lease (ms). Replies `{ TIME, r }`: the entry when its load time is later than
- * the copy's, `1` when the lock was taken, `0` when another instance holds it, `-1` when the
- * command arrived after its deadline (it takes nothing).
+ * refreshed, the lease (ms). The lock taken holds `<token>@<end of lease>`, as READ_OR_LOCK's
+ * (scripts.ts): its waiters need no PTTL. Replies `{ TIME, r }`: the entry when its load time
+ * is later than the copy's, `1` when the lock was taken, `0` when another instance holds it,
+ * `-1` when the command arrived after its deadline (it takes nothing).
  */
 export const REFRESH_LOCK: Script = new Script(`local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -28,7 +29,8 @@ if value and string.sub(value, 1, 1) ~= 't' then
   if fresh and fetched and fetched > tonumber(ARGV[3]) then return { now, value } end
 end
 if now > tonumber(ARGV[2]) then return { now, -1 } end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return { now, 1 } end
+local lock = ARGV[1] .. '@' .. string.format('%.0f', now + tonumber(ARGV[4]))
+if redis.call('SET', KEYS[2], lock, 'NX', 'PX', ARGV[4]) then return { now, 1 } end
 return { now, 0 }`)
 
 const SKIPPED: L2LockResult = { status: 'skipped' }

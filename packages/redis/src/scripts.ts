@@ -166,21 +166,50 @@ end
 return string.format('%.0f', at)`)
 
 /**
+ * A lock's value: the holder's token, then `@` and the moment its lease ends (Redis's time, ms),
+ * then the waiters' marks: `+` for a waiter that listens on the store's channel (an instance of
+ * an earlier version, or on a cluster), `*<id>` for one that listens on a channel of its own
+ * (`<channel>:<id>`). A lock without `@` was taken by an earlier version: its waiters mark it
+ * with `+` only (the one mark it knows, and publishes to), and read its lease with `PTTL`.
+ */
+const HELD_BY = `local function held_by(held, token)
+  return held == token or string.sub(held, 1, #token + 1) == token .. '@' or held == token .. '+'
+end`
+
+/**
+ * Tells a released lock's waiters `message` (`marks`: what follows its token): on the store's
+ * channel for a `+`, on each `*<id>` waiter's own channel. With a channel of '' (on a cluster,
+ * where a script may only publish to its own slot) it publishes nothing and returns true when
+ * someone waits, for the client to tell them (cluster waiters mark with `+` only).
+ */
+const TELL_WAITERS = `local function tell_waiters(marks, channel, message)
+  if not string.find(marks, '[+*]') then return false end
+  if channel == '' then return true end
+  if string.find(marks, '+', 1, true) then redis.call('PUBLISH', channel, message) end
+  for id in string.gmatch(marks, '%*(%x+)') do redis.call('PUBLISH', channel .. ':' .. id, message) end
+  return false
+end`
+
+/**
  * Reads keys or takes their locks, in one round trip for all the loads of a tick. A value with
  * less than the minimum time to live left counts as absent, so that when every instance's copy
  * expires at once, one instance takes the lock and the others wait for its value. KEYS: each
  * key's value and lock, in pairs; ARGV: the token, the deadline, the minimum time to live (ms),
+ * the caller's waiter mark (`*<id>`: it hears its own channel; '' for `+`, the store's channel),
  * then each key's lease (ms), or one lease for every key (the usual case: one cache, one bound
- * on its loads). Replies `{ TIME, r1, r2, … }`, one `r` per key: the value, `1`
- * when its lock was taken, `{ 0, PTTL }` when another instance holds it (the holder is then told
- * that someone waits: a `+` after its token), `-1` when the command arrived after its deadline
- * (it takes no lock). An entry kept stale for fail-safe (`…+<stale>|`) that counts as absent
- * comes with the decision, for the cache's fail-safe callers: `{ 1, entry }` and
- * `{ 0, PTTL, entry }`; other replies are unchanged (no bytes more for a fresh or plain entry).
+ * on its loads). A lock taken holds `<token>@<end of lease>`. Replies `{ TIME, r1, r2, … }`, one
+ * `r` per key: the value, `1` when its lock was taken, `{ 0, lease left }` when another instance
+ * holds it (the holder is then told that someone waits: the caller's mark after its token, if
+ * not there already; `+` on a lock of an earlier version, whose lease left is its `PTTL`), `-1`
+ * when the command arrived after its deadline (it takes no lock). An entry kept stale for
+ * fail-safe (`…+<stale>|`) that counts as absent comes with the decision, for the cache's
+ * fail-safe callers: `{ 1, entry }` and `{ 0, lease left, entry }`; other replies are unchanged
+ * (no bytes more for a fresh or plain entry).
  */
 export const READ_OR_LOCK: Script = new Script(`${NOW}
 local late = now > tonumber(ARGV[2])
 local min_ttl = tonumber(ARGV[3])
+local mark = ARGV[4]
 local replies = { now }
 for i = 1, #KEYS, 2 do
   local reply
@@ -198,13 +227,20 @@ for i = 1, #KEYS, 2 do
     if late then
       reply = -1
     else
-      if redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[3 + (i + 1) / 2] or ARGV[4]) then
+      local lease = ARGV[4 + (i + 1) / 2] or ARGV[5]
+      local lock = ARGV[1] .. '@' .. string.format('%.0f', now + tonumber(lease))
+      if redis.call('SET', KEYS[i + 1], lock, 'NX', 'PX', lease) then
         reply = 1
         if stale then reply = { 1, stale } end
       else
         local held = redis.call('GET', KEYS[i + 1])
-        if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
-        reply = { 0, redis.call('PTTL', KEYS[i + 1]) }
+        local ends = tonumber(string.match(held, '^[^@+*]*@(%d+)'))
+        if ends == nil or mark == '' then
+          if string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[i + 1], '+') end
+        elseif not string.find(held, mark, 1, true) then
+          redis.call('APPEND', KEYS[i + 1], mark)
+        end
+        if ends then reply = { 0, ends - now } else reply = { 0, redis.call('PTTL', KEYS[i + 1]) } end
         if stale then reply[3] = stale end
       end
     end
@@ -217,21 +253,21 @@ return replies`)
  * Frees the lock if the token holds it; tells its waiters (if any) `message`, or, with a channel
  * of '', returns 2 for the client to tell them (on a cluster).
  */
-const RELEASE_FUNCTION = `local function release(lock, token, channel, message)
+const RELEASE_FUNCTION = `${HELD_BY}
+${TELL_WAITERS}
+local function release(lock, token, channel, message)
   local held = redis.call('GET', lock)
-  if held ~= token and held ~= token .. '+' then return 0 end
+  if not held or not held_by(held, token) then return 0 end
   redis.call('DEL', lock)
-  if held ~= token then
-    if channel == '' then return 2 end
-    redis.call('PUBLISH', channel, message)
-  end
+  if tell_waiters(string.sub(held, #token + 1), channel, message) then return 2 end
   return 1
 end`
 
 /**
  * Releases a lock if this token still holds it (a lock that expired and was taken by another
- * instance is left alone), telling the waiting instances only when there are some. KEYS: the
- * lock; ARGV: the token, the channel, the message. Returns `1` when released.
+ * instance is left alone), telling the waiting instances only when there are some (each on the
+ * channel its mark names). KEYS: the lock; ARGV: the token, the channel, the message. Returns
+ * `1` when released.
  */
 export const RELEASE: Script = new Script(`${RELEASE_FUNCTION}
 return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
@@ -239,9 +275,10 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
 /**
  * Writes the locked keys' values (each as {@link WRITE}) and releases their locks (each as
  * {@link RELEASE}), for all the loads that ended in one turn: one round trip, one script call.
- * A lock's waiters, when it has some, are told with a notice that carries the entry and Redis's
- * time (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was
- * written, the bus's "filled, not written" message. KEYS: the clear marker, then each key's
+ * A lock's waiters, when it has some, are told (each on the channel its mark names: see
+ * {@link READ_OR_LOCK}) with a notice that carries the entry and Redis's time
+ * (`F<key>|<time>|<entry>`), so that they need not read it again, or, when nothing was written,
+ * the bus's "filled, not written" message. KEYS: the clear marker, then each key's
  * value and lock; ARGV: the channel, the bus's origin, where the L2 key starts in a value's key
  * (the prefix's length + 2: it is in braces, its hash tag), the sender's latest estimate of the
  * moment it sent the call, the deadline, the tombstones' lifetime, then each key's token (of its
@@ -253,6 +290,8 @@ return release(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`)
 export const COMMIT: Script = new Script(`${NOW}
 ${VERSION_OF}
 ${WRITE_FUNCTION}
+${HELD_BY}
+${TELL_WAITERS}
 local channel, origin, from = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local latest, deadline, tombstone = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local clear = redis.call('GET', KEYS[1])
@@ -266,9 +305,10 @@ for i = 2, #KEYS, 2 do
   -- '' for the same token as the key before (the keys of one lock call, mostly)
   if ARGV[base] ~= '' then token = ARGV[base] end
   local held = redis.call('GET', KEYS[i + 1])
-  if held == token or held == token .. '+' then
+  if held and held_by(held, token) then
     redis.call('DEL', KEYS[i + 1])
-    if held ~= token then
+    local marks = string.sub(held, #token + 1)
+    if string.find(marks, '[+*]') then
       local key = string.sub(KEYS[i], from, -2)
       local notice
       if written == 1 then
@@ -276,7 +316,7 @@ for i = 2, #KEYS, 2 do
       else
         notice = '{"o":"' .. origin .. '","t":"f","k":"' .. key .. '","w":false}'
       end
-      if channel == '' then notices[#notices + 1] = notice else redis.call('PUBLISH', channel, notice) end
+      if tell_waiters(marks, channel, notice) then notices[#notices + 1] = notice end
     end
   end
 end

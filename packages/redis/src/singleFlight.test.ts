@@ -46,16 +46,19 @@ function flights(reply: (args: readonly string[]) => unknown, waitMs = 1_000) {
     100,
   )
   const scripts = () => client.calls.filter((call) => call.args[0] === 'EVALSHA')
-  return { flight, bus, calls: client.calls, scripts, publish: client.publish }
+  return { flight, bus, client, calls: client.calls, scripts, publish: client.publish }
 }
 
 describe('SingleFlight', () => {
   it('reads or takes the lock in one script call, with a token, a lease and a deadline', async () => {
-    const { flight, calls } = flights(() => [NOW, 1])
+    const { flight, calls, bus } = flights(() => [NOW, 1])
+    await bus.started
     const result = await flight.lock('k')
     expect(result.status).toBe('acquired')
-    expect(calls).toHaveLength(1)
-    const [command, sha, count, value, lock, token, deadline, minTtl, lease] = calls[0]!.args
+    const subscribed = calls.length - 1
+    expect(calls.slice(subscribed)).toHaveLength(1)
+    const [command, sha, count, value, lock, token, deadline, minTtl, mark, lease] =
+      calls[subscribed]!.args
     expect([command, sha, count, value, lock]).toEqual([
       'EVALSHA',
       READ_OR_LOCK.sha,
@@ -66,8 +69,11 @@ describe('SingleFlight', () => {
     expect(token).toMatch(/^[0-9a-f-]{36}$/)
     // The lease: lockTtlMs (the cache bounds no load) plus one call to write the value.
     expect([lease, deadline, minTtl]).toEqual(['10500', String(NOW + 500), '10'])
+    // Its mark on a lock another instance holds: its holder tells it on its own channel.
+    expect(mark).toMatch(/^\*[0-9a-f]{16}$/)
+    expect(bus.waiterChannel).toBe(`p:invalidate:${mark!.slice(1)}`)
     await flight.lock('k', { leaseMs: 3_000 })
-    expect(calls[1]!.args[8]).toBe('3500')
+    expect(calls[subscribed + 1]!.args[9]).toBe('3500')
   })
 
   it('polls a held lock with doubling waits, then gives up after waitMs', async () => {
@@ -145,15 +151,30 @@ describe('SingleFlight', () => {
     expect([a.status, b.status]).toEqual(['acquired', 'loaded'])
     expect(calls).toHaveLength(1)
     expect(calls[0]!.args.slice(2, 7)).toEqual(['4', 'p:{a}', 'p:lock:{a}', 'p:{b}', 'p:lock:{b}'])
-    expect(calls[0]!.args.slice(10)).toEqual(['10500', '1500'])
+    expect(calls[0]!.args.slice(11)).toEqual(['10500', '1500'])
   })
 
   it('sends one lease for every key of a call when they ask for the same one', async () => {
-    const { flight, calls } = flights(() => [NOW, 1, 1])
+    const { flight, calls, bus } = flights(() => [NOW, 1, 1])
+    await bus.started
     await Promise.all([flight.lock('a', { leaseMs: 1_000 }), flight.lock('b', { leaseMs: 1_000 })])
     expect(calls).toHaveLength(1)
-    // The keys, the token, the deadline, the minimum time to live, then one lease.
-    expect(calls[0]!.args.slice(8)).toEqual([String(NOW + 500), '10', '1500'])
+    // The keys, the token, the deadline, the minimum time to live, the mark, then one lease.
+    const mark = `*${bus.waiterChannel!.slice('p:invalidate:'.length)}`
+    expect(calls[0]!.args.slice(8)).toEqual([String(NOW + 500), '10', mark, '1500'])
+  })
+
+  it("marks a held lock with '+' while its own channel is not heard", async () => {
+    const { flight, calls, bus, client } = flights(() => [NOW, 1])
+    // Not subscribed yet (the bus connects in the background): the store's channel.
+    expect(bus.waiterMark).toBe('')
+    await bus.started
+    expect(bus.waiterMark).toMatch(/^\*[0-9a-f]{16}$/)
+    await flight.lock('a')
+    expect(calls[0]!.args[8]).toBe(bus.waiterMark)
+    // The subscriber connection lost: its notices would be missed.
+    client.isReady = false
+    expect(bus.waiterMark).toBe('')
   })
 
   it('keeps a notice that came in before the reply that says the key is held', async () => {

@@ -1,7 +1,8 @@
 // Distributed single flight: the first instance to miss a key takes its lock (in the same call
-// that reads the value: one round trip, one script call for all the loads of a tick) and loads; the others wait for its "filled" notice (or
-// poll, with backoff, in case a notice is lost) and read the value, or load for themselves after
-// `waitMs`. A lock has a lease (the load's own bound, plus one call to write the value), is
+// that reads the value: one round trip, one script call for all the loads of a tick) and loads;
+// the others mark the lock with their names and wait for its "filled" notice, which the holder
+// sends to each of them on its own channel with the value (or poll, with backoff, in case a
+// notice is lost, and read the value), or load for themselves after `waitMs`. A lock has a lease (the load's own bound, plus one call to write the value), is
 // released by token, and is released together with the write of the value (COMMIT).
 import { randomUUID } from 'node:crypto'
 
@@ -375,7 +376,9 @@ export class SingleFlight {
       command.push(valueKey(prefix, key), lockKey(prefix, key))
       if (leaseMs !== first) oneLease = false
     }
-    command.push(token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl))
+    // The mark of a lock held by another instance: its holder then tells this store on its own
+    // channel (scripts.ts).
+    command.push(token, String(Math.floor(clock.now() + timeoutMs)), String(minTtl), bus.waiterMark)
     // One lease for every key when they ask for the same one.
     if (oneLease) command.push(first)
     else for (const { leaseMs } of pending) command.push(leaseMs)

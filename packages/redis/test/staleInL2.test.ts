@@ -106,7 +106,8 @@ describe('a cold instance whose only stale copy is in Redis', () => {
     void d.get('k', other).then((value) => (answers.d = value))
     void strict.get('k', other).then((value) => (answers.strict = value))
     const lock = lockKey(prefix, l2KeyOf('k'))
-    await until(async () => (await env.raw.get(lock))?.endsWith('+') === true, 'a waiter')
+    // A waiter's mark after the holder's token and lease: `*<its id>`.
+    await until(async () => /@\d+\*/.test((await env.raw.get(lock)) ?? ''), 'a waiter')
     await until(() => handedToD === 1, 'D to be handed the stale copy')
     await advance(99)
     expect(answers).toEqual({ c: 'old' })
@@ -148,7 +149,7 @@ describe('a cold instance whose only stale copy is in Redis', () => {
 })
 
 describe('READ_OR_LOCK hands stale copies, and nothing more for the rest', () => {
-  it('replies 1 / {0, PTTL} as before for absent, plain or fresh entries; {1, entry} / {0, PTTL, entry} for a stale one', async () => {
+  it('replies 1 / {0, lease left} as before for absent, plain or fresh entries; {1, entry} / {0, lease left, entry} for a stale one', async () => {
     const prefix = `script${counter++}:`
     const now = Date.now()
     const stale = `v${now - 1_000}+60000|${now - 2_000}|${now - 2_000}|"old"`
@@ -157,18 +158,26 @@ describe('READ_OR_LOCK hands stale copies, and nothing more for the rest', () =>
     await env.raw.set(valueKey(prefix, 's'), stale)
     await env.raw.set(valueKey(prefix, 'p'), plain)
     await env.raw.set(valueKey(prefix, 'f'), fresh)
-    const call = (token: string, keys: readonly string[]) =>
+    const call = (token: string, keys: readonly string[], mark = '') =>
       READ_OR_LOCK.run(
         env.raw,
         keys.flatMap((key) => [valueKey(prefix, key), lockKey(prefix, key)]),
-        [token, String(now + 60_000), '10', ...keys.map(() => '10000')],
+        [token, String(now + 60_000), '10', mark, ...keys.map(() => '10000')],
       ) as Promise<unknown[]>
     const first = await call('a', ['s', 'p', 'f', 'n'])
     expect(first.slice(1)).toEqual([[1, stale], 1, fresh, 1])
     const second = await call('b', ['s', 'p'])
     expect(second[1]).toEqual([0, expect.any(Number), stale])
     expect(second[2]).toEqual([0, expect.any(Number)])
-    expect(await env.raw.get(lockKey(prefix, 's'))).toBe('a+')
+    // The lease left, from the end of the lease the lock holds (no PTTL).
+    const [, leaseLeft] = second[2] as [number, number]
+    expect(leaseLeft).toBeGreaterThan(9_000)
+    expect(leaseLeft).toBeLessThanOrEqual(10_000)
+    expect(await env.raw.get(lockKey(prefix, 's'))).toMatch(/^a@\d+\+$/)
+    // A waiter that hears its own channel marks the lock with its id, once (after b's `+`).
+    await call('c', ['p'], '*0123456789abcdef')
+    await call('d', ['p'], '*0123456789abcdef')
+    expect(await env.raw.get(lockKey(prefix, 'p'))).toMatch(/^a@\d+\+\*0123456789abcdef$/)
   })
 
   it('lock() hands a tagged stale copy until its tag is invalidated, never after', async () => {
