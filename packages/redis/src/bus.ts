@@ -489,7 +489,8 @@ export class Bus {
     this.#recent.add(key, outcome)
     const waiters = this.#waiters.get(key)
     if (waiters === undefined) return
-    for (const watch of [...waiters]) watch.deliver(outcome)
+    // No copy: a delivery settles a wait (or keeps the notice), and closes no watch meanwhile.
+    for (const watch of waiters) watch.deliver(outcome)
   }
 
   /** Messages may have been missed: each subscriber's L1 copies stop being served as fresh. */
