@@ -319,9 +319,10 @@ export class Bus {
 
   /**
    * The mark a lock call puts on a lock another instance holds, so that its holder tells this
-   * store on its own channel (`*<id>`); '' while that channel is not heard (not subscribed yet,
-   * the connection down, or on a cluster): the lock is then marked `+`, and the notice comes on
-   * the store's channel.
+   * store on its own channel (`*<id>`); '' while that channel may not be heard (not subscribed
+   * yet, the connection down or its subscription not confirmed since it came back: see
+   * {@link ready}; or on a cluster): the lock is then marked `+`, and the notice comes on the
+   * store's channel.
    */
   get waiterMark(): string {
     return this.waiterChannel !== undefined && this.ready ? this.#waiterMark : ''
