@@ -191,11 +191,11 @@ try {
       ` · redis CPU/op ${((serverMs * 1e3) / ops).toFixed(1)} µs`,
   )
   if (process.env.PROFILE_COUNT === '1') {
-    const { on: _, ...perOp } = counts
     console.log(
       '  per op: ' +
-        Object.entries(perOp)
-          .map(([name, n]) => `${name} ${(n / ops).toFixed(2)}`)
+        Object.entries(counts)
+          .filter(([name]) => name !== 'on')
+          .map(([name, n]) => `${name} ${(Number(n) / ops).toFixed(2)}`)
           .join(', '),
     )
   }

@@ -121,7 +121,7 @@ try {
     const instance = async (client: typeof a): Promise<void> => {
       const token = randomUUID()
       const notice = new Promise<void>((resolve) => wakes.push(resolve))
-      const reply = (await client.sendCommand(lockArgs(token))) as unknown[]
+      const reply: unknown[] = await client.sendCommand<unknown[]>(lockArgs(token))
       if (typeof reply[1] === 'string') return // the holder was done already
       if (reply[1] !== 1) {
         await notice
