@@ -1,9 +1,9 @@
 // A rolling deploy: instances of this version and of the one before it on one prefix, against a
-// real server. The earlier version's lock scripts are here as they were, comments left out
-// (READ_OR_LOCK and RELEASE before a lock named its waiters): it marks a held lock with '+' and hears "filled"
-// notices on the store's channel only; this version marks a lock of its own kind with '*<id>'
-// and hears them on its own channel. Either way round, the waiter is answered by the holder's
-// notice, not after its lease.
+// real server. The earlier version's lock scripts are here as they were (comments left out:
+// READ_OR_LOCK and RELEASE before a lock named its waiters). It marks a held lock with '+' and
+// hears "filled" notices on the store's channel only; this version marks a lock of its own kind
+// with '*<id>' and hears them on its own channel. Either way round, the waiter is answered by the
+// holder's notice, not by a poll or after its lease.
 import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
 
