@@ -19,6 +19,11 @@ afterEach(() => {
 
 type Listener = (...args: unknown[]) => void
 
+/** Lets the promises settled so far run their callbacks. */
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve()
+}
+
 /** Who serves what: `[from, to, 'host:port']`, both ends included; other slots unserved. */
 type Layout = readonly (readonly [number, number, string])[]
 
@@ -35,6 +40,8 @@ function fakeCluster() {
     slots: new Array<{ master: ClusterNodeLike } | undefined>(16_384),
     masters: [] as ClusterNodeLike[],
   }
+  /** What each node answers to ROLE (a master's by default). */
+  const roles = new Map<string, string>()
   const cluster = {
     isOpen: true,
     isReady: true,
@@ -49,9 +56,14 @@ function fakeCluster() {
       return cluster
     },
     off: () => cluster,
+    nodeClient: (known: ClusterNodeLike) =>
+      Promise.resolve({
+        sendCommand: () => Promise.resolve([roles.get(known.address) ?? 'master']),
+      }),
   } as unknown as RedisClusterLike
   return {
     cluster,
+    roles,
     /** Replaces the topology, as node-redis does once it has read `CLUSTER SLOTS`. */
     set(layout: Layout): void {
       topology.slots = new Array<{ master: ClusterNodeLike } | undefined>(16_384)
@@ -204,6 +216,72 @@ describe('NodeGuards', () => {
       movedTo: 'd:1',
     })
     expect(guards.nodes.size).toBe(0)
+  })
+
+  it('retires a dead master that reconnects as a replica after the topology moved its slots, rather than calling it available', () => {
+    const fake = fakeCluster()
+    fake.set(START)
+    const { guards, events, lines } = guardsOn(fake)
+    guards.guardOf('a:1', 0)
+    fake.emit('node-error', 'a:1', new Error('connect ECONNREFUSED'))
+    // node-redis has read the failover (D serves A's slots) when A's own connection comes back.
+    fake.set([
+      [0, 99, 'd:1'],
+      [100, 199, 'b:1'],
+      [200, 5460, 'd:1'],
+      [5461, 10922, 'b:1'],
+      [10923, 16383, 'c:1'],
+    ])
+    fake.emit('node-ready', 'a:1')
+    expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
+      ['unavailable', undefined],
+      ['available', 'd:1'],
+    ])
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('no longer a master, its slots served by d:1')
+    expect(guards.nodes.size).toBe(0)
+  })
+
+  it('keeps the outage of a master that came back as a replica before the topology named its heir, and retires it then', async () => {
+    const fake = fakeCluster()
+    fake.set(START)
+    const { guards, events, lines } = guardsOn(fake)
+    guards.guardOf('a:1', 0)
+    fake.emit('node-error', 'a:1', new Error('connect ECONNREFUSED'))
+    // A is back as a replica; the client has not read the failover yet (A still listed).
+    fake.roles.set('a:1', 'slave')
+    fake.emit('node-ready', 'a:1')
+    await flushPromises()
+    expect(events.map(({ state }) => state)).toEqual(['unavailable'])
+    fake.set([
+      [0, 99, 'd:1'],
+      [100, 199, 'b:1'],
+      [200, 5460, 'd:1'],
+      [5461, 10922, 'b:1'],
+      [10923, 16383, 'c:1'],
+    ])
+    fake.emit('node-ready', 'd:1')
+    expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
+      ['unavailable', undefined],
+      ['available', 'd:1'],
+    ])
+    expect(lines[1]).toContain('no longer a master, its slots served by d:1')
+  })
+
+  it('ends the outage of a master that came back as a master, once it says so', async () => {
+    const fake = fakeCluster()
+    fake.set(START)
+    const { guards, events } = guardsOn(fake)
+    guards.guardOf('a:1', 0)
+    fake.emit('node-error', 'a:1', new Error('connect ECONNREFUSED'))
+    fake.emit('node-ready', 'a:1')
+    expect(events.map(({ state }) => state)).toEqual(['unavailable'])
+    await flushPromises()
+    expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
+      ['unavailable', undefined],
+      ['available', undefined],
+    ])
+    expect([...guards.nodes.keys()]).toEqual(['a:1'])
   })
 
   it('retires a node whose guard was made before the topology was read, once it is no longer a master', () => {

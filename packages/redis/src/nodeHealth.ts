@@ -111,21 +111,32 @@ export class NodeGuards {
     cluster.on('node-ready', (info: unknown) => {
       const node = addressOf(info)
       if (node === undefined) return
-      down.delete(node)
+      const wasDown = down.delete(node)
+      // First whether it is still a master: one that came back as a replica after its slots
+      // moved is retired (its closing line names its heir), not reported available.
+      this.#lookAtTopology()
       const guard = this.#guards.get(node)
       if (guard === undefined) return
-      // Connected again (as a master, or as a replica once its slots have moved: then no call
-      // goes to it any more, and nothing else would say it is back).
       guard.breaker.success()
       guard.health.clear('breaker')
-      guard.health.clear('command')
+      if (!wasDown) {
+        guard.health.clear('command')
+        return
+      }
+      // Back after a loss, and a master per the topology the client read last, which may
+      // predate a failover: a master that failed over comes back as a replica, sometimes before
+      // the client has read the topology that names its heir. Its outage then ends when it does
+      // (the next node event retires it, naming the heir: calls to its slots, let through
+      // again, are answered MOVED, which makes the client read the topology), not as available.
+      void this.#isReplica(node).then((replica) => {
+        if (!replica) guard.health.clear('command')
+      })
     })
-    // The client connects to a new master (a replica that took a dead master's slots over)
-    // and drops the connection of a node that is no longer one, once it has read the new
-    // topology: then the nodes that are no longer masters are forgotten. A node's connection
-    // lost is a moment to look too: the topology read last says what the node served before it
-    // went (a resharding since its guard was made included).
-    cluster.on('node-ready', this.#lookAtTopology)
+    // The client connects to a new master (a replica that took a dead master's slots over:
+    // its 'node-ready', above) and drops the connection of a node that is no longer one, once
+    // it has read the new topology: then the nodes that are no longer masters are forgotten. A
+    // node's connection lost is a moment to look too: the topology read last says what the node
+    // served before it went (a resharding since its guard was made included).
     cluster.on('node-disconnect', this.#lookAtTopology)
     cluster.on('node-error', this.#lookAtTopology)
     // The cluster client's own errors (a failed rediscovery, say): to onError, never printed.
@@ -166,6 +177,19 @@ export class NodeGuards {
       this.#down.delete(node)
       guard.health.retire(movedTo)
       if (this.#config.sharedLog) sharedConsole(`${this.#clusterId} ${node}`).leave(this.#store)
+    }
+  }
+
+  /** Whether `node` says it is a replica (`ROLE`); `false` when it cannot be asked. */
+  async #isReplica(node: string): Promise<boolean> {
+    const cluster = this.#cluster
+    const known = cluster?.masters.find((master) => master.address === node)
+    if (cluster === undefined || known === undefined) return false
+    try {
+      const role = await (await cluster.nodeClient(known)).sendCommand(['ROLE'])
+      return Array.isArray(role) && role[0] === 'slave'
+    } catch {
+      return false
     }
   }
 
