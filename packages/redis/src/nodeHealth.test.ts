@@ -94,6 +94,15 @@ const START: Layout = [
   [10923, 16383, 'c:1'],
 ]
 
+/** START after A failed over: its replica D serves both of A's ranges. */
+const A_FAILED_OVER_TO_D: Layout = [
+  [0, 99, 'd:1'],
+  [100, 199, 'b:1'],
+  [200, 5460, 'd:1'],
+  [5461, 10922, 'b:1'],
+  [10923, 16383, 'c:1'],
+]
+
 function guardsOn(fake: ReturnType<typeof fakeCluster>) {
   const events: TierStateEvent[] = []
   const lines: string[] = []
@@ -225,13 +234,7 @@ describe('NodeGuards', () => {
     guards.guardOf('a:1', 0)
     fake.emit('node-error', 'a:1', new Error('connect ECONNREFUSED'))
     // node-redis has read the failover (D serves A's slots) when A's own connection comes back.
-    fake.set([
-      [0, 99, 'd:1'],
-      [100, 199, 'b:1'],
-      [200, 5460, 'd:1'],
-      [5461, 10922, 'b:1'],
-      [10923, 16383, 'c:1'],
-    ])
+    fake.set(A_FAILED_OVER_TO_D)
     fake.emit('node-ready', 'a:1')
     expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
       ['unavailable', undefined],
@@ -253,13 +256,7 @@ describe('NodeGuards', () => {
     fake.emit('node-ready', 'a:1')
     await flushPromises()
     expect(events.map(({ state }) => state)).toEqual(['unavailable'])
-    fake.set([
-      [0, 99, 'd:1'],
-      [100, 199, 'b:1'],
-      [200, 5460, 'd:1'],
-      [5461, 10922, 'b:1'],
-      [10923, 16383, 'c:1'],
-    ])
+    fake.set(A_FAILED_OVER_TO_D)
     fake.emit('node-ready', 'd:1')
     expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
       ['unavailable', undefined],
@@ -293,13 +290,7 @@ describe('NodeGuards', () => {
     fake.emit('node-ready', 'a:1')
     fake.emit('node-error', 'a:1', new Error('connect ECONNREFUSED'))
     // Failed over to D, which serves both of A's ranges now.
-    fake.set([
-      [0, 99, 'd:1'],
-      [100, 199, 'b:1'],
-      [200, 5460, 'd:1'],
-      [5461, 10922, 'b:1'],
-      [10923, 16383, 'c:1'],
-    ])
+    fake.set(A_FAILED_OVER_TO_D)
     fake.emit('node-ready', 'd:1')
     expect(events.map(({ state, movedTo }) => [state, movedTo])).toEqual([
       ['unavailable', undefined],
