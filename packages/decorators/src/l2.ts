@@ -182,6 +182,15 @@ export interface L2Subscriber {
 }
 
 /**
+ * Tells `subscriber` that messages may have been missed: its `missed()`, or `invalidate(null)`
+ * from a subscriber without it. What a store calls when its subscription comes back.
+ */
+export function tellMissed(subscriber: L2Subscriber): void {
+  if (subscriber.missed !== undefined) subscriber.missed()
+  else subscriber.invalidate(null)
+}
+
+/**
  * A shared second tier behind a cache's in-process L1, such as `redisStore()` of `@cache/redis`.
  * Keys are 32 lowercase hex digits (stable hashes, see {@link l2KeyOf}); the store adds its own
  * namespace. One store serves one cache: `clear()` clears the whole store.
@@ -337,9 +346,8 @@ function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription):
     },
     missed() {
       const live = target.deref()
-      if (live === undefined) state.unsubscribe?.()
-      else if (live.missed !== undefined) live.missed()
-      else live.invalidate(null)
+      if (live !== undefined) tellMissed(live)
+      else state.unsubscribe?.()
     },
     error(error) {
       target.deref()?.error(error)

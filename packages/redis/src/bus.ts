@@ -9,7 +9,7 @@
 // client's 'ready', which may come before it is.
 import { randomUUID } from 'node:crypto'
 
-import type { L2Subscriber } from '@cache/decorators'
+import { tellMissed, type L2Subscriber } from '@cache/decorators'
 import { startTimer, stopTimer } from '@cache/internal'
 
 import { closeClient, type RedisClientLike } from './client.js'
@@ -498,8 +498,7 @@ export class Bus {
   #missedAll(): void {
     for (const subscriber of this.#subscribers) {
       try {
-        if (subscriber.missed !== undefined) subscriber.missed()
-        else subscriber.invalidate(null)
+        tellMissed(subscriber)
       } catch (error) {
         this.#report(error)
       }

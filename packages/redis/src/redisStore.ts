@@ -613,11 +613,11 @@ export class RedisStore implements L2Store {
     const router = this.#router
     let records: (L2Record | undefined)[]
     if (!router.cluster) {
-      records = await this.#readSlot(keys, 0)
+      records = await this.#readNode([keys], [0])
     } else {
       const groups = bySlot(router, keys, (key) => router.slotOf(key))
       if (groups.size === 1) {
-        records = await this.#readSlot(keys, groups.keys().next().value!)
+        records = await this.#readNode([keys], [groups.keys().next().value!])
       } else {
         // The slots of each node together: one TIME per node, beside its slots' MGETs.
         const byNode = new Map<string, number[]>()
@@ -633,10 +633,7 @@ export class RedisStore implements L2Store {
         await Promise.all(
           [...byNode.values()].map(async (slots) => {
             const lists = slots.map((slot) => groups.get(slot)!)
-            const found =
-              lists.length === 1
-                ? await this.#readSlot(lists[0]!, slots[0]!)
-                : await this.#readNode(lists, slots)
+            const found = await this.#readNode(lists, slots)
             let i = 0
             for (const list of lists) for (const key of list) records[at.get(key)!] = found[i++]
           }),
@@ -648,44 +645,10 @@ export class RedisStore implements L2Store {
   }
 
   /**
-   * The reads of one slot: MGET, with TIME in the same round trip (Redis's clock on that node,
-   * against which the expiry stored in each value gives its time to live).
-   */
-  async #readSlot(keys: readonly string[], slot: number): Promise<(L2Record | undefined)[]> {
-    const sent = Date.now()
-    const mget = ['MGET']
-    for (const key of keys) mget.push(valueKey(this.prefix, key))
-    const outcome = await this.#connection.call(
-      'Reading',
-      (client) =>
-        // Sent in the same tick: node-redis writes both at once (one round trip).
-        Promise.all([client.sendCommand(mget), client.sendCommand(['TIME'])]),
-      undefined,
-      slot,
-    )
-    if (!outcome.ok) {
-      if (!outcome.skipped) this.#report(outcome.error)
-      return misses(keys)
-    }
-    const [values, time] = outcome.value
-    let redisNow: number
-    try {
-      if (!Array.isArray(values)) throw new TypeError(`not an MGET reply: ${typeof values}`)
-      redisNow = timeOf(time)
-    } catch (cause) {
-      this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
-      return misses(keys)
-    }
-    const received = Date.now()
-    this.#router.clockOf(slot).sample(sent, received, redisNow)
-    const elapsed = received - sent
-    return keys.map((key, i) => this.#recordOf((values as unknown[])[i], redisNow, elapsed, key))
-  }
-
-  /**
-   * On a cluster, the reads of several slots of one node: one MGET per slot (`lists[i]`: the
-   * keys of `slots[i]`), with one TIME in the same round trip (Redis's clock on that node, against
-   * which the expiry stored in each value gives its time to live). The records, list after list.
+   * The reads of the slots of one node (one slot, on a single server): one MGET per slot
+   * (`lists[i]`: the keys of `slots[i]`), with one TIME in the same round trip (Redis's clock on
+   * that node, against which the expiry stored in each value gives its time to live). The
+   * records, list after list.
    */
   async #readNode(
     lists: readonly (readonly string[])[],
@@ -711,10 +674,9 @@ export class RedisStore implements L2Store {
       undefined,
       slots[0],
     )
-    const all = lists.flat()
     if (!outcome.ok) {
       if (!outcome.skipped) this.#report(outcome.error)
-      return misses(all)
+      return misses(lists.flat())
     }
     const [replies, time] = outcome.value
     let redisNow: number
@@ -725,7 +687,7 @@ export class RedisStore implements L2Store {
       redisNow = timeOf(time)
     } catch (cause) {
       this.#report(new RedisStoreError('ERR_REDIS_DECODE', 'Unexpected reply to a read', { cause }))
-      return misses(all)
+      return misses(lists.flat())
     }
     const received = Date.now()
     router.clockOf(slots[0]!).sample(sent, received, redisNow)

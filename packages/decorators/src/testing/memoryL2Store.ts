@@ -7,14 +7,15 @@
 // as a real store.
 import { CacheConfigError } from '@cache/core'
 
-import type {
-  L2DeleteOptions,
-  L2LockOptions,
-  L2LockResult,
-  L2Record,
-  L2Store,
-  L2Subscriber,
-  L2Write,
+import {
+  tellMissed,
+  type L2DeleteOptions,
+  type L2LockOptions,
+  type L2LockResult,
+  type L2Record,
+  type L2Store,
+  type L2Subscriber,
+  type L2Write,
 } from '../l2.js'
 import type { L2Health } from '../l2Health.js'
 
@@ -564,8 +565,7 @@ export class MemoryL2Store implements L2Store {
   deliverMissed(): void {
     for (const subscriber of this.#subscribers) {
       try {
-        if (subscriber.missed !== undefined) subscriber.missed()
-        else subscriber.invalidate(null)
+        tellMissed(subscriber)
       } catch (error) {
         subscriber.error(error)
       }
