@@ -154,7 +154,7 @@ export class CacheEngine<K = unknown> implements Registrable {
     // An async expiration is not known yet: fresh until it is.
     const expiresAt = typeof at === 'number' ? at : Infinity
     this.flights.delete(key)
-    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined, tags)
+    const entry = this.put(key, value, false, fetchedAt, expiresAt, undefined, tags, undefined, 0)
     if (entry.l2Key !== undefined) {
       void this.l2!.writes.write(entry.l2Key, value, false, fetchedAt, expiresAt, true, tags)
     }
@@ -270,6 +270,7 @@ export class CacheEngine<K = unknown> implements Registrable {
   /**
    * Stores a result in L1 (as the copy of L2's `l2Key`, when given). `eagerRefresh`: the
    * fraction of its life after which a hit refreshes it (a call's own, or the option; 0: never).
+   * `loadMs`: how long before `fetchedAt` its load started (see {@link Entry.loadMs}).
    */
   put(
     key: K,
@@ -280,10 +281,12 @@ export class CacheEngine<K = unknown> implements Registrable {
     l2Key: string | undefined,
     tags?: readonly string[],
     eagerRefresh: number | undefined = this.config.eagerRefresh,
+    loadMs = -1,
   ): Entry {
     const resources = isError ? undefined : this.removals.resourcesOf(key, value)
     const staleUntil = isError ? expiresAt : this.#staleUntil(expiresAt)
     const entry = new Entry(value, isError, fetchedAt, expiresAt, staleUntil, resources)
+    entry.loadMs = loadMs
     if (!isError) entry.keepUntil = this.#keepUntil(expiresAt, staleUntil)
     if (eagerRefresh !== undefined && !isError) {
       entry.refreshAt = refreshAtOf(fetchedAt, expiresAt, eagerRefresh)

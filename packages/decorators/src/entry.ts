@@ -22,6 +22,13 @@ export class Entry {
    * stored, so that a hit compares one time, whatever the option.
    */
   refreshAt: number
+  /**
+   * How long before `fetchedAt` the load that produced the value started, in whole ms rounded
+   * up (0 for a `set()`); -1 when that moment is not known here (a copy read from L2, a value
+   * kept by fail-safe). An invalidation replayed after an outage (`L2Subscriber.invalidate`'s
+   * `ageMs`) leaves an entry whose load started after the invalidation was made.
+   */
+  loadMs = -1
 
   constructor(
     /** The value, or what was thrown when `isError`. */

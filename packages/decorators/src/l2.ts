@@ -161,8 +161,14 @@ export interface L2Subscriber {
   /**
    * Another instance deleted these L2 keys, or wrote new values for them; `null`: it cleared
    * everything, or messages may have been missed (a lost connection). Drops the L1 copies.
+   *
+   * `ageMs`: the invalidation was made that long before it was sent (a delete or a clear held
+   * back by an outage and replayed after it, sent with `L2DeleteOptions.ageMs`). L1 copies this
+   * instance loaded itself with a load that started after that moment are newer than the
+   * invalidation and stay; copies read from L2, and older loads, go. A store passes it only for
+   * a replay; without it, every copy of the keys goes.
    */
-  invalidate(keys: readonly string[] | null): void
+  invalidate(keys: readonly string[] | null, ageMs?: number): void
   /**
    * Messages may have been missed: the store's subscription was lost and is back (or has just
    * begun). L1 copies are no longer served as fresh (each key is read again from L2 or loaded)
@@ -334,9 +340,9 @@ interface WeakSubscription {
  */
 function weakSubscriber(target: WeakRef<L2Subscriber>, state: WeakSubscription): L2Subscriber {
   return {
-    invalidate(keys) {
+    invalidate(keys, ageMs) {
       const live = target.deref()
-      if (live !== undefined) live.invalidate(keys)
+      if (live !== undefined) live.invalidate(keys, ageMs)
       else state.unsubscribe?.()
     },
     invalidateTags(tags) {

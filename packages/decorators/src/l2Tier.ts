@@ -49,8 +49,8 @@ export class L2Tier<K> {
   readonly #flying = new Map<string, Flight>()
   /** What the store calls; the store holds it weakly, the tier (so the cache) strongly. */
   readonly #subscriber: L2Subscriber = {
-    invalidate: (keys) => {
-      this.#invalidated(keys)
+    invalidate: (keys, ageMs) => {
+      this.#invalidated(keys, ageMs)
     },
     invalidateTags: (tags) => {
       try {
@@ -306,13 +306,21 @@ export class L2Tier<K> {
     flying.set(l2Key, flight)
   }
 
-  /** Another instance changed these L2 keys (`null`: everything): drop the L1 copies. */
-  #invalidated(keys: readonly string[] | null): void {
+  /**
+   * Another instance changed these L2 keys (`null`: everything): drop the L1 copies, but those
+   * loaded here by a load that started after the change when it was made `ageMs` ago (a replay
+   * after an outage; see {@link L2Subscriber.invalidate}). The moment is taken on arrival, so it
+   * is later than the real one by the message's way here: a copy loaded in between goes too.
+   */
+  #invalidated(keys: readonly string[] | null, ageMs: number | undefined): void {
     const { flights, store } = this.#host
+    // Copies whose loads started after this moment (this instance's clock) are newer.
+    const since = ageMs !== undefined && ageMs > 0 ? this.#now() - ageMs : Infinity
     try {
       if (keys === null) {
         flights.clear()
-        store.clear()
+        if (since === Infinity) store.clear()
+        else this.#dropOlder(since)
         // Also what a store without `missed` says when its connection comes back: replay what
         // the outage held.
         this.#link.replayNow()
@@ -329,10 +337,27 @@ export class L2Tier<K> {
         if (!index.has(l2Key)) continue
         const key = index.get(l2Key) as K
         flights.delete(key)
-        store.delete(key)
+        const entry = store.peek(key)
+        if (entry === undefined || !loadedSince(entry, since)) store.delete(key)
       }
     } catch (error) {
       this.#host.tally.report(error, { operation: 'l2' })
     }
   }
+
+  /** Drops every L1 entry but those loaded here by a load that started after `since`. */
+  #dropOlder(since: number): void {
+    const store = this.#host.store
+    const older: K[] = []
+    for (const [key, entry] of store.entries()) if (!loadedSince(entry, since)) older.push(key)
+    for (const key of older) store.delete(key)
+  }
+}
+
+/**
+ * Whether `entry` was loaded here by a load that started after `since` (in the same ms is not
+ * after: that load may have read the source before the change).
+ */
+function loadedSince(entry: Entry, since: number): boolean {
+  return entry.loadMs >= 0 && entry.fetchedAt - entry.loadMs > since
 }

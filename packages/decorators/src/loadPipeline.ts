@@ -338,7 +338,8 @@ export class LoadPipeline<K> {
     // Tagged with a tag invalidated while it loaded: its value is as of before that.
     if (tags !== undefined && !engine.keepsTagged(flight, tags)) return
     const l2Key = flight?.l2Key
-    engine.put(key, value, isError, fetchedAt, expiresAt, l2Key, tags, flight?.eagerRefresh)
+    const loadMs = Math.ceil(fetchedAt - startedAt)
+    engine.put(key, value, isError, fetchedAt, expiresAt, l2Key, tags, flight?.eagerRefresh, loadMs)
     if (l2Key === undefined) return
     const writes = engine.l2!.writes
     const lease = flight!.lease

@@ -135,3 +135,33 @@ describe('Bus, after a lost connection', () => {
     await bus.close()
   })
 })
+
+describe('Bus, an invalidation replayed after an outage', () => {
+  it('carries its age to the subscribers; a message without one, or with a bad one, has none', async () => {
+    const client = stubClient()
+    const bus = new Bus(client, 'p:invalidate', () => {})
+    const calls: unknown[][] = []
+    bus.subscribe({ invalidate: (...args) => calls.push(args), error: () => {} })
+    await bus.started
+    calls.length = 0
+    expect(JSON.parse(bus.invalidation(['k1'], 1_500.7))).toEqual({
+      o: bus.origin,
+      t: 'd',
+      k: ['k1'],
+      a: 1_500,
+    })
+    expect(JSON.parse(bus.invalidation(null, 20))).toEqual({ o: bus.origin, t: 'c', a: 20 })
+    // Not a replay: no age in the message.
+    expect(JSON.parse(bus.invalidation(['k1'], 0))).toEqual({ o: bus.origin, t: 'd', k: ['k1'] })
+    expect(JSON.parse(bus.invalidation(['k1']))).toEqual({ o: bus.origin, t: 'd', k: ['k1'] })
+    client.publish(JSON.stringify({ o: 'other', t: 'd', k: ['k1'], a: 1_500 }))
+    client.publish(JSON.stringify({ o: 'other', t: 'c', a: 20 }))
+    client.publish(JSON.stringify({ o: 'other', t: 'd', k: ['k2'] }))
+    // An age that is not a positive finite number: the keys are dropped as without one.
+    client.publish(JSON.stringify({ o: 'other', t: 'd', k: ['k3'], a: 'soon' }))
+    client.publish(JSON.stringify({ o: 'other', t: 'd', k: ['k4'], a: -5 }))
+    client.publish(JSON.stringify({ o: 'other', t: 'c', a: 0 }))
+    expect(calls).toEqual([[['k1'], 1_500], [null, 20], [['k2']], [['k3']], [['k4']], [null]])
+    await bus.close()
+  })
+})

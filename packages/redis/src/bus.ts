@@ -30,8 +30,10 @@ type Message =
       readonly t: 'd'
       readonly k: readonly string[]
       readonly p?: number
+      /** A replay's age in ms (see {@link Bus.invalidation}); read by {@link ageIn}. */
+      readonly a?: unknown
     }
-  | { readonly o: string; readonly t: 'c' }
+  | { readonly o: string; readonly t: 'c'; readonly a?: unknown }
   | { readonly o: string; readonly t: 'f'; readonly k: string; readonly w: boolean }
   | { readonly o: string; readonly t: 'g'; readonly g: readonly string[] }
 
@@ -84,6 +86,15 @@ function isMessage(value: unknown): value is Message {
   }
   if (m.t === 'g') return Array.isArray(m.g) && m.g.every((g) => typeof g === 'string')
   return m.t === 'f' && typeof m.k === 'string' && typeof m.w === 'boolean'
+}
+
+/**
+ * A replay's age carried by an invalidation, or `undefined`: none, or not a positive finite
+ * number (the invalidation then drops every copy, as one without an age does).
+ */
+function ageIn(message: { readonly a?: unknown }): number | undefined {
+  const a = message.a
+  return typeof a === 'number' && a > 0 && a < Infinity ? a : undefined
 }
 
 /**
@@ -341,10 +352,15 @@ export class Bus {
     return this.#subscribers
   }
 
-  /** The message telling others to drop `keys` (`null`: everything). */
-  invalidation(keys: readonly string[] | null): string {
+  /**
+   * The message telling others to drop `keys` (`null`: everything). `ageMs` above 0: the delete
+   * or clear was made that long ago (a replay after an outage), so that copies loaded after it
+   * stay (`L2Subscriber.invalidate`); an instance of an earlier version ignores it and drops them.
+   */
+  invalidation(keys: readonly string[] | null, ageMs = 0): string {
+    const a = ageMs > 0 ? Math.floor(ageMs) : undefined
     const message: Message =
-      keys === null ? { o: this.origin, t: 'c' } : { o: this.origin, t: 'd', k: keys }
+      keys === null ? { o: this.origin, t: 'c', a } : { o: this.origin, t: 'd', k: keys, a }
     return JSON.stringify(message)
   }
 
@@ -455,7 +471,7 @@ export class Bus {
       this.#invalidateTags(message.g)
       return
     }
-    this.#invalidate(message.t === 'c' ? null : message.k)
+    this.#invalidate(message.t === 'c' ? null : message.k, ageIn(message))
   }
 
   #invalidateTags(tags: readonly string[]): void {
@@ -505,10 +521,11 @@ export class Bus {
     }
   }
 
-  #invalidate(keys: readonly string[] | null): void {
+  #invalidate(keys: readonly string[] | null, ageMs: number | undefined): void {
     for (const subscriber of this.#subscribers) {
       try {
-        subscriber.invalidate(keys)
+        if (ageMs === undefined) subscriber.invalidate(keys)
+        else subscriber.invalidate(keys, ageMs)
       } catch (error) {
         this.#report(error)
       }

@@ -466,8 +466,9 @@ export class RedisStore implements L2Store {
   async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     if (keys.length === 0) return
     const router = this.#router
-    const sentAt = Date.now() - ageOf(options)
-    const message = this.#bus.invalidation(keys)
+    const ageMs = ageOf(options)
+    const sentAt = Date.now() - ageMs
+    const message = this.#bus.invalidation(keys, ageMs)
     // On one server the script publishes; on a cluster the client does, once every slot is done.
     const channel = router.cluster ? '' : this.channel
     const calls: Promise<Outcome<unknown>>[] = []
@@ -556,7 +557,7 @@ export class RedisStore implements L2Store {
         } while (cursor !== '0')
       }),
     )
-    await this.#publish('Clearing', this.#bus.invalidation(null))
+    await this.#publish('Clearing', this.#bus.invalidation(null, ageOf(options)))
   }
 
   /** Every master with a client of its own, or the error of not reaching the cluster. */

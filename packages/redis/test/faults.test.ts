@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest'
 
 import { redisStore, RedisStoreError, type RedisStore } from '../src/index.js'
 import { valueKey } from '../src/keys.js'
-import { rawClient, usePrivateServer, waitFor } from './helpers.js'
+import { rawClient, sleep, usePrivateServer, waitFor } from './helpers.js'
 
 const env = usePrivateServer()
 let counter = 0
@@ -157,6 +157,38 @@ describe('Redis stopped and restarted mid-test', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  // Deterministic: the delete is sent with its age by hand, as the replay after an outage sends
+  // it (which of two instances reconnects first after a restart is not, and an instance whose
+  // subscription comes back after the replay never hears it: src/replayedInvalidations.test.ts
+  // in @cache/decorators has the whole outage on a memory store).
+  it('a delete replayed with its age leaves the copies another instance loaded after its moment', async () => {
+    const prefix = `faults${counter++}:`
+    const [storeA, storeB] = [newStore(prefix), newStore(prefix)]
+    await Promise.all([storeA.connect(), storeB.connect()])
+    const b = newCache(storeB)
+    await expect(b.get('k')).resolves.toBe('value of k')
+    await expect(b.get('x')).resolves.toBe('value of x')
+    await b.cache.whenL2Settled()
+    await sleep(100)
+    // Made 10 s ago, before B's load: B's copy (and L2's, written after it) stay.
+    await storeA.delete([l2KeyOf('k')], { ageMs: 10_000 })
+    // Messages arrive in order: once B has dropped 'x', it has had the one about 'k'.
+    await storeA.delete([l2KeyOf('x')])
+    await waitFor(() => !b.cache.has('x'), 2_000, 'B to drop x')
+    expect(b.cache.has('k')).toBe(true)
+    expect(await env.raw.exists(valueKey(prefix, l2KeyOf('k')))).toBe(1)
+    // Made 1 ms ago, after B's load: B's copy goes.
+    await storeA.delete([l2KeyOf('k')], { ageMs: 1 })
+    await waitFor(() => !b.cache.has('k'), 2_000, 'B to drop k')
+    expect(b.loads).toEqual(
+      new Map([
+        ['k', 1],
+        ['x', 1],
+      ]),
+    )
+    expect(b.errors).toEqual([])
   })
 
   // On one server node-redis 6 reports 'ready' once its SUBSCRIBE has been answered, so the L1

@@ -19,6 +19,11 @@ import {
 } from '../l2.js'
 import type { L2Health } from '../l2Health.js'
 
+/** A replay's age (`options.ageMs` when above 0), as told to the other stores; else none. */
+function ageOf(options: L2DeleteOptions | undefined): number | undefined {
+  const ageMs = options?.ageMs
+  return ageMs !== undefined && ageMs > 0 ? ageMs : undefined
+}
 /** A value as a {@link MemoryL2Server} holds it. */
 export interface MemoryL2Entry {
   /** The value, or a kept error when `isError`. Kept as given: not copied, not serialized. */
@@ -313,9 +318,12 @@ export class MemoryL2Server {
     )
   }
 
-  /** Tells every store but `from` that `keys` changed (`null`: everything). */
-  broadcast(from: MemoryL2Store | undefined, keys: readonly string[] | null): void {
-    for (const store of this.#stores) if (store !== from) store.deliver(keys)
+  /**
+   * Tells every store but `from` that `keys` changed (`null`: everything), `ageMs` ago when
+   * given (a delete or clear replayed after an outage).
+   */
+  broadcast(from: MemoryL2Store | undefined, keys: readonly string[] | null, ageMs?: number): void {
+    for (const store of this.#stores) if (store !== from) store.deliver(keys, ageMs)
   }
 
   /** Tells every store but `from` that `tags` were invalidated. */
@@ -515,14 +523,14 @@ export class MemoryL2Store implements L2Store {
   async delete(keys: readonly string[], options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
     for (const key of keys) this.server.remove(key, options?.ageMs)
-    this.server.broadcast(this, keys)
+    this.server.broadcast(this, keys, ageOf(options))
   }
 
   /** Deletes every value on the server (as of `options.ageMs` ago) and tells the other stores. */
   async clear(options?: L2DeleteOptions): Promise<void> {
     await this.#reach()
     this.server.removeAll(options?.ageMs)
-    this.server.broadcast(this, null)
+    this.server.broadcast(this, null, ageOf(options))
   }
 
   /**
@@ -551,10 +559,11 @@ export class MemoryL2Store implements L2Store {
   }
 
   /** An invalidation from another store on the server (called by the server). */
-  deliver(keys: readonly string[] | null): void {
+  deliver(keys: readonly string[] | null, ageMs?: number): void {
     for (const subscriber of this.#subscribers) {
       try {
-        subscriber.invalidate(keys)
+        if (ageMs === undefined) subscriber.invalidate(keys)
+        else subscriber.invalidate(keys, ageMs)
       } catch (error) {
         subscriber.error(error)
       }
