@@ -24,6 +24,7 @@ function ageOf(options: L2DeleteOptions | undefined): number | undefined {
   const ageMs = options?.ageMs
   return ageMs !== undefined && ageMs > 0 ? ageMs : undefined
 }
+
 /** A value as a {@link MemoryL2Server} holds it. */
 export interface MemoryL2Entry {
   /** The value, or a kept error when `isError`. Kept as given: not copied, not serialized. */
