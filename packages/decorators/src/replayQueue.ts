@@ -40,16 +40,6 @@ export const DEFAULT_REPLAY_LIMIT = 1000
 /** How often the queue tries again while the store stays unreachable, in ms. */
 export const REPLAY_RETRY_MS = 1000
 
-/**
- * How long after a delete is replayed it is sent once more (as of its moment still). The other
- * instances' subscriptions come back at about the time this one's does, after the same outage,
- * and one that comes back after the replay never hears it: it would keep copies the delete
- * removes. Sent again, the delete reaches those too; an instance that had it already keeps
- * what it loaded since the delete's moment (`L2Subscriber.invalidate`'s `ageMs`), and L2 keeps
- * what was written since, so a second send removes nothing the first did not.
- */
-export const REPLAY_ECHO_MS = 3000
-
 const CLEAR = 'clear'
 const DELETE = 'delete'
 /** A tag invalidation's kind (the tag is its key). */
@@ -65,9 +55,6 @@ export class ReplayQueue {
   readonly #hooks: ReplayHooks
   #timer: unknown = undefined
   #flushing: Promise<void> | undefined = undefined
-  /** Deletes replayed, to send once more REPLAY_ECHO_MS later (by id; see there). */
-  readonly #echoes = new Map<string, ReplayOp>()
-  #echoTimer: unknown = undefined
 
   constructor(limit: number, now: () => number, send: ReplaySend, hooks: ReplayHooks) {
     this.#limit = limit
@@ -148,9 +135,6 @@ export class ReplayQueue {
     if (this.#timer !== undefined) stopTimer(this.#timer)
     this.#timer = undefined
     this.#ops.clear()
-    if (this.#echoTimer !== undefined) stopTimer(this.#echoTimer)
-    this.#echoTimer = undefined
-    this.#echoes.clear()
   }
 
   async #flushAll(): Promise<void> {
@@ -170,26 +154,8 @@ export class ReplayQueue {
     if (sent && this.#ops.get(id) === op) {
       this.#ops.delete(id)
       this.#hooks.replayed(op, ageMs)
-      if (op.kind === DELETE) this.#echo(id, op)
     }
     return sent
-  }
-
-  /** Sends the delete `op` once more REPLAY_ECHO_MS from now (see there); a failure is let go. */
-  #echo(id: string, op: ReplayOp): void {
-    this.#echoes.set(id, op)
-    if (this.#echoTimer !== undefined) return
-    this.#echoTimer = startTimer(
-      () => {
-        this.#echoTimer = undefined
-        const echoes = [...this.#echoes.values()]
-        this.#echoes.clear()
-        const now = this.#now()
-        for (const echo of echoes) void this.#send(echo, Math.max(0, now - echo.at))
-      },
-      REPLAY_ECHO_MS,
-      { keepAlive: false },
-    )
   }
 
   #addClear(at: number): void {
