@@ -53,6 +53,7 @@ export {
   type L2Store,
   type L2Subscriber,
   type L2Write,
+  tellInvalidated,
   tellMissed,
 } from './l2.js'
 export type { L2Health, L2NodeHealth, L2State } from './l2Health.js'

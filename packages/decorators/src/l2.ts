@@ -188,6 +188,20 @@ export interface L2Subscriber {
 }
 
 /**
+ * Tells `subscriber` that another instance changed `keys` (`null`: everything), `ageMs` ago when
+ * given (a replay after an outage); see {@link L2Subscriber.invalidate}. What a store calls for
+ * each invalidation it receives: without an age, the call carries none.
+ */
+export function tellInvalidated(
+  subscriber: L2Subscriber,
+  keys: readonly string[] | null,
+  ageMs?: number,
+): void {
+  if (ageMs === undefined) subscriber.invalidate(keys)
+  else subscriber.invalidate(keys, ageMs)
+}
+
+/**
  * Tells `subscriber` that messages may have been missed: its `missed()`, or `invalidate(null)`
  * from a subscriber without it. What a store calls when its subscription comes back.
  */

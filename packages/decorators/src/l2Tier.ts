@@ -315,7 +315,8 @@ export class L2Tier<K> {
   #invalidated(keys: readonly string[] | null, ageMs: number | undefined): void {
     const { flights, store } = this.#host
     // Copies whose loads started after this moment (this instance's clock) are newer.
-    const since = ageMs !== undefined && ageMs > 0 ? this.#now() - ageMs : Infinity
+    const since =
+      ageMs !== undefined && ageMs > 0 && ageMs < Infinity ? this.#now() - ageMs : Infinity
     try {
       if (keys === null) {
         flights.clear()

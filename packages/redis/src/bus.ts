@@ -9,7 +9,7 @@
 // client's 'ready', which may come before it is.
 import { randomUUID } from 'node:crypto'
 
-import { tellMissed, type L2Subscriber } from '@cache/decorators'
+import { tellInvalidated, tellMissed, type L2Subscriber } from '@cache/decorators'
 import { startTimer, stopTimer } from '@cache/internal'
 
 import { closeClient, type RedisClientLike } from './client.js'
@@ -475,13 +475,9 @@ export class Bus {
   }
 
   #invalidateTags(tags: readonly string[]): void {
-    for (const subscriber of this.#subscribers) {
-      try {
-        subscriber.invalidateTags?.(tags)
-      } catch (error) {
-        this.#report(error)
-      }
-    }
+    this.#tellAll((subscriber) => {
+      subscriber.invalidateTags?.(tags)
+    })
   }
 
   /** A notice with the entry the holder wrote: its waiters take it without reading it again. */
@@ -512,20 +508,20 @@ export class Bus {
 
   /** Messages may have been missed: each subscriber's L1 copies stop being served as fresh. */
   #missedAll(): void {
-    for (const subscriber of this.#subscribers) {
-      try {
-        tellMissed(subscriber)
-      } catch (error) {
-        this.#report(error)
-      }
-    }
+    this.#tellAll(tellMissed)
   }
 
   #invalidate(keys: readonly string[] | null, ageMs: number | undefined): void {
+    this.#tellAll((subscriber) => {
+      tellInvalidated(subscriber, keys, ageMs)
+    })
+  }
+
+  /** Calls `tell` for each subscriber; what one throws is reported, and the others still told. */
+  #tellAll(tell: (subscriber: L2Subscriber) => void): void {
     for (const subscriber of this.#subscribers) {
       try {
-        if (ageMs === undefined) subscriber.invalidate(keys)
-        else subscriber.invalidate(keys, ageMs)
+        tell(subscriber)
       } catch (error) {
         this.#report(error)
       }

@@ -8,6 +8,7 @@
 import { CacheConfigError } from '@cache/core'
 
 import {
+  tellInvalidated,
   tellMissed,
   type L2DeleteOptions,
   type L2LockOptions,
@@ -561,21 +562,21 @@ export class MemoryL2Store implements L2Store {
 
   /** An invalidation from another store on the server (called by the server). */
   deliver(keys: readonly string[] | null, ageMs?: number): void {
-    for (const subscriber of this.#subscribers) {
-      try {
-        if (ageMs === undefined) subscriber.invalidate(keys)
-        else subscriber.invalidate(keys, ageMs)
-      } catch (error) {
-        subscriber.error(error)
-      }
-    }
+    this.#tellAll((subscriber) => {
+      tellInvalidated(subscriber, keys, ageMs)
+    })
   }
 
   /** Invalidations may have been missed: the outage ended (called by the server). */
   deliverMissed(): void {
+    this.#tellAll(tellMissed)
+  }
+
+  /** Calls `tell` for each subscriber; what one throws goes to that subscriber's `error`. */
+  #tellAll(tell: (subscriber: L2Subscriber) => void): void {
     for (const subscriber of this.#subscribers) {
       try {
-        tellMissed(subscriber)
+        tell(subscriber)
       } catch (error) {
         subscriber.error(error)
       }
